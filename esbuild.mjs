@@ -1,0 +1,32 @@
+// Builds Hopscope's separate bundles. `--watch` rebuilds on change, `--production` minifies.
+import * as esbuild from 'esbuild';
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+const common = {
+  bundle: true,
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  logLevel: 'info',
+  legalComments: 'linked',
+};
+
+/** @type {import('esbuild').BuildOptions[]} */
+const bundles = [
+  // The extension host side: node, CommonJS, `vscode` provided by the editor.
+  { ...common, entryPoints: { extension: 'src/extension/extension.ts' }, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'], outdir: 'dist' },
+  // The ingest worker: servers, decoders and the store, in a worker_thread.
+  { ...common, entryPoints: { worker: 'src/ingest/worker.ts' }, platform: 'node', format: 'cjs', target: 'node20', outdir: 'dist' },
+  // The headless CLI (`hopscope serve`), which starts the same worker.
+  { ...common, entryPoints: { cli: 'src/cli/main.ts' }, platform: 'node', format: 'cjs', target: 'node20', outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
+  // The webview: a browser bundle with no Node or VS Code APIs.
+  { ...common, entryPoints: { webview: 'webview/main.ts' }, platform: 'browser', format: 'iife', target: 'es2022', outdir: 'dist' },
+];
+
+if (watch) {
+  const contexts = await Promise.all(bundles.map((options) => esbuild.context(options)));
+  await Promise.all(contexts.map((context) => context.watch()));
+} else {
+  await Promise.all(bundles.map((options) => esbuild.build(options)));
+}

@@ -1,0 +1,85 @@
+/**
+ * The layer boundaries of ARCHITECTURE.md as a check: which folder may import
+ * what. `npm test` runs it through test/architecture/layers.test.ts.
+ */
+import { builtinModules } from 'node:module';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative, resolve, dirname } from 'node:path';
+
+export interface Layer {
+  /** Folder prefix (posix, relative to the repo). */
+  folder: string;
+  /** What may not be imported at run time: 'vscode', 'node' (built-ins), or folder prefixes. */
+  forbid: string[];
+  /** Folder prefixes that may be imported only with `import type`. */
+  typeOnly?: string[];
+}
+
+const PURE = ['vscode', 'node', 'src/ingest/', 'src/cli/', 'src/extension/', 'src/source/', 'webview/'];
+
+export const LAYERS: Layer[] = [
+  { folder: 'src/common/', forbid: PURE },
+  { folder: 'src/model/', forbid: PURE },
+  { folder: 'src/wire/', forbid: PURE },
+  { folder: 'src/analysis/', forbid: PURE },
+  { folder: 'src/protocol/', forbid: PURE },
+  { folder: 'src/ingest/', forbid: ['vscode', 'src/extension/', 'src/cli/', 'webview/'] },
+  { folder: 'src/source/', forbid: ['vscode', 'src/extension/', 'src/cli/', 'webview/'] },
+  { folder: 'src/cli/', forbid: ['vscode', 'src/extension/', 'webview/'] },
+  { folder: 'src/extension/', forbid: ['webview/'] },
+  { folder: 'webview/', forbid: ['vscode', 'node', 'src/'], typeOnly: ['src/protocol/', 'src/model/'] },
+];
+
+const NODE_BUILTINS = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
+
+export interface Violation {
+  file: string;
+  line: number;
+  specifier: string;
+  rule: string;
+}
+
+/** Import specifiers of a TypeScript source, with whether each is type-only. */
+export function importsOf(source: string): { specifier: string; line: number; typeOnly: boolean }[] {
+  const found: { specifier: string; line: number; typeOnly: boolean }[] = [];
+  const pattern = /(?:^|\n)\s*(import|export)\s+(type\s+)?(?:[^'";]*?\sfrom\s+)?['"]([^'"]+)['"]|require\(\s*['"]([^'"]+)['"]\s*\)|import\(\s*['"]([^'"]+)['"]\s*\)/g;
+  for (const match of source.matchAll(pattern)) {
+    const specifier = match[3] ?? match[4] ?? match[5]!;
+    const line = source.slice(0, match.index! + match[0].length).split('\n').length;
+    found.push({ specifier, line, typeOnly: match[2] !== undefined });
+  }
+  return found;
+}
+
+/** The violations in one file (path relative to the repo root, posix). */
+export function checkFile(file: string, source: string): Violation[] {
+  const layer = LAYERS.find((l) => file.startsWith(l.folder));
+  if (!layer) return [];
+  const violations: Violation[] = [];
+  for (const { specifier, line, typeOnly } of importsOf(source)) {
+    const target = specifier.startsWith('.') ? relative('.', resolve(dirname(file), specifier)).split('\\').join('/') + '/' : specifier;
+    for (const rule of layer.forbid) {
+      const hit =
+        rule === 'vscode' ? specifier === 'vscode' :
+        rule === 'node' ? NODE_BUILTINS.has(specifier) :
+        target.startsWith(rule);
+      if (!hit) continue;
+      if (typeOnly && (rule === 'vscode' || layer.typeOnly?.some((allowed) => target.startsWith(allowed)))) continue;
+      violations.push({ file, line, specifier, rule: `${layer.folder} must not import ${rule === 'node' ? 'Node built-ins' : rule}` });
+    }
+  }
+  return violations;
+}
+
+export function checkTree(root: string): Violation[] {
+  const files: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(join(root, dir), { withFileTypes: true })) {
+      const path = `${dir}/${entry.name}`;
+      if (entry.isDirectory()) walk(path);
+      else if (/\.(ts|mts|cts|tsx)$/.test(entry.name)) files.push(path);
+    }
+  };
+  for (const top of ['src', 'webview']) walk(top);
+  return files.flatMap((file) => checkFile(file, readFileSync(join(root, file), 'utf8')));
+}

@@ -1,0 +1,23 @@
+// Runs every test file under test/ with node's own test runner (TypeScript via tsx).
+// Node 20's `--test` does not expand globs, so the files are listed here.
+// Usage: node scripts/run-tests.mjs [substring ...]  (only files whose path contains one)
+import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+function testFiles(dir) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return testFiles(path);
+    return entry.name.endsWith('.test.ts') ? [path] : [];
+  });
+}
+
+const filters = process.argv.slice(2);
+const files = testFiles('test').filter((file) => filters.length === 0 || filters.some((f) => file.includes(f))).sort();
+if (files.length === 0) {
+  console.error(`no test files match ${filters.join(', ')}`);
+  process.exit(1);
+}
+const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], { stdio: 'inherit' });
+process.exit(result.status ?? 1);

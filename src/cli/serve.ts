@@ -1,0 +1,111 @@
+/**
+ * `hopscope serve`: the same ingest worker the extension runs, headless.
+ * Prints one line when listening; stops cleanly on SIGINT / SIGTERM.
+ */
+import { parseArgs } from 'node:util';
+import { DEFAULT_INGEST_CONFIG, configProblems, type IngestConfig } from '../ingest/ingest-config';
+import { IngestStartError, IngestWorker } from '../ingest/ingest-worker';
+import { version } from './version';
+
+export const SERVE_USAGE = `Options for serve:
+  --host <address>          interface to bind (default 127.0.0.1; 0.0.0.0 exposes your traces to the network)
+  --http-port <port>        OTLP/HTTP and API port (default 4318; 0 picks a free one)
+  --grpc-port <port>        OTLP/gRPC port (default 4317; 0 picks a free one)
+  --no-grpc                 do not start the gRPC receiver
+  --max-spans <n>           spans kept before the oldest traces are evicted (default 200000)
+  --max-traces <n>          traces kept (default 2000)
+  --max-body-mb <n>         largest request body after decompression, MiB (default 20)
+  --allow-origin <origin>   a browser origin allowed to send spans, e.g. http://localhost:5173 (repeatable;
+                            default: any port on localhost, 127.0.0.1 and [::1])
+  --quiet                   print only the listening line and errors`;
+
+/** Parses serve's flags into a config; throws with a message naming the flag that is wrong. */
+export function serveConfig(args: string[]): { config: IngestConfig; quiet: boolean } {
+  const { values } = parseArgs({
+    args,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      host: { type: 'string' },
+      'http-port': { type: 'string' },
+      'grpc-port': { type: 'string' },
+      'no-grpc': { type: 'boolean' },
+      'max-spans': { type: 'string' },
+      'max-traces': { type: 'string' },
+      'max-body-mb': { type: 'string' },
+      'allow-origin': { type: 'string', multiple: true },
+      quiet: { type: 'boolean' },
+    },
+  });
+  const number = (flag: string, text: string | undefined, fallback: number): number => {
+    if (text === undefined) return fallback;
+    if (!/^\d+$/.test(text.trim())) throw new Error(`--${flag} must be a whole number, not "${text}"`);
+    return Number(text);
+  };
+  const config: IngestConfig = {
+    ...DEFAULT_INGEST_CONFIG,
+    host: values.host ?? DEFAULT_INGEST_CONFIG.host,
+    httpPort: number('http-port', values['http-port'], DEFAULT_INGEST_CONFIG.httpPort),
+    grpcPort: number('grpc-port', values['grpc-port'], DEFAULT_INGEST_CONFIG.grpcPort),
+    grpcEnabled: !values['no-grpc'],
+    maxSpans: number('max-spans', values['max-spans'], DEFAULT_INGEST_CONFIG.maxSpans),
+    maxTraces: number('max-traces', values['max-traces'], DEFAULT_INGEST_CONFIG.maxTraces),
+    maxBodyBytes: number('max-body-mb', values['max-body-mb'], DEFAULT_INGEST_CONFIG.maxBodyBytes / 1048576) * 1048576,
+    allowedOrigins: values['allow-origin'] ?? DEFAULT_INGEST_CONFIG.allowedOrigins,
+    portHints: { http: '--http-port', grpc: '--grpc-port' },
+    program: 'hopscope serve',
+  };
+  const problems = configProblems(config);
+  if (problems.length > 0) throw new Error(problems.join('; '));
+  return { config, quiet: values.quiet ?? false };
+}
+
+export async function runServe(args: string[]): Promise<number> {
+  let parsed: ReturnType<typeof serveConfig>;
+  try {
+    parsed = serveConfig(args);
+  } catch (error) {
+    process.stderr.write(`hopscope serve: ${error instanceof Error ? error.message : String(error)}\n\n${SERVE_USAGE}\n`);
+    return 2;
+  }
+  const { config, quiet } = parsed;
+  const worker = new IngestWorker(config, { runner: 'hopscope serve', version });
+  worker.onLog(({ level, message }) => {
+    if (level !== 'info' || !quiet) process.stderr.write(`[${level}] ${message}\n`);
+  });
+  let endpoints;
+  try {
+    endpoints = await worker.ready;
+  } catch (error) {
+    process.stderr.write(`hopscope serve: ${error instanceof IngestStartError ? error.message : String(error)}\n`);
+    await worker.stop();
+    return 1;
+  }
+  const http = `http://${bracket(endpoints.http.host)}:${endpoints.http.port}`;
+  const grpc = endpoints.grpc ? ` · OTLP/gRPC ${bracket(endpoints.grpc.host)}:${endpoints.grpc.port}` : '';
+  process.stdout.write(`Hopscope listening · OTLP/HTTP ${http}${grpc} · API ${http}/api/traces\n`);
+  if (!quiet) {
+    worker.onUpdate(({ stats }) => {
+      process.stderr.write(`\r${stats.spansStored.toLocaleString('en-US')} spans in ${stats.tracesStored.toLocaleString('en-US')} traces`);
+    });
+  }
+  const exitCode = await new Promise<number>((resolve) => {
+    const stop = (signal: string) => {
+      process.stderr.write(`\nhopscope serve: ${signal}, stopping\n`);
+      void worker.stop().then(() => resolve(0));
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    worker.onExit((failure) => {
+      if (failure) {
+        process.stderr.write(`hopscope serve: ${failure.message}\n`);
+        resolve(1);
+      }
+    });
+  });
+  return exitCode;
+}
+
+function bracket(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}

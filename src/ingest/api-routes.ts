@@ -1,0 +1,62 @@
+/**
+ * The read-only JSON API on the OTLP/HTTP port, for local tools and for a
+ * second Hopscope window:
+ *   GET /api/traces            summaries, newest first
+ *   GET /api/traces/{traceId}  one trace's spans and logs (404 when unknown)
+ *   GET /api/stats             counters and which program answers
+ *   GET /api/events            server-sent events: `hello`, then `update`s
+ * Only loopback Host names are answered, so a web page that rebinds its DNS
+ * name to 127.0.0.1 cannot read traces.
+ */
+import type { ServerResponse } from 'node:http';
+import type { IngestConfig } from './ingest-config';
+import type { IngestCore, IngestStats } from './ingest-core';
+import type { EventStream } from './event-stream';
+import { isLoopbackAddress, isLoopbackHost } from './origin-policy';
+import type { ApiHandler } from './http-receiver';
+
+export const PROGRAM_ID = 'hopscope';
+
+export interface Endpoints {
+  http: { host: string; port: number };
+  grpc: { host: string; port: number } | null;
+}
+
+export interface StatsDocument extends IngestStats {
+  program: typeof PROGRAM_ID;
+  /** Who runs this receiver: `hopscope serve`, or a VS Code window. */
+  runner: string;
+  version: string;
+  pid: number;
+  endpoints: Endpoints;
+}
+
+export function apiHandler(config: IngestConfig, core: IngestCore, events: EventStream, stats: () => StatsDocument): ApiHandler {
+  const checkHost = isLoopbackAddress(config.host);
+  return (req, res, path) => {
+    if (checkHost && !isLoopbackHost(req.headers.host)) {
+      return json(res, 403, { code: 7, message: `Host ${JSON.stringify(req.headers.host ?? '')} is not allowed: the API answers loopback names only` });
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.setHeader('Allow', 'GET');
+      return json(res, 405, { code: 12, message: `method ${req.method} is not allowed on ${path}; the API is read-only (GET)` });
+    }
+    if (path === '/api/traces') return json(res, 200, { traces: core.store.summaries() });
+    if (path === '/api/stats') return json(res, 200, stats());
+    if (path === '/api/events') return events.attach(res, { stats: stats(), traces: core.store.summaries() });
+    const match = /^\/api\/traces\/([^/]+)$/.exec(path);
+    if (match) {
+      const traceId = decodeURIComponent(match[1]!).toLowerCase();
+      const trace = /^[0-9a-f]{32}$/.test(traceId) ? core.store.get(traceId) : undefined;
+      if (!trace) return json(res, 404, { code: 5, message: `no trace ${JSON.stringify(traceId)} is stored` });
+      return json(res, 200, trace);
+    }
+    json(res, 404, { code: 5, message: `no such API path ${JSON.stringify(path)}; see /api/traces, /api/traces/{traceId}, /api/stats, /api/events` });
+  };
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store' });
+  res.end(text);
+}

@@ -1,0 +1,65 @@
+import { DEFAULT_ALLOWED_ORIGINS } from './origin-policy';
+import { DEFAULT_QUEUE_LIMITS } from './ingest-queue';
+import { DEFAULT_STORE_LIMITS } from './trace-store';
+
+/** Everything the ingest worker is started with. Plain JSON: it crosses into the worker. */
+export interface IngestConfig {
+  host: string;
+  /** 0 picks a free port. */
+  httpPort: number;
+  grpcPort: number;
+  /** False to run OTLP/HTTP only. */
+  grpcEnabled: boolean;
+  maxSpans: number;
+  maxTraces: number;
+  settleMs: number;
+  /** Largest request body after decompression, bytes. */
+  maxBodyBytes: number;
+  maxQueuedBytes: number;
+  maxQueuedJobs: number;
+  allowedOrigins: string[];
+  /** How a user changes each port, named in the "port in use" message (a CLI flag or a setting). */
+  portHints: { http: string; grpc: string };
+  /** Which program runs the worker, reported by /api/stats. */
+  program: string;
+}
+
+export const DEFAULT_INGEST_CONFIG: IngestConfig = {
+  host: '127.0.0.1',
+  httpPort: 4318,
+  grpcPort: 4317,
+  grpcEnabled: true,
+  maxSpans: DEFAULT_STORE_LIMITS.maxSpans,
+  maxTraces: DEFAULT_STORE_LIMITS.maxTraces,
+  settleMs: DEFAULT_STORE_LIMITS.settleMs,
+  maxBodyBytes: 20 * 1024 * 1024,
+  maxQueuedBytes: DEFAULT_QUEUE_LIMITS.maxQueuedBytes,
+  maxQueuedJobs: DEFAULT_QUEUE_LIMITS.maxQueuedJobs,
+  allowedOrigins: [...DEFAULT_ALLOWED_ORIGINS],
+  portHints: { http: '--http-port', grpc: '--grpc-port' },
+  program: 'hopscope',
+};
+
+/** Problems with a configuration, each naming the setting; empty when it is usable. */
+export function configProblems(config: IngestConfig): string[] {
+  const problems: string[] = [];
+  const port = (name: string, value: number) => {
+    if (!Number.isInteger(value) || value < 0 || value > 65535) problems.push(`${name} must be a whole number from 0 to 65535, not ${value}`);
+  };
+  const positive = (name: string, value: number) => {
+    if (!Number.isInteger(value) || value < 1) problems.push(`${name} must be a whole number of at least 1, not ${value}`);
+  };
+  if (typeof config.host !== 'string' || config.host.trim() === '') problems.push('host must be an address such as 127.0.0.1');
+  port('httpPort', config.httpPort);
+  port('grpcPort', config.grpcPort);
+  if (config.grpcEnabled && config.httpPort !== 0 && config.httpPort === config.grpcPort) {
+    problems.push(`httpPort and grpcPort are both ${config.httpPort}; they must differ`);
+  }
+  positive('maxSpans', config.maxSpans);
+  positive('maxTraces', config.maxTraces);
+  positive('maxBodyBytes', config.maxBodyBytes);
+  positive('maxQueuedBytes', config.maxQueuedBytes);
+  positive('maxQueuedJobs', config.maxQueuedJobs);
+  if (!Number.isFinite(config.settleMs) || config.settleMs < 0) problems.push(`settleMs must be 0 or more, not ${config.settleMs}`);
+  return problems;
+}

@@ -1,0 +1,109 @@
+/**
+ * Decode → store, behind the bounded queue, with the counters every surface
+ * reports. One instance lives in the ingest worker; tests build their own.
+ */
+import type { DecodedLogs, DecodedSpans } from '../model/span';
+import { decodeLogsJson, decodeTracesJson } from '../wire/otlp-json';
+import { decodeLogsProto } from '../wire/otlp-proto-logs';
+import { decodeTracesProto } from '../wire/otlp-proto-traces';
+import type { Encoding, Signal } from '../wire/otlp-responses';
+import type { IngestConfig } from './ingest-config';
+import { IngestQueue } from './ingest-queue';
+import { TraceStore } from './trace-store';
+
+export interface IngestJob {
+  signal: Signal;
+  encoding: Encoding;
+  body: Uint8Array;
+}
+
+export interface IngestResult {
+  accepted: number;
+  rejected: number;
+  rejectReason: string;
+}
+
+export interface IngestStats {
+  requests: number;
+  badRequests: number;
+  busyResponses: number;
+  spansReceived: number;
+  spansRejected: number;
+  duplicateSpans: number;
+  spansStored: number;
+  spansEvicted: number;
+  tracesStored: number;
+  tracesEvicted: number;
+  logsStored: number;
+}
+
+const utf8 = new TextDecoder('utf-8');
+
+export class IngestCore {
+  readonly store: TraceStore;
+  readonly queue: IngestQueue<IngestJob, IngestResult>;
+  private requests = 0;
+  private badRequests = 0;
+  private busyResponses = 0;
+  private spansReceived = 0;
+  private spansRejected = 0;
+
+  constructor(config: Pick<IngestConfig, 'maxSpans' | 'maxTraces' | 'settleMs' | 'maxQueuedBytes' | 'maxQueuedJobs'>, schedule?: (drain: () => void) => void, now?: () => number) {
+    this.store = new TraceStore({ maxSpans: config.maxSpans, maxTraces: config.maxTraces, settleMs: config.settleMs }, now);
+    this.queue = new IngestQueue((job) => this.process(job), { maxQueuedBytes: config.maxQueuedBytes, maxQueuedJobs: config.maxQueuedJobs }, schedule);
+  }
+
+  /** Queues a request's body; undefined when the queue is full (answer "busy"). Rejects with WireError on bad data. */
+  submit(job: IngestJob): Promise<IngestResult> | undefined {
+    this.requests++;
+    const result = this.queue.offer(job, job.body.length);
+    if (!result) this.busyResponses++;
+    return result;
+  }
+
+  /** Counts a request refused before it reached the queue (bad method, type, size …). */
+  countRefused(status: number): void {
+    this.requests++;
+    if (status === 503) this.busyResponses++;
+    else this.badRequests++;
+  }
+
+  stats(): IngestStats {
+    const store = this.store.stats;
+    return {
+      requests: this.requests,
+      badRequests: this.badRequests,
+      busyResponses: this.busyResponses,
+      spansReceived: this.spansReceived,
+      spansRejected: this.spansRejected,
+      duplicateSpans: store.duplicateSpans,
+      spansStored: store.spansStored,
+      spansEvicted: store.evictedSpans,
+      tracesStored: store.tracesStored,
+      tracesEvicted: store.evictedTraces,
+      logsStored: store.logsStored,
+    };
+  }
+
+  private process(job: IngestJob): IngestResult {
+    try {
+      if (job.signal === 'traces') {
+        const decoded: DecodedSpans = job.encoding === 'protobuf' ? decodeTracesProto(job.body) : decodeTracesJson(utf8.decode(job.body));
+        this.spansReceived += decoded.spans.length + decoded.rejected;
+        this.spansRejected += decoded.rejected;
+        this.store.add(decoded.spans);
+        return { accepted: decoded.spans.length, rejected: decoded.rejected, rejectReason: decoded.rejectReason };
+      }
+      if (job.signal === 'logs') {
+        const decoded: DecodedLogs = job.encoding === 'protobuf' ? decodeLogsProto(job.body) : decodeLogsJson(utf8.decode(job.body));
+        this.store.addLogs(decoded.logs);
+        return { accepted: decoded.logs.length, rejected: decoded.rejected, rejectReason: decoded.rejectReason };
+      }
+      // Metrics are accepted so SDKs that export them do not log errors; Hopscope does not show them.
+      return { accepted: 0, rejected: 0, rejectReason: '' };
+    } catch (error) {
+      this.badRequests++;
+      throw error;
+    }
+  }
+}

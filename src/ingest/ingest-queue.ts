@@ -1,0 +1,84 @@
+/**
+ * The bounded queue between receiving a request and decoding it. Requests are
+ * answered only after their spans are stored, so a success always means kept.
+ * When the queue is over its bound the receivers answer 503 / UNAVAILABLE with
+ * Retry-After instead of dropping data silently.
+ *
+ * Work is drained in slices so that the worker's event loop keeps accepting
+ * connections (and answering "busy") while a backlog is decoded.
+ */
+export interface QueueLimits {
+  /** Bytes of bodies waiting to be decoded. */
+  maxQueuedBytes: number;
+  maxQueuedJobs: number;
+}
+
+export const DEFAULT_QUEUE_LIMITS: QueueLimits = { maxQueuedBytes: 64 * 1024 * 1024, maxQueuedJobs: 1024 };
+
+/** How long one drain slice may run before yielding to I/O. */
+const SLICE_MS = 8;
+
+interface Pending<J, R> {
+  job: J;
+  size: number;
+  resolve: (result: R) => void;
+  reject: (error: unknown) => void;
+}
+
+export class IngestQueue<J, R> {
+  private readonly pending: Pending<J, R>[] = [];
+  private head = 0;
+  private queuedBytes = 0;
+  private scheduled = false;
+
+  constructor(
+    private readonly process: (job: J) => R,
+    private readonly limits: QueueLimits = DEFAULT_QUEUE_LIMITS,
+    /** How a drain is scheduled; tests pass one they control. */
+    private readonly schedule: (drain: () => void) => void = (drain) => setImmediate(drain),
+  ) {}
+
+  get busy(): boolean {
+    return this.queuedBytes >= this.limits.maxQueuedBytes || this.pending.length - this.head >= this.limits.maxQueuedJobs;
+  }
+
+  get length(): number {
+    return this.pending.length - this.head;
+  }
+
+  /** Queues a job; undefined when the queue is over its bound (answer "busy"). */
+  offer(job: J, size: number): Promise<R> | undefined {
+    if (this.busy) return undefined;
+    return new Promise<R>((resolve, reject) => {
+      this.pending.push({ job, size, resolve, reject });
+      this.queuedBytes += size;
+      if (!this.scheduled) {
+        this.scheduled = true;
+        this.schedule(this.drain);
+      }
+    });
+  }
+
+  private readonly drain = (): void => {
+    this.scheduled = false;
+    const until = performance.now() + SLICE_MS;
+    while (this.head < this.pending.length) {
+      const item = this.pending[this.head]!;
+      this.pending[this.head++] = undefined as unknown as Pending<J, R>;
+      this.queuedBytes -= item.size;
+      try {
+        item.resolve(this.process(item.job));
+      } catch (error) {
+        item.reject(error);
+      }
+      if (performance.now() >= until) break;
+    }
+    if (this.head === this.pending.length) {
+      this.pending.length = 0;
+      this.head = 0;
+    } else if (!this.scheduled) {
+      this.scheduled = true;
+      this.schedule(this.drain);
+    }
+  };
+}

@@ -1,0 +1,122 @@
+/**
+ * The host side of the ingest worker: starts it, turns its messages into
+ * events, and asks it for whole traces. Used by the extension and the CLI.
+ */
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { Emitter } from '../common/emitter';
+import type { Endpoints } from './api-routes';
+import type { IngestConfig } from './ingest-config';
+import type { StoredTrace } from './trace-store';
+import type { HostToWorker, WorkerStart, WorkerToHost } from './worker-protocol';
+
+export type WorkerUpdate = Extract<WorkerToHost, { type: 'update' }>;
+export type WorkerLog = Extract<WorkerToHost, { type: 'log' }>;
+
+/** Start-up failed: the message says what and how to fix it. */
+export class IngestStartError extends Error {
+  override readonly name = 'IngestStartError';
+  constructor(readonly reason: 'port-in-use' | 'config' | 'bind' | 'crashed', message: string, readonly port?: number) {
+    super(message);
+  }
+}
+
+export interface IngestWorkerOptions {
+  runner: string;
+  version: string;
+  /** The worker bundle; defaults to `worker.js` beside this bundle. */
+  workerPath?: string;
+}
+
+export class IngestWorker {
+  private readonly updates = new Emitter<WorkerUpdate>();
+  private readonly logs = new Emitter<WorkerLog>();
+  private readonly exits = new Emitter<IngestStartError | undefined>();
+  readonly onUpdate = this.updates.event;
+  readonly onLog = this.logs.event;
+  /** The worker ended: undefined after stop(), an error when it died. */
+  readonly onExit = this.exits.event;
+  /** Resolves with the bound endpoints, or rejects with an IngestStartError. */
+  readonly ready: Promise<Endpoints>;
+
+  private readonly worker: Worker;
+  private readonly pendingTraces = new Map<number, (trace: StoredTrace | undefined) => void>();
+  private nextRequest = 1;
+  private stopping: Promise<void> | undefined;
+  private exited = false;
+
+  constructor(config: IngestConfig, options: IngestWorkerOptions) {
+    const start: WorkerStart = { config, runner: options.runner, version: options.version };
+    this.worker = new Worker(options.workerPath ?? join(__dirname, 'worker.js'), { workerData: start, name: 'hopscope-ingest' });
+    let settle: { resolve: (e: Endpoints) => void; reject: (e: Error) => void } | undefined;
+    this.ready = new Promise<Endpoints>((resolve, reject) => (settle = { resolve, reject }));
+    this.ready.catch(() => undefined); // observed by callers; never an unhandled rejection
+    this.worker.on('message', (message: WorkerToHost) => {
+      switch (message.type) {
+        case 'listening':
+          settle?.resolve(message.endpoints);
+          break;
+        case 'failed':
+          settle?.reject(new IngestStartError(message.reason, message.message, message.port));
+          void this.worker.terminate();
+          break;
+        case 'update':
+          this.updates.fire(message);
+          break;
+        case 'log':
+          this.logs.fire(message);
+          break;
+        case 'trace':
+          this.pendingTraces.get(message.requestId)?.(message.trace ?? undefined);
+          this.pendingTraces.delete(message.requestId);
+          break;
+        case 'stopped':
+          break;
+      }
+    });
+    this.worker.on('error', (error) => {
+      const failure = new IngestStartError('crashed', `the ingest worker crashed: ${error.message}`);
+      settle?.reject(failure);
+      this.logs.fire({ type: 'log', level: 'error', message: failure.message + (error.stack ? `\n${error.stack}` : '') });
+    });
+    this.worker.on('exit', (code) => {
+      this.exited = true;
+      for (const resolve of this.pendingTraces.values()) resolve(undefined);
+      this.pendingTraces.clear();
+      const failure = this.stopping || code === 0 ? undefined : new IngestStartError('crashed', `the ingest worker exited with code ${code}`);
+      settle?.reject(failure ?? new IngestStartError('crashed', 'the ingest worker stopped before it was listening'));
+      this.exits.fire(failure);
+    });
+  }
+
+  getTrace(traceId: string): Promise<StoredTrace | undefined> {
+    if (this.exited) return Promise.resolve(undefined);
+    const requestId = this.nextRequest++;
+    return new Promise((resolve) => {
+      this.pendingTraces.set(requestId, resolve);
+      this.send({ type: 'getTrace', requestId, traceId });
+    });
+  }
+
+  clear(): void {
+    this.send({ type: 'clear' });
+  }
+
+  /** Closes the ports and ends the worker; safe to call more than once. */
+  stop(): Promise<void> {
+    this.stopping ??= new Promise<void>((resolve) => {
+      if (this.exited) return resolve();
+      const timer = setTimeout(() => void this.worker.terminate(), 3000);
+      this.worker.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      this.send({ type: 'stop' });
+    });
+    return this.stopping;
+  }
+
+  private send(message: HostToWorker): void {
+    if (!this.exited) this.worker.postMessage(message);
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * Messages between the ingest worker and the thread that started it (the
+ * extension host or the CLI). Plain JSON only; the host never receives raw
+ * spans in bulk, only throttled summaries and a trace it asked for.
+ */
+import type { Endpoints } from './api-routes';
+import type { IngestConfig } from './ingest-config';
+import type { IngestStats } from './ingest-core';
+import type { StoredTrace, TraceSummary } from './trace-store';
+
+/** `workerData` the worker starts with. */
+export interface WorkerStart {
+  config: IngestConfig;
+  /** Who runs it (`hopscope serve`, `VS Code window`), reported by /api/stats. */
+  runner: string;
+  version: string;
+}
+
+export type HostToWorker =
+  /** The host wants one whole trace (e.g. to open it). */
+  | { type: 'getTrace'; requestId: number; traceId: string }
+  /** The user cleared the traces. */
+  | { type: 'clear' }
+  /** Close the ports and finish; the worker answers `stopped`. */
+  | { type: 'stop' };
+
+export type WorkerToHost =
+  /** Both receivers are bound (ports resolved when 0 was asked for). */
+  | { type: 'listening'; endpoints: Endpoints }
+  /** Start-up failed; nothing is bound. `port` is set when a port was the problem. */
+  | { type: 'failed'; reason: 'port-in-use' | 'config' | 'bind'; port?: number; message: string }
+  /** At most ~10 a second: traces that changed or went since the last update, and the counters. */
+  | { type: 'update'; changed: TraceSummary[]; removed: string[]; stats: IngestStats }
+  /** A line for the log. */
+  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
+  /** The answer to `getTrace`; null when the trace is not stored. */
+  | { type: 'trace'; requestId: number; trace: StoredTrace | null }
+  /** Answer to `stop`: ports are closed. */
+  | { type: 'stopped' };
+
+/** How often the worker may post an update. */
+export const UPDATE_INTERVAL_MS = 100;

@@ -1,0 +1,87 @@
+/**
+ * The ingest worker: receivers, decoders and the trace store, off the thread
+ * that hosts the editor. Started by IngestWorker with a WorkerStart.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { apiHandler, PROGRAM_ID, type Endpoints, type StatsDocument } from './api-routes';
+import { configProblems } from './ingest-config';
+import { IngestCore } from './ingest-core';
+import { EventStream } from './event-stream';
+import { startGrpcReceiver, type GrpcReceiver } from './grpc-receiver';
+import { startHttpReceiver, type HttpReceiver, type Logger } from './http-receiver';
+import { PortError } from './listen';
+import { UPDATE_INTERVAL_MS, type HostToWorker, type WorkerStart, type WorkerToHost } from './worker-protocol';
+
+const port = parentPort;
+if (!port) throw new Error('the ingest worker must run in a worker_thread');
+const post = (message: WorkerToHost) => port.postMessage(message);
+const log: Logger = (level, message) => post({ type: 'log', level, message });
+
+async function main(start: WorkerStart): Promise<void> {
+  const { config } = start;
+  const problems = configProblems(config);
+  if (problems.length > 0) {
+    post({ type: 'failed', reason: 'config', message: `invalid receiver settings: ${problems.join('; ')}` });
+    return;
+  }
+  const core = new IngestCore(config);
+  const events = new EventStream();
+  let endpoints: Endpoints = { http: { host: config.host, port: config.httpPort }, grpc: null };
+  const stats = (): StatsDocument => ({ program: PROGRAM_ID, runner: start.runner, version: start.version, pid: process.pid, endpoints, ...core.stats() });
+
+  let http: HttpReceiver | undefined;
+  let grpc: GrpcReceiver | undefined;
+  try {
+    http = await startHttpReceiver(config, core, apiHandler(config, core, events, stats), log);
+    endpoints = { ...endpoints, http: { host: config.host, port: http.port } };
+    if (config.grpcEnabled) {
+      grpc = await startGrpcReceiver(config, core, log);
+      endpoints = { ...endpoints, grpc: { host: config.host, port: grpc.port } };
+    }
+  } catch (error) {
+    await http?.close();
+    const message = error instanceof Error ? error.message : String(error);
+    if (error instanceof PortError) post({ type: 'failed', reason: error.code === 'EADDRINUSE' ? 'port-in-use' : 'bind', port: error.port, message });
+    else post({ type: 'failed', reason: 'bind', message });
+    return;
+  }
+  post({ type: 'listening', endpoints });
+
+  let lastRequests = -1;
+  const flush = () => {
+    core.store.settle();
+    const { changed, removed } = core.store.takeChanges();
+    const current = core.stats();
+    const activity = current.requests + current.spansEvicted;
+    if (changed.length === 0 && removed.length === 0 && activity === lastRequests) return;
+    lastRequests = activity;
+    const update: WorkerToHost = { type: 'update', changed, removed, stats: current };
+    post(update);
+    events.send('update', { changed, removed, stats: stats() });
+  };
+  const timer = setInterval(flush, UPDATE_INTERVAL_MS);
+
+  port!.on('message', (message: HostToWorker) => {
+    switch (message.type) {
+      case 'getTrace':
+        post({ type: 'trace', requestId: message.requestId, trace: core.store.get(message.traceId.toLowerCase()) ?? null });
+        break;
+      case 'clear':
+        core.store.clear();
+        flush();
+        break;
+      case 'stop':
+        clearInterval(timer);
+        events.close();
+        void Promise.all([http?.close(), grpc?.close()]).then(() => {
+          post({ type: 'stopped' });
+          port!.close();
+        });
+        break;
+    }
+  });
+}
+
+main(workerData as WorkerStart).catch((error: unknown) => {
+  post({ type: 'failed', reason: 'bind', message: `the ingest worker failed to start: ${error instanceof Error ? error.message : String(error)}` });
+});
