@@ -1,0 +1,56 @@
+/** The same data through the protobuf and the JSON decoder yields identical spans. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { JsonLogsSerializer, JsonTraceSerializer, ProtobufLogsSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { decodeLogsJson, decodeTracesJson } from '../../src/wire/otlp-json';
+import { decodeLogsProto } from '../../src/wire/otlp-proto-logs';
+import { decodeTracesProto } from '../../src/wire/otlp-proto-traces';
+import { shopTrace, serviceTracer } from '../support/otel-trace';
+
+const text = new TextDecoder();
+
+describe('the protobuf and JSON decoders', () => {
+  it('yield identical spans for a multi-service SDK trace', async () => {
+    const spans = await shopTrace();
+    const fromProto = decodeTracesProto(ProtobufTraceSerializer.serializeRequest(spans)!);
+    const fromJson = decodeTracesJson(text.decode(JsonTraceSerializer.serializeRequest(spans)!));
+    assert.equal(fromProto.spans.length, spans.length);
+    assert.deepEqual(fromJson, fromProto);
+  });
+
+  it('yield identical spans for attribute values of every type and extreme numbers', async () => {
+    const { provider, exporter } = serviceTracer('values');
+    const span = provider.getTracer('t').startSpan('values', {
+      startTime: [1763900000, 123456789],
+      attributes: {
+        int: -42, big: Number.MAX_SAFE_INTEGER, float: 3.14159, tiny: 5e-324, neg: -0.5, t: true, f: false,
+        str: 'ünïcödé ✓ 𝄞', empty: '', ints: [1, -2, 3], floats: [1.5, -2.25], bools: [true], strs: ['a', ''],
+      },
+    });
+    span.end([1763900001, 999999999]);
+    await provider.forceFlush();
+    const spans = exporter.getFinishedSpans();
+    const fromProto = decodeTracesProto(ProtobufTraceSerializer.serializeRequest(spans)!);
+    const fromJson = decodeTracesJson(text.decode(JsonTraceSerializer.serializeRequest(spans)!));
+    assert.deepEqual(fromJson, fromProto);
+    assert.equal(fromProto.spans[0]!.startUs, 1763900000123456);
+  });
+
+  it('yield identical log records', async () => {
+    const { LoggerProvider, SimpleLogRecordProcessor, InMemoryLogRecordExporter } = await import('@opentelemetry/sdk-logs');
+    const { resourceFromAttributes } = await import('@opentelemetry/resources');
+    const { trace, ROOT_CONTEXT, TraceFlags } = await import('@opentelemetry/api');
+    const exporter = new InMemoryLogRecordExporter();
+    const provider = new LoggerProvider({ resource: resourceFromAttributes({ 'service.name': 'email' }), processors: [new SimpleLogRecordProcessor({ exporter })] });
+    const ctx = trace.setSpanContext(ROOT_CONTEXT, { traceId: '5b8efff798038103d269b633813fc60c', spanId: 'eee19b7ec3c1b174', traceFlags: TraceFlags.SAMPLED });
+    const logger = provider.getLogger('mailer', '1.0.0');
+    logger.emit({ body: { text: 'sent', recipients: ['a', 'b'], retries: 2 }, severityText: 'WARN', severityNumber: 13, attributes: { to: 'a@example.com' }, context: ctx, timestamp: [1763900000, 5000] });
+    logger.emit({ body: 'no trace', severityNumber: 9 });
+    await provider.forceFlush();
+    const records = exporter.getFinishedLogRecords();
+    const fromProto = decodeLogsProto(ProtobufLogsSerializer.serializeRequest(records)!);
+    const fromJson = decodeLogsJson(text.decode(JsonLogsSerializer.serializeRequest(records)!));
+    assert.equal(fromProto.logs.length, 1);
+    assert.deepEqual(fromJson, fromProto);
+  });
+});
