@@ -24,7 +24,7 @@ import type {
   SpanStatus, StatusCode,
 } from '../model/span';
 import {
-  ALL_ZERO_SPAN, ALL_ZERO_TRACE, bytesToBase64, int64FromString, logIdProblem, microsFromNanoString, serviceNameOf, setAttribute,
+  ALL_ZERO_SPAN, EMPTY_RESOURCE, EMPTY_SCOPE, NO_EVENTS, NO_LINKS, UNSET_STATUS, ALL_ZERO_TRACE, bytesToBase64, int64FromString, logIdProblem, microsFromNanoString, serviceNameOf, setAttribute,
   spanIdProblem, spanKindFromName, spanKindFromNumber, statusCodeFromName, statusCodeFromNumber,
 } from './span-fields';
 import { MAX_VALUE_DEPTH, WireError, rethrowWithin } from './wire-error';
@@ -34,11 +34,6 @@ type Json = { [key: string]: unknown };
 type Names = readonly [string, ...string[]];
 
 // Shared, frozen empties, as in the protobuf decoder: memory per span is measured.
-const EMPTY_RESOURCE: Resource = Object.freeze({ attributes: Object.freeze({}) as Attributes, droppedAttributesCount: 0 });
-const EMPTY_SCOPE: Scope = Object.freeze({ name: '', version: '' });
-const UNSET_STATUS: SpanStatus = Object.freeze({ code: 'unset', message: '' });
-const NO_EVENTS: SpanEvent[] = Object.freeze([]) as unknown as SpanEvent[];
-const NO_LINKS: SpanLink[] = Object.freeze([]) as unknown as SpanLink[];
 const NO_ITEMS: readonly unknown[] = Object.freeze([]);
 
 const RESOURCE_SPANS: Names = ['resourceSpans', 'resource_spans'];

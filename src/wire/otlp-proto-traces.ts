@@ -7,16 +7,10 @@ import type { Attributes, DecodedSpans, Resource, Scope, SpanEvent, SpanLink, Sp
 import { FIXED32, FIXED64, LENGTH_DELIMITED, ProtoReader, VARINT } from './protobuf-reader';
 import { findMessageField, readAttribute, readId, readResource, readScope } from './otlp-proto-common';
 import {
-  ALL_ZERO_SPAN, bytesToHex, microsFromNanoHalves, serviceNameOf, spanIdProblem, spanKindFromNumber, statusCodeFromNumber,
+  ALL_ZERO_SPAN, EMPTY_RESOURCE, EMPTY_SCOPE, NO_EVENTS, NO_LINKS, UNSET_STATUS, bytesToHex, microsFromNanoHalves, serviceNameOf, spanIdProblem, spanKindFromNumber, statusCodeFromNumber,
 } from './span-fields';
 import { rethrowWithin } from './wire-error';
 
-const EMPTY_RESOURCE: Resource = Object.freeze({ attributes: Object.freeze({}) as Attributes, droppedAttributesCount: 0 });
-const EMPTY_SCOPE: Scope = Object.freeze({ name: '', version: '' });
-const UNSET_STATUS: SpanStatus = Object.freeze({ code: 'unset', message: '' });
-/** Shared, frozen empties: most spans have no events or links, and memory per span is measured. */
-const NO_EVENTS: SpanEvent[] = Object.freeze([]) as unknown as SpanEvent[];
-const NO_LINKS: SpanLink[] = Object.freeze([]) as unknown as SpanLink[];
 
 /** Decodes a whole request. Throws WireError (with field path and byte offset) when it is malformed. */
 export function decodeTracesProto(bytes: Uint8Array): DecodedSpans {

@@ -2,7 +2,18 @@
  * Field translations both OTLP decoders share, so that the same data through
  * protobuf or JSON becomes the very same SpanRecord.
  */
-import { UNKNOWN_SERVICE, type AttrValue, type Attributes, type SpanKind, type StatusCode } from '../model/span';
+import {
+  UNKNOWN_SERVICE, type AttrValue, type Attributes, type Resource, type Scope, type SpanEvent, type SpanKind, type SpanLink, type SpanStatus,
+  type StatusCode,
+} from '../model/span';
+
+// Shared, frozen empties: most spans have no events or links and an unset status,
+// and memory per stored span is measured. Frozen, so nothing can change them for all.
+export const EMPTY_RESOURCE: Resource = Object.freeze({ attributes: Object.freeze({}) as Attributes, droppedAttributesCount: 0 });
+export const EMPTY_SCOPE: Scope = Object.freeze({ name: '', version: '' });
+export const UNSET_STATUS: SpanStatus = Object.freeze({ code: 'unset', message: '' });
+export const NO_EVENTS: SpanEvent[] = Object.freeze([]) as unknown as SpanEvent[];
+export const NO_LINKS: SpanLink[] = Object.freeze([]) as unknown as SpanLink[];
 
 const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
