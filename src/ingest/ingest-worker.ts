@@ -2,7 +2,7 @@
  * The host side of the ingest worker: starts it, turns its messages into
  * events, and asks it for whole traces. Used by the extension and the CLI.
  */
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { Emitter } from '../common/emitter';
 import type { Endpoints } from './api-routes';
@@ -47,7 +47,7 @@ export class IngestWorker {
 
   constructor(config: IngestConfig, options: IngestWorkerOptions) {
     const start: WorkerStart = { config, runner: options.runner, version: options.version };
-    this.worker = new Worker(options.workerPath ?? join(__dirname, 'worker.js'), { workerData: start, name: 'hopscope-ingest' });
+    this.worker = new Worker(resolve(options.workerPath ?? join(__dirname, 'worker.js')), { workerData: start, name: 'hopscope-ingest' });
     let settle: { resolve: (e: Endpoints) => void; reject: (e: Error) => void } | undefined;
     this.ready = new Promise<Endpoints>((resolve, reject) => (settle = { resolve, reject }));
     this.ready.catch(() => undefined); // observed by callers; never an unhandled rejection

@@ -20,7 +20,7 @@ export function decodeLogsProto(bytes: Uint8Array): DecodedLogs {
       r.expect(LENGTH_DELIMITED, 'resource_logs');
       try {
         const stop = r.delimited(end);
-        readResourceLogs(r, stop, out);
+        readResourceLogs(r, stop, out, index);
       } catch (error) {
         rethrowWithin(error, `resource_logs[${index}]`);
       }
@@ -30,7 +30,7 @@ export function decodeLogsProto(bytes: Uint8Array): DecodedLogs {
   return out;
 }
 
-function readResourceLogs(r: ProtoReader, end: number, out: DecodedLogs): void {
+function readResourceLogs(r: ProtoReader, end: number, out: DecodedLogs, resourceIndex: number): void {
   const start = r.pos;
   const at = findMessageField(r, start, end, 1);
   let resource: Resource = { attributes: {}, droppedAttributesCount: 0 };
@@ -50,7 +50,7 @@ function readResourceLogs(r: ProtoReader, end: number, out: DecodedLogs): void {
       r.expect(LENGTH_DELIMITED, 'scope_logs');
       try {
         const stop = r.delimited(end);
-        readScopeLogs(r, stop, out, resource, index);
+        readScopeLogs(r, stop, out, resource, `resource_logs[${resourceIndex}].scope_logs[${index}]`);
       } catch (error) {
         rethrowWithin(error, `scope_logs[${index}]`);
       }
@@ -59,7 +59,7 @@ function readResourceLogs(r: ProtoReader, end: number, out: DecodedLogs): void {
   }
 }
 
-function readScopeLogs(r: ProtoReader, end: number, out: DecodedLogs, resource: Resource, scopeIndex: number): void {
+function readScopeLogs(r: ProtoReader, end: number, out: DecodedLogs, resource: Resource, path: string): void {
   const start = r.pos;
   const at = findMessageField(r, start, end, 1);
   let scope: Scope = { name: '', version: '' };
@@ -87,7 +87,7 @@ function readScopeLogs(r: ProtoReader, end: number, out: DecodedLogs, resource: 
       }
       const problem = logIdProblem(log.traceId, log.spanId);
       if (problem !== '') {
-        if (out.rejected === 0) out.rejectReason = `scope_logs[${scopeIndex}].log_records[${index}]: ${problem}`;
+        if (out.rejected === 0) out.rejectReason = `${path}.log_records[${index}]: ${problem}`;
         out.rejected++;
       } else if (log.traceId !== '') out.logs.push(log);
       index++;

@@ -25,7 +25,7 @@ export function decodeTracesProto(bytes: Uint8Array): DecodedSpans {
       r.expect(LENGTH_DELIMITED, 'resource_spans');
       try {
         const stop = r.delimited(end);
-        readResourceSpans(r, stop, out, ids);
+        readResourceSpans(r, stop, out, ids, index);
       } catch (error) {
         rethrowWithin(error, `resource_spans[${index}]`);
       }
@@ -35,7 +35,7 @@ export function decodeTracesProto(bytes: Uint8Array): DecodedSpans {
   return out;
 }
 
-function readResourceSpans(r: ProtoReader, end: number, out: DecodedSpans, ids: TraceIdCache): void {
+function readResourceSpans(r: ProtoReader, end: number, out: DecodedSpans, ids: TraceIdCache, resourceIndex: number): void {
   const start = r.pos;
   const at = findMessageField(r, start, end, 1);
   let resource = EMPTY_RESOURCE;
@@ -56,7 +56,7 @@ function readResourceSpans(r: ProtoReader, end: number, out: DecodedSpans, ids: 
       r.expect(LENGTH_DELIMITED, 'scope_spans');
       try {
         const stop = r.delimited(end);
-        readScopeSpans(r, stop, out, ids, resource, service, index);
+        readScopeSpans(r, stop, out, ids, resource, service, `resource_spans[${resourceIndex}].scope_spans[${index}]`);
       } catch (error) {
         rethrowWithin(error, `scope_spans[${index}]`);
       }
@@ -66,7 +66,7 @@ function readResourceSpans(r: ProtoReader, end: number, out: DecodedSpans, ids: 
 }
 
 function readScopeSpans(
-  r: ProtoReader, end: number, out: DecodedSpans, ids: TraceIdCache, resource: Resource, service: string, scopeIndex: number,
+  r: ProtoReader, end: number, out: DecodedSpans, ids: TraceIdCache, resource: Resource, service: string, path: string,
 ): void {
   const start = r.pos;
   const at = findMessageField(r, start, end, 1);
@@ -95,7 +95,7 @@ function readScopeSpans(
       const problem = spanIdProblem(span.traceId, span.spanId, span.parentSpanId);
       if (problem === '') out.spans.push(span);
       else {
-        if (out.rejected === 0) out.rejectReason = `scope_spans[${scopeIndex}].spans[${index}]: ${problem}`;
+        if (out.rejected === 0) out.rejectReason = `${path}.spans[${index}]: ${problem}`;
         out.rejected++;
       }
       index++;

@@ -33,7 +33,7 @@ export function serviceTracer(service: string, limits: { attributeCountLimit?: n
 }
 
 /** Every span of the trace drawn above, in the order they ended. */
-export async function shopTrace(): Promise<ReadableSpan[]> {
+export async function shopTrace(traceId = '5b8efff798038103d269b633813fc60c'): Promise<ReadableSpan[]> {
   const gateway = serviceTracer('gateway');
   const orders = serviceTracer('orders', { attributeCountLimit: 12, eventCountLimit: 2, linkCountLimit: 1 });
   const email = serviceTracer('email');
@@ -43,7 +43,7 @@ export async function shopTrace(): Promise<ReadableSpan[]> {
 
   const traceState = new TraceState('vendor=abc,other=1');
   const parentCtx = trace.setSpanContext(ROOT_CONTEXT, {
-    traceId: '5b8efff798038103d269b633813fc60c',
+    traceId,
     spanId: 'eee19b7ec3c1b174',
     traceFlags: TraceFlags.SAMPLED,
     traceState,

@@ -96,7 +96,7 @@ describe('the OTLP protobuf trace decoder', () => {
     ));
     const decoded = decodeTracesProto(payload);
     assert.equal(decoded.rejected, 3);
-    assert.equal(decoded.rejectReason, 'scope_spans[0].spans[1]: traceId is 15 bytes, expected 16');
+    assert.equal(decoded.rejectReason, 'resource_spans[0].scope_spans[0].spans[1]: traceId is 15 bytes, expected 16');
     assert.deepEqual(decoded.spans.map((s) => [s.spanId, s.parentSpanId]), [[SPAN, ''], ['aaaaaaaaaaaaaaaa', '']]);
   });
 

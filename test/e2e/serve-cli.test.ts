@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
+import { describe, it } from 'node:test';
+import { request } from '../support/http-client';
+import { serve, serveFailing } from '../support/serve-process';
+
+describe('hopscope serve', () => {
+  it('prints one line when listening, answers the API, and stops cleanly on SIGINT, freeing its port', async () => {
+    const server = await serve(['--http-port', '0', '--grpc-port', '0', '--quiet']);
+    const stats = JSON.parse((await request(server.httpPort, 'GET', '/api/stats')).text) as { program: string; runner: string };
+    assert.deepEqual([stats.program, stats.runner], ['hopscope', 'hopscope serve']);
+    assert.equal(await server.stop('SIGINT'), 0);
+    await assert.rejects(request(server.httpPort, 'GET', '/api/stats'), /ECONNREFUSED/);
+  });
+
+  it('stops cleanly on SIGTERM', async () => {
+    const server = await serve();
+    assert.equal(await server.stop('SIGTERM'), 0);
+  });
+
+  it('runs without gRPC when asked', async () => {
+    const server = await serve(['--http-port', '0', '--no-grpc']);
+    try {
+      assert.equal(server.grpcPort, 0);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('exits 1 naming the port and the flag when the HTTP port is taken', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const { code, stderr } = await serveFailing(['--http-port', String(port), '--grpc-port', '0']);
+      assert.equal(code, 1);
+      assert.match(stderr, new RegExp(`port ${port} on 127.0.0.1 is already in use.*--http-port`));
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('exits 1 naming the gRPC port and its flag when that one is taken, leaving the HTTP port free', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const { code, stderr } = await serveFailing(['--http-port', '0', '--grpc-port', String(port)]);
+      assert.equal(code, 1);
+      assert.match(stderr, new RegExp(`OTLP/gRPC port ${port} .*--grpc-port`));
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('exits 2 with the usage when a flag is wrong', async () => {
+    const unknown = await serveFailing(['--bogus']);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /bogus/);
+    const notNumber = await serveFailing(['--http-port', 'abc']);
+    assert.equal(notNumber.code, 2);
+    assert.match(notNumber.stderr, /--http-port must be a whole number, not "abc"/);
+    const sameTwice = await serveFailing(['--http-port', '5000', '--grpc-port', '5000']);
+    assert.equal(sameTwice.code, 2);
+    assert.match(sameTwice.stderr, /both 5000/);
+  });
+});
