@@ -10,6 +10,7 @@ import { OTLPTraceExporter as HttpJsonExporter } from '@opentelemetry/exporter-t
 import { OTLPTraceExporter as HttpProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { OTLPTraceExporter as GrpcExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
+import { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import type { SpanRecord } from '../../src/model/span';
 import { shopTrace } from '../support/otel-trace';
@@ -37,9 +38,9 @@ describe('real OpenTelemetry exporters sending to hopscope serve', () => {
   const cases: [string, string, () => SpanExporter][] = [
     ['OTLP/HTTP JSON', '1a000000000000000000000000000001', () => new HttpJsonExporter({ url: `http://127.0.0.1:${server.httpPort}/v1/traces` })],
     ['OTLP/HTTP protobuf', '1a000000000000000000000000000002', () => new HttpProtoExporter({ url: `http://127.0.0.1:${server.httpPort}/v1/traces` })],
-    ['OTLP/HTTP protobuf, gzip', '1a000000000000000000000000000003', () => new HttpProtoExporter({ url: `http://127.0.0.1:${server.httpPort}/v1/traces`, compression: 'gzip' as never })],
+    ['OTLP/HTTP protobuf, gzip', '1a000000000000000000000000000003', () => new HttpProtoExporter({ url: `http://127.0.0.1:${server.httpPort}/v1/traces`, compression: CompressionAlgorithm.GZIP })],
     ['OTLP/gRPC', '1a000000000000000000000000000004', () => new GrpcExporter({ url: `http://127.0.0.1:${server.grpcPort}` })],
-    ['OTLP/gRPC, gzip', '1a000000000000000000000000000005', () => new GrpcExporter({ url: `http://127.0.0.1:${server.grpcPort}`, compression: 'gzip' as never })],
+    ['OTLP/gRPC, gzip', '1a000000000000000000000000000005', () => new GrpcExporter({ url: `http://127.0.0.1:${server.grpcPort}`, compression: CompressionAlgorithm.GZIP })],
   ];
 
   for (const [name, traceId, make] of cases) {
