@@ -1,3 +1,4 @@
+import { decodeString } from './ascii-strings';
 import { WireError } from './wire-error';
 
 /** Protobuf wire types. */
@@ -11,8 +12,6 @@ export const FIXED32 = 5;
 const WIRE_TYPE_NAMES = ['varint', 'fixed64', 'length-delimited', 'start-group', 'end-group', 'fixed32', '6', '7'];
 
 const MAX_GROUP_DEPTH = 64;
-
-const utf8 = new TextDecoder('utf-8');
 
 /**
  * A cursor over protobuf bytes. Readers return plain numbers; 64-bit values
@@ -131,7 +130,7 @@ export class ProtoReader {
     const stop = this.delimited(end);
     const start = this.pos;
     this.pos = stop;
-    return decodeUtf8(this.buf, start, stop);
+    return decodeString(this.buf, start, stop);
   }
 
   /** Asserts the last tag's wire type; names the field and offset when it differs. */
@@ -185,18 +184,4 @@ export class ProtoReader {
   private truncated(what: string, end: number): WireError {
     return new WireError(`${what} at byte ${this.pos} is cut off by the end of its message at byte ${end}`);
   }
-}
-
-/** UTF-8 bytes to a string: a plain loop for short ASCII (most keys and values), TextDecoder otherwise. */
-export function decodeUtf8(buf: Uint8Array, start: number, end: number): string {
-  if (end - start <= 16) {
-    let out = '';
-    for (let i = start; i < end; i++) {
-      const c = buf[i]!;
-      if (c >= 128) return utf8.decode(buf.subarray(start, end));
-      out += String.fromCharCode(c);
-    }
-    return out;
-  }
-  return utf8.decode(buf.subarray(start, end));
 }

@@ -6,6 +6,7 @@ import {
   UNKNOWN_SERVICE, type AttrValue, type Attributes, type Resource, type Scope, type SpanEvent, type SpanKind, type SpanLink, type SpanStatus,
   type StatusCode,
 } from '../model/span';
+import { hexString } from './ascii-strings';
 
 // Shared, frozen empties: most spans have no events or links and an unset status,
 // and memory per stored span is measured. Frozen, so nothing can change them for all.
@@ -15,14 +16,8 @@ export const UNSET_STATUS: SpanStatus = Object.freeze({ code: 'unset', message: 
 export const NO_EVENTS: SpanEvent[] = Object.freeze([]) as unknown as SpanEvent[];
 export const NO_LINKS: SpanLink[] = Object.freeze([]) as unknown as SpanLink[];
 
-const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
-
 /** Lower-case hex of `bytes[start, end)`. */
-export function bytesToHex(bytes: Uint8Array, start: number, end: number): string {
-  let out = '';
-  for (let i = start; i < end; i++) out += HEX[bytes[i]!];
-  return out;
-}
+export const bytesToHex = hexString;
 
 const KINDS: readonly SpanKind[] = ['internal', 'internal', 'server', 'client', 'producer', 'consumer'];
 const KIND_NAMES: Record<string, SpanKind> = {

@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { decodeString, hexString } from '../../src/wire/ascii-strings';
+import { random } from '../support/mutate';
+
+const utf8 = new TextDecoder();
+
+describe('decoding strings on the hot path', () => {
+  it('returns the same string object for the same short ASCII bytes, from Buffers and plain arrays alike', () => {
+    const a = Buffer.from('xx http.request.method yy');
+    const b = new Uint8Array(Buffer.from('http.request.method'));
+    const first = decodeString(a, 3, 22);
+    assert.equal(first, 'http.request.method');
+    assert.equal(decodeString(b, 0, b.length), first);
+  });
+
+  it('never confuses strings that collide in the cache', () => {
+    // Differ only in bytes the slot hash does not sample, so they land in one slot.
+    const next = random(42);
+    const seen = new Map<string, string>();
+    for (let i = 0; i < 20_000; i++) {
+      const text = `req-${Math.floor(next() * 1e6)}-x`.slice(0, 4 + Math.floor(next() * 12));
+      const bytes = Buffer.from(text);
+      const decoded = decodeString(bytes, 0, bytes.length);
+      assert.equal(decoded, text);
+      seen.set(text, decoded);
+    }
+    assert.ok(seen.size > 1000);
+  });
+
+  it('decodes non-ASCII and invalid UTF-8 exactly as TextDecoder does, without caching them wrongly', () => {
+    for (const bytes of [Buffer.from('Grüße'), Buffer.from('世界'), Buffer.from([0xff, 0x41]), Buffer.from([0xe2, 0x82]), Buffer.from('𝄞ab')]) {
+      for (let round = 0; round < 2; round++) {
+        assert.equal(decodeString(bytes, 0, bytes.length), utf8.decode(bytes));
+        assert.equal(decodeString(new Uint8Array(bytes), 0, bytes.length), utf8.decode(bytes));
+      }
+    }
+  });
+
+  it('decodes long strings whole', () => {
+    const long = Buffer.from('x'.repeat(1000) + 'é');
+    assert.equal(decodeString(long, 0, long.length), 'x'.repeat(1000) + 'é');
+  });
+
+  it('writes ids as flat lower-case hex', () => {
+    assert.equal(hexString(Uint8Array.from([0, 1, 0xab, 0xff]), 0, 4), '0001abff');
+    assert.equal(hexString(Uint8Array.from({ length: 40 }, (_, i) => i), 0, 40).length, 80);
+  });
+});
