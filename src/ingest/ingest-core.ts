@@ -3,7 +3,7 @@
  * reports. One instance lives in the ingest worker; tests build their own.
  */
 import type { DecodedLogs, DecodedSpans } from '../model/span';
-import { decodeLogsJson, decodeTracesJson } from '../wire/otlp-json';
+import { decodeLogsJsonBytes, decodeTracesJsonBytes } from '../wire/otlp-json';
 import { decodeLogsProto } from '../wire/otlp-proto-logs';
 import { decodeTracesProto } from '../wire/otlp-proto-traces';
 import type { Encoding, Signal } from '../wire/otlp-responses';
@@ -36,8 +36,6 @@ export interface IngestStats {
   tracesEvicted: number;
   logsStored: number;
 }
-
-const utf8 = new TextDecoder('utf-8');
 
 export class IngestCore {
   readonly store: TraceStore;
@@ -88,14 +86,14 @@ export class IngestCore {
   private process(job: IngestJob): IngestResult {
     try {
       if (job.signal === 'traces') {
-        const decoded: DecodedSpans = job.encoding === 'protobuf' ? decodeTracesProto(job.body) : decodeTracesJson(utf8.decode(job.body));
+        const decoded: DecodedSpans = job.encoding === 'protobuf' ? decodeTracesProto(job.body) : decodeTracesJsonBytes(job.body);
         this.spansReceived += decoded.spans.length + decoded.rejected;
         this.spansRejected += decoded.rejected;
         this.store.add(decoded.spans);
         return { accepted: decoded.spans.length, rejected: decoded.rejected, rejectReason: decoded.rejectReason };
       }
       if (job.signal === 'logs') {
-        const decoded: DecodedLogs = job.encoding === 'protobuf' ? decodeLogsProto(job.body) : decodeLogsJson(utf8.decode(job.body));
+        const decoded: DecodedLogs = job.encoding === 'protobuf' ? decodeLogsProto(job.body) : decodeLogsJsonBytes(job.body);
         this.store.addLogs(decoded.logs);
         return { accepted: decoded.logs.length, rejected: decoded.rejected, rejectReason: decoded.rejectReason };
       }
