@@ -10,7 +10,7 @@ import type { IngestConfig } from './ingest-config';
 import type { IngestCore } from './ingest-core';
 import { originPolicy } from './origin-policy';
 import { ReceiverError, busy } from './receiver-error';
-import { readBody } from './request-body';
+import { readBody, releaseBody } from './request-body';
 import { listen } from './listen';
 
 export type Logger = (level: 'info' | 'warn' | 'error', message: string) => void;
@@ -67,12 +67,17 @@ export async function startHttpReceiver(config: IngestConfig, core: IngestCore, 
       return refuse(res, encoding, asReceiverError(error, log), core);
     }
     const pending = core.submit({ signal, encoding, body });
-    if (!pending) return refuse(res, encoding, busy(RETRY_AFTER_SECONDS), core, false);
+    if (!pending) {
+      releaseBody(body);
+      return refuse(res, encoding, busy(RETRY_AFTER_SECONDS), core, false);
+    }
     try {
       const result = await pending;
       send(res, 200, encoding, exportResponse(signal, encoding, result.rejected, result.rejected > 0 ? result.rejectReason : ''));
     } catch (error) {
       refuse(res, encoding, asReceiverError(error, log), core, false);
+    } finally {
+      releaseBody(body); // decoded: nothing refers to its bytes any more
     }
   };
 

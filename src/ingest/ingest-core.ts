@@ -3,10 +3,11 @@
  * reports. One instance lives in the ingest worker; tests build their own.
  */
 import type { DecodedLogs, DecodedSpans } from '../model/span';
-import { decodeLogsJsonBytes, decodeTracesJsonBytes } from '../wire/otlp-json';
+import { decodeLogsJson, decodeTracesJson } from '../wire/otlp-json';
 import { decodeLogsProto } from '../wire/otlp-proto-logs';
 import { decodeTracesProto } from '../wire/otlp-proto-traces';
 import type { Encoding, Signal } from '../wire/otlp-responses';
+import { bodyText } from './body-text';
 import type { IngestConfig } from './ingest-config';
 import { IngestQueue } from './ingest-queue';
 import { TraceStore } from './trace-store';
@@ -86,14 +87,14 @@ export class IngestCore {
   private process(job: IngestJob): IngestResult {
     try {
       if (job.signal === 'traces') {
-        const decoded: DecodedSpans = job.encoding === 'protobuf' ? decodeTracesProto(job.body) : decodeTracesJsonBytes(job.body);
+        const decoded: DecodedSpans = job.encoding === 'protobuf' ? decodeTracesProto(job.body) : decodeTracesJson(bodyText(job.body));
         this.spansReceived += decoded.spans.length + decoded.rejected;
         this.spansRejected += decoded.rejected;
         this.store.add(decoded.spans);
         return { accepted: decoded.spans.length, rejected: decoded.rejected, rejectReason: decoded.rejectReason };
       }
       if (job.signal === 'logs') {
-        const decoded: DecodedLogs = job.encoding === 'protobuf' ? decodeLogsProto(job.body) : decodeLogsJsonBytes(job.body);
+        const decoded: DecodedLogs = job.encoding === 'protobuf' ? decodeLogsProto(job.body) : decodeLogsJson(bodyText(job.body));
         this.store.addLogs(decoded.logs);
         return { accepted: decoded.logs.length, rejected: decoded.rejected, rejectReason: decoded.rejectReason };
       }

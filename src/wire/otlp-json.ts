@@ -97,19 +97,6 @@ let lastTraceId = '';
 // ---------------------------------------------------------------------------------------------
 // Traces
 
-const utf8 = new TextDecoder('utf-8');
-
-/** Decodes OTLP/JSON trace request bytes. */
-export function decodeTracesJsonBytes(bytes: Uint8Array): DecodedSpans {
-  return decodeTracesJson(utf8Text(bytes));
-}
-
-/** Node Buffers decode natively (much faster than TextDecoder there); feature-detected, nothing imported. */
-function utf8Text(bytes: Uint8Array): string {
-  const native = bytes as Uint8Array & { utf8Slice?: (start: number, end: number) => string };
-  return typeof native.utf8Slice === 'function' ? native.utf8Slice(0, bytes.length) : utf8.decode(bytes);
-}
-
 /** Decodes a whole OTLP/JSON trace request. Throws WireError (with its JSON path) when it is malformed. */
 export function decodeTracesJson(text: string): DecodedSpans {
   const root = parseRequest(text, 'ExportTraceServiceRequest');
@@ -273,10 +260,6 @@ function linksOf(v: unknown, span: Json): SpanLink[] {
 // Logs
 
 /** Decodes a whole OTLP/JSON logs request; keeps only the records that name a trace. */
-export function decodeLogsJsonBytes(bytes: Uint8Array): DecodedLogs {
-  return decodeLogsJson(utf8Text(bytes));
-}
-
 export function decodeLogsJson(text: string): DecodedLogs {
   const root = parseRequest(text, 'ExportLogsServiceRequest');
   const out: DecodedLogs = { logs: [], rejected: 0, rejectReason: '' };
