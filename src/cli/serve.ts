@@ -69,13 +69,22 @@ export async function runServe(args: string[]): Promise<number> {
     return 2;
   }
   const { config, quiet } = parsed;
+  // Listen for signals before anything starts, so that a signal at any moment stops cleanly.
+  const signalled = new Promise<string>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
   const worker = new IngestWorker(config, { runner: 'hopscope serve', version });
   worker.onLog(({ level, message }) => {
     if (level !== 'info' || !quiet) process.stderr.write(`[${level}] ${message}\n`);
   });
   let endpoints;
   try {
-    endpoints = await worker.ready;
+    endpoints = await Promise.race([worker.ready, signalled.then(() => undefined)]);
+    if (!endpoints) {
+      await worker.stop();
+      return 0;
+    }
   } catch (error) {
     process.stderr.write(`hopscope serve: ${error instanceof IngestStartError ? error.message : String(error)}\n`);
     await worker.stop();
@@ -89,21 +98,15 @@ export async function runServe(args: string[]): Promise<number> {
       process.stderr.write(`\r${stats.spansStored.toLocaleString('en-US')} spans in ${stats.tracesStored.toLocaleString('en-US')} traces`);
     });
   }
-  const exitCode = await new Promise<number>((resolve) => {
-    const stop = (signal: string) => {
-      process.stderr.write(`\nhopscope serve: ${signal}, stopping\n`);
-      void worker.stop().then(() => resolve(0));
-    };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    worker.onExit((failure) => {
-      if (failure) {
-        process.stderr.write(`hopscope serve: ${failure.message}\n`);
-        resolve(1);
-      }
-    });
-  });
-  return exitCode;
+  const crashed = new Promise<Error>((resolve) => worker.onExit((failure) => failure && resolve(failure)));
+  const ending = await Promise.race([signalled, crashed]);
+  if (ending instanceof Error) {
+    process.stderr.write(`hopscope serve: ${ending.message}\n`);
+    return 1;
+  }
+  process.stderr.write(`\nhopscope serve: ${ending}, stopping\n`);
+  await worker.stop();
+  return 0;
 }
 
 function bracket(host: string): string {
