@@ -19,7 +19,8 @@ export function serve(args: string[] = ['--http-port', '0', '--grpc-port', '0'])
   return new Promise((resolve, reject) => {
     child.stdout!.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
-      const match = /OTLP\/HTTP http:\/\/[^:]+:(\d+)(?: · OTLP\/gRPC [^ ]+:(\d+))?/.exec(stdout);
+      const line = stdout.split('\n').find((l, i, all) => i < all.length - 1 && l.startsWith('Hopscope listening'));
+      const match = line && /OTLP\/HTTP http:\/\/[^:]+:(\d+)(?: · OTLP\/gRPC [^ ]+:(\d+))?/.exec(line);
       if (!match) return;
       resolve({
         child,
