@@ -17,7 +17,10 @@ let next = 0;
 
 const agent = new Agent({ keepAlive: true, maxSockets: Number(inFlight) });
 const type = mode === 'http-json' ? 'application/json' : 'application/x-protobuf';
-const client = mode === 'grpc' ? new grpc.Client(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), { 'grpc.max_send_message_length': 64 << 20 }) : undefined;
+// gRPC: one channel (one HTTP/2 connection) per sender, as several services each exporting would use.
+const clients = mode === 'grpc'
+  ? Array.from({ length: Number(inFlight) }, (_, i) => new grpc.Client(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), { 'grpc.max_send_message_length': 64 << 20, 'grpc.channel_id': i }))
+  : [];
 const identity = (b) => b;
 
 function sendHttp(body) {
@@ -31,21 +34,22 @@ function sendHttp(body) {
   });
 }
 
-function sendGrpc(body) {
+function sendGrpc(body, sender) {
   return new Promise((resolve) => {
-    client.makeUnaryRequest('/opentelemetry.proto.collector.trace.v1.TraceService/Export', identity, identity, body, (error) => resolve(!error));
+    clients[sender].makeUnaryRequest('/opentelemetry.proto.collector.trace.v1.TraceService/Export', identity, identity, body, (error) => resolve(!error));
   });
 }
 
 const send = mode === 'grpc' ? sendGrpc : sendHttp;
 const started = Date.now();
-await Promise.all(Array.from({ length: Number(inFlight) }, async () => {
+await Promise.all(Array.from({ length: Number(inFlight) }, async (_, sender) => {
   while (Date.now() < until) {
-    if (await send(bodies[next++ % bodies.length])) ok++;
+    if (await send(bodies[next++ % bodies.length], sender)) ok++;
     else refused++;
   }
 }));
 const elapsed = (Date.now() - started) / 1000;
-process.stdout.write(JSON.stringify({ spansPerSecond: Math.round((ok * spansPer) / elapsed), accepted: ok, refused }));
+const cpu = process.cpuUsage();
+process.stdout.write(JSON.stringify({ spansPerSecond: Math.round((ok * spansPer) / elapsed), accepted: ok, refused, loadgenCpu: Math.round(((cpu.user + cpu.system) / 1e6 / elapsed) * 100) }));
 agent.destroy();
-client?.close();
+for (const client of clients) client.close();
