@@ -14,6 +14,7 @@ import { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import type { SpanRecord } from '../../src/model/span';
 import { shopTrace } from '../support/otel-trace';
+import { inSpan, sdkLogRecords } from '../support/otel-logs';
 import { expectedSpan, withTraceFlags } from '../support/expected-span';
 import { request } from '../support/http-client';
 import { serve, type Served } from '../support/serve-process';
@@ -60,17 +61,14 @@ describe('real OpenTelemetry exporters sending to hopscope serve', () => {
 
   it('keeps log records sent by the OTLP/HTTP log exporter with their trace', async () => {
     const traceId = '1a000000000000000000000000000006';
-    const { LoggerProvider, SimpleLogRecordProcessor } = await import('@opentelemetry/sdk-logs');
-    const { trace, ROOT_CONTEXT, TraceFlags } = await import('@opentelemetry/api');
     const exporter = new HttpJsonExporter({ url: `http://127.0.0.1:${server.httpPort}/v1/traces` });
     await exportWith(exporter, await shopTrace(traceId));
     await exporter.shutdown();
+    const records = await sdkLogRecords((logger) => logger.emit({ body: 'payment declined', severityText: 'ERROR', severityNumber: 17, context: inSpan(traceId, 'eee19b7ec3c1b174') }));
     const logExporter = new OTLPLogExporter({ url: `http://127.0.0.1:${server.httpPort}/v1/logs` });
-    const provider = new LoggerProvider({ processors: [new SimpleLogRecordProcessor({ exporter: logExporter })] });
-    const ctx = trace.setSpanContext(ROOT_CONTEXT, { traceId, spanId: 'eee19b7ec3c1b174', traceFlags: TraceFlags.SAMPLED });
-    provider.getLogger('orders').emit({ body: 'payment declined', severityText: 'ERROR', severityNumber: 17, context: ctx });
-    await provider.forceFlush();
-    await provider.shutdown();
+    const sent = await new Promise<ExportResult>((resolve) => logExporter.export(records, resolve));
+    assert.equal(sent.code, ExportResultCode.SUCCESS, String(sent.error));
+    await logExporter.shutdown();
     const reply = await request(server.httpPort, 'GET', `/api/traces/${traceId}`);
     const stored = JSON.parse(reply.text) as { logs: { body: unknown; spanId: string; severityText: string }[] };
     assert.deepEqual(stored.logs.map((l) => [l.body, l.spanId, l.severityText]), [['payment declined', 'eee19b7ec3c1b174', 'ERROR']]);

@@ -13,6 +13,7 @@ import { decodeLogsProto } from '../../src/wire/otlp-proto-logs';
 import { decodeLogsJson, decodeTracesJson } from '../../src/wire/otlp-json';
 import { WireError } from '../../src/wire/wire-error';
 import { shopTrace } from '../support/otel-trace';
+import { inSpan, sdkLogRecords } from '../support/otel-logs';
 import { mutate, random } from '../support/mutate';
 import { startHarness, type Harness } from '../support/receiver-harness';
 
@@ -21,14 +22,7 @@ let corpus: { name: string; path: string; type: string; body: Uint8Array; decode
 
 before(async () => {
   const spans = await shopTrace();
-  const { LoggerProvider, SimpleLogRecordProcessor, InMemoryLogRecordExporter } = await import('@opentelemetry/sdk-logs');
-  const { trace, ROOT_CONTEXT, TraceFlags } = await import('@opentelemetry/api');
-  const logExporter = new InMemoryLogRecordExporter();
-  const provider = new LoggerProvider({ processors: [new SimpleLogRecordProcessor({ exporter: logExporter })] });
-  const ctx = trace.setSpanContext(ROOT_CONTEXT, { traceId: '5b8efff798038103d269b633813fc60c', spanId: 'eee19b7ec3c1b174', traceFlags: TraceFlags.SAMPLED });
-  provider.getLogger('l').emit({ body: 'hello', attributes: { n: 1, list: ['a', 'b'] }, context: ctx });
-  await provider.forceFlush();
-  const logs = logExporter.getFinishedLogRecords();
+  const logs = await sdkLogRecords((logger) => logger.emit({ body: 'hello', attributes: { n: 1, list: ['a', 'b'] }, context: inSpan('5b8efff798038103d269b633813fc60c', 'eee19b7ec3c1b174') }));
   corpus = [
     { name: 'protobuf traces', path: '/v1/traces', type: 'application/x-protobuf', body: ProtobufTraceSerializer.serializeRequest(spans)!, decode: decodeTracesProto },
     { name: 'JSON traces', path: '/v1/traces', type: 'application/json', body: JsonTraceSerializer.serializeRequest(spans)!, decode: (b) => decodeTracesJson(text.decode(b)) },

@@ -6,6 +6,7 @@ import { decodeLogsJson, decodeTracesJson } from '../../src/wire/otlp-json';
 import { decodeLogsProto } from '../../src/wire/otlp-proto-logs';
 import { decodeTracesProto } from '../../src/wire/otlp-proto-traces';
 import { shopTrace, serviceTracer } from '../support/otel-trace';
+import { inSpan, sdkLogRecords } from '../support/otel-logs';
 
 const text = new TextDecoder();
 
@@ -37,20 +38,15 @@ describe('the protobuf and JSON decoders', () => {
   });
 
   it('yield identical log records', async () => {
-    const { LoggerProvider, SimpleLogRecordProcessor, InMemoryLogRecordExporter } = await import('@opentelemetry/sdk-logs');
-    const { resourceFromAttributes } = await import('@opentelemetry/resources');
-    const { trace, ROOT_CONTEXT, TraceFlags } = await import('@opentelemetry/api');
-    const exporter = new InMemoryLogRecordExporter();
-    const provider = new LoggerProvider({ resource: resourceFromAttributes({ 'service.name': 'email' }), processors: [new SimpleLogRecordProcessor({ exporter })] });
-    const ctx = trace.setSpanContext(ROOT_CONTEXT, { traceId: '5b8efff798038103d269b633813fc60c', spanId: 'eee19b7ec3c1b174', traceFlags: TraceFlags.SAMPLED });
-    const logger = provider.getLogger('mailer', '1.0.0');
-    logger.emit({ body: { text: 'sent', recipients: ['a', 'b'], retries: 2 }, severityText: 'WARN', severityNumber: 13, attributes: { to: 'a@example.com' }, context: ctx, timestamp: [1763900000, 5000] });
-    logger.emit({ body: 'no trace', severityNumber: 9 });
-    await provider.forceFlush();
-    const records = exporter.getFinishedLogRecords();
+    const ctx = inSpan('5b8efff798038103d269b633813fc60c', 'eee19b7ec3c1b174');
+    const records = await sdkLogRecords((logger) => {
+      logger.emit({ body: { text: 'sent', recipients: ['a', 'b'], retries: 2 }, severityText: 'WARN', severityNumber: 13, attributes: { to: 'a@example.com', ok: true }, context: ctx, timestamp: [1763900000, 5000] });
+      logger.emit({ body: { order: 7, items: ['a', 'b'] }, severityNumber: 9, context: ctx, eventName: 'order.placed' });
+      logger.emit({ body: 'no trace', severityNumber: 9 });
+    });
     const fromProto = decodeLogsProto(ProtobufLogsSerializer.serializeRequest(records)!);
     const fromJson = decodeLogsJson(text.decode(JsonLogsSerializer.serializeRequest(records)!));
-    assert.equal(fromProto.logs.length, 1);
+    assert.equal(fromProto.logs.length, 2);
     assert.deepEqual(fromJson, fromProto);
   });
 });

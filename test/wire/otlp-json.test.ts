@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { JsonLogsSerializer, JsonTraceSerializer, ProtobufLogsSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { decodeLogsJson, decodeTracesJson } from '../../src/wire/otlp-json';
 import { decodeTracesProto } from '../../src/wire/otlp-proto-traces';
-import { decodeLogsProto } from '../../src/wire/otlp-proto-logs';
 import { WireError } from '../../src/wire/wire-error';
 import type { SpanRecord } from '../../src/model/span';
 import { shopTrace } from '../support/otel-trace';
 import { expectedSpan, withTraceFlags } from '../support/expected-span';
-import { bytes, kv, message, string } from '../support/proto-writer';
+import { bytes, kv, message } from '../support/proto-writer';
 
 const TRACE = '5b8efff798038103d269b633813fc60c';
 const SPAN = 'eee19b7ec3c1b174';
@@ -450,23 +449,5 @@ describe('the OTLP/JSON logs decoder', () => {
   it('names the path of an error inside a body', () => {
     throwsWire(() => decodeLogsJson(logs([{ ...RECORD, body: { arrayValue: { values: [{ intValue: 'x' }] } } }])),
       'resourceLogs[0].scopeLogs[0].logRecords[0].body.arrayValue.values[0].intValue: expected an integer (number or decimal string), got "x"');
-  });
-
-  it('decodes what the SDK JSON logs serializer writes into exactly the records the protobuf decoder makes', async () => {
-    const { LoggerProvider, SimpleLogRecordProcessor, InMemoryLogRecordExporter } = await import('@opentelemetry/sdk-logs');
-    const { resourceFromAttributes } = await import('@opentelemetry/resources');
-    const { trace, ROOT_CONTEXT, TraceFlags } = await import('@opentelemetry/api');
-    const exporter = new InMemoryLogRecordExporter();
-    const provider = new LoggerProvider({ resource: resourceFromAttributes({ 'service.name': 'email' }), processors: [new SimpleLogRecordProcessor({ exporter })] });
-    const ctx = trace.setSpanContext(ROOT_CONTEXT, { traceId: TRACE, spanId: SPAN, traceFlags: TraceFlags.SAMPLED });
-    const logger = provider.getLogger('mailer', '1.0.0');
-    logger.emit({ body: 'sent', severityText: 'WARN', severityNumber: 13, attributes: { to: 'a@example.com', tries: 2, ok: true }, context: ctx });
-    logger.emit({ body: { order: 7, items: ['a', 'b'] }, severityNumber: 9, context: ctx, eventName: 'order.placed' });
-    logger.emit({ body: 'no trace', severityNumber: 9 });
-    await provider.forceFlush();
-    const records = exporter.getFinishedLogRecords();
-    const fromJson = decodeLogsJson(new TextDecoder().decode(JsonLogsSerializer.serializeRequest(records)!));
-    assert.equal(fromJson.logs.length, 2);
-    assert.deepEqual(fromJson, decodeLogsProto(ProtobufLogsSerializer.serializeRequest(records)!));
   });
 });

@@ -5,6 +5,7 @@ import { decodeTracesProto } from '../../src/wire/otlp-proto-traces';
 import { decodeLogsProto } from '../../src/wire/otlp-proto-logs';
 import { WireError } from '../../src/wire/wire-error';
 import { shopTrace } from '../support/otel-trace';
+import { inSpan, sdkLogRecords } from '../support/otel-logs';
 import { expectedSpan, withTraceFlags } from '../support/expected-span';
 import { bytes, concat, double, fixed32, fixed64, group, hex, kv, message, string, varint } from '../support/proto-writer';
 
@@ -150,15 +151,8 @@ describe('the OTLP protobuf logs decoder', () => {
   });
 
   it('decodes what the SDK logs serializer writes', async () => {
-    const { LoggerProvider, SimpleLogRecordProcessor, InMemoryLogRecordExporter } = await import('@opentelemetry/sdk-logs');
-    const { resourceFromAttributes } = await import('@opentelemetry/resources');
-    const { trace, ROOT_CONTEXT, TraceFlags } = await import('@opentelemetry/api');
-    const exporter = new InMemoryLogRecordExporter();
-    const provider = new LoggerProvider({ resource: resourceFromAttributes({ 'service.name': 'email' }), processors: [new SimpleLogRecordProcessor({ exporter })] });
-    const ctx = trace.setSpanContext(ROOT_CONTEXT, { traceId: TRACE, spanId: SPAN, traceFlags: TraceFlags.SAMPLED });
-    provider.getLogger('mailer').emit({ body: 'sent', severityText: 'WARN', severityNumber: 13, attributes: { to: 'a@example.com' }, context: ctx });
-    await provider.forceFlush();
-    const decoded = decodeLogsProto(ProtobufLogsSerializer.serializeRequest(exporter.getFinishedLogRecords())!);
+    const records = await sdkLogRecords((logger) => logger.emit({ body: 'sent', severityText: 'WARN', severityNumber: 13, attributes: { to: 'a@example.com' }, context: inSpan(TRACE, SPAN) }));
+    const decoded = decodeLogsProto(ProtobufLogsSerializer.serializeRequest(records)!);
     assert.equal(decoded.logs.length, 1);
     assert.equal(decoded.logs[0]!.body, 'sent');
     assert.equal(decoded.logs[0]!.spanId, SPAN);
