@@ -6,7 +6,8 @@
 import type { AttrValue, Attributes, DecodedLogs, LogRecord, Resource, Scope } from '../model/span';
 import { FIXED32, FIXED64, LENGTH_DELIMITED, ProtoReader, VARINT } from './protobuf-reader';
 import { findMessageField, readAnyValue, readAttribute, readId, readResource, readScope } from './otlp-proto-common';
-import { ALL_ZERO_TRACE, bytesToHex, logIdProblem, microsFromNanoHalves, serviceNameOf } from './span-fields';
+import { ALL_ZERO_TRACE, logIdProblem, microsFromNanoHalves, serviceNameOf } from './span-fields';
+import { hexString } from './ascii-strings';
 import { rethrowWithin } from './wire-error';
 
 export function decodeLogsProto(bytes: Uint8Array): DecodedLogs {
@@ -146,10 +147,10 @@ function readLogRecord(r: ProtoReader, end: number, resource: Resource, service:
         flags = r.fixed32(end);
         break;
       case 9:
-        traceId = readId(r, end, 'trace_id', bytesToHex);
+        traceId = readId(r, end, 'trace_id', hexString);
         break;
       case 10:
-        spanId = readId(r, end, 'span_id', bytesToHex);
+        spanId = readId(r, end, 'span_id', hexString);
         break;
       case 11:
         r.expect(FIXED64, 'observed_time_unix_nano');

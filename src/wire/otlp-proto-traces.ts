@@ -7,8 +7,9 @@ import type { Attributes, DecodedSpans, Resource, Scope, SpanEvent, SpanLink, Sp
 import { FIXED32, FIXED64, LENGTH_DELIMITED, ProtoReader, VARINT } from './protobuf-reader';
 import { findMessageField, readAttribute, readId, readResource, readScope } from './otlp-proto-common';
 import {
-  ALL_ZERO_SPAN, EMPTY_RESOURCE, EMPTY_SCOPE, NO_EVENTS, NO_LINKS, UNSET_STATUS, bytesToHex, microsFromNanoHalves, serviceNameOf, spanIdProblem, spanKindFromNumber, statusCodeFromNumber,
+  ALL_ZERO_SPAN, EMPTY_RESOURCE, EMPTY_SCOPE, NO_EVENTS, NO_LINKS, UNSET_STATUS, microsFromNanoHalves, serviceNameOf, spanIdProblem, spanKindFromNumber, statusCodeFromNumber,
 } from './span-fields';
+import { hexString } from './ascii-strings';
 import { rethrowWithin } from './wire-error';
 
 
@@ -128,14 +129,14 @@ function readSpan(r: ProtoReader, end: number, ids: TraceIdCache, resource: Reso
         traceId = readId(r, end, 'trace_id', ids.hex);
         break;
       case 2:
-        spanId = readId(r, end, 'span_id', bytesToHex);
+        spanId = readId(r, end, 'span_id', hexString);
         break;
       case 3:
         r.expect(LENGTH_DELIMITED, 'trace_state');
         traceState = r.string(end);
         break;
       case 4:
-        parentSpanId = readId(r, end, 'parent_span_id', bytesToHex);
+        parentSpanId = readId(r, end, 'parent_span_id', hexString);
         break;
       case 5:
         r.expect(LENGTH_DELIMITED, 'name');
@@ -244,10 +245,10 @@ function readLink(r: ProtoReader, end: number): SpanLink {
     r.tag(end);
     switch (r.field) {
       case 1:
-        traceId = readId(r, end, 'trace_id', bytesToHex);
+        traceId = readId(r, end, 'trace_id', hexString);
         break;
       case 2:
-        spanId = readId(r, end, 'span_id', bytesToHex);
+        spanId = readId(r, end, 'span_id', hexString);
         break;
       case 3:
         r.expect(LENGTH_DELIMITED, 'trace_state');
@@ -296,13 +297,13 @@ class TraceIdCache {
   private lastBytes = new Uint8Array(16);
 
   readonly hex = (buf: Uint8Array, start: number, end: number): string => {
-    if (end - start !== 16) return bytesToHex(buf, start, end);
+    if (end - start !== 16) return hexString(buf, start, end);
     const last = this.lastBytes;
     let same = this.last !== '';
     for (let i = 0; same && i < 16; i++) same = buf[start + i] === last[i];
     if (same) return this.last;
     last.set(buf.subarray(start, end));
-    this.last = bytesToHex(buf, start, end);
+    this.last = hexString(buf, start, end);
     return this.last;
   };
 }

@@ -6,7 +6,6 @@ import {
   UNKNOWN_SERVICE, type AttrValue, type Attributes, type Resource, type Scope, type SpanEvent, type SpanKind, type SpanLink, type SpanStatus,
   type StatusCode,
 } from '../model/span';
-import { hexString } from './ascii-strings';
 
 // Shared, frozen empties: most spans have no events or links and an unset status,
 // and memory per stored span is measured. Frozen, so nothing can change them for all.
@@ -15,9 +14,6 @@ export const EMPTY_SCOPE: Scope = Object.freeze({ name: '', version: '' });
 export const UNSET_STATUS: SpanStatus = Object.freeze({ code: 'unset', message: '' });
 export const NO_EVENTS: SpanEvent[] = Object.freeze([]) as unknown as SpanEvent[];
 export const NO_LINKS: SpanLink[] = Object.freeze([]) as unknown as SpanLink[];
-
-/** Lower-case hex of `bytes[start, end)`. */
-export const bytesToHex = hexString;
 
 const KINDS: readonly SpanKind[] = ['internal', 'internal', 'server', 'client', 'producer', 'consumer'];
 const KIND_NAMES: Record<string, SpanKind> = {
