@@ -3,6 +3,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { bodyText } from '../src/ingest/body-text';
 import { decodeTracesJson } from '../src/wire/otlp-json';
+import { decodeTracesJsonFast } from '../src/wire/otlp-json-fast';
 import { decodeTracesProto } from '../src/wire/otlp-proto-traces';
 import { pbjsDecode, pbjsDecodeToObject, spanCount } from './otlp-protobufjs';
 import { throughputs } from './measure';
@@ -16,7 +17,7 @@ for (const body of protobuf) if (spanCount(pbjsDecode(body)) !== count.get(body)
 const per = (b: Buffer) => count.get(b)!;
 
 const [ours, pbjsDecodeRate, pbjsToObject] = throughputs(protobuf, per, [decodeTracesProto, pbjsDecode, pbjsDecodeToObject]);
-const [oursJson, jsonParse] = throughputs(json, per, [(b) => decodeTracesJson(bodyText(b)), (b) => JSON.parse(bodyText(b))]);
+const [oursJson, jsonParse] = throughputs(json, per, [(b) => decodeTracesJsonFast(b) ?? decodeTracesJson(bodyText(b)), (b) => JSON.parse(bodyText(b))]);
 const results = {
   ours, pbjsDecode: pbjsDecodeRate, pbjsToObject, oursJson, jsonParse,
   bytesPerSpanProtobuf: Math.round(protobuf.reduce((n, b) => n + b.length, 0) / protobuf.reduce((n, b) => n + per(b), 0)),

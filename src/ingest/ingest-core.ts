@@ -4,6 +4,7 @@
  */
 import type { DecodedLogs, DecodedSpans } from '../model/span';
 import { decodeLogsJson, decodeTracesJson } from '../wire/otlp-json';
+import { decodeTracesJsonFast } from '../wire/otlp-json-fast';
 import { decodeLogsProto } from '../wire/otlp-proto-logs';
 import { decodeTracesProto } from '../wire/otlp-proto-traces';
 import type { Encoding, Signal } from '../wire/otlp-responses';
@@ -87,7 +88,7 @@ export class IngestCore {
   private process(job: IngestJob): IngestResult {
     try {
       if (job.signal === 'traces') {
-        const decoded: DecodedSpans = job.encoding === 'protobuf' ? decodeTracesProto(job.body) : decodeTracesJson(bodyText(job.body));
+        const decoded: DecodedSpans = job.encoding === 'protobuf' ? decodeTracesProto(job.body) : (decodeTracesJsonFast(job.body) ?? decodeTracesJson(bodyText(job.body)));
         this.spansReceived += decoded.spans.length + decoded.rejected;
         this.spansRejected += decoded.rejected;
         this.store.add(decoded.spans);
