@@ -105,8 +105,12 @@ export class TraceStore {
     let stored = 0;
     let duplicates = 0;
     let entry: Entry | undefined;
+    let lastService = '';
     for (const span of spans) {
-      if (entry === undefined || entry.traceId !== span.traceId) entry = this.touch(span.traceId, now);
+      if (entry === undefined || entry.traceId !== span.traceId) {
+        entry = this.touch(span.traceId, now);
+        lastService = '';
+      }
       if (entry.spans.has(span.spanId)) {
         duplicates++;
         continue;
@@ -117,7 +121,10 @@ export class TraceStore {
       if (span.startUs < entry.minStart) entry.minStart = span.startUs;
       if (span.endUs > entry.maxEnd) entry.maxEnd = span.endUs;
       if (isFailed(span)) entry.errorCount++;
-      entry.services.add(span.service);
+      if (span.service !== lastService) {
+        entry.services.add(span.service);
+        lastService = span.service;
+      }
       if (span.parentSpanId === '' && (entry.root === undefined || span.startUs < entry.root.startUs)) entry.root = span;
     }
     this.spanTotal += stored;
