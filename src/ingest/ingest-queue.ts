@@ -4,8 +4,10 @@
  * When the queue is over its bound the receivers answer 503 / UNAVAILABLE with
  * Retry-After instead of dropping data silently.
  *
- * Work is drained in slices so that the worker's event loop keeps accepting
- * connections (and answering "busy") while a backlog is decoded.
+ * One request is decoded per event-loop turn, so that between requests the
+ * worker keeps accepting connections, answering "busy" and sending HTTP/2
+ * window updates (measured: decoding a backlog in 8 ms slices stalled gRPC
+ * senders on flow control and cost ~15% of gRPC throughput).
  */
 export interface QueueLimits {
   /** Bytes of bodies waiting to be decoded. */
@@ -14,9 +16,6 @@ export interface QueueLimits {
 }
 
 export const DEFAULT_QUEUE_LIMITS: QueueLimits = { maxQueuedBytes: 64 * 1024 * 1024, maxQueuedJobs: 1024 };
-
-/** How long one drain slice may run before yielding to I/O. */
-const SLICE_MS = 8;
 
 interface Pending<J, R> {
   job: J;
@@ -61,9 +60,8 @@ export class IngestQueue<J, R> {
 
   private readonly drain = (): void => {
     this.scheduled = false;
-    const until = performance.now() + SLICE_MS;
-    while (this.head < this.pending.length) {
-      const item = this.pending[this.head]!;
+    const item = this.pending[this.head];
+    if (item) {
       this.pending[this.head++] = undefined as unknown as Pending<J, R>;
       this.queuedBytes -= item.size;
       try {
@@ -71,7 +69,6 @@ export class IngestQueue<J, R> {
       } catch (error) {
         item.reject(error);
       }
-      if (performance.now() >= until) break;
     }
     if (this.head === this.pending.length) {
       this.pending.length = 0;
