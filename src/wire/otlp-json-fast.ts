@@ -121,7 +121,7 @@ export function decodeTracesJsonFast(bytes: Uint8Array): DecodedSpans | undefine
         if (field === F.ResourceSpans) {
           seen = once(seen, field);
           array(() => resourceSpans(out));
-        } else skipField(field);
+        } else skipValue();
       } while (next(CLOSE_BRACE));
     }
     whitespace();
@@ -147,7 +147,7 @@ function resourceSpans(out: DecodedSpans): void {
     } else if (field === F.ScopeSpans) {
       if ((seen & (1 << F.Resource)) === 0 && hasLaterField(F.Resource)) throw GIVE_UP;
       array(() => scopeSpans(out, resource, service));
-    } else skipField(field);
+    } else skipValue();
   });
 }
 
@@ -159,7 +159,7 @@ function readResource(): Resource {
     seen = once(seen, field);
     if (field === F.Attributes) attributes = keyValues(0);
     else if (field === F.DroppedAttributes) droppedAttributesCount = uint32();
-    else skipField(field);
+    else skipValue();
   });
   return { attributes: attributes ?? {}, droppedAttributesCount };
 }
@@ -177,7 +177,7 @@ function scopeSpans(out: DecodedSpans, resource: Resource, service: string): voi
         if (spanIdProblem(span.traceId, span.spanId, span.parentSpanId) !== '') throw GIVE_UP; // the lenient decoder words the reason
         out.spans.push(span);
       });
-    } else skipField(field);
+    } else skipValue();
   });
 }
 
@@ -189,7 +189,7 @@ function readScope(): Scope {
     seen = once(seen, field);
     if (field === F.Name) name = string();
     else if (field === F.Version) version = string();
-    else skipField(field);
+    else skipValue();
   });
   return name === '' && version === '' ? EMPTY_SCOPE : { name, version };
 }
@@ -234,7 +234,7 @@ function readSpan(resource: Resource, service: string, scope: Scope): SpanRecord
         case F.DroppedAttributes: droppedAttributesCount = uint32(); break;
         case F.DroppedEvents: droppedEventsCount = uint32(); break;
         case F.DroppedLinks: droppedLinksCount = uint32(); break;
-        default: skipField(field);
+        default: skipValue();
       }
     } while (next(CLOSE_BRACE));
   }
@@ -254,7 +254,7 @@ function readStatus(): SpanStatus {
     seen = once(seen, field);
     if (field === F.Code) code = integer();
     else if (field === F.Message) message = string();
-    else skipField(field);
+    else skipValue();
   });
   const statusCode = statusCodeFromNumber(code);
   return statusCode === 'unset' && message === '' ? UNSET_STATUS : { code: statusCode, message };
@@ -274,7 +274,7 @@ function readEvents(): SpanEvent[] {
       else if (field === F.Name) name = string();
       else if (field === F.Attributes) attributes = keyValues(0);
       else if (field === F.DroppedAttributes) droppedAttributesCount = uint32();
-      else skipField(field);
+      else skipValue();
     });
     events.push({ name, timeUs, attributes: attributes ?? {}, droppedAttributesCount });
   });
@@ -299,7 +299,7 @@ function readLinks(): SpanLink[] {
       else if (field === F.Attributes) attributes = keyValues(0);
       else if (field === F.DroppedAttributes) droppedAttributesCount = uint32();
       else if (field === F.Flags) flags = uint32();
-      else skipField(field);
+      else skipValue();
     });
     links.push({ traceId, spanId, traceState, attributes: attributes ?? {}, droppedAttributesCount, flags });
   });
@@ -360,7 +360,7 @@ function arrayValue(depth: number): AttrValue[] {
   object((field) => {
     seen = once(seen, field);
     if (field === F.Values) array(() => values.push(anyValue(depth)));
-    else skipField(field);
+    else skipValue();
   });
   return values;
 }
@@ -372,7 +372,7 @@ function kvlistValue(depth: number): Attributes {
   object((field) => {
     seen = once(seen, field);
     if (field === F.Values) values = keyValues(depth);
-    else skipField(field);
+    else skipValue();
   });
   return values;
 }
@@ -415,12 +415,6 @@ function key(): F {
   expectByte(COLON);
   if (field === ALIAS) throw GIVE_UP;
   return field;
-}
-
-/** A known field met where it has no meaning, or an unknown one: skip its value. */
-function skipField(field: F): void {
-  void field;
-  skipValue();
 }
 
 /** Marks a field as seen; a repeated field (or both spellings) is left to the lenient decoder. */
