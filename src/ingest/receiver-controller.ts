@@ -1,0 +1,208 @@
+/**
+ * The receiver's lifecycle for one editor window: run an ingest worker on the
+ * configured ports; when the port is already held by another Hopscope (another
+ * window, or `hopscope serve`), follow that one's traces instead of failing,
+ * and take the port over when it goes away. Only a port held by a foreign
+ * program is an error. No `vscode` here, so it is tested with real sockets.
+ *
+ *   start ─► listening ─────────────► (crash) error
+ *      │
+ *      └─ port in use ─► probe /api/stats ─► Hopscope? ─► following ─► (it left) start again
+ *                                        └─ no ───────► error (port-in-use)
+ */
+import { Emitter } from '../common/emitter';
+import type { Endpoints } from './api-routes';
+import type { IngestConfig } from './ingest-config';
+import type { IngestStats } from './ingest-core';
+import { IngestStartError, IngestWorker } from './ingest-worker';
+import { fetchRemoteTrace, probeHopscope, RemoteReceiver } from './remote-receiver';
+import type { StoredTrace, TraceSummary } from './trace-store';
+
+export type ReceiverState =
+  | { kind: 'stopped'; why: 'disabled' | 'stopped' }
+  | { kind: 'starting' }
+  | { kind: 'listening'; endpoints: Endpoints }
+  /** Another Hopscope holds the port; its traces are shown live. */
+  | { kind: 'following'; endpoints: Endpoints; runner: string; pid: number }
+  | { kind: 'error'; reason: IngestStartError['reason']; message: string; port?: number };
+
+/** Trace summaries to apply; `reset` replaces everything held so far. */
+export interface TracesUpdate {
+  reset: boolean;
+  changed: TraceSummary[];
+  removed: string[];
+  stats: IngestStats;
+}
+
+export interface ReceiverSettings {
+  enabled: boolean;
+  config: IngestConfig;
+}
+
+export interface ReceiverControllerOptions {
+  runner: string;
+  version: string;
+  workerPath?: string;
+  /** Waits between attempts to take a port over from a Hopscope that is closing. */
+  takeoverDelaysMs?: number[];
+}
+
+export const EMPTY_STATS: IngestStats = {
+  requests: 0, badRequests: 0, busyResponses: 0, spansReceived: 0, spansRejected: 0, duplicateSpans: 0,
+  spansStored: 0, spansEvicted: 0, tracesStored: 0, tracesEvicted: 0, logsStored: 0,
+};
+
+export class ReceiverController {
+  private readonly states = new Emitter<ReceiverState>();
+  private readonly traces = new Emitter<TracesUpdate>();
+  private readonly logs = new Emitter<{ level: 'info' | 'warn' | 'error'; message: string }>();
+  readonly onState = this.states.event;
+  readonly onTraces = this.traces.event;
+  readonly onLog = this.logs.event;
+
+  private current: ReceiverState = { kind: 'stopped', why: 'stopped' };
+  private generation = 0;
+  private worker: IngestWorker | undefined;
+  private remote: RemoteReceiver | undefined;
+  /** Event streams that failed before their first event, in a row. */
+  private failedFollows = 0;
+
+  constructor(private readonly options: ReceiverControllerOptions) {}
+
+  get state(): ReceiverState {
+    return this.current;
+  }
+
+  /** (Re)starts with these settings; whatever ran before is stopped first. */
+  async start(settings: ReceiverSettings): Promise<void> {
+    this.failedFollows = 0;
+    await this.run(++this.generation, settings, false);
+  }
+
+  /** Stops receiving (ports freed); `why` tells the status bar whether a setting or the user did it. */
+  async stop(why: 'disabled' | 'stopped' = 'stopped'): Promise<void> {
+    ++this.generation;
+    await this.teardown();
+    this.setState({ kind: 'stopped', why });
+    this.traces.fire({ reset: true, changed: [], removed: [], stats: EMPTY_STATS });
+  }
+
+  getTrace(traceId: string): Promise<StoredTrace | undefined> {
+    if (this.worker) return this.worker.getTrace(traceId);
+    if (this.remote) return fetchRemoteTrace(this.remote.host, this.remote.port, traceId);
+    return Promise.resolve(undefined);
+  }
+
+  /** Clears the stored traces; while following, only this window's list (the API is read-only). */
+  clear(): void {
+    if (this.worker) this.worker.clear();
+    else this.traces.fire({ reset: true, changed: [], removed: [], stats: EMPTY_STATS });
+  }
+
+  async dispose(): Promise<void> {
+    ++this.generation;
+    await this.teardown();
+    this.states.dispose();
+    this.traces.dispose();
+    this.logs.dispose();
+  }
+
+  private async run(generation: number, settings: ReceiverSettings, takeover: boolean): Promise<void> {
+    await this.teardown();
+    if (generation !== this.generation) return;
+    if (!settings.enabled) return this.setState({ kind: 'stopped', why: 'disabled' });
+    this.setState({ kind: 'starting' });
+    const { config } = settings;
+    const delays = takeover ? (this.options.takeoverDelaysMs ?? [100, 250, 500, 1000, 2000]) : [];
+    for (let attempt = 0; ; attempt++) {
+      const worker = new IngestWorker(config, this.options);
+      try {
+        const endpoints = await worker.ready;
+        if (generation !== this.generation) return void (await worker.stop());
+        this.adopt(worker, generation);
+        this.log('info', `listening: OTLP/HTTP ${endpoints.http.host}:${endpoints.http.port}, OTLP/gRPC ${endpoints.grpc ? `${endpoints.grpc.host}:${endpoints.grpc.port}` : 'off'}`);
+        this.traces.fire({ reset: true, changed: [], removed: [], stats: EMPTY_STATS });
+        return this.setState({ kind: 'listening', endpoints });
+      } catch (caught) {
+        if (generation !== this.generation) return;
+        const error = caught instanceof IngestStartError ? caught : new IngestStartError('crashed', String(caught));
+        if (error.reason === 'port-in-use' && error.port === config.httpPort) {
+          const other = await probeHopscope(config.host, config.httpPort);
+          if (generation !== this.generation) return;
+          if (other) return this.follow(generation, settings, other.runner);
+        }
+        const delay = error.reason === 'port-in-use' ? delays[attempt] : undefined;
+        if (delay === undefined) {
+          this.log('error', error.message);
+          return this.setState({ kind: 'error', reason: error.reason, message: error.message, ...(error.port === undefined ? {} : { port: error.port }) });
+        }
+        await sleep(delay);
+        if (generation !== this.generation) return;
+      }
+    }
+  }
+
+  private adopt(worker: IngestWorker, generation: number): void {
+    this.worker = worker;
+    worker.onLog(({ level, message }) => this.log(level, message));
+    worker.onUpdate(({ changed, removed, stats }) => this.traces.fire({ reset: false, changed, removed, stats }));
+    worker.onExit((failure) => {
+      if (this.worker !== worker) return;
+      this.worker = undefined;
+      if (failure && generation === this.generation) {
+        this.log('error', failure.message);
+        this.setState({ kind: 'error', reason: 'crashed', message: failure.message });
+      }
+    });
+  }
+
+  private follow(generation: number, settings: ReceiverSettings, runner: string): void {
+    const { host, httpPort } = settings.config;
+    this.log('info', `port ${httpPort} is held by another Hopscope (${runner}); showing its traces`);
+    const remote = new RemoteReceiver(host, httpPort);
+    this.remote = remote;
+    let greeted = false;
+    remote.onHello(({ stats, traces }) => {
+      greeted = true;
+      this.failedFollows = 0;
+      this.traces.fire({ reset: true, changed: traces, removed: [], stats });
+      this.setState({ kind: 'following', endpoints: stats.endpoints, runner: stats.runner, pid: stats.pid });
+    });
+    remote.onUpdate(({ changed, removed, stats }) => this.traces.fire({ reset: false, changed, removed, stats }));
+    remote.onClose((error) => {
+      if (this.remote !== remote) return;
+      this.remote = undefined;
+      if (generation !== this.generation) return;
+      if (!greeted && ++this.failedFollows >= 3) {
+        const message = `another Hopscope holds port ${httpPort} but its event stream failed${error ? `: ${error.message}` : ''}`;
+        this.log('error', message);
+        return this.setState({ kind: 'error', reason: 'port-in-use', message, port: httpPort });
+      }
+      if (greeted) this.log('info', `the Hopscope that held port ${httpPort} went away; taking the port over`);
+      void sleep(greeted ? 0 : 300).then(() => {
+        if (generation === this.generation) return this.run(generation, settings, true);
+      });
+    });
+  }
+
+  private async teardown(): Promise<void> {
+    const worker = this.worker;
+    this.worker = undefined;
+    this.remote?.close();
+    this.remote = undefined;
+    await worker?.stop();
+  }
+
+  private setState(state: ReceiverState): void {
+    this.current = state;
+    this.states.fire(state);
+  }
+
+  private log(level: 'info' | 'warn' | 'error', message: string): void {
+    this.logs.fire({ level, message });
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

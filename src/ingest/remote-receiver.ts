@@ -1,0 +1,134 @@
+/**
+ * Another Hopscope that already holds the port (a second VS Code window, or
+ * `hopscope serve`): ask who answers there, and follow its traces through the
+ * read-only JSON API and its event stream, the same summaries a worker sends.
+ */
+import { request, type IncomingMessage } from 'node:http';
+import { Emitter } from '../common/emitter';
+import { PROGRAM_ID, type StatsDocument } from './api-routes';
+import type { StoredTrace, TraceSummary } from './trace-store';
+
+export interface RemoteHello {
+  stats: StatsDocument;
+  traces: TraceSummary[];
+}
+
+export interface RemoteUpdate {
+  changed: TraceSummary[];
+  removed: string[];
+  stats: StatsDocument;
+}
+
+const PROBE_TIMEOUT_MS = 1500;
+
+/** Who answers `GET /api/stats` on host:port: a Hopscope's stats, or undefined for anything else (or nothing). */
+export async function probeHopscope(host: string, port: number): Promise<StatsDocument | undefined> {
+  try {
+    const { status, body } = await getText(host, port, '/api/stats', PROBE_TIMEOUT_MS);
+    if (status !== 200) return undefined;
+    const stats = JSON.parse(body) as Partial<StatsDocument>;
+    return stats.program === PROGRAM_ID && typeof stats.spansStored === 'number' ? (stats as StatsDocument) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** One trace from the Hopscope on host:port, or undefined when it is not there. */
+export async function fetchRemoteTrace(host: string, port: number, traceId: string): Promise<StoredTrace | undefined> {
+  try {
+    const { status, body } = await getText(host, port, `/api/traces/${encodeURIComponent(traceId)}`, 10_000);
+    return status === 200 ? (JSON.parse(body) as StoredTrace) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Follows `/api/events`. `onHello` gives the whole state, `onUpdate` what
+ * changed, and `onClose` fires once when the stream ends for any reason
+ * (the other Hopscope went away, or close() was called).
+ */
+export class RemoteReceiver {
+  private readonly hellos = new Emitter<RemoteHello>();
+  private readonly updates = new Emitter<RemoteUpdate>();
+  private readonly closes = new Emitter<Error | undefined>();
+  readonly onHello = this.hellos.event;
+  readonly onUpdate = this.updates.event;
+  readonly onClose = this.closes.event;
+  private response: IncomingMessage | undefined;
+  private closed = false;
+  private readonly req;
+
+  constructor(readonly host: string, readonly port: number) {
+    this.req = request({ host, port, path: '/api/events', headers: { Accept: 'text/event-stream', Host: hostHeader(host, port) } }, (res) => {
+      this.response = res;
+      if (res.statusCode !== 200) {
+        res.resume();
+        return this.finish(new Error(`the Hopscope on port ${port} answered ${res.statusCode} to /api/events`));
+      }
+      res.setEncoding('utf8');
+      let buffer = '';
+      res.on('data', (chunk: string) => {
+        buffer += chunk;
+        let end: number;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          this.dispatch(buffer.slice(0, end));
+          buffer = buffer.slice(end + 2);
+        }
+      });
+      res.on('end', () => this.finish(undefined));
+      res.on('error', (error) => this.finish(error));
+      res.on('close', () => this.finish(undefined));
+    });
+    this.req.on('error', (error) => this.finish(error));
+    this.req.end();
+  }
+
+  close(): void {
+    this.req.destroy();
+    this.response?.destroy();
+    this.finish(undefined);
+  }
+
+  private dispatch(frame: string): void {
+    let event = 'message';
+    let data = '';
+    for (const line of frame.split('\n')) {
+      if (line.startsWith('event:')) event = line.slice(6).trim();
+      else if (line.startsWith('data:')) data += line.slice(5).trimStart();
+    }
+    if (data === '') return; // heartbeat comment
+    try {
+      if (event === 'hello') this.hellos.fire(JSON.parse(data) as RemoteHello);
+      else if (event === 'update') this.updates.fire(JSON.parse(data) as RemoteUpdate);
+    } catch (error) {
+      this.req.destroy();
+      this.finish(new Error(`the Hopscope on port ${this.port} sent an event that is not JSON: ${(error as Error).message}`));
+    }
+  }
+
+  private finish(error: Error | undefined): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.closes.fire(error);
+  }
+}
+
+function hostHeader(host: string, port: number): string {
+  return `${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
+function getText(host: string, port: number, path: string, timeoutMs: number): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host, port, path, headers: { Host: hostHeader(host, port) }, timeout: timeoutMs }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error(`no answer from ${host}:${port} within ${timeoutMs} ms`)));
+    req.on('error', reject);
+    req.end();
+  });
+}
