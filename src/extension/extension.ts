@@ -1,35 +1,134 @@
 /**
- * The extension's entry point. For now it runs the ingest worker with the
- * receiver settings and logs what it does; the status bar, views and editor
- * features build on this (see the open issues).
+ * The extension's entry point: the receiver (an ingest worker, or another
+ * Hopscope's traces when one already holds the port), the status bar item, the
+ * Traces view and the commands. Activation only wires things up; the worker
+ * starts in the background so start-up is not slowed.
  */
 import * as vscode from 'vscode';
-import { DEFAULT_INGEST_CONFIG, type IngestConfig } from '../ingest/ingest-config';
-import { IngestWorker } from '../ingest/ingest-worker';
+import { ReceiverController, type ReceiverState } from '../ingest/receiver-controller';
+import { copyEnvironment, pickPort, statusActions } from './commands';
+import { readReceiverSettings, type ReadSettings } from './receiver-settings';
+import { ReceiverStatusBar } from './status-bar';
+import { TracesView, type TraceNode } from './traces-view';
 
-let worker: IngestWorker | undefined;
+let controller: ReceiverController | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
+  const activationStarted = performance.now();
   const log = vscode.window.createOutputChannel('Hopscope', { log: true });
-  context.subscriptions.push(log);
-  const settings = vscode.workspace.getConfiguration('hopscope');
-  const config: IngestConfig = {
-    ...DEFAULT_INGEST_CONFIG,
-    host: settings.get<string>('receiver.host', DEFAULT_INGEST_CONFIG.host),
-    httpPort: settings.get<number>('receiver.httpPort', DEFAULT_INGEST_CONFIG.httpPort),
-    grpcPort: settings.get<number>('receiver.grpcPort', DEFAULT_INGEST_CONFIG.grpcPort),
-    portHints: { http: 'the hopscope.receiver.httpPort setting', grpc: 'the hopscope.receiver.grpcPort setting' },
-    program: 'vscode',
+  const receiver = new ReceiverController({
+    runner: `${vscode.env.appName} window`,
+    version: context.extension.packageJSON.version as string,
+    workerPath: context.asAbsolutePath('dist/worker.js'),
+  });
+  controller = receiver;
+  const statusBar = new ReceiverStatusBar();
+  const traces = new TracesView();
+  context.subscriptions.push(log, statusBar, traces, { dispose: () => void receiver.dispose() });
+
+  const settings = (): ReadSettings => {
+    const config = vscode.workspace.getConfiguration('hopscope');
+    return readReceiverSettings((key) => config.get(key));
   };
-  worker = new IngestWorker(config, { runner: `${vscode.env.appName} window`, version: context.extension.packageJSON.version as string });
-  worker.onLog(({ level, message }) => log[level](message));
-  worker.ready.then(
-    (endpoints) => log.info(`listening: OTLP/HTTP ${endpoints.http.host}:${endpoints.http.port}, OTLP/gRPC ${endpoints.grpc?.port ?? 'off'}`),
-    (error: Error) => log.error(error.message),
+  let userStopped = false;
+  let lastProblems = '';
+  const restart = async (): Promise<void> => {
+    const { settings: current, problems } = settings();
+    if (problems.join() !== lastProblems && problems.length > 0) {
+      for (const problem of problems) log.warn(problem);
+      void vscode.window.showWarningMessage(`Hopscope: ${problems.join(' · ')}`, 'Open Settings').then((action) => {
+        if (action) void vscode.commands.executeCommand('workbench.action.openSettings', 'hopscope.');
+      });
+    }
+    lastProblems = problems.join();
+    if (userStopped) return;
+    const started = performance.now();
+    await receiver.start(current);
+    if (receiver.state.kind === 'listening') log.info(`receiver ready ${Math.round(performance.now() - started)} ms after it was asked to start`);
+  };
+
+  let lastError = '';
+  receiver.onLog(({ level, message }) => log[level](message));
+  receiver.onState((state) => {
+    statusBar.setState(state);
+    traces.setDescription(describe(state));
+    void vscode.commands.executeCommand('setContext', 'hopscope.receiverState', state.kind);
+    if (state.kind === 'error' && state.message !== lastError) void offerFixes(state);
+    lastError = state.kind === 'error' ? state.message : '';
+  });
+  receiver.onTraces((update) => {
+    traces.apply(update);
+    statusBar.setStats(update.stats);
+  });
+
+  const endpoints = () => {
+    const state = receiver.state;
+    if (state.kind === 'listening' || state.kind === 'following') return { host: state.endpoints.http.host, httpPort: state.endpoints.http.port, grpcPort: state.endpoints.grpc?.port };
+    const { config } = settings().settings;
+    return { host: config.host, httpPort: config.httpPort, grpcPort: config.grpcEnabled ? config.grpcPort : undefined };
+  };
+  const offerFixes = async (state: Extract<ReceiverState, { kind: 'error' }>) => {
+    const actions = state.port === undefined ? ['Retry', 'Show Log'] : ['Use Another Port…', 'Retry', 'Show Log'];
+    const action = await vscode.window.showErrorMessage(`Hopscope: ${state.message}`, ...actions);
+    if (action === 'Use Another Port…') await vscode.commands.executeCommand('hopscope.pickPort');
+    else if (action === 'Retry') await vscode.commands.executeCommand('hopscope.startReceiver');
+    else if (action === 'Show Log') log.show(true);
+  };
+
+  const command = (id: string, run: (...args: never[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, run));
+  command('hopscope.startReceiver', () => {
+    userStopped = false;
+    return restart();
+  });
+  command('hopscope.stopReceiver', () => {
+    userStopped = true;
+    log.info('receiver stopped by the user');
+    return receiver.stop('stopped');
+  });
+  command('hopscope.clearTraces', () => receiver.clear());
+  command('hopscope.copyEnvironment', () => copyEnvironment(endpoints()));
+  command('hopscope.showLog', () => log.show());
+  command('hopscope.copyTraceId', async (node?: TraceNode) => {
+    if (node?.kind !== 'trace') return;
+    await vscode.env.clipboard.writeText(node.trace.traceId);
+    vscode.window.setStatusBarMessage(`Copied trace id ${node.trace.traceId}`, 3000);
+  });
+  command('hopscope.groupByEndpoint', () => traces.setGrouped(true));
+  command('hopscope.ungroupTraces', () => traces.setGrouped(false));
+  command('hopscope.statusActions', () => statusActions(receiver.state));
+  command('hopscope.pickPort', () => {
+    const state = receiver.state;
+    const { config } = settings().settings;
+    const which = state.kind === 'error' && state.port === config.grpcPort ? 'grpc' : 'http';
+    return which === 'http' ? pickPort('http', config.httpPort, config.grpcPort) : pickPort('grpc', config.grpcPort, config.httpPort);
+  });
+
+  context.subscriptions.push(
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (event.affectsConfiguration('hopscope.receiver') || event.affectsConfiguration('hopscope.store')) {
+        log.info('receiver settings changed; restarting the receiver');
+        void restart();
+      }
+    }),
   );
+  void restart();
+  log.info(`Hopscope ${context.extension.packageJSON.version as string} activated in ${(performance.now() - activationStarted).toFixed(1)} ms`);
 }
 
 export async function deactivate(): Promise<void> {
-  await worker?.stop();
-  worker = undefined;
+  await controller?.dispose();
+  controller = undefined;
+}
+
+function describe(state: ReceiverState): string | undefined {
+  switch (state.kind) {
+    case 'following':
+      return `shared with ${state.runner}`;
+    case 'stopped':
+      return 'receiver stopped';
+    case 'error':
+      return 'not receiving';
+    default:
+      return undefined;
+  }
 }

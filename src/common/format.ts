@@ -1,0 +1,21 @@
+/** Numbers as people read them in the status bar, tree and tooltips. */
+
+/** `850 µs`, `652 ms`, `1.25 s`, `2 min 5 s`. */
+export function formatDuration(us: number): string {
+  if (!Number.isFinite(us) || us < 0) return '–';
+  if (us < 1000) return `${Math.round(us)} µs`;
+  if (us < 1_000_000) return `${Math.round(us / 1000)} ms`;
+  if (us < 60_000_000) return `${(us / 1_000_000).toFixed(us < 10_000_000 ? 2 : 1)} s`;
+  const seconds = Math.round(us / 1_000_000);
+  return `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
+}
+
+/** `1,234`. */
+export function formatCount(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}
+
+/** `1 span`, `2 spans`. */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${formatCount(n)} ${n === 1 ? one : many}`;
+}

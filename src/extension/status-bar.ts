@@ -1,0 +1,83 @@
+/**
+ * The status bar item: whether this window receives spans, and how many it
+ * holds. Listening `Hopscope :4318 · 1,234 spans`; following another
+ * Hopscope; stopped; or an error with what to do (click for actions).
+ */
+import * as vscode from 'vscode';
+import { formatCount, plural } from '../common/format';
+import type { IngestStats } from '../ingest/ingest-core';
+import type { ReceiverState } from '../ingest/receiver-controller';
+
+export class ReceiverStatusBar implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem('hopscope.receiver', vscode.StatusBarAlignment.Left, 10);
+  private state: ReceiverState = { kind: 'starting' };
+  private stats: IngestStats | undefined;
+
+  constructor() {
+    this.item.name = 'Hopscope Receiver';
+    this.item.command = 'hopscope.statusActions';
+    this.render();
+    this.item.show();
+  }
+
+  setState(state: ReceiverState): void {
+    this.state = state;
+    this.render();
+  }
+
+  setStats(stats: IngestStats): void {
+    this.stats = stats;
+    this.render();
+  }
+
+  dispose(): void {
+    this.item.dispose();
+  }
+
+  private render(): void {
+    const { state, stats } = this;
+    const spans = stats ? ` · ${plural(stats.spansStored, 'span')}` : '';
+    this.item.backgroundColor = undefined;
+    switch (state.kind) {
+      case 'starting':
+        this.item.text = '$(sync~spin) Hopscope';
+        this.item.tooltip = 'Hopscope: starting the OTLP receiver…';
+        break;
+      case 'listening':
+        this.item.text = `$(radio-tower) Hopscope :${state.endpoints.http.port}${spans}`;
+        this.item.tooltip = tooltip('Hopscope is receiving spans', state.endpoints, stats);
+        break;
+      case 'following':
+        this.item.text = `$(radio-tower) Hopscope :${state.endpoints.http.port} (shared)${spans}`;
+        this.item.tooltip = tooltip(
+          `Hopscope: port ${state.endpoints.http.port} is held by another Hopscope (${state.runner}, pid ${state.pid}); this window shows its traces live and takes the port over when it closes`,
+          state.endpoints,
+          stats,
+        );
+        break;
+      case 'stopped':
+        this.item.text = '$(debug-stop) Hopscope stopped';
+        this.item.tooltip = state.why === 'disabled' ? 'Hopscope: the receiver is turned off (hopscope.receiver.enabled)' : 'Hopscope: the receiver is stopped — click to start it';
+        break;
+      case 'error':
+        this.item.text = state.port === undefined ? '$(error) Hopscope: error' : `$(error) Hopscope: port ${state.port} in use`;
+        this.item.tooltip = `Hopscope: ${state.message}\n\nClick for actions.`;
+        this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
+        break;
+    }
+    this.item.accessibilityInformation = { label: this.item.text.replace(/\$\([^)]*\)\s*/g, ''), role: 'button' };
+  }
+}
+
+function tooltip(headline: string, endpoints: { http: { host: string; port: number }; grpc: { host: string; port: number } | null }, stats: IngestStats | undefined): string {
+  const lines = [headline, '', `OTLP/HTTP  ${endpoints.http.host}:${endpoints.http.port}`, `OTLP/gRPC  ${endpoints.grpc ? `${endpoints.grpc.host}:${endpoints.grpc.port}` : 'off'}`];
+  if (stats) {
+    lines.push(
+      '',
+      `${plural(stats.tracesStored, 'trace')}, ${plural(stats.spansStored, 'span')} held`,
+      `${formatCount(stats.spansRejected)} rejected, ${formatCount(stats.spansEvicted)} evicted (${plural(stats.tracesEvicted, 'trace')})`,
+      `${plural(stats.requests, 'request')}, ${formatCount(stats.badRequests)} malformed`,
+    );
+  }
+  return lines.join('\n');
+}

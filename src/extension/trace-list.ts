@@ -1,0 +1,66 @@
+/**
+ * The traces one window shows: summaries kept up to date from receiver
+ * updates, newest first, optionally grouped by endpoint (root service and
+ * operation). No `vscode` here; the tree view renders it.
+ */
+import type { TracesUpdate } from '../ingest/receiver-controller';
+import type { TraceSummary } from '../ingest/trace-store';
+
+export interface EndpointGroup {
+  key: string;
+  service: string;
+  name: string;
+  /** Newest first. */
+  traces: TraceSummary[];
+  errorCount: number;
+}
+
+export class TraceList {
+  private readonly byId = new Map<string, TraceSummary>();
+  private sorted: TraceSummary[] | undefined;
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  apply(update: TracesUpdate): void {
+    if (update.reset) this.byId.clear();
+    for (const id of update.removed) this.byId.delete(id);
+    for (const summary of update.changed) this.byId.set(summary.traceId, summary);
+    this.sorted = undefined;
+  }
+
+  get(traceId: string): TraceSummary | undefined {
+    return this.byId.get(traceId);
+  }
+
+  /** Newest first (by start time), ties by id so the order is stable. */
+  newestFirst(): TraceSummary[] {
+    this.sorted ??= [...this.byId.values()].sort((a, b) => b.startUs - a.startUs || (a.traceId < b.traceId ? -1 : 1));
+    return this.sorted;
+  }
+
+  /** One group per endpoint, the group with the newest trace first. */
+  byEndpoint(): EndpointGroup[] {
+    const groups = new Map<string, EndpointGroup>();
+    for (const trace of this.newestFirst()) {
+      const key = endpointKey(trace);
+      let group = groups.get(key);
+      if (!group) groups.set(key, (group = { key, service: trace.rootService, name: trace.rootName, traces: [], errorCount: 0 }));
+      group.traces.push(trace);
+      if (trace.errorCount > 0) group.errorCount++;
+    }
+    return [...groups.values()];
+  }
+}
+
+export function endpointKey(trace: Pick<TraceSummary, 'rootService' | 'rootName'>): string {
+  return `${trace.rootService}\u0000${trace.rootName}`;
+}
+
+/** The middle duration of a group's traces, µs. */
+export function medianDurationUs(traces: readonly TraceSummary[]): number {
+  if (traces.length === 0) return 0;
+  const durations = traces.map((t) => t.durationUs).sort((a, b) => a - b);
+  return durations[Math.floor((durations.length - 1) / 2)]!;
+}

@@ -1,0 +1,153 @@
+/**
+ * The demo shop, for real: seven processes instrumented with the OpenTelemetry
+ * SDK send their spans to `hopscope serve` (from dist/, so build first), and
+ * each order's trace must have the shape the demo is meant to show. Only
+ * structure is asserted (parents, links, kinds, status, which span ends before
+ * which), never durations.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { SpanRecord } from '../../src/model/span';
+import { startDemo, type Demo, type OrderResult } from '../../demo/shop';
+import { request } from '../support/http-client';
+import { serve, type Served } from '../support/serve-process';
+
+/** Polls the stored trace until a span with each `service name` key is there. */
+async function traceWith(port: number, traceId: string, expected: string[]): Promise<SpanRecord[]> {
+  const deadline = Date.now() + 20_000;
+  let spans: SpanRecord[] = [];
+  for (;;) {
+    const reply = await request(port, 'GET', `/api/traces/${traceId}`);
+    if (reply.status === 200) spans = (JSON.parse(reply.text) as { spans: SpanRecord[] }).spans;
+    const have = new Set(spans.map(key));
+    const missing = expected.filter((k) => !have.has(k));
+    if (missing.length === 0) return spans;
+    if (Date.now() > deadline) assert.fail(`trace ${traceId} still lacks ${missing.join(', ')}; it has ${[...have].join(', ')}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+const key = (span: SpanRecord) => `${span.service} ${span.name}`;
+
+function only(spans: SpanRecord[], service: string, name: string, kind?: SpanRecord['kind']): SpanRecord {
+  const found = spans.filter((s) => s.service === service && s.name === name && (kind === undefined || s.kind === kind));
+  assert.equal(found.length, 1, `expected one ${kind ?? ''} span "${name}" in ${service}, found ${found.length}`);
+  return found[0]!;
+}
+
+function ordered(result: OrderResult, status: number): string {
+  assert.equal(result.status, status, `order answered ${result.status}: ${result.error ?? ''}`);
+  assert.match(result.traceId ?? '', /^[0-9a-f]{32}$/);
+  return result.traceId!;
+}
+
+const HAPPY_PATH = ['gateway POST /orders', 'orders POST /orders', 'orders POST /charge', 'payments POST /charge', 'payments charge card', 'orders POST /reserve', 'inventory POST /reserve', 'inventory reserve stock'];
+
+describe('demo shop sending to hopscope serve', () => {
+  let server: Served | undefined;
+  let demo: Demo | undefined;
+
+  before(async () => {
+    server = await serve();
+    demo = await startDemo({ endpoint: `http://127.0.0.1:${server.httpPort}` });
+  });
+
+  // Runs even when `before` or a test failed: no service may outlive the test.
+  after(async () => {
+    await demo?.stop();
+    await server?.stop();
+  });
+
+  it('sync order: orders waits for email, then analytics, inside its own span', async () => {
+    const traceId = ordered(await demo!.sendOrder('sync'), 201);
+    const spans = await traceWith(server!.httpPort, traceId, [...HAPPY_PATH, 'orders POST /send', 'email POST /send', 'email send confirmation email', 'orders POST /track', 'analytics POST /track', 'analytics track order']);
+
+    const roots = spans.filter((s) => s.parentSpanId === '');
+    assert.deepEqual(roots.map((s) => [s.service, s.name, s.kind]), [['gateway', 'POST /orders', 'server']]);
+    assert.deepEqual([...new Set(spans.map((s) => s.service))].sort(), ['analytics', 'email', 'gateway', 'inventory', 'orders', 'payments']);
+    assert.deepEqual(spans.filter((s) => s.status.code === 'error'), []);
+    assert.equal(spans.filter((s) => s.kind === 'producer' || s.kind === 'consumer').length, 0);
+
+    const gatewayCall = only(spans, 'gateway', 'POST /orders', 'client');
+    const orders = only(spans, 'orders', 'POST /orders', 'server');
+    assert.equal(gatewayCall.parentSpanId, roots[0]!.spanId);
+    assert.equal(orders.parentSpanId, gatewayCall.spanId);
+
+    const emailCall = only(spans, 'orders', 'POST /send', 'client');
+    const analyticsCall = only(spans, 'orders', 'POST /track', 'client');
+    assert.equal(emailCall.parentSpanId, orders.spanId);
+    assert.equal(only(spans, 'email', 'POST /send', 'server').parentSpanId, emailCall.spanId);
+    assert.equal(emailCall.attributes['peer.service'], 'email');
+    assert.ok(emailCall.endUs <= orders.endUs, 'the email call ends inside the order');
+    assert.ok(analyticsCall.startUs >= emailCall.endUs, 'analytics is called only after email answered');
+  });
+
+  it('events order: email and analytics consume order.created after the order is answered', async () => {
+    const traceId = ordered(await demo!.sendOrder('events'), 201);
+    const spans = await traceWith(server!.httpPort, traceId, [...HAPPY_PATH, 'orders publish order.created', 'email process order.created', 'email send confirmation email', 'analytics process order.created', 'analytics track order']);
+
+    assert.deepEqual(spans.filter((s) => s.parentSpanId === '').map(key), ['gateway POST /orders']);
+    assert.deepEqual(spans.filter((s) => s.status.code === 'error'), []);
+    assert.equal(spans.filter((s) => s.name === 'POST /send' || s.name === 'POST /track').length, 0, 'no synchronous calls to email or analytics');
+
+    const orders = only(spans, 'orders', 'POST /orders', 'server');
+    const producer = only(spans, 'orders', 'publish order.created', 'producer');
+    assert.equal(producer.parentSpanId, orders.spanId);
+    assert.equal(producer.attributes['messaging.destination.name'], 'order.created');
+    assert.equal(typeof producer.attributes['messaging.message.id'], 'string');
+
+    for (const [service, work] of [['email', 'send confirmation email'], ['analytics', 'track order']] as const) {
+      const consumer = only(spans, service, 'process order.created', 'consumer');
+      assert.equal(consumer.parentSpanId, producer.spanId, `${service} consumes as a child of the producer`);
+      assert.deepEqual(consumer.links.map((l) => [l.traceId, l.spanId]), [[traceId, producer.spanId]], `${service} links to the producer`);
+      assert.equal(consumer.attributes['messaging.consumer.group.name'], service);
+      assert.equal(consumer.attributes['messaging.operation.type'], 'process');
+      assert.equal(consumer.attributes['messaging.message.id'], producer.attributes['messaging.message.id']);
+      assert.equal(only(spans, service, work, 'internal').parentSpanId, consumer.spanId);
+    }
+    const emailWork = only(spans, 'email', 'send confirmation email', 'internal');
+    assert.ok(orders.endUs < emailWork.endUs, 'the order is answered before the email is sent');
+  });
+
+  it('payments failing: the error cascades from payments to the root', async () => {
+    await demo!.setSwitches('payments', { behaviour: 'fail' });
+    try {
+      const traceId = ordered(await demo!.sendOrder('sync'), 502);
+      const spans = await traceWith(server!.httpPort, traceId, ['gateway POST /orders', 'orders POST /orders', 'orders POST /charge', 'payments POST /charge', 'payments charge card']);
+      const root = only(spans, 'gateway', 'POST /orders', 'server');
+      assert.equal(root.parentSpanId, '');
+      for (const span of [root, only(spans, 'orders', 'POST /orders', 'server'), only(spans, 'payments', 'POST /charge', 'server')]) {
+        assert.equal(span.status.code, 'error', `${key(span)} is failed`);
+      }
+      assert.match(only(spans, 'payments', 'POST /charge', 'server').status.message, /declined/);
+      assert.equal(spans.filter((s) => s.service === 'inventory').length, 0, 'orders stops at the failed payment');
+    } finally {
+      await demo!.setSwitches('payments', { behaviour: 'ok' });
+    }
+  });
+
+  it('payments slow: orders gives up after its timeout while payments works on', async () => {
+    await demo!.setSwitches('payments', { behaviour: 'slow' });
+    try {
+      const traceId = ordered(await demo!.sendOrder('events'), 502);
+      const spans = await traceWith(server!.httpPort, traceId, ['gateway POST /orders', 'orders POST /orders', 'orders POST /charge', 'payments POST /charge', 'payments charge card']);
+      const call = only(spans, 'orders', 'POST /charge', 'client');
+      assert.equal(call.status.code, 'error');
+      assert.equal(call.attributes['error.type'], 'timeout');
+      assert.ok(only(spans, 'payments', 'charge card', 'internal').endUs > only(spans, 'orders', 'POST /orders', 'server').endUs, 'payments is still charging after orders answered');
+    } finally {
+      await demo!.setSwitches('payments', { behaviour: 'ok' });
+    }
+  });
+
+  it('email down: an events order still succeeds, only the email consumer fails', async () => {
+    await demo!.setSwitches('email', { behaviour: 'down' });
+    try {
+      const traceId = ordered(await demo!.sendOrder('events'), 201);
+      const spans = await traceWith(server!.httpPort, traceId, [...HAPPY_PATH, 'orders publish order.created', 'email process order.created', 'analytics process order.created', 'analytics track order']);
+      assert.deepEqual(spans.filter((s) => s.status.code === 'error').map(key), ['email process order.created']);
+    } finally {
+      await demo!.setSwitches('email', { behaviour: 'ok' });
+    }
+  });
+});

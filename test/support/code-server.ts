@@ -1,0 +1,161 @@
+/**
+ * A real VS Code for end-to-end tests: code-server 4.100.3 (VS Code 1.100)
+ * with the freshly built .vsix installed in a throw-away profile, driven by
+ * Playwright in Debian's Chromium. Screenshots go to artifacts/ (git-ignored).
+ */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { freePort } from './free-port';
+
+const run = promisify(execFile);
+export const ARTIFACTS = resolve('artifacts');
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+/** Scripts are ES modules; import them by URL (tests run from the repository root). */
+const script = (name: string) => pathToFileURL(resolve('scripts', name)).href;
+
+let vsix: Promise<string> | undefined;
+let codeServerBin: Promise<string> | undefined;
+
+/** Packages the current build once per test process (the test command built dist/ already). */
+export function builtVsix(): Promise<string> {
+  vsix ??= (async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const { packageExtension } = (await import(script('package.mjs'))) as { packageExtension(out: string): string };
+    return packageExtension(join(ARTIFACTS, 'hopscope-under-test.vsix'));
+  })();
+  return vsix;
+}
+
+function codeServer(): Promise<string> {
+  codeServerBin ??= (import(script('code-server.mjs')) as Promise<{ ensureCodeServer(options: { quiet: boolean }): string }>).then((m) => m.ensureCodeServer({ quiet: true }));
+  return codeServerBin;
+}
+
+export interface CodeServer {
+  url: string;
+  port: number;
+  userDataDir: string;
+  stop(): Promise<void>;
+}
+
+const BASE_SETTINGS = {
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'workbench.enableExperiments': false,
+  'telemetry.telemetryLevel': 'off',
+  'extensions.autoUpdate': false,
+  'extensions.autoCheckUpdates': false,
+  'update.mode': 'none',
+  'security.workspace.trust.enabled': false,
+  'chat.disableAIFeatures': true,
+  'git.openRepositoryInParentFolders': 'never',
+  'git.enabled': false,
+  'workbench.colorTheme': 'Default Dark Modern',
+};
+
+/** Starts code-server with Hopscope installed and these user settings. */
+export async function startCodeServer(settings: Record<string, unknown>): Promise<CodeServer> {
+  const [bin, extension] = await Promise.all([codeServer(), builtVsix()]);
+  const home = mkdtempSync(join(tmpdir(), 'hopscope-code-server-'));
+  const userDataDir = join(home, 'user-data');
+  const extensionsDir = join(home, 'extensions');
+  mkdirSync(join(userDataDir, 'User'), { recursive: true });
+  const writeSettings = (values: Record<string, unknown>) => writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...BASE_SETTINGS, ...values }, null, 2));
+  writeSettings(settings);
+  await run(bin, ['--install-extension', extension, '--extensions-dir', extensionsDir, '--user-data-dir', userDataDir]);
+  const port = await freePort();
+  const args = ['--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
+  const child: ChildProcess = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HOME: home }, detached: true });
+  let output = '';
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  await new Promise<void>((ready, fail) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('HTTP server listening')) ready();
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    void exited.then(() => fail(new Error(`code-server exited before listening:\n${output}`)));
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    userDataDir,
+    stop: async () => {
+      if (child.exitCode === null) {
+        try {
+          process.kill(-child.pid!, 'SIGTERM');
+        } catch {
+          // already gone
+        }
+        await exited;
+      }
+      rmSync(home, { recursive: true, force: true });
+    },
+  };
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
+}
+
+/** Opens a workbench window on `folder` and waits until it is on screen. */
+export async function openWindow(browser: Browser, server: CodeServer, folder: string): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+  await page.goto(`${server.url}/?folder=${encodeURIComponent(folder)}`);
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  return page;
+}
+
+/** Runs a command from the command palette by its title. */
+export async function runCommand(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
+  await input.press('Enter');
+}
+
+/**
+ * Changes a number setting the way a user does, in the Settings editor (code-server
+ * does not notice settings.json being rewritten behind its back).
+ */
+export async function setNumberSetting(page: Page, key: string, value: number): Promise<void> {
+  if (!(await page.locator('.settings-editor').isVisible())) await runCommand(page, 'Preferences: Open User Settings');
+  const search = page.locator('.settings-editor .suggest-input-container textarea, .settings-editor .suggest-input-container input').first();
+  await search.waitFor();
+  await search.focus();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type(key);
+  // The row of this setting (its title is the key's last part in words: httpPort → "Http Port").
+  const title = key.split('.').pop()!.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/^./, (c) => c.toUpperCase());
+  const input = page.locator('.setting-item-number', { has: page.locator('.setting-item-label', { hasText: new RegExp(`^${title}$`) }) }).locator('input').first();
+  await input.waitFor();
+  await input.fill(String(value));
+  await input.press('Enter');
+}
+
+/** The Hopscope status bar entry. */
+export const statusItem = (page: Page) => page.locator('.statusbar-item', { hasText: 'Hopscope' }).first();
+
+/** Shows the Hopscope container and returns the Traces tree's rows. */
+export async function tracesRows(page: Page) {
+  const tree = page.locator('.monaco-list[aria-label="Traces"]');
+  if (!(await tree.isVisible())) await page.locator('.activitybar [aria-label^="Hopscope"]').first().click();
+  return tree.locator('.monaco-list-row');
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const file = join(ARTIFACTS, `${name}.png`);
+  await page.screenshot({ path: file });
+  return file;
+}
