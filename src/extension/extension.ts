@@ -53,6 +53,10 @@ export function activate(context: vscode.ExtensionContext): void {
     statusBar.setState(state);
     traces.setDescription(describe(state));
     void vscode.commands.executeCommand('setContext', 'hopscope.receiverState', state.kind);
+    if (state.kind === 'listening' || state.kind === 'following') {
+      const standard = state.endpoints.http.port === 4318 && (state.endpoints.grpc === null || state.endpoints.grpc.port === 4317);
+      void vscode.commands.executeCommand('setContext', 'hopscope.defaultPorts', standard);
+    }
     if (state.kind === 'error' && state.message !== lastError) void offerFixes(state);
     lastError = state.kind === 'error' ? state.message : '';
   });

@@ -58,9 +58,9 @@ export function endpointKey(trace: Pick<TraceSummary, 'rootService' | 'rootName'
   return `${trace.rootService}\u0000${trace.rootName}`;
 }
 
-/** The middle duration of a group's traces, µs. */
+/** The middle request latency (root duration) of a group's traces, µs. */
 export function medianDurationUs(traces: readonly TraceSummary[]): number {
   if (traces.length === 0) return 0;
-  const durations = traces.map((t) => t.durationUs).sort((a, b) => a - b);
+  const durations = traces.map((t) => t.rootDurationUs).sort((a, b) => a - b);
   return durations[Math.floor((durations.length - 1) / 2)]!;
 }

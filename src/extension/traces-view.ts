@@ -79,20 +79,23 @@ function traceItem(trace: TraceSummary): vscode.TreeItem {
   const item = new vscode.TreeItem(endpointLabel(trace), vscode.TreeItemCollapsibleState.None);
   item.id = `trace:${trace.traceId}`;
   const services = plural(trace.services.length, 'service');
-  item.description = `${trace.rootService} · ${formatDuration(trace.durationUs)} · ${services}`;
+  // The request's latency is the root's duration; work after the answer (consumers) only stretches the trace.
+  const latency = formatDuration(trace.rootDurationUs);
+  const tail = trace.durationUs > trace.rootDurationUs * 1.05 + 1000 ? ` (trace ${formatDuration(trace.durationUs)})` : '';
+  item.description = `${trace.rootService} · ${latency}${tail} · ${services}`;
   const failed = trace.errorCount > 0;
   item.iconPath = failed ? new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground')) : new vscode.ThemeIcon(trace.settled ? 'pass' : 'loading~spin');
   item.contextValue = 'trace';
   const started = new Date(trace.startUs / 1000);
   item.tooltip = [
     `${trace.rootService} ${endpointLabel(trace)}`,
-    `${formatDuration(trace.durationUs)} · ${plural(trace.spanCount, 'span')} · ${services}${failed ? ` · ${plural(trace.errorCount, 'failed span')}` : ''}`,
+    `${latency}${tail ? `, spans over ${formatDuration(trace.durationUs)} (work after the answer)` : ''} · ${plural(trace.spanCount, 'span')} · ${services}${failed ? ` · ${plural(trace.errorCount, 'failed span')}` : ''}`,
     `started ${started.toLocaleTimeString()}.${String(started.getMilliseconds()).padStart(3, '0')}${trace.settled ? '' : ' · still receiving spans'}`,
     `services: ${trace.services.join(', ')}`,
     `trace id ${trace.traceId}`,
   ].join('\n');
   item.accessibilityInformation = {
-    label: `${endpointLabel(trace)}, ${trace.rootService}, ${formatDuration(trace.durationUs)}, ${services}${failed ? `, ${plural(trace.errorCount, 'error')}` : ''}`,
+    label: `${endpointLabel(trace)}, ${trace.rootService}, ${latency}, ${services}${failed ? `, ${plural(trace.errorCount, 'error')}` : ''}`,
   };
   return item;
 }

@@ -30,7 +30,10 @@ export interface TraceSummary {
   rootName: string;
   spanCount: number;
   startUs: number;
+  /** From the first span's start to the last span's end, async work included. */
   durationUs: number;
+  /** The root span's own duration: the request's latency as its caller saw it. */
+  rootDurationUs: number;
   errorCount: number;
   services: string[];
   settled: boolean;
@@ -253,6 +256,7 @@ function summarize(entry: Entry): TraceSummary {
     spanCount: entry.spans.size,
     startUs: entry.minStart,
     durationUs: Math.max(0, entry.maxEnd - entry.minStart),
+    rootDurationUs: root ? Math.max(0, root.endUs - root.startUs) : 0,
     errorCount: entry.errorCount,
     services: [...entry.services].sort(),
     settled: entry.settled,

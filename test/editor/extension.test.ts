@@ -3,31 +3,52 @@
  * driven by Playwright in Debian's Chromium, fed by a real OTLP exporter.
  */
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { ExportResult } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import type { Browser, Page } from 'playwright-core';
 import { formatDuration } from '../../src/common/format';
 import { micros } from '../support/expected-span';
-import { freePort } from '../support/free-port';
+import { eventually, freePort } from '../support/free-port';
 import { request } from '../support/http-client';
 import { shopTrace } from '../support/otel-trace';
-import { launchChromium, openWindow, screenshot, setNumberSetting, startCodeServer, statusItem, tracesRows, type CodeServer } from '../support/code-server';
+import { launchChromium, openWindow, runCommand, screenshot, setNumberSetting, startCodeServer, statusItem, tracesRows, type CodeServer } from '../support/code-server';
 
 const WAIT = { timeout: 90_000 };
 
-/** Sends the shop trace; returns its duration as the Traces view prints it. */
+function findFile(dir: string, name: string): string | undefined {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isFile() && entry.name === name) return path;
+    const found = entry.isDirectory() ? findFile(path, name) : undefined;
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** Sends the shop trace; returns its root's duration (the request's latency) as the Traces view prints it. */
 async function sendShopTrace(port: number, traceId: string): Promise<string> {
   const spans = await shopTrace(traceId);
   const exporter = new OTLPTraceExporter({ url: `http://127.0.0.1:${port}/v1/traces` });
   const result = await new Promise<ExportResult>((resolve) => exporter.export(spans, resolve));
   await exporter.shutdown();
   assert.equal(result.code, 0, String(result.error));
-  const start = Math.min(...spans.map((s) => micros(s.startTime)));
-  const end = Math.max(...spans.map((s) => micros(s.endTime)));
-  return formatDuration(end - start);
+  const root = spans.find((s) => s.name === 'GET /orders')!; // the root drawn in support/otel-trace.ts
+  return formatDuration(micros(root.endTime) - micros(root.startTime));
 }
+
+/** The clipboard's text once it contains `part` (the copy commands write it asynchronously). */
+const clipboardWith = (page: Page, part: string) =>
+  page.evaluate(async (wanted) => {
+    for (;;) {
+      const text = await navigator.clipboard.readText();
+      if (text.includes(wanted)) return text;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }, part);
 
 const statusText = async (page: Page) => ((await statusItem(page).textContent()) ?? '').trim();
 const waitForStatus = (page: Page, pattern: RegExp) =>
@@ -59,19 +80,47 @@ describe('Hopscope in VS Code (code-server)', () => {
     assert.equal(stats.endpoints.grpc.port, grpcPort);
   });
 
+  it('records receiver events in its log, with how long activation took', async (t) => {
+    const log = await eventually(() => findFile(server.userDataDir, 'Hopscope.log'), 200);
+    const text = await eventually(() => {
+      const content = readFileSync(log, 'utf8');
+      return content.includes('listening: OTLP/HTTP') ? content : undefined;
+    }, 200);
+    assert.match(text, new RegExp(`listening: OTLP/HTTP 127\\.0\\.0\\.1:${httpPort}, OTLP/gRPC 127\\.0\\.0\\.1:${grpcPort}`));
+    const activation = /activated in ([\d.]+) ms/.exec(text);
+    const ready = /receiver ready (\d+) ms after/.exec(text);
+    assert.ok(activation && ready, text);
+    t.diagnostic(`activation ${activation[1]} ms (synchronous part); receiver listening ${ready[1]} ms later`);
+  });
+
   it('lists a trace sent by a real OpenTelemetry exporter, with its endpoint, service and duration', async () => {
     const duration = await sendShopTrace(httpPort, 'e2e00000000000000000000000000001');
     const rows = await tracesRows(first);
     const row = rows.filter({ has: first.locator('.label-name', { hasText: 'GET /orders' }) }).first();
     await row.waitFor(WAIT);
     assert.equal(await row.getAttribute('aria-label'), `GET /orders, gateway, ${duration}, 3 services, 1 error`);
-    assert.match(await row.locator('.label-description').textContent() ?? '', new RegExp(`gateway · ${duration} · 3 services`));
+    assert.match(await row.locator('.label-description').textContent() ?? '', new RegExp(`^gateway · ${duration}( \\(trace [^)]+\\))? · 3 services$`));
     await waitForStatus(first, new RegExp(`Hopscope :${httpPort} · ${(await shopTrace()).length} spans`));
+
+    await row.click({ button: 'right' });
+    await first.locator('.context-view .action-item', { hasText: 'Copy Trace ID' }).hover();
+    await first.mouse.down(); // monaco menus act on mouse up, which a synthetic click can miss
+    await first.mouse.up();
+    assert.equal(await clipboardWith(first, 'e2e0'), 'e2e00000000000000000000000000001');
     await screenshot(first, 'traces-view');
 
     await first.locator('.action-label[aria-label="Group by Endpoint"]').first().click();
     await rows.filter({ hasText: '1 trace' }).first().waitFor(WAIT);
     await first.locator('.action-label[aria-label="Show as List"]').first().click();
+  });
+
+  it('copies the OTLP environment for a language, with the port this window listens on', async () => {
+    await runCommand(first, 'Hopscope: Copy OTLP Environment');
+    const input = first.locator('.quick-input-widget input');
+    await input.fill('Python');
+    await input.press('Enter');
+    const copied = await clipboardWith(first, 'OTEL_EXPORTER_OTLP_ENDPOINT');
+    assert.match(copied, new RegExp(`^export OTEL_EXPORTER_OTLP_PROTOCOL=grpc\nexport OTEL_EXPORTER_OTLP_ENDPOINT=http://127\\.0\\.0\\.1:${grpcPort}\n`));
   });
 
   it('moves the receiver when the port setting changes', async () => {

@@ -14,7 +14,7 @@ import { request } from '../support/http-client';
 
 const WORKER = 'dist/worker.js';
 const options = { runner: 'test', version: '0.0.0', workerPath: WORKER };
-const SUMMARY_KEYS = ['traceId', 'rootService', 'rootName', 'spanCount', 'startUs', 'durationUs', 'errorCount', 'services', 'settled', 'logCount'];
+const SUMMARY_KEYS = ['traceId', 'rootService', 'rootName', 'spanCount', 'startUs', 'durationUs', 'rootDurationUs', 'errorCount', 'services', 'settled', 'logCount'];
 
 describe('the ingest worker', () => {
   let worker: IngestWorker;

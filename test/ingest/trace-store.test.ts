@@ -39,7 +39,7 @@ describe('the trace store', () => {
     store.add([b]);
     store.add([a]);
     assert.deepEqual(store.summary(T1), {
-      traceId: T1, rootService: 'gateway', rootName: 'GET /orders', spanCount: 3, startUs: 0, durationUs: 100,
+      traceId: T1, rootService: 'gateway', rootName: 'GET /orders', spanCount: 3, startUs: 0, durationUs: 100, rootDurationUs: 100,
       errorCount: 1, services: ['gateway', 'orders', 'payments'], settled: false, logCount: 0,
     });
     assert.deepEqual(store.get(T1)!.spans.map((s) => s.spanId), [c.spanId, b.spanId, a.spanId]);

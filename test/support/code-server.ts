@@ -57,6 +57,7 @@ const BASE_SETTINGS = {
   'chat.disableAIFeatures': true,
   'git.openRepositoryInParentFolders': 'never',
   'git.enabled': false,
+  'workbench.view.alwaysShowHeaderActions': true,
   'workbench.colorTheme': 'Default Dark Modern',
 };
 
@@ -108,7 +109,7 @@ export function launchChromium(): Promise<Browser> {
 
 /** Opens a workbench window on `folder` and waits until it is on screen. */
 export async function openWindow(browser: Browser, server: CodeServer, folder: string): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+  const page = await browser.newPage({ viewport: { width: 1400, height: 860 }, permissions: ['clipboard-read', 'clipboard-write'] });
   await page.goto(`${server.url}/?folder=${encodeURIComponent(folder)}`);
   await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
   return page;
