@@ -41,14 +41,15 @@ async function sendShopTrace(port: number, traceId: string): Promise<string> {
 }
 
 /** The clipboard's text once it contains `part` (the copy commands write it asynchronously). */
-const clipboardWith = (page: Page, part: string) =>
-  page.evaluate(async (wanted) => {
-    for (;;) {
+const clipboardWith = (page: Page, part: string, polls = 300) =>
+  page.evaluate(async ({ wanted, polls }) => {
+    for (let attempt = 0; attempt < polls; attempt++) {
       const text = await navigator.clipboard.readText();
       if (text.includes(wanted)) return text;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-  }, part);
+    return '';
+  }, { wanted: part, polls });
 
 const statusText = async (page: Page) => ((await statusItem(page).textContent()) ?? '').trim();
 const waitForStatus = (page: Page, pattern: RegExp) =>
@@ -102,11 +103,23 @@ describe('Hopscope in VS Code (code-server)', () => {
     assert.match(await row.locator('.label-description').textContent() ?? '', new RegExp(`^gateway · ${duration}( \\(trace [^)]+\\))? · 3 services$`));
     await waitForStatus(first, new RegExp(`Hopscope :${httpPort} · ${(await shopTrace()).length} spans`));
 
-    await row.click({ button: 'right' });
-    await first.locator('.context-view .action-item', { hasText: 'Copy Trace ID' }).hover();
-    await first.mouse.down(); // monaco menus act on mouse up, which a synthetic click can miss
-    await first.mouse.up();
-    assert.equal(await clipboardWith(first, 'e2e0'), 'e2e00000000000000000000000000001');
+    // A live repaint of the tree can close a context menu that has just opened; then open it again.
+    let copied = '';
+    for (let attempt = 0; attempt < 5 && copied === ''; attempt++) {
+      await row.click({ button: 'right' });
+      const item = first.locator('.context-view .action-item', { hasText: 'Copy Trace ID' });
+      const shown = await item.waitFor({ timeout: 5000 }).then(() => true, () => false);
+      if (!shown) {
+        await first.keyboard.press('Escape');
+        continue;
+      }
+      await item.hover();
+      await first.mouse.down(); // monaco menus act on mouse up, which a synthetic click can miss
+      await first.mouse.up();
+      copied = await clipboardWith(first, 'e2e0', 30);
+      if (copied === '') await first.keyboard.press('Escape');
+    }
+    assert.equal(copied, 'e2e00000000000000000000000000001');
     await screenshot(first, 'traces-view');
 
     await first.locator('.action-label[aria-label="Group by Endpoint"]').first().click();
