@@ -1,0 +1,83 @@
+/**
+ * One trace's whole analysis as plain JSON: the call tree's edges, the
+ * critical path, blocking chains with their latency accumulation, failures,
+ * findings and what-if projections. The CLI prints it; the worker sends its
+ * headline; the webview draws it.
+ */
+import type { SpanRecord } from '../model/span';
+import { blockingChains, type BlockingChain } from './blocking-chains';
+import { isBlockingCall } from './calls';
+import { criticalPath, type PathSegment } from './critical-path';
+import type { EdgeMode } from './edge-modes';
+import { analyzeFailures, type Cascade, type Retry, type Timeout } from './failures';
+import { findings, type Finding } from './findings';
+import { DEFAULT_ANALYSIS_SETTINGS, type AnalysisSettings } from './settings';
+import { buildTree, duration, type Repair, type TraceTree } from './trace-tree';
+import { projectedDuration, type WhatIf } from './what-if';
+
+export interface TraceAnalysis {
+  traceId: string;
+  rootSpanId: string;
+  rootService: string;
+  rootName: string;
+  durationUs: number;
+  spanCount: number;
+  edges: { parentSpanId: string; childSpanId: string; mode: EdgeMode }[];
+  criticalPath: PathSegment[];
+  blockingChains: BlockingChain[];
+  failures: Cascade[];
+  timeouts: Timeout[];
+  retries: Retry[];
+  findings: Finding[];
+  whatIf: WhatIf[];
+  repairs: Repair[];
+}
+
+/** Deeper trees than this are analysed without chains and what-ifs (recursion stays bounded). */
+export const MAX_ANALYSED_DEPTH = 1500;
+const MAX_WHAT_IFS = 20;
+
+export function analyzeTrace(spans: readonly SpanRecord[], settings: AnalysisSettings = DEFAULT_ANALYSIS_SETTINGS): TraceAnalysis | undefined {
+  const tree = buildTree(spans);
+  if (!tree) return undefined;
+  return analyzeTree(tree, settings);
+}
+
+export function analyzeTree(tree: TraceTree, settings: AnalysisSettings = DEFAULT_ANALYSIS_SETTINGS): TraceAnalysis {
+  const { root } = tree;
+  const shallow = tree.nodes.every((n) => n.depth <= MAX_ANALYSED_DEPTH);
+  const chains = shallow ? blockingChains(root) : [];
+  const failures = shallow ? analyzeFailures(tree.nodes) : { cascades: [], timeouts: [], retries: [] };
+  const found = shallow ? findings(tree, chains, failures, settings) : [];
+  const path = criticalPath(root);
+  return {
+    traceId: tree.traceId,
+    rootSpanId: root.spanId,
+    rootService: root.service,
+    rootName: root.name,
+    durationUs: duration(root),
+    spanCount: tree.nodes.length,
+    edges: tree.nodes.filter((n) => n.parent && n.mode).map((n) => ({ parentSpanId: n.parent!.spanId, childSpanId: n.spanId, mode: n.mode! })),
+    criticalPath: path,
+    blockingChains: chains,
+    failures: failures.cascades,
+    timeouts: failures.timeouts,
+    retries: failures.retries,
+    findings: found,
+    whatIf: shallow ? whatIfs(tree, path, settings) : [],
+    repairs: tree.repairs,
+  };
+}
+
+/** Each blocking call on the critical path, made async and run in parallel, largest effect first. */
+function whatIfs(tree: TraceTree, path: PathSegment[], settings: AnalysisSettings): WhatIf[] {
+  const onPath = new Set(path.map((s) => s.spanId));
+  const calls = tree.nodes.filter((n) => isBlockingCall(n) && onPath.has(n.spanId));
+  calls.sort((a, b) => duration(b) - duration(a));
+  const out: WhatIf[] = [];
+  for (const call of calls.slice(0, MAX_WHAT_IFS / 2)) {
+    out.push({ spanId: call.spanId, change: 'async', durationUs: projectedDuration(tree.root, new Map([[call.spanId, 'async']]), settings.publishCostUs) });
+    out.push({ spanId: call.spanId, change: 'parallel', durationUs: projectedDuration(tree.root, new Map([[call.spanId, 'parallel']]), settings.publishCostUs) });
+  }
+  return out.sort((a, b) => a.durationUs - b.durationUs);
+}

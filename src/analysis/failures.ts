@@ -1,0 +1,141 @@
+/**
+ * Where failures started, how far they spread, and where they stopped.
+ *
+ *   gateway  POST /orders     ✗ propagated      ← the cascade reaches the root
+ *   orders     POST /orders   ✗ propagated
+ *   orders       POST /charge ✗ propagated
+ *   payments       charge     ✗ origin          (no failed sync descendant)
+ *
+ *   orders   POST /orders     ✓ contained       ← a fallback absorbed it
+ *   orders     GET /quote     ✗ origin
+ *
+ *   email    process order.created ✗ origin, isolated (behind an async edge)
+ *
+ * Timeouts: a failed caller that a callee outlived (the caller gave up while
+ * the callee kept working). Retries: repeated sibling calls after a failure,
+ * multiplied across layers.
+ */
+import { isFailed } from '../model/failure';
+import { isBlocking } from './edge-modes';
+import type { TraceNode } from './trace-tree';
+
+export interface Cascade {
+  originSpanId: string;
+  /** Failed spans above the origin that the failure reached, nearest first. */
+  propagatedSpanIds: string[];
+  /** The nearest non-failed sync ancestor above the failure: where it was contained. */
+  containedBySpanId: string | null;
+  /** The failure stopped at an async or fire-and-forget edge: it never reached the caller. */
+  isolated: boolean;
+  services: string[];
+}
+
+export interface Timeout {
+  callerSpanId: string;
+  calleeSpanId: string;
+  /** How long the callee worked on after the caller gave up, µs. */
+  overrunUs: number;
+}
+
+export interface Retry {
+  parentSpanId: string;
+  /** The attempts, in order. */
+  spanIds: string[];
+  /** Attempts here times the worst amplification below. */
+  amplification: number;
+}
+
+export interface Failures {
+  cascades: Cascade[];
+  timeouts: Timeout[];
+  retries: Retry[];
+}
+
+export const failed = (node: TraceNode): boolean => node.span !== undefined && isFailed(node.span);
+
+export function analyzeFailures(nodes: readonly TraceNode[]): Failures {
+  const failedBelow = new Map<TraceNode, boolean>();
+  const hasFailedSyncDescendant = (node: TraceNode): boolean => {
+    const known = failedBelow.get(node);
+    if (known !== undefined) return known;
+    let result = false;
+    for (const child of node.children) if (isBlocking(child) && (failed(child) || hasFailedSyncDescendant(child))) result = true;
+    failedBelow.set(node, result);
+    return result;
+  };
+  const cascades: Cascade[] = [];
+  for (const node of nodes) {
+    if (!failed(node) || hasFailedSyncDescendant(node)) continue;
+    const ancestors: TraceNode[] = [];
+    let isolatedAt = false;
+    for (let current = node; current.parent; current = current.parent) {
+      if (!isBlocking(current)) {
+        isolatedAt = true;
+        break;
+      }
+      ancestors.push(current.parent);
+    }
+    let top = -1;
+    ancestors.forEach((a, i) => {
+      if (failed(a)) top = i;
+    });
+    const propagated = ancestors.slice(0, top + 1).filter(failed);
+    const container = ancestors[top + 1];
+    cascades.push({
+      originSpanId: node.spanId,
+      propagatedSpanIds: propagated.map((n) => n.spanId),
+      containedBySpanId: container?.spanId ?? null,
+      isolated: !container && isolatedAt,
+      services: [...new Set([node, ...propagated].map((n) => n.service))],
+    });
+  }
+  return { cascades, timeouts: timeouts(nodes), retries: retries(nodes) };
+}
+
+function timeouts(nodes: readonly TraceNode[]): Timeout[] {
+  const out: Timeout[] = [];
+  for (const caller of nodes) {
+    if (!failed(caller)) continue;
+    for (const callee of caller.children) {
+      if (callee.endUs > caller.endUs && callee.service !== caller.service && callee.mode !== 'async') {
+        out.push({ callerSpanId: caller.spanId, calleeSpanId: callee.spanId, overrunUs: callee.endUs - caller.endUs });
+      }
+    }
+  }
+  return out;
+}
+
+/** Same-named sibling calls where an earlier attempt failed. */
+function retries(nodes: readonly TraceNode[]): Retry[] {
+  const found = new Map<TraceNode, Retry[]>();
+  const out: Retry[] = [];
+  // Deepest first, so amplification below is known when a parent is looked at.
+  const byDepth = [...nodes].sort((a, b) => b.depth - a.depth);
+  for (const parent of byDepth) {
+    const groups = new Map<string, TraceNode[]>();
+    for (const child of parent.children) {
+      if (child.kind !== 'client' && child.kind !== 'producer' && child.service === parent.service && child.kind !== 'internal') continue;
+      const key = `${child.service}\u0000${child.name}`;
+      groups.set(key, [...(groups.get(key) ?? []), child]);
+    }
+    for (const attempts of groups.values()) {
+      if (attempts.length < 2 || !attempts.slice(0, -1).some(failed)) continue;
+      const below = Math.max(1, ...attempts.flatMap((a) => amplificationUnder(a, found)));
+      const retry: Retry = { parentSpanId: parent.spanId, spanIds: attempts.map((a) => a.spanId), amplification: attempts.length * below };
+      found.set(parent, [...(found.get(parent) ?? []), retry]);
+      out.push(retry);
+    }
+  }
+  return out;
+}
+
+function amplificationUnder(node: TraceNode, found: Map<TraceNode, Retry[]>): number[] {
+  const out: number[] = [];
+  const stack = [node];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    for (const r of found.get(n) ?? []) out.push(r.amplification);
+    stack.push(...n.children);
+  }
+  return out;
+}

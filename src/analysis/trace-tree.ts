@@ -1,0 +1,173 @@
+/**
+ * One trace's call tree, repaired, with derived facts computed once.
+ *
+ *   spans ──► dedupe ids ──► link parents ──► placeholders for missing parents
+ *         ──► break self-parenting and cycles ──► pick the root
+ *         ──► adjust clock skew (Jaeger's way) ──► classify edges
+ *
+ * The input is never mutated: adjusted times live on the nodes.
+ */
+import type { SpanRecord } from '../model/span';
+import { classifyEdges, type EdgeMode } from './edge-modes';
+
+export interface TraceNode {
+  spanId: string;
+  /** undefined for a placeholder standing in for a span that never arrived. */
+  span: SpanRecord | undefined;
+  service: string;
+  name: string;
+  kind: SpanRecord['kind'];
+  /** Times after clock-skew adjustment. */
+  startUs: number;
+  endUs: number;
+  /** How far this node (and its subtree) was shifted to sit inside its parent, µs. */
+  skewUs: number;
+  parent: TraceNode | undefined;
+  /** Sorted by start, then end. */
+  children: TraceNode[];
+  /** How the parent called this node; undefined for the root. */
+  mode: EdgeMode | undefined;
+  depth: number;
+}
+
+export type Repair =
+  | { kind: 'duplicate-span'; spanId: string }
+  | { kind: 'self-parent'; spanId: string }
+  | { kind: 'cycle'; spanId: string }
+  | { kind: 'missing-parent'; spanId: string; children: string[] }
+  | { kind: 'clock-skew'; spanId: string; shiftUs: number }
+  | { kind: 'detached-root'; spanId: string };
+
+export interface TraceTree {
+  traceId: string;
+  root: TraceNode;
+  /** Every node, root first then depth-first in child order. */
+  nodes: TraceNode[];
+  byId: Map<string, TraceNode>;
+  /** Top-level nodes other than the root (a second root, an orphan placeholder); kept, not analysed as the request. */
+  detached: TraceNode[];
+  repairs: Repair[];
+}
+
+export const duration = (node: Pick<TraceNode, 'startUs' | 'endUs'>): number => Math.max(0, node.endUs - node.startUs);
+
+/** Builds the tree; returns undefined only for an empty span list. */
+export function buildTree(spans: readonly SpanRecord[]): TraceTree | undefined {
+  if (spans.length === 0) return undefined;
+  const repairs: Repair[] = [];
+  const byId = new Map<string, TraceNode>();
+  for (const span of spans) {
+    if (byId.has(span.spanId)) {
+      repairs.push({ kind: 'duplicate-span', spanId: span.spanId });
+      continue;
+    }
+    byId.set(span.spanId, nodeOf(span));
+  }
+  const tops: TraceNode[] = [];
+  const missing = new Map<string, TraceNode>();
+  for (const node of [...byId.values()]) {
+    const parentId = node.span!.parentSpanId;
+    if (parentId === '') tops.push(node);
+    else if (parentId === node.spanId) {
+      repairs.push({ kind: 'self-parent', spanId: node.spanId });
+      tops.push(node);
+    } else {
+      let parent = byId.get(parentId) ?? missing.get(parentId);
+      if (!parent) {
+        parent = placeholder(parentId, node);
+        missing.set(parentId, parent);
+        tops.push(parent);
+      }
+      parent.children.push(node);
+      node.parent = parent;
+      if (parent.span === undefined) {
+        parent.startUs = Math.min(parent.startUs, node.startUs);
+        parent.endUs = Math.max(parent.endUs, node.endUs);
+      }
+    }
+  }
+  for (const [id, node] of missing) {
+    byId.set(id, node);
+    repairs.push({ kind: 'missing-parent', spanId: id, children: node.children.map((c) => c.spanId) });
+  }
+  breakCycles(byId, tops, repairs);
+  tops.sort((a, b) => a.startUs - b.startUs || duration(b) - duration(a) || (a.span ? 0 : 1) - (b.span ? 0 : 1));
+  // The request is the earliest real root; placeholders and later roots are kept aside.
+  const root = tops.find((t) => t.span !== undefined && t.span.parentSpanId === '') ?? tops[0]!;
+  const detached = tops.filter((t) => t !== root);
+  for (const d of detached) repairs.push({ kind: 'detached-root', spanId: d.spanId });
+  const nodes: TraceNode[] = [];
+  for (const top of [root, ...detached]) {
+    prepare(top, 0, repairs, nodes);
+    classifyEdges(top);
+  }
+  return { traceId: spans[0]!.traceId, root, nodes, byId, detached, repairs };
+}
+
+function nodeOf(span: SpanRecord): TraceNode {
+  return { spanId: span.spanId, span, service: span.service, name: span.name, kind: span.kind, startUs: span.startUs, endUs: Math.max(span.startUs, span.endUs), skewUs: 0, parent: undefined, children: [], mode: undefined, depth: 0 };
+}
+
+function placeholder(spanId: string, firstChild: TraceNode): TraceNode {
+  return { ...nodeOf(firstChild.span!), spanId, span: undefined, service: firstChild.service, name: '(missing span)', kind: 'internal', children: [] };
+}
+
+/** A parent chain that loops back is cut where the walk re-enters it; that node becomes a top. */
+function breakCycles(byId: Map<string, TraceNode>, tops: TraceNode[], repairs: Repair[]): void {
+  const reachable = new Set<TraceNode>();
+  const mark = (top: TraceNode) => {
+    const stack = [top];
+    while (stack.length > 0) {
+      const node = stack.pop()!;
+      if (reachable.has(node)) continue;
+      reachable.add(node);
+      stack.push(...node.children);
+    }
+  };
+  for (const top of tops) mark(top);
+  for (const node of byId.values()) {
+    if (reachable.has(node)) continue;
+    // Unreachable from any top: it sits on a cycle (or under one). Cut it from its parent.
+    const parent = node.parent!;
+    parent.children = parent.children.filter((c) => c !== node);
+    node.parent = undefined;
+    tops.push(node);
+    repairs.push({ kind: 'cycle', spanId: node.spanId });
+    mark(node);
+  }
+}
+
+/**
+ * Sorts children, sets depths, and shifts a child from another service that
+ * lies outside its parent into the middle of it (half the slack on each side),
+ * with its whole subtree, as Jaeger does for clock skew between hosts.
+ */
+function prepare(top: TraceNode, depth: number, repairs: Repair[], out: TraceNode[]): void {
+  const stack: [TraceNode, number][] = [[top, depth]];
+  while (stack.length > 0) {
+    const [node, d] = stack.pop()!;
+    node.depth = d;
+    out.push(node);
+    for (const child of node.children) {
+      if (child.service === node.service || node.span === undefined || child.span === undefined) continue;
+      const inside = child.startUs >= node.startUs && child.endUs <= node.endUs;
+      if (inside || duration(child) > duration(node)) continue;
+      const shift = node.startUs + (duration(node) - duration(child)) / 2 - child.startUs;
+      shiftSubtree(child, Math.round(shift));
+      child.skewUs += Math.round(shift);
+      repairs.push({ kind: 'clock-skew', spanId: child.spanId, shiftUs: Math.round(shift) });
+    }
+    node.children.sort((a, b) => a.startUs - b.startUs || a.endUs - b.endUs || (a.spanId < b.spanId ? -1 : 1));
+    for (let i = node.children.length - 1; i >= 0; i--) stack.push([node.children[i]!, d + 1]);
+  }
+}
+
+function shiftSubtree(node: TraceNode, shift: number): void {
+  const stack = [node];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    n.startUs += shift;
+    n.endUs += shift;
+    stack.push(...n.children);
+  }
+}
