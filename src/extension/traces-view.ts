@@ -92,6 +92,7 @@ function traceItem(trace: TraceSummary): vscode.TreeItem {
     `${latency}${tail ? `, spans over ${formatDuration(trace.durationUs)} (work after the answer)` : ''} · ${plural(trace.spanCount, 'span')} · ${services}${failed ? ` · ${plural(trace.errorCount, 'failed span')}` : ''}`,
     `started ${started.toLocaleTimeString()}.${String(started.getMilliseconds()).padStart(3, '0')}${trace.settled ? '' : ' · still receiving spans'}`,
     `services: ${trace.services.join(', ')}`,
+    ...headlineLines(trace),
     `trace id ${trace.traceId}`,
   ].join('\n');
   item.accessibilityInformation = {
@@ -108,4 +109,13 @@ function endpointItem(group: EndpointGroup): vscode.TreeItem {
   item.contextValue = 'endpoint';
   item.tooltip = `${group.service} ${endpointLabel(group.traces[0]!)}\n${plural(group.traces.length, 'trace')}, ${group.errorCount} with errors`;
   return item;
+}
+
+function headlineLines(trace: TraceSummary): string[] {
+  const h = trace.headline;
+  if (!h) return [];
+  const lines = [`blocking chain: ${plural(h.hops, 'service hop')}`];
+  if (h.findings > 0) lines.push(`${plural(h.findings, 'finding')} (worst: ${h.worstSeverity})`);
+  if (h.failureOrigin) lines.push(`failure started in ${h.failureOrigin.service} ${h.failureOrigin.name}`);
+  return lines;
 }

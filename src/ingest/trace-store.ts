@@ -10,6 +10,7 @@
  * least recently changed first, and counted. A single trace that alone exceeds
  * `maxSpans` is evicted too.
  */
+import type { AnalysisHeadline } from '../analysis/headline';
 import { isFailed } from '../model/failure';
 import type { LogRecord, SpanRecord } from '../model/span';
 
@@ -38,6 +39,8 @@ export interface TraceSummary {
   services: string[];
   settled: boolean;
   logCount: number;
+  /** The analysis headline, once the worker has analysed the trace. */
+  headline?: AnalysisHeadline;
 }
 
 export interface StoredTrace {

@@ -6,6 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { apiHandler, PROGRAM_ID, type Endpoints, type StatsDocument } from './api-routes';
 import { configProblems } from './ingest-config';
 import { IngestCore } from './ingest-core';
+import { LiveAnalysis } from './live-analysis';
 import { EventStream } from './event-stream';
 import { startGrpcReceiver, type GrpcReceiver } from './grpc-receiver';
 import { startHttpReceiver, type HttpReceiver, type Logger } from './http-receiver';
@@ -25,6 +26,7 @@ async function main(start: WorkerStart): Promise<void> {
     return;
   }
   const core = new IngestCore(config);
+  const analysis = new LiveAnalysis(core.store);
   const events = new EventStream();
   let endpoints: Endpoints = { http: { host: config.host, port: config.httpPort }, grpc: null };
   const stats = (): StatsDocument => ({ program: PROGRAM_ID, runner: start.runner, version: start.version, pid: process.pid, endpoints, ...core.stats() });
@@ -50,7 +52,10 @@ async function main(start: WorkerStart): Promise<void> {
   let lastRequests = -1;
   const flush = () => {
     core.store.settle();
-    const { changed, removed } = core.store.takeChanges();
+    const taken = core.store.takeChanges();
+    const { removed } = taken;
+    // Headlines analysed since the last flush ride along with the traces that changed.
+    const changed = [...taken.changed, ...analysis.annotate(taken.changed, removed)];
     const current = core.stats();
     const activity = current.requests + current.spansEvicted;
     if (changed.length === 0 && removed.length === 0 && activity === lastRequests) return;
@@ -68,6 +73,7 @@ async function main(start: WorkerStart): Promise<void> {
         break;
       case 'clear':
         core.store.clear();
+        analysis.clear();
         flush();
         break;
       case 'stop':

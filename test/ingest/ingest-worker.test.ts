@@ -38,13 +38,24 @@ describe('the ingest worker', () => {
     while (!updates.some(({ update }) => update.stats.tracesStored === 40)) await new Promise((resolve) => setTimeout(resolve, 20));
     const elapsed = performance.now() - started;
     for (const { update } of updates) {
-      for (const summary of update.changed) assert.deepEqual(Object.keys(summary).sort(), [...SUMMARY_KEYS].sort());
+      for (const summary of update.changed) assert.deepEqual(Object.keys(summary).filter((k) => k !== 'headline').sort(), [...SUMMARY_KEYS].sort());
       assert.ok(!('spans' in update));
     }
     // Throttled: never more than one update per interval (plus the one in flight at each end).
     assert.ok(updates.length <= Math.ceil(elapsed / UPDATE_INTERVAL_MS) + 2, `${updates.length} updates in ${elapsed.toFixed(0)} ms`);
     const seen = new Set(updates.flatMap(({ update }) => update.changed.map((s) => s.traceId)));
     assert.equal(seen.size, 40);
+  });
+
+  it('carries the analysis headline of a settled trace: duration, hops, failure origin, findings', async () => {
+    const traceId = (0x2b000003).toString(16).padStart(32, '0');
+    const settled = () => updates.flatMap(({ update }) => update.changed).find((s) => s.traceId === traceId && s.settled && s.headline);
+    while (!settled()) await new Promise((resolve) => setTimeout(resolve, 20));
+    const { headline, durationUs } = settled()!;
+    assert.ok(headline!.durationUs > 0 && headline!.durationUs <= durationUs);
+    assert.equal(headline!.hops, 1, 'gateway → orders; email consumes a message, off the blocking chain');
+    assert.equal(headline!.failureOrigin?.service, 'orders');
+    assert.equal(typeof headline!.findings, 'number');
   });
 
   it('reports a trace as settled once it has been quiet', async () => {

@@ -1,0 +1,26 @@
+/** The few facts of a trace's analysis that travel with its summary: shown in lists without opening the trace. */
+import type { TraceAnalysis } from './analyze-trace';
+
+export interface AnalysisHeadline {
+  /** The root's duration, µs. */
+  durationUs: number;
+  /** Service hops of the longest blocking chain. */
+  hops: number;
+  /** Where the first failure that reached the root (else the first failure) started; null without failures. */
+  failureOrigin: { spanId: string; service: string; name: string } | null;
+  findings: number;
+  worstSeverity: 'error' | 'warning' | 'info' | null;
+}
+
+export function headline(analysis: TraceAnalysis, nameOf: (spanId: string) => { service: string; name: string } | undefined): AnalysisHeadline {
+  const cascade = analysis.failures.find((f) => f.containedBySpanId === null && !f.isolated) ?? analysis.failures[0];
+  const origin = cascade ? nameOf(cascade.originSpanId) : undefined;
+  const severities = analysis.findings.map((f) => f.severity);
+  return {
+    durationUs: analysis.durationUs,
+    hops: Math.max(0, ...analysis.blockingChains.map((c) => c.hops)),
+    failureOrigin: cascade && origin ? { spanId: cascade.originSpanId, ...origin } : null,
+    findings: analysis.findings.length,
+    worstSeverity: severities.includes('error') ? 'error' : severities.includes('warning') ? 'warning' : severities.includes('info') ? 'info' : null,
+  };
+}

@@ -1,0 +1,58 @@
+/**
+ * Analysis in the worker, as traces change: a trace is analysed when it
+ * settles, and at most once a second while spans still arrive. Each flush
+ * spends at most a small time budget; traces left over wait for the next one,
+ * so ingest keeps its pace however large the traces.
+ */
+import { analyzeTree } from '../analysis/analyze-trace';
+import { headline, type AnalysisHeadline } from '../analysis/headline';
+import { buildTree } from '../analysis/trace-tree';
+import type { TraceStore, TraceSummary } from './trace-store';
+
+export const REANALYSE_MS = 1000;
+export const FLUSH_BUDGET_MS = 20;
+
+export class LiveAnalysis {
+  private readonly headlines = new Map<string, { headline: AnalysisHeadline; atMs: number; settled: boolean }>();
+  private readonly waiting = new Map<string, TraceSummary>();
+
+  constructor(private readonly store: TraceStore, private readonly now: () => number = () => performance.now()) {}
+
+  /** Adds headlines to these summaries (fresh where the budget allows, else the last one); returns summaries whose headline changed since. */
+  annotate(changed: TraceSummary[], removed: string[]): TraceSummary[] {
+    for (const id of removed) {
+      this.headlines.delete(id);
+      this.waiting.delete(id);
+    }
+    for (const s of changed) this.waiting.set(s.traceId, s);
+    const started = this.now();
+    const refreshed: TraceSummary[] = [];
+    for (const [id, summary] of this.waiting) {
+      if (this.now() - started > FLUSH_BUDGET_MS) break;
+      const last = this.headlines.get(id);
+      const due = !last || (summary.settled && !last.settled) || this.now() - last.atMs >= REANALYSE_MS;
+      if (!due) continue;
+      this.waiting.delete(id);
+      const trace = this.store.get(id);
+      const tree = trace && buildTree(trace.spans);
+      if (!tree) continue;
+      const analysis = analyzeTree(tree);
+      const h = headline(analysis, (spanId) => {
+        const node = tree.byId.get(spanId);
+        return node && { service: node.service, name: node.name };
+      });
+      this.headlines.set(id, { headline: h, atMs: this.now(), settled: summary.settled });
+      if (!changed.includes(summary)) refreshed.push(summary);
+    }
+    for (const s of [...changed, ...refreshed]) {
+      const h = this.headlines.get(s.traceId);
+      if (h) s.headline = h.headline;
+    }
+    return refreshed;
+  }
+
+  clear(): void {
+    this.headlines.clear();
+    this.waiting.clear();
+  }
+}
