@@ -92,9 +92,21 @@ export function buildTree(spans: readonly SpanRecord[]): TraceTree | undefined {
   }
   breakCycles(byId, tops, repairs);
   tops.sort((a, b) => a.startUs - b.startUs || duration(b) - duration(a) || (a.span ? 0 : 1) - (b.span ? 0 : 1));
-  // The request is the earliest real root; placeholders and later roots are kept aside.
-  const root = tops.find((t) => t.span !== undefined && t.span.parentSpanId === '') ?? tops[0]!;
-  const detached = tops.filter((t) => t !== root);
+  // The request is the earliest real root. A trace whose first span has a parent that was never sent
+  // (a caller without tracing, a browser) has none: then that span is the request, taken out from
+  // under its placeholder. Placeholders and later roots are kept aside.
+  let root = tops.find((t) => t.span !== undefined && t.span.parentSpanId === '');
+  if (!root) {
+    const candidates = tops.flatMap((t) => (t.span ? [t] : t.children)).sort((a, b) => a.startUs - b.startUs || duration(b) - duration(a));
+    root = candidates[0] ?? tops[0]!;
+    if (root.parent) {
+      const holder = root.parent;
+      holder.children = holder.children.filter((c) => c !== root);
+      root.parent = undefined;
+      if (!tops.includes(root)) tops.push(root);
+    }
+  }
+  const detached = tops.filter((t) => t !== root && (t.span !== undefined || t.children.length > 0));
   for (const d of detached) repairs.push({ kind: 'detached-root', spanId: d.spanId });
   const nodes: TraceNode[] = [];
   for (const top of [root, ...detached]) {

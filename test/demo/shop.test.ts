@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { SpanRecord } from '../../src/model/span';
 import { startDemo, type Demo, type OrderResult } from '../../demo/shop';
+import { analyzeTrace } from '../../src/analysis/analyze-trace';
 import { request } from '../support/http-client';
 import { serve, type Served } from '../support/serve-process';
 
@@ -80,6 +81,14 @@ describe('demo shop sending to hopscope serve', () => {
     assert.equal(emailCall.attributes['peer.service'], 'email');
     assert.ok(emailCall.endUs <= orders.endUs, 'the email call ends inside the order');
     assert.ok(analyticsCall.startUs >= emailCall.endUs, 'analytics is called only after email answered');
+
+    // What the analysis makes of it: the blocking call to email, and what making it an event saves.
+    const analysis = analyzeTrace(spans)!;
+    assert.ok(analysis.blockingChains[0]!.services.includes('email'), 'the heaviest blocking chain runs through email');
+    const flagged = analysis.findings.filter((f) => f.rule === 'sync-non-critical');
+    assert.deepEqual(flagged.map((f) => f.spanIds[0]).sort(), [emailCall.spanId, analyticsCall.spanId].sort());
+    const emailSaving = flagged.find((f) => f.spanIds[0] === emailCall.spanId)!.savingUs!;
+    assert.ok(emailSaving >= emailCall.endUs - emailCall.startUs - 2000, `making email async saves its whole call: ${emailSaving} µs`);
   });
 
   it('events order: email and analytics consume order.created after the order is answered', async () => {
@@ -107,6 +116,12 @@ describe('demo shop sending to hopscope serve', () => {
     }
     const emailWork = only(spans, 'email', 'send confirmation email', 'internal');
     assert.ok(orders.endUs < emailWork.endUs, 'the order is answered before the email is sent');
+
+    const analysis = analyzeTrace(spans)!;
+    const consumer = only(spans, 'email', 'process order.created', 'consumer');
+    assert.equal(analysis.edges.find((e) => e.childSpanId === consumer.spanId)!.mode, 'async');
+    assert.ok(!analysis.criticalPath.some((s) => s.spanId === consumer.spanId || s.spanId === emailWork.spanId), 'email is off the critical path');
+    assert.ok(!analysis.findings.some((f) => f.rule === 'sync-non-critical'));
   });
 
   it('payments failing: the error cascades from payments to the root', async () => {
@@ -121,6 +136,13 @@ describe('demo shop sending to hopscope serve', () => {
       }
       assert.match(only(spans, 'payments', 'POST /charge', 'server').status.message, /declined/);
       assert.equal(spans.filter((s) => s.service === 'inventory').length, 0, 'orders stops at the failed payment');
+
+      const analysis = analyzeTrace(spans)!;
+      const cascade = analysis.failures.find((f) => f.propagatedSpanIds.includes(root.spanId))!;
+      assert.equal(analysis.spanCount > 0 && spans.find((s) => s.spanId === cascade.originSpanId)!.service, 'payments', 'the failure started in payments');
+      assert.equal(cascade.containedBySpanId, null);
+      assert.deepEqual(cascade.services, ['payments', 'orders', 'gateway']);
+      assert.equal(analysis.findings.find((f) => f.rule === 'cascading-failure')!.severity, 'error');
     } finally {
       await demo!.setSwitches('payments', { behaviour: 'ok' });
     }
@@ -146,6 +168,8 @@ describe('demo shop sending to hopscope serve', () => {
       const traceId = ordered(await demo!.sendOrder('events'), 201);
       const spans = await traceWith(server!.httpPort, traceId, [...HAPPY_PATH, 'orders publish order.created', 'email process order.created', 'analytics process order.created', 'analytics track order']);
       assert.deepEqual(spans.filter((s) => s.status.code === 'error').map(key), ['email process order.created']);
+      const [failure] = analyzeTrace(spans)!.failures;
+      assert.equal(failure!.isolated, true, 'the email failure stays behind the queue');
     } finally {
       await demo!.setSwitches('email', { behaviour: 'ok' });
     }

@@ -71,3 +71,25 @@ export function timeline(text: string): Drawn {
 
 /** Milliseconds → microseconds, for expectations. */
 export const ms = (n: number): number => Math.round(n * 1000);
+
+/** The spans as an OTLP/JSON ExportTraceServiceRequest, one resource per service, as an SDK would send them. */
+export function toOtlpJson(spans: readonly SpanRecord[]): string {
+  const services = [...new Set(spans.map((s) => s.service))];
+  const kinds = { internal: 1, server: 2, client: 3, producer: 4, consumer: 5 } as const;
+  const value = (v: unknown) => (typeof v === 'number' ? (Number.isInteger(v) ? { intValue: String(v) } : { doubleValue: v }) : typeof v === 'boolean' ? { boolValue: v } : { stringValue: String(v) });
+  return JSON.stringify({
+    resourceSpans: services.map((service) => ({
+      resource: { attributes: [{ key: 'service.name', value: { stringValue: service } }] },
+      scopeSpans: [{
+        scope: { name: 'drawn' },
+        spans: spans.filter((s) => s.service === service).map((s) => ({
+          traceId: s.traceId, spanId: s.spanId, parentSpanId: s.parentSpanId, name: s.name, kind: kinds[s.kind],
+          startTimeUnixNano: `${s.startUs}000`, endTimeUnixNano: `${s.endUs}000`,
+          attributes: Object.entries(s.attributes).map(([key, v]) => ({ key, value: value(v) })),
+          links: s.links.map((l) => ({ traceId: l.traceId, spanId: l.spanId })),
+          status: { code: s.status.code === 'error' ? 2 : s.status.code === 'ok' ? 1 : 0, message: s.status.message },
+        })),
+      }],
+    })),
+  });
+}

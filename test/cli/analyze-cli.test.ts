@@ -1,0 +1,87 @@
+/** `hopscope analyze` and `hopscope check` from the built CLI, on real files. */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { timeline, toOtlpJson } from '../support/timeline';
+
+const shop = timeline(`
+  gateway   | POST /orders       | server | 0-652
+    gateway | gateway → orders   | client | 1-651
+      orders   | POST /orders    | server | 2-650
+        orders | orders → payments | client | 3-105
+          payments | POST /charge | server | 4-104
+        orders | orders → inventory | client | 106-128
+          inventory | POST /reserve | server | 107-127
+        orders | orders → email  | client | 130-632
+          email | POST /send     | server | 131-631
+        orders | orders → analytics | client | 633-648
+          analytics | POST /track | server | 634-647
+`);
+
+const dir = mkdtempSync(join(tmpdir(), 'hopscope-analyze-'));
+const good = join(dir, 'shop.json');
+writeFileSync(good, toOtlpJson(shop.spans));
+const bad = join(dir, 'broken.json');
+writeFileSync(bad, '{"resourceSpans": [\n  {"resource": ');
+
+const cli = (...args: string[]) => spawnSync(process.execPath, ['dist/cli.js', ...args], { encoding: 'utf8' });
+
+describe('hopscope analyze', () => {
+  it('prints the analysis as JSON in the documented shape', () => {
+    const run = cli('analyze', '--json', good);
+    assert.equal(run.status, 0, run.stderr);
+    const { traces, aggregate } = JSON.parse(run.stdout) as { traces: Record<string, unknown>[]; aggregate: { endpoints: unknown[]; edges: unknown[] } };
+    const [trace] = traces;
+    for (const key of ['traceId', 'rootSpanId', 'durationUs', 'edges', 'criticalPath', 'blockingChains', 'failures', 'findings', 'whatIf']) assert.ok(key in trace!, key);
+    assert.equal(trace!.durationUs, 652_000);
+    const chain = (trace!.blockingChains as { services: string[]; breakdown: Record<string, unknown>[] }[])[0]!;
+    assert.deepEqual(chain.services, ['gateway', 'orders', 'email']);
+    assert.deepEqual(Object.keys(chain.breakdown[0]!).sort(), ['networkUs', 'selfUs', 'service', 'spanId', 'waitUs']);
+    assert.ok((trace!.findings as { rule: string }[]).some((f) => f.rule === 'sync-non-critical'));
+    assert.ok(aggregate.endpoints.length > 0 && aggregate.edges.length > 0);
+  });
+
+  it('prints a report a person reads: the chain, its accumulation, the findings', () => {
+    const run = cli('analyze', good);
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /blocking chain, 2 hops: gateway → orders → email/);
+    assert.match(run.stdout, /accumulated .* of the request's 652 ms/);
+    assert.match(run.stdout, /⚠ sync-non-critical: orders waits 502 ms for email POST \/send/);
+  });
+
+  it('names a bad file with its line and column, exits 2, and still analyses the others', () => {
+    const run = cli('analyze', bad, good);
+    assert.equal(run.status, 2);
+    assert.match(run.stderr, new RegExp(`${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:2:16: invalid JSON: expected a value`));
+    assert.match(run.stdout, /gateway POST \/orders {2}652 ms/);
+  });
+
+  it('only analyses the trace asked for', () => {
+    const run = cli('analyze', '--json', '--trace', 'f'.repeat(32), good);
+    assert.deepEqual((JSON.parse(run.stdout) as { traces: unknown[] }).traces, []);
+  });
+});
+
+describe('hopscope check', () => {
+  it('exits 0 when every budget holds', () => {
+    const run = cli('check', '--max-hops', '3', '--max-duration-ms', '1000', good);
+    assert.equal(run.status, 0, run.stdout + run.stderr);
+  });
+
+  it('exits 1 with a short report when a budget is broken', () => {
+    const run = cli('check', '--max-hops', '1', '--max-duration-ms', '500', '--fail-on', 'sync-non-critical', good);
+    assert.equal(run.status, 1);
+    assert.match(run.stdout, /blocking chain of 2 hops > 1/);
+    assert.match(run.stdout, /652\.0 ms > 500 ms/);
+    assert.match(run.stdout, /sync-non-critical: orders waits/);
+  });
+
+  it('refuses an unknown rule with exit 2', () => {
+    const run = cli('check', '--fail-on', 'slow-stuff', good);
+    assert.equal(run.status, 2);
+    assert.match(run.stderr, /unknown rule slow-stuff/);
+  });
+});
