@@ -76,8 +76,8 @@ function whatIfs(tree: TraceTree, path: PathSegment[], settings: AnalysisSetting
   calls.sort((a, b) => duration(b) - duration(a));
   const out: WhatIf[] = [];
   for (const call of calls.slice(0, MAX_WHAT_IFS / 2)) {
-    out.push({ spanId: call.spanId, change: 'async', durationUs: projectedDuration(tree.root, new Map([[call.spanId, 'async']]), settings.publishCostUs) });
-    out.push({ spanId: call.spanId, change: 'parallel', durationUs: projectedDuration(tree.root, new Map([[call.spanId, 'parallel']]), settings.publishCostUs) });
+    out.push({ spanId: call.spanId, change: 'async', durationUs: projectedDuration(tree.root, new Map([[call.spanId, 'async']]), settings.publishCostUs, tree.byId) });
+    out.push({ spanId: call.spanId, change: 'parallel', durationUs: projectedDuration(tree.root, new Map([[call.spanId, 'parallel']]), settings.publishCostUs, tree.byId) });
   }
   return out.sort((a, b) => a.durationUs - b.durationUs);
 }

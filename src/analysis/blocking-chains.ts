@@ -37,25 +37,34 @@ export interface BlockingChain {
 /** Chains with at least one hop, largest accumulation first (at most `limit`). */
 export function blockingChains(root: TraceNode, limit = 10): BlockingChain[] {
   const chains: BlockingChain[] = [];
-  const path: TraceNode[] = [];
-  const visit = (node: TraceNode) => {
-    path.push(node);
+  // One frame per span on the current path: its window (clipped to its ancestors) and the blocked time in it.
+  // Each span is visited once, so the intervals of its blocking children are merged once.
+  const frames: Frame[] = [];
+  const visit = (node: TraceNode, from: number, to: number) => {
     const next = node.children.filter(isBlocking);
+    frames.push({ node, from, to, busy: covered(next.map((c) => [c.startUs, c.endUs]), from, to) });
     if (next.length === 0) {
-      const chain = describe(path);
-      if (chain.hops > 0) chains.push(chain);
-    } else for (const child of next) visit(child);
-    path.pop();
+      // Only the largest `limit` chains are described in full; the rest only need their sum.
+      const accumulated = frames.reduce((sum, f) => sum + Math.max(0, f.to - f.from) - f.busy, 0);
+      const hasHop = frames.some((f) => f.node.service !== frames[0]!.node.service);
+      if (hasHop && (chains.length < limit || accumulated > chains[chains.length - 1]!.accumulatedUs)) {
+        chains.push(describe(frames));
+        chains.sort((a, b) => b.accumulatedUs - a.accumulatedUs || b.hops - a.hops);
+        if (chains.length > limit) chains.pop();
+      }
+    } else for (const child of next) visit(child, Math.max(from, child.startUs), Math.max(Math.max(from, child.startUs), Math.min(to, child.endUs)));
+    frames.pop();
   };
-  visit(root);
+  visit(root, root.startUs, root.endUs);
   chains.sort((a, b) => b.accumulatedUs - a.accumulatedUs || b.hops - a.hops);
-  const seen = new Set<string>();
-  return chains.filter((c) => {
-    const key = c.spanIds.join();
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  }).slice(0, limit);
+  return chains.slice(0, limit);
+}
+
+interface Frame {
+  node: TraceNode;
+  from: number;
+  to: number;
+  busy: number;
 }
 
 /** Time covered by a union of intervals, clipped to [from, to]. */
@@ -75,36 +84,27 @@ function covered(intervals: [number, number][], from: number, to: number): numbe
   return total;
 }
 
-export function describe(path: readonly TraceNode[]): BlockingChain {
+function describe(frames: readonly Frame[]): BlockingChain {
   const breakdown: HopBreakdown[] = [];
-  let from = path[0]!.startUs;
-  let to = path[0]!.endUs;
   let hop: HopBreakdown | undefined;
   let accumulated = 0;
-  for (let i = 0; i < path.length; i++) {
-    const node = path[i]!;
-    const next = path[i + 1];
+  for (let i = 0; i < frames.length; i++) {
+    const { node, from, to, busy } = frames[i]!;
+    const next = frames[i + 1];
     if (!hop || hop.service !== node.service) {
       hop = { service: node.service, spanId: node.spanId, selfUs: 0, networkUs: 0, waitUs: 0 };
       breakdown.push(hop);
     }
-    const span = Math.max(0, to - from);
-    const blocking = node.children.filter(isBlocking).map((c) => [c.startUs, c.endUs] as [number, number]);
-    const busy = covered(blocking, from, to);
-    const onChain = next ? covered([[next.startUs, next.endUs]], from, to) : 0;
-    const self = span - busy;
+    const self = Math.max(0, to - from) - busy;
+    const onChain = next ? next.to - next.from : 0;
     // The last span of a hop before another service answers: its uncovered time is the wire.
-    if (next && next.service !== node.service) hop.networkUs += self;
+    if (next && next.node.service !== node.service) hop.networkUs += self;
     else hop.selfUs += self;
     hop.waitUs += busy - onChain;
     accumulated += self;
-    if (next) {
-      from = Math.max(from, next.startUs);
-      to = Math.min(to, next.endUs);
-    }
   }
   return {
-    spanIds: path.map((n) => n.spanId),
+    spanIds: frames.map((f) => f.node.spanId),
     services: breakdown.map((h) => h.service),
     hops: breakdown.length - 1,
     accumulatedUs: accumulated,

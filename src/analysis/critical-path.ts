@@ -31,23 +31,19 @@ export function criticalPath(root: TraceNode): PathSegment[] {
 /** Appends, latest first, the segments that cover [from, to] inside `node`. */
 function walk(node: TraceNode, from: number, to: number, out: PathSegment[]): void {
   let cursor = to;
-  const candidates = node.children.filter(isBlocking);
+  // Latest end first (earliest start on ties). The cursor only moves back, so a child that starts at or
+  // after it can never be chosen later: one pass over this order finds each next child.
+  const candidates = node.children.filter(isBlocking).sort((a, b) => b.endUs - a.endUs || a.startUs - b.startUs);
+  let i = 0;
   while (cursor > from) {
-    let best: TraceNode | undefined;
-    let bestEnd = -Infinity;
-    for (const child of candidates) {
-      if (child.startUs >= cursor) continue;
-      const end = Math.min(child.endUs, cursor);
-      if (end <= from || end <= child.startUs) continue;
-      if (end > bestEnd || (end === bestEnd && best && child.startUs < best.startUs)) {
-        best = child;
-        bestEnd = end;
-      }
-    }
-    if (!best) {
+    while (i < candidates.length && candidates[i]!.startUs >= cursor) i++;
+    const best = candidates[i];
+    const bestEnd = best ? Math.min(best.endUs, cursor) : -Infinity;
+    if (!best || bestEnd <= from || bestEnd <= best.startUs) {
       out.push({ spanId: node.spanId, startUs: from, endUs: cursor });
       return;
     }
+    i++;
     if (bestEnd < cursor) out.push({ spanId: node.spanId, startUs: bestEnd, endUs: cursor });
     const start = Math.max(best.startUs, from);
     walk(best, start, bestEnd, out);

@@ -4,7 +4,7 @@
  */
 import { formatDuration } from '../common/format';
 import type { BlockingChain } from './blocking-chains';
-import { callee, calleeOperation, isBlockingCall } from './calls';
+import { callee as calleeOf, calleeOperation as operationOf, isBlockingCall } from './calls';
 import { isMessaging } from './edge-modes';
 import type { Failures } from './failures';
 import type { AnalysisSettings } from './settings';
@@ -34,7 +34,7 @@ export interface Finding {
 
 export function findings(tree: TraceTree, chains: BlockingChain[], failures: Failures, settings: AnalysisSettings): Finding[] {
   const rootUs = duration(tree.root);
-  const saving = (changes: [string, Change][]) => Math.max(0, rootUs - projectedDuration(tree.root, new Map(changes), settings.publishCostUs));
+  const saving = (changes: [string, Change][]) => Math.max(0, rootUs - projectedDuration(tree.root, new Map(changes), settings.publishCostUs, tree.byId));
   const inRequest = tree.nodes.filter((n) => n === tree.root || reachesRoot(n, tree.root));
   const out: Finding[] = [];
 
@@ -46,41 +46,71 @@ export function findings(tree: TraceTree, chains: BlockingChain[], failures: Fai
     });
   }
 
-  const nonCritical = settings.nonCriticalPatterns.map((p) => new RegExp(p, 'i'));
+  // The same pattern repeated across a trace (every item's N+1, every order's email) is one finding,
+  // priced with every occurrence changed at once.
+  const nonCritical = new RegExp(settings.nonCriticalPatterns.map((p) => `(?:${p})`).join('|'), 'i');
+  const verdicts = new Map<string, boolean>();
+  const isNonCritical = (label: string): boolean => {
+    let verdict = verdicts.get(label);
+    if (verdict === undefined) verdicts.set(label, (verdict = settings.nonCriticalPatterns.length > 0 && nonCritical.test(label)));
+    return verdict;
+  };
+  const calleeMemo = new Map<TraceNode, string>();
+  const callee = (node: TraceNode): string => {
+    let name = calleeMemo.get(node);
+    if (name === undefined) calleeMemo.set(node, (name = calleeOf(node)));
+    return name;
+  };
+  const operationMemo = new Map<TraceNode, string>();
+  const calleeOperation = (node: TraceNode): string => {
+    let name = operationMemo.get(node);
+    if (name === undefined) operationMemo.set(node, (name = operationOf(node)));
+    return name;
+  };
+  const target = (node: TraceNode): string => `${callee(node)}\u0000${calleeOperation(node)}`;
+  const slowCalls = new Map<string, TraceNode[]>();
   for (const call of inRequest.filter((n) => isBlockingCall(n) && n.kind !== 'producer')) {
-    const target = callee(call);
-    const label = `${target} ${calleeOperation(call)}`;
-    if (!nonCritical.some((p) => p.test(label))) continue;
-    const caller = call.parent!.service;
-    if (caller === target) continue;
-    const saved = saving([[call.spanId, 'async']]);
+    const label = `${callee(call)} ${calleeOperation(call)}`;
+    if (call.parent!.service === callee(call) || !isNonCritical(label)) continue;
+    push(slowCalls, `${call.parent!.service}\u0000${label}`, call);
+  }
+  for (const calls of slowCalls.values()) {
+    const first = calls[0]!;
+    const saved = saving(calls.map((c) => [c.spanId, 'async']));
     out.push({
-      rule: 'sync-non-critical', severity: 'warning', spanIds: [call.spanId], savingUs: saved,
-      message: `${caller} waits ${formatDuration(duration(call))} for ${label} on every request, work it does not need to wait for: publish an event instead (−${formatDuration(saved)}).`,
+      rule: 'sync-non-critical', severity: 'warning', spanIds: calls.map((c) => c.spanId), savingUs: saved,
+      message: `${first.parent!.service} waits ${formatDuration(duration(first))} for ${callee(first)} ${calleeOperation(first)}${times(calls.length)}, work it does not need to wait for: publish an event instead (−${formatDuration(saved)}).`,
     });
   }
 
+  const repeated = new Map<string, { parent: TraceNode; calls: TraceNode[] }[]>();
+  const sequential = new Map<string, { parent: TraceNode; run: TraceNode[] }[]>();
   for (const parent of inRequest) {
     const calls = parent.children.filter(isBlockingCall);
-    const byName = group(calls, (c) => `${callee(c)}\u0000${calleeOperation(c)}`);
-    for (const same of byName.values()) {
-      if (same.length < settings.nPlusOneMin) continue;
-      const saved = saving(same.slice(1).map((c) => [c.spanId, 'parallel']));
-      out.push({
-        rule: 'n-plus-one', severity: 'warning', spanIds: same.map((c) => c.spanId), savingUs: saved,
-        message: `${parent.service} calls ${callee(same[0]!)} ${calleeOperation(same[0]!)} ${same.length} times for one request: batch them into one call (or at least run them in parallel: −${formatDuration(saved)}).`,
-      });
+    if (calls.length < 2) continue;
+    const byName = group(calls, target);
+    for (const [name, same] of byName) {
+      if (same.length >= settings.nPlusOneMin) push(repeated, `${parent.service}\u0000${parent.name}\u0000${name}`, { parent, calls: same });
     }
-    const run = sequentialRun(calls.filter((c) => (byName.get(`${callee(c)}\u0000${calleeOperation(c)}`)?.length ?? 0) < settings.nPlusOneMin));
-    if (run.length >= 2 && new Set(run.map(callee)).size >= 2) {
-      const saved = saving(run.slice(1).map((c) => [c.spanId, 'parallel']));
-      if (saved > 0) {
-        out.push({
-          rule: 'sequential-calls', severity: 'info', spanIds: run.map((c) => c.spanId), savingUs: saved,
-          message: `${parent.service} calls ${run.map(callee).join(', ')} one after another; if they do not depend on each other, run them in parallel (−${formatDuration(saved)}).`,
-        });
-      }
-    }
+    const run = sequentialRun(calls.filter((c) => (byName.get(target(c))?.length ?? 0) < settings.nPlusOneMin));
+    if (run.length >= 2 && new Set(run.map(callee)).size >= 2) push(sequential, `${parent.service}\u0000${parent.name}\u0000${run.map(callee).join()}`, { parent, run });
+  }
+  for (const places of repeated.values()) {
+    const { parent, calls } = places[0]!;
+    const saved = saving(places.flatMap((p) => p.calls.slice(1).map((c): [string, Change] => [c.spanId, 'parallel'])));
+    out.push({
+      rule: 'n-plus-one', severity: 'warning', spanIds: places.flatMap((p) => p.calls.map((c) => c.spanId)), savingUs: saved,
+      message: `${parent.service} calls ${callee(calls[0]!)} ${calleeOperation(calls[0]!)} ${calls.length} times for one ${parent.name}${times(places.length)}: batch them into one call (or at least run them in parallel: −${formatDuration(saved)}).`,
+    });
+  }
+  for (const places of sequential.values()) {
+    const { parent, run } = places[0]!;
+    const saved = saving(places.flatMap((p) => p.run.slice(1).map((c): [string, Change] => [c.spanId, 'parallel'])));
+    if (saved <= 0) continue;
+    out.push({
+      rule: 'sequential-calls', severity: 'info', spanIds: places.flatMap((p) => p.run.map((c) => c.spanId)), savingUs: saved,
+      message: `${parent.service} calls ${run.map(callee).join(', ')} one after another${times(places.length)}; if they do not depend on each other, run them in parallel (−${formatDuration(saved)}).`,
+    });
   }
 
   for (const call of inRequest.filter(isBlockingCall)) {
@@ -100,10 +130,12 @@ export function findings(tree: TraceTree, chains: BlockingChain[], failures: Fai
     });
   }
 
+  const consumersByService = new Map<string, TraceNode[]>();
+  for (const r of inRequest) if (r.kind === 'consumer' && isMessaging(r)) push(consumersByService, r.service, r);
   for (const node of inRequest) {
     const producer = node.children.find((c) => c.kind === 'producer');
     if (!producer || node.kind === 'producer') continue;
-    const reply = inRequest.find((r) => r.kind === 'consumer' && r.service === node.service && r.startUs >= producer.endUs && r.endUs <= node.endUs && isMessaging(r) && isDescendant(r, node));
+    const reply = (consumersByService.get(node.service) ?? []).find((r) => r.kind === 'consumer' && r.service === node.service && r.startUs >= producer.endUs && r.endUs <= node.endUs && isMessaging(r) && isDescendant(r, node));
     if (!reply) continue;
     out.push({
       rule: 'request-reply-over-messaging', severity: 'warning', spanIds: [node.spanId, producer.spanId, reply.spanId], savingUs: null,
@@ -133,6 +165,15 @@ function reachesRoot(node: TraceNode, root: TraceNode): boolean {
 function isDescendant(node: TraceNode, ancestor: TraceNode): boolean {
   for (let n = node.parent; n; n = n.parent) if (n === ancestor) return true;
   return false;
+}
+
+/** ` (4 times in this trace)` when a pattern repeats. */
+const times = (n: number): string => (n > 1 ? ` (${n} times in this trace)` : '');
+
+function push<T>(map: Map<string, T[]>, key: string, item: T): void {
+  const list = map.get(key);
+  if (list) list.push(item);
+  else map.set(key, [item]);
 }
 
 function group<T>(items: T[], key: (item: T) => string): Map<string, T[]> {

@@ -112,6 +112,11 @@ export function activate(context: vscode.ExtensionContext): void {
       if (event.affectsConfiguration('hopscope.receiver') || event.affectsConfiguration('hopscope.store')) {
         log.info('receiver settings changed; restarting the receiver');
         void restart();
+      } else if (event.affectsConfiguration('hopscope.analysis')) {
+        const { settings: current, problems } = settings();
+        for (const problem of problems) log.warn(problem);
+        log.info('analysis settings changed; analysing the traces again');
+        receiver.setAnalysisSettings(current.config.analysis);
       }
     }),
   );

@@ -1,12 +1,16 @@
 /**
- * The `hopscope.receiver.*` and `hopscope.store.*` settings turned into what
- * the receiver starts with. Values come from hand-edited JSON, so each is
+ * The `hopscope.receiver.*`, `hopscope.store.*` and `hopscope.analysis.*`
+ * settings turned into what the receiver starts with. Values come from hand-edited JSON, so each is
  * checked and a bad one is named, with the default used in its place.
  */
+import { DEFAULT_ANALYSIS_SETTINGS } from '../analysis/settings';
 import { DEFAULT_INGEST_CONFIG } from '../ingest/ingest-config';
 import type { ReceiverSettings } from '../ingest/receiver-controller';
 
-export const SETTING_KEYS = ['receiver.enabled', 'receiver.host', 'receiver.httpPort', 'receiver.grpcPort', 'store.maxSpans'] as const;
+export const SETTING_KEYS = [
+  'receiver.enabled', 'receiver.host', 'receiver.httpPort', 'receiver.grpcPort', 'store.maxSpans',
+  'analysis.maxSyncHops', 'analysis.longSyncCallMs', 'analysis.nPlusOneMin', 'analysis.nonCriticalPatterns', 'analysis.publishCostMs',
+] as const;
 type Key = (typeof SETTING_KEYS)[number];
 
 export interface ReadSettings {
@@ -47,6 +51,29 @@ export function readReceiverSettings(get: (key: Key) => unknown): ReadSettings {
   if (typeof maxSpansValue === 'number' && Number.isInteger(maxSpansValue) && maxSpansValue >= 1000 && maxSpansValue <= 5_000_000) maxSpans = maxSpansValue;
   else if (maxSpansValue !== undefined) problems.push(`hopscope.store.maxSpans must be a whole number from 1,000 to 5,000,000, not ${JSON.stringify(maxSpansValue)}; using ${maxSpans}`);
 
+  const whole = (key: Key, min: number, max: number, fallback: number): number => {
+    const value = get(key);
+    if (value === undefined) return fallback;
+    if (typeof value === 'number' && Number.isFinite(value) && value >= min && value <= max) return value;
+    problems.push(`hopscope.${key} must be a number from ${min} to ${max}, not ${JSON.stringify(value)}; using ${fallback}`);
+    return fallback;
+  };
+  const defaults = DEFAULT_ANALYSIS_SETTINGS;
+  let patterns = defaults.nonCriticalPatterns;
+  const patternValue = get('analysis.nonCriticalPatterns');
+  if (patternValue !== undefined) {
+    const bad = !Array.isArray(patternValue) ? 'it is not a list' : patternValue.map((p) => (typeof p !== 'string' ? `${JSON.stringify(p)} is not a string` : regexProblem(p))).find((p) => p !== undefined);
+    if (bad) problems.push(`hopscope.analysis.nonCriticalPatterns must be a list of regular expressions: ${bad}; using the defaults`);
+    else patterns = patternValue as string[];
+  }
+  const analysis = {
+    maxSyncHops: whole('analysis.maxSyncHops', 1, 100, defaults.maxSyncHops),
+    longSyncCallUs: whole('analysis.longSyncCallMs', 1, 3_600_000, defaults.longSyncCallUs / 1000) * 1000,
+    nPlusOneMin: whole('analysis.nPlusOneMin', 2, 10_000, defaults.nPlusOneMin),
+    nonCriticalPatterns: patterns,
+    publishCostUs: whole('analysis.publishCostMs', 0, 60_000, defaults.publishCostUs / 1000) * 1000,
+  };
+
   return {
     settings: {
       enabled,
@@ -58,8 +85,18 @@ export function readReceiverSettings(get: (key: Key) => unknown): ReadSettings {
         maxSpans,
         portHints: { http: 'the hopscope.receiver.httpPort setting', grpc: 'the hopscope.receiver.grpcPort setting' },
         program: 'vscode',
+        analysis,
       },
     },
     problems,
   };
+}
+
+function regexProblem(pattern: string): string | undefined {
+  try {
+    new RegExp(pattern, 'i');
+    return undefined;
+  } catch (error) {
+    return `${JSON.stringify(pattern)} is not a valid regular expression (${(error as Error).message})`;
+  }
 }

@@ -1,3 +1,4 @@
+import { DEFAULT_ANALYSIS_SETTINGS, type AnalysisSettings } from '../analysis/settings';
 import { DEFAULT_ALLOWED_ORIGINS } from './origin-policy';
 import { DEFAULT_QUEUE_LIMITS } from './ingest-queue';
 import { DEFAULT_STORE_LIMITS } from './trace-store';
@@ -22,6 +23,8 @@ export interface IngestConfig {
   portHints: { http: string; grpc: string };
   /** Which program runs the worker, reported by /api/stats. */
   program: string;
+  /** Thresholds of the live analysis. */
+  analysis: AnalysisSettings;
 }
 
 export const DEFAULT_INGEST_CONFIG: IngestConfig = {
@@ -38,6 +41,7 @@ export const DEFAULT_INGEST_CONFIG: IngestConfig = {
   allowedOrigins: [...DEFAULT_ALLOWED_ORIGINS],
   portHints: { http: '--http-port', grpc: '--grpc-port' },
   program: 'hopscope',
+  analysis: DEFAULT_ANALYSIS_SETTINGS,
 };
 
 /** Problems with a configuration, each naming the setting; empty when it is usable. */

@@ -5,6 +5,7 @@
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { Emitter } from '../common/emitter';
+import type { AnalysisSettings } from '../analysis/settings';
 import type { Endpoints } from './api-routes';
 import type { IngestConfig } from './ingest-config';
 import type { StoredTrace } from './trace-store';
@@ -100,6 +101,10 @@ export class IngestWorker {
 
   clear(): void {
     this.send({ type: 'clear' });
+  }
+
+  setAnalysisSettings(settings: AnalysisSettings): void {
+    this.send({ type: 'analysisSettings', settings });
   }
 
   /** Closes the ports and ends the worker; safe to call more than once. */

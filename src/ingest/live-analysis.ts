@@ -6,6 +6,7 @@
  */
 import { analyzeTree } from '../analysis/analyze-trace';
 import { headline, type AnalysisHeadline } from '../analysis/headline';
+import { DEFAULT_ANALYSIS_SETTINGS, type AnalysisSettings } from '../analysis/settings';
 import { buildTree } from '../analysis/trace-tree';
 import type { TraceStore, TraceSummary } from './trace-store';
 
@@ -16,7 +17,17 @@ export class LiveAnalysis {
   private readonly headlines = new Map<string, { headline: AnalysisHeadline; atMs: number; settled: boolean }>();
   private readonly waiting = new Map<string, TraceSummary>();
 
-  constructor(private readonly store: TraceStore, private readonly now: () => number = () => performance.now()) {}
+  constructor(
+    private readonly store: TraceStore,
+    private settings: AnalysisSettings = DEFAULT_ANALYSIS_SETTINGS,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
+
+  /** New thresholds: every trace is analysed again, as the budget allows. */
+  setSettings(settings: AnalysisSettings): void {
+    this.settings = settings;
+    for (const entry of this.headlines.values()) entry.atMs = -Infinity;
+  }
 
   /** Adds headlines to these summaries (fresh where the budget allows, else the last one); returns summaries whose headline changed since. */
   annotate(changed: TraceSummary[], removed: string[]): TraceSummary[] {
@@ -36,7 +47,7 @@ export class LiveAnalysis {
       const trace = this.store.get(id);
       const tree = trace && buildTree(trace.spans);
       if (!tree) continue;
-      const analysis = analyzeTree(tree);
+      const analysis = analyzeTree(tree, this.settings);
       const h = headline(analysis, (spanId) => {
         const node = tree.byId.get(spanId);
         return node && { service: node.service, name: node.name };

@@ -10,6 +10,7 @@
  *      └─ port in use ─► probe /api/stats ─► Hopscope? ─► following ─► (it left) start again
  *                                        └─ no ───────► error (port-in-use)
  */
+import type { AnalysisSettings } from '../analysis/settings';
 import { Emitter } from '../common/emitter';
 import type { Endpoints } from './api-routes';
 import type { IngestConfig } from './ingest-config';
@@ -91,6 +92,11 @@ export class ReceiverController {
     if (this.worker) return this.worker.getTrace(traceId);
     if (this.remote) return fetchRemoteTrace(this.remote.host, this.remote.port, traceId);
     return Promise.resolve(undefined);
+  }
+
+  /** New analysis thresholds for the running worker (no restart: traces are kept). */
+  setAnalysisSettings(settings: AnalysisSettings): void {
+    this.worker?.setAnalysisSettings(settings);
   }
 
   /** Clears the stored traces; while following, only this window's list (the API is read-only). */

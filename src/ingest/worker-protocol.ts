@@ -3,6 +3,7 @@
  * extension host or the CLI). Plain JSON only; the host never receives raw
  * spans in bulk, only throttled summaries and a trace it asked for.
  */
+import type { AnalysisSettings } from '../analysis/settings';
 import type { Endpoints } from './api-routes';
 import type { IngestConfig } from './ingest-config';
 import type { IngestStats } from './ingest-core';
@@ -21,6 +22,8 @@ export type HostToWorker =
   | { type: 'getTrace'; requestId: number; traceId: string }
   /** The user cleared the traces. */
   | { type: 'clear' }
+  /** The analysis settings changed; traces are analysed again with them. */
+  | { type: 'analysisSettings'; settings: AnalysisSettings }
   /** Close the ports and finish; the worker answers `stopped`. */
   | { type: 'stop' };
 

@@ -26,7 +26,7 @@ async function main(start: WorkerStart): Promise<void> {
     return;
   }
   const core = new IngestCore(config);
-  const analysis = new LiveAnalysis(core.store);
+  const analysis = new LiveAnalysis(core.store, config.analysis);
   const events = new EventStream();
   let endpoints: Endpoints = { http: { host: config.host, port: config.httpPort }, grpc: null };
   const stats = (): StatsDocument => ({ program: PROGRAM_ID, runner: start.runner, version: start.version, pid: process.pid, endpoints, ...core.stats() });
@@ -70,6 +70,9 @@ async function main(start: WorkerStart): Promise<void> {
     switch (message.type) {
       case 'getTrace':
         post({ type: 'trace', requestId: message.requestId, trace: core.store.get(message.traceId.toLowerCase()) ?? null });
+        break;
+      case 'analysisSettings':
+        analysis.setSettings(message.settings);
         break;
       case 'clear':
         core.store.clear();

@@ -63,6 +63,14 @@ describe('the receiver settings', () => {
     }
   });
 
+  it('reads the analysis thresholds, and names a pattern that is not a regular expression', () => {
+    const { settings, problems } = read({ 'analysis.maxSyncHops': 5, 'analysis.longSyncCallMs': 2000, 'analysis.nonCriticalPatterns': ['mail', '(unclosed'] });
+    assert.equal(settings.config.analysis.maxSyncHops, 5);
+    assert.equal(settings.config.analysis.longSyncCallUs, 2_000_000);
+    assert.ok(settings.config.analysis.nonCriticalPatterns.includes('analytics'), 'the defaults stay');
+    assert.match(problems[0]!, /^hopscope\.analysis\.nonCriticalPatterns .*"\(unclosed" is not a valid regular expression/);
+  });
+
   it('refuses the same port for HTTP and gRPC', () => {
     const { settings, problems } = read({ 'receiver.httpPort': 5000, 'receiver.grpcPort': 5000 });
     assert.notEqual(settings.config.grpcPort, 5000);
