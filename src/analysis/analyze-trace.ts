@@ -8,7 +8,7 @@ import type { SpanRecord } from '../model/span';
 import { blockingChains, type BlockingChain } from './blocking-chains';
 import { isBlockingCall } from './calls';
 import { criticalPath, type PathSegment } from './critical-path';
-import type { EdgeMode } from './edge-modes';
+import { isBlocking, type EdgeMode } from './edge-modes';
 import { analyzeFailures, type Cascade, type Retry, type Timeout } from './failures';
 import { findings, type Finding } from './findings';
 import { DEFAULT_ANALYSIS_SETTINGS, type AnalysisSettings } from './settings';
@@ -77,7 +77,9 @@ function whatIfs(tree: TraceTree, path: PathSegment[], settings: AnalysisSetting
   const out: WhatIf[] = [];
   for (const call of calls.slice(0, MAX_WHAT_IFS / 2)) {
     out.push({ spanId: call.spanId, change: 'async', durationUs: projectedDuration(tree.root, new Map([[call.spanId, 'async']]), settings.publishCostUs, tree.byId) });
-    out.push({ spanId: call.spanId, change: 'parallel', durationUs: projectedDuration(tree.root, new Map([[call.spanId, 'parallel']]), settings.publishCostUs, tree.byId) });
+    // Running in parallel only changes a call that waited for a sibling.
+    const waitedForSibling = call.parent!.children.some((c) => c !== call && isBlocking(c) && c.endUs <= call.startUs);
+    if (waitedForSibling) out.push({ spanId: call.spanId, change: 'parallel', durationUs: projectedDuration(tree.root, new Map([[call.spanId, 'parallel']]), settings.publishCostUs, tree.byId) });
   }
   return out.sort((a, b) => a.durationUs - b.durationUs);
 }

@@ -42,7 +42,7 @@ export function blockingChains(root: TraceNode, limit = 10): BlockingChain[] {
   const frames: Frame[] = [];
   const visit = (node: TraceNode, from: number, to: number) => {
     const next = node.children.filter(isBlocking);
-    frames.push({ node, from, to, busy: covered(next.map((c) => [c.startUs, c.endUs]), from, to) });
+    frames.push({ node, from, to, busy: next.length === 0 ? 0 : covered(next.map((c) => [c.startUs, c.endUs]), from, to) });
     if (next.length === 0) {
       // Only the largest `limit` chains are described in full; the rest only need their sum.
       const accumulated = frames.reduce((sum, f) => sum + Math.max(0, f.to - f.from) - f.busy, 0);

@@ -112,11 +112,14 @@ function retries(nodes: readonly TraceNode[]): Retry[] {
   // Deepest first, so amplification below is known when a parent is looked at.
   const byDepth = [...nodes].sort((a, b) => b.depth - a.depth);
   for (const parent of byDepth) {
+    if (parent.children.length < 2 || !parent.children.some(failed)) continue;
     const groups = new Map<string, TraceNode[]>();
     for (const child of parent.children) {
       if (child.kind !== 'client' && child.kind !== 'producer' && child.service === parent.service && child.kind !== 'internal') continue;
       const key = `${child.service}\u0000${child.name}`;
-      groups.set(key, [...(groups.get(key) ?? []), child]);
+      const list = groups.get(key);
+      if (list) list.push(child);
+      else groups.set(key, [child]);
     }
     for (const attempts of groups.values()) {
       if (attempts.length < 2 || !attempts.slice(0, -1).some(failed)) continue;

@@ -67,12 +67,18 @@ export function findings(tree: TraceTree, chains: BlockingChain[], failures: Fai
     if (name === undefined) operationMemo.set(node, (name = operationOf(node)));
     return name;
   };
-  const target = (node: TraceNode): string => `${callee(node)}\u0000${calleeOperation(node)}`;
+  const targetMemo = new Map<TraceNode, string>();
+  const target = (node: TraceNode): string => {
+    let key = targetMemo.get(node);
+    if (key === undefined) targetMemo.set(node, (key = `${callee(node)}\u0000${calleeOperation(node)}`));
+    return key;
+  };
   const slowCalls = new Map<string, TraceNode[]>();
-  for (const call of inRequest.filter((n) => isBlockingCall(n) && n.kind !== 'producer')) {
-    const label = `${callee(call)} ${calleeOperation(call)}`;
-    if (call.parent!.service === callee(call) || !isNonCritical(label)) continue;
-    push(slowCalls, `${call.parent!.service}\u0000${label}`, call);
+  const blockingCalls = inRequest.filter(isBlockingCall);
+  for (const call of blockingCalls) {
+    if (call.kind === 'producer') continue;
+    if (call.parent!.service === callee(call) || !(isNonCritical(callee(call)) || isNonCritical(calleeOperation(call)))) continue;
+    push(slowCalls, `${call.parent!.service}\u0000${target(call)}`, call);
   }
   for (const calls of slowCalls.values()) {
     const first = calls[0]!;
@@ -86,6 +92,7 @@ export function findings(tree: TraceTree, chains: BlockingChain[], failures: Fai
   const repeated = new Map<string, { parent: TraceNode; calls: TraceNode[] }[]>();
   const sequential = new Map<string, { parent: TraceNode; run: TraceNode[] }[]>();
   for (const parent of inRequest) {
+    if (parent.children.length < 2) continue;
     const calls = parent.children.filter(isBlockingCall);
     if (calls.length < 2) continue;
     const byName = group(calls, target);
@@ -113,7 +120,7 @@ export function findings(tree: TraceTree, chains: BlockingChain[], failures: Fai
     });
   }
 
-  for (const call of inRequest.filter(isBlockingCall)) {
+  for (const call of blockingCalls) {
     if (duration(call) <= settings.longSyncCallUs) continue;
     out.push({
       rule: 'long-sync-call', severity: 'info', spanIds: [call.spanId], savingUs: null,
@@ -132,7 +139,7 @@ export function findings(tree: TraceTree, chains: BlockingChain[], failures: Fai
 
   const consumersByService = new Map<string, TraceNode[]>();
   for (const r of inRequest) if (r.kind === 'consumer' && isMessaging(r)) push(consumersByService, r.service, r);
-  for (const node of inRequest) {
+  for (const node of consumersByService.size === 0 ? [] : inRequest) {
     const producer = node.children.find((c) => c.kind === 'producer');
     if (!producer || node.kind === 'producer') continue;
     const reply = (consumersByService.get(node.service) ?? []).find((r) => r.kind === 'consumer' && r.service === node.service && r.startUs >= producer.endUs && r.endUs <= node.endUs && isMessaging(r) && isDescendant(r, node));

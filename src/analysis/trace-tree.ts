@@ -28,6 +28,8 @@ export interface TraceNode {
   /** How the parent called this node; undefined for the root. */
   mode: EdgeMode | undefined;
   depth: number;
+  /** Position in `TraceTree.nodes`, for per-node arrays. */
+  index: number;
 }
 
 export type Repair =
@@ -117,7 +119,7 @@ export function buildTree(spans: readonly SpanRecord[]): TraceTree | undefined {
 }
 
 function nodeOf(span: SpanRecord): TraceNode {
-  return { spanId: span.spanId, span, service: span.service, name: span.name, kind: span.kind, startUs: span.startUs, endUs: Math.max(span.startUs, span.endUs), skewUs: 0, parent: undefined, children: [], mode: undefined, depth: 0 };
+  return { spanId: span.spanId, span, service: span.service, name: span.name, kind: span.kind, startUs: span.startUs, endUs: Math.max(span.startUs, span.endUs), skewUs: 0, parent: undefined, children: [], mode: undefined, depth: 0, index: -1 };
 }
 
 function placeholder(spanId: string, firstChild: TraceNode): TraceNode {
@@ -133,7 +135,7 @@ function breakCycles(byId: Map<string, TraceNode>, tops: TraceNode[], repairs: R
       const node = stack.pop()!;
       if (reachable.has(node)) continue;
       reachable.add(node);
-      stack.push(...node.children);
+      for (const child of node.children) stack.push(child);
     }
   };
   for (const top of tops) mark(top);
@@ -155,22 +157,26 @@ function breakCycles(byId: Map<string, TraceNode>, tops: TraceNode[], repairs: R
  * with its whole subtree, as Jaeger does for clock skew between hosts.
  */
 function prepare(top: TraceNode, depth: number, repairs: Repair[], out: TraceNode[]): void {
-  const stack: [TraceNode, number][] = [[top, depth]];
+  top.depth = depth;
+  const stack: TraceNode[] = [top];
   while (stack.length > 0) {
-    const [node, d] = stack.pop()!;
-    node.depth = d;
+    const node = stack.pop()!;
+    node.index = out.length;
     out.push(node);
-    for (const child of node.children) {
+    const children = node.children;
+    if (children.length === 0) continue;
+    for (const child of children) {
+      child.depth = node.depth + 1;
       if (child.service === node.service || node.span === undefined || child.span === undefined) continue;
       const inside = child.startUs >= node.startUs && child.endUs <= node.endUs;
       if (inside || duration(child) > duration(node)) continue;
-      const shift = node.startUs + (duration(node) - duration(child)) / 2 - child.startUs;
-      shiftSubtree(child, Math.round(shift));
-      child.skewUs += Math.round(shift);
-      repairs.push({ kind: 'clock-skew', spanId: child.spanId, shiftUs: Math.round(shift) });
+      const shift = Math.round(node.startUs + (duration(node) - duration(child)) / 2 - child.startUs);
+      shiftSubtree(child, shift);
+      child.skewUs += shift;
+      repairs.push({ kind: 'clock-skew', spanId: child.spanId, shiftUs: shift });
     }
-    node.children.sort((a, b) => a.startUs - b.startUs || a.endUs - b.endUs || (a.spanId < b.spanId ? -1 : 1));
-    for (let i = node.children.length - 1; i >= 0; i--) stack.push([node.children[i]!, d + 1]);
+    if (children.length > 1) children.sort((a, b) => a.startUs - b.startUs || a.endUs - b.endUs || (a.spanId < b.spanId ? -1 : 1));
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
   }
 }
 

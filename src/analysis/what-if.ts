@@ -30,28 +30,39 @@ export const PUBLISH_COST_US = 1000;
 /** The root's duration with these changes applied. */
 export function projectedDuration(root: TraceNode, changes: ReadonlyMap<string, Change>, publishCostUs = PUBLISH_COST_US, byId?: ReadonlyMap<string, TraceNode>): number {
   // Only spans above a change can move; every other subtree keeps its duration and is not walked.
-  const affected = new Set<TraceNode>();
-  for (const id of changes.keys()) {
-    const node = byId ? byId.get(id) : find(root, id);
-    for (let n = node?.parent; n && !affected.has(n); n = n.parent) affected.add(n);
+  // Per node (by index): 1 when a change lies below it; the change made to it (1 async, 2 parallel).
+  // Every node of the tree is in byId, and indexes run from 0 to its size.
+  const nodes = byId ?? collect(root);
+  const size = nodes.size;
+  const affected = new Uint8Array(size);
+  const changed = new Uint8Array(size);
+  for (const [id, change] of changes) {
+    const node = nodes.get(id);
+    if (!node || node.index < 0 || node.index >= size) continue;
+    changed[node.index] = change === 'async' ? ASYNC : PARALLEL;
+    for (let n = node.parent; n && n.index >= 0 && !affected[n.index]; n = n.parent) affected[n.index] = 1;
   }
-  return replay(root, root.startUs, { changes, publishCostUs, affected }) - root.startUs;
+  return replay(root, root.startUs, { changed, publishCostUs, affected }) - root.startUs;
 }
 
-function find(root: TraceNode, spanId: string): TraceNode | undefined {
+function collect(root: TraceNode): Map<string, TraceNode> {
+  const out = new Map<string, TraceNode>();
   const stack = [root];
   while (stack.length > 0) {
     const node = stack.pop()!;
-    if (node.spanId === spanId) return node;
+    out.set(node.spanId, node);
     for (const child of node.children) stack.push(child);
   }
-  return undefined;
+  return out;
 }
 
+const ASYNC = 1;
+const PARALLEL = 2;
+
 interface Replay {
-  changes: ReadonlyMap<string, Change>;
+  changed: Uint8Array;
   publishCostUs: number;
-  affected: ReadonlySet<TraceNode>;
+  affected: Uint8Array;
 }
 
 /**
@@ -61,11 +72,14 @@ interface Replay {
 interface Plan {
   children: TraceNode[];
   /** Index of the sibling each child waited for, or -1 (it started at an offset from the parent). */
-  waitedFor: Int32Array;
+  waitedFor: number[];
   /** Index of the first child of the sequential run each child belongs to. */
-  runHead: Int32Array;
+  runHead: number[];
   /** The parent's own time after its last blocking child ended (never negative). */
   tailUs: number;
+  /** Scratch for a replay of this span (a span is never replayed inside its own replay). */
+  newStart: number[];
+  newEnd: number[];
 }
 
 const plans = new WeakMap<TraceNode, Plan>();
@@ -74,87 +88,75 @@ function planOf(node: TraceNode): Plan {
   let plan = plans.get(node);
   if (plan) return plan;
   const children = node.children.filter(isBlocking);
-  const waitedFor = new Int32Array(children.length).fill(-1);
-  const runHead = new Int32Array(children.length);
-  const index = new Map<TraceNode, number>(children.map((c, i) => [c, i]));
-  // Children come sorted by start; siblings that ended by the current start leave the heap for good,
-  // and the one that ended last among them is what the current child waited for.
-  const pending = new EndHeap();
-  let latest: TraceNode | undefined;
+  const n = children.length;
+  const waitedFor = new Array<number>(n);
+  const runHead = new Array<number>(n);
+  // Children come sorted by start; siblings that ended by the current start leave the heap (of
+  // indexes, by end) for good, and the one that ended last among them is what the current child waited for.
+  const heap: number[] = [];
+  const end = (i: number) => children[i]!.endUs;
+  let latest = -1;
   let lastEnd = -Infinity;
-  children.forEach((child, i) => {
-    while (pending.size > 0 && pending.peek().endUs <= child.startUs) {
-      const done = pending.pop();
-      if (!latest || done.endUs > latest.endUs) latest = done;
+  for (let i = 0; i < n; i++) {
+    const child = children[i]!;
+    while (heap.length > 0 && end(heap[0]!) <= child.startUs) {
+      const done = popMin(heap, end);
+      if (latest < 0 || end(done) > end(latest)) latest = done;
     }
-    pending.push(child);
-    const w = latest ? index.get(latest)! : -1;
-    waitedFor[i] = w;
-    runHead[i] = w >= 0 ? runHead[w]! : i;
-    lastEnd = Math.max(lastEnd, child.endUs);
-  });
-  plan = { children, waitedFor, runHead, tailUs: children.length > 0 ? Math.max(0, node.endUs - lastEnd) : 0 };
+    pushMin(heap, i, end);
+    waitedFor[i] = latest;
+    runHead[i] = latest >= 0 ? runHead[latest]! : i;
+    if (child.endUs > lastEnd) lastEnd = child.endUs;
+  }
+  plan = { children, waitedFor, runHead, tailUs: n > 0 ? Math.max(0, node.endUs - lastEnd) : 0, newStart: new Array<number>(n).fill(0), newEnd: new Array<number>(n).fill(0) };
   plans.set(node, plan);
   return plan;
 }
 
+function pushMin(heap: number[], item: number, key: (i: number) => number): void {
+  heap.push(item);
+  for (let i = heap.length - 1; i > 0; ) {
+    const p = (i - 1) >> 1;
+    if (key(heap[p]!) <= key(heap[i]!)) break;
+    [heap[p], heap[i]] = [heap[i]!, heap[p]!];
+    i = p;
+  }
+}
+
+function popMin(heap: number[], key: (i: number) => number): number {
+  const top = heap[0]!;
+  const last = heap.pop()!;
+  if (heap.length > 0) {
+    heap[0] = last;
+    for (let i = 0; ; ) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < heap.length && key(heap[l]!) < key(heap[m]!)) m = l;
+      if (r < heap.length && key(heap[r]!) < key(heap[m]!)) m = r;
+      if (m === i) break;
+      [heap[m], heap[i]] = [heap[i]!, heap[m]!];
+      i = m;
+    }
+  }
+  return top;
+}
+
 function replay(node: TraceNode, start: number, r: Replay): number {
-  if (!r.affected.has(node)) return start + duration(node);
-  const { children, waitedFor, runHead, tailUs } = planOf(node);
+  if (!r.affected[node.index]) return start + duration(node);
+  const { children, waitedFor, runHead, tailUs, newStart, newEnd } = planOf(node);
   if (children.length === 0) return start + duration(node);
-  const newStart = new Float64Array(children.length);
-  const newEnd = new Float64Array(children.length);
   let latest = -Infinity;
   for (let i = 0; i < children.length; i++) {
     const child = children[i]!;
     const w = waitedFor[i]!;
     let s = w >= 0 ? newEnd[w]! + (child.startUs - children[w]!.endUs) : start + (child.startUs - node.startUs);
-    const change = r.changes.get(child.spanId);
-    if (change === 'parallel' && runHead[i] !== i) s = newStart[runHead[i]!]!;
+    const change = r.changed[child.index];
+    if (change === PARALLEL && runHead[i] !== i) s = newStart[runHead[i]!]!;
     newStart[i] = s;
-    const end = change === 'async' ? s + Math.min(duration(child), r.publishCostUs) : replay(child, s, r);
+    const end = change === ASYNC ? s + Math.min(duration(child), r.publishCostUs) : r.affected[child.index] ? replay(child, s, r) : s + child.endUs - child.startUs;
     newEnd[i] = end;
     if (end > latest) latest = end;
   }
   return Math.max(start, latest + tailUs);
-}
-
-/** A min-heap of nodes by end time. */
-class EndHeap {
-  private readonly items: TraceNode[] = [];
-  get size(): number {
-    return this.items.length;
-  }
-  peek(): TraceNode {
-    return this.items[0]!;
-  }
-  push(node: TraceNode): void {
-    const a = this.items;
-    a.push(node);
-    for (let i = a.length - 1; i > 0; ) {
-      const p = (i - 1) >> 1;
-      if (a[p]!.endUs <= a[i]!.endUs) break;
-      [a[p], a[i]] = [a[i]!, a[p]!];
-      i = p;
-    }
-  }
-  pop(): TraceNode {
-    const a = this.items;
-    const top = a[0]!;
-    const last = a.pop()!;
-    if (a.length > 0) {
-      a[0] = last;
-      for (let i = 0; ; ) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < a.length && a[l]!.endUs < a[m]!.endUs) m = l;
-        if (r < a.length && a[r]!.endUs < a[m]!.endUs) m = r;
-        if (m === i) break;
-        [a[m], a[i]] = [a[i]!, a[m]!];
-        i = m;
-      }
-    }
-    return top;
-  }
 }
