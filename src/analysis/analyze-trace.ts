@@ -72,7 +72,7 @@ export function analyzeTree(tree: TraceTree, settings: AnalysisSettings = DEFAUL
 /** Each blocking call on the critical path, made async and run in parallel, largest effect first. */
 function whatIfs(tree: TraceTree, path: PathSegment[], settings: AnalysisSettings): WhatIf[] {
   const onPath = new Set(path.map((s) => s.spanId));
-  const calls = tree.nodes.filter((n) => isBlockingCall(n) && onPath.has(n.spanId));
+  const calls = [...onPath].map((id) => tree.byId.get(id)!).filter(isBlockingCall);
   calls.sort((a, b) => duration(b) - duration(a));
   const out: WhatIf[] = [];
   for (const call of calls.slice(0, MAX_WHAT_IFS / 2)) {

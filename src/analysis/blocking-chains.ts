@@ -14,7 +14,6 @@
  * wait. Summed over the hops, self + network + wait is the first span's
  * time; self + network is what the chain accumulated, and ranks chains.
  */
-import { isBlocking } from './edge-modes';
 import type { TraceNode } from './trace-tree';
 
 export interface HopBreakdown {
@@ -41,7 +40,7 @@ export function blockingChains(root: TraceNode, limit = 10): BlockingChain[] {
   // Each span is visited once, so the intervals of its blocking children are merged once.
   const frames: Frame[] = [];
   const visit = (node: TraceNode, from: number, to: number) => {
-    const next = node.children.filter(isBlocking);
+    const next = node.blocking;
     frames.push({ node, from, to, busy: next.length === 0 ? 0 : covered(next.map((c) => [c.startUs, c.endUs]), from, to) });
     if (next.length === 0) {
       // Only the largest `limit` chains are described in full; the rest only need their sum.

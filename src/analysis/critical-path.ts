@@ -12,7 +12,6 @@
  *
  * The segments tile [root.start, root.end] exactly.
  */
-import { isBlocking } from './edge-modes';
 import type { TraceNode } from './trace-tree';
 
 export interface PathSegment {
@@ -33,7 +32,7 @@ function walk(node: TraceNode, from: number, to: number, out: PathSegment[]): vo
   let cursor = to;
   // Latest end first (earliest start on ties). The cursor only moves back, so a child that starts at or
   // after it can never be chosen later: one pass over this order finds each next child.
-  const candidates = node.children.filter(isBlocking).sort((a, b) => b.endUs - a.endUs || a.startUs - b.startUs);
+  const candidates = node.blocking.length === 0 ? node.blocking : [...node.blocking].sort((a, b) => b.endUs - a.endUs || a.startUs - b.startUs);
   let i = 0;
   while (cursor > from) {
     while (i < candidates.length && candidates[i]!.startUs >= cursor) i++;
@@ -56,7 +55,7 @@ function merge(segments: PathSegment[]): PathSegment[] {
   for (const s of segments) {
     const last = out[out.length - 1];
     if (last && last.spanId === s.spanId && last.endUs === s.startUs) last.endUs = s.endUs;
-    else if (s.endUs > s.startUs) out.push({ ...s });
+    else if (s.endUs > s.startUs) out.push(s); // segments are fresh objects from walk()
   }
   return out;
 }

@@ -39,6 +39,7 @@ export function classifyEdges(top: TraceNode): void {
   const stack = [top];
   while (stack.length > 0) {
     const parent = stack.pop()!;
+    if (parent.children.length === 0) continue;
     const tolerance = endTolerance(parent);
     const blocking: TraceNode[] = [];
     for (const child of parent.children) {
@@ -64,5 +65,6 @@ export function classifyEdges(top: TraceNode): void {
         reachOwner = child;
       }
     }
+    if (blocking.length > 0) parent.blocking = blocking;
   }
 }

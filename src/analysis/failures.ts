@@ -54,18 +54,18 @@ export interface Failures {
 export const failed = (node: TraceNode): boolean => node.span !== undefined && isFailed(node.span);
 
 export function analyzeFailures(nodes: readonly TraceNode[]): Failures {
-  const failedBelow = new Map<TraceNode, boolean>();
-  const hasFailedSyncDescendant = (node: TraceNode): boolean => {
-    const known = failedBelow.get(node);
-    if (known !== undefined) return known;
-    let result = false;
-    for (const child of node.children) if (isBlocking(child) && (failed(child) || hasFailedSyncDescendant(child))) result = true;
-    failedBelow.set(node, result);
-    return result;
-  };
+  // Nodes come in depth-first order: walking them backwards meets every child before its parent.
+  const failedBelow = new Uint8Array(nodes.length);
+  const isFailed = new Uint8Array(nodes.length);
+  for (let i = nodes.length - 1; i >= 0; i--) {
+    const node = nodes[i]!;
+    if (failed(node)) isFailed[node.index] = 1;
+    for (const child of node.blocking) if (isFailed[child.index] || failedBelow[child.index]) failedBelow[node.index] = 1;
+  }
+  const hasFailedSyncDescendant = (node: TraceNode): boolean => failedBelow[node.index] === 1;
   const cascades: Cascade[] = [];
   for (const node of nodes) {
-    if (!failed(node) || hasFailedSyncDescendant(node)) continue;
+    if (!isFailed[node.index] || hasFailedSyncDescendant(node)) continue;
     const ancestors: TraceNode[] = [];
     let isolatedAt = false;
     for (let current = node; current.parent; current = current.parent) {
@@ -110,9 +110,8 @@ function retries(nodes: readonly TraceNode[]): Retry[] {
   const found = new Map<TraceNode, Retry[]>();
   const out: Retry[] = [];
   // Deepest first, so amplification below is known when a parent is looked at.
-  const byDepth = [...nodes].sort((a, b) => b.depth - a.depth);
+  const byDepth = nodes.filter((n) => n.children.length >= 2 && n.children.some(failed)).sort((a, b) => b.depth - a.depth);
   for (const parent of byDepth) {
-    if (parent.children.length < 2 || !parent.children.some(failed)) continue;
     const groups = new Map<string, TraceNode[]>();
     for (const child of parent.children) {
       if (child.kind !== 'client' && child.kind !== 'producer' && child.service === parent.service && child.kind !== 'internal') continue;

@@ -35,7 +35,7 @@ export interface Finding {
 export function findings(tree: TraceTree, chains: BlockingChain[], failures: Failures, settings: AnalysisSettings): Finding[] {
   const rootUs = duration(tree.root);
   const saving = (changes: [string, Change][]) => Math.max(0, rootUs - projectedDuration(tree.root, new Map(changes), settings.publishCostUs, tree.byId));
-  const inRequest = tree.nodes.filter((n) => n === tree.root || reachesRoot(n, tree.root));
+  const inRequest = tree.detached.length === 0 ? tree.nodes : tree.nodes.filter((n) => n === tree.root || reachesRoot(n, tree.root));
   const out: Finding[] = [];
 
   const deepest = [...chains].sort((a, b) => b.hops - a.hops)[0];
@@ -55,24 +55,13 @@ export function findings(tree: TraceTree, chains: BlockingChain[], failures: Fai
     if (verdict === undefined) verdicts.set(label, (verdict = settings.nonCriticalPatterns.length > 0 && nonCritical.test(label)));
     return verdict;
   };
-  const calleeMemo = new Map<TraceNode, string>();
-  const callee = (node: TraceNode): string => {
-    let name = calleeMemo.get(node);
-    if (name === undefined) calleeMemo.set(node, (name = calleeOf(node)));
-    return name;
-  };
-  const operationMemo = new Map<TraceNode, string>();
-  const calleeOperation = (node: TraceNode): string => {
-    let name = operationMemo.get(node);
-    if (name === undefined) operationMemo.set(node, (name = operationOf(node)));
-    return name;
-  };
-  const targetMemo = new Map<TraceNode, string>();
-  const target = (node: TraceNode): string => {
-    let key = targetMemo.get(node);
-    if (key === undefined) targetMemo.set(node, (key = `${callee(node)}\u0000${calleeOperation(node)}`));
-    return key;
-  };
+  // Memos by node index: every call's callee is asked for several times below.
+  const calleeMemo: (string | undefined)[] = new Array(tree.nodes.length);
+  const callee = (node: TraceNode): string => (calleeMemo[node.index] ??= calleeOf(node));
+  const operationMemo: (string | undefined)[] = new Array(tree.nodes.length);
+  const calleeOperation = (node: TraceNode): string => (operationMemo[node.index] ??= operationOf(node));
+  const targetMemo: (string | undefined)[] = new Array(tree.nodes.length);
+  const target = (node: TraceNode): string => (targetMemo[node.index] ??= `${callee(node)}\u0000${calleeOperation(node)}`);
   const slowCalls = new Map<string, TraceNode[]>();
   const blockingCalls = inRequest.filter(isBlockingCall);
   for (const call of blockingCalls) {
@@ -95,11 +84,12 @@ export function findings(tree: TraceTree, chains: BlockingChain[], failures: Fai
     if (parent.children.length < 2) continue;
     const calls = parent.children.filter(isBlockingCall);
     if (calls.length < 2) continue;
-    const byName = group(calls, target);
-    for (const [name, same] of byName) {
+    // Too few calls for an N+1: no need to group them by name.
+    const byName = calls.length >= settings.nPlusOneMin ? group(calls, target) : undefined;
+    for (const [name, same] of byName ?? []) {
       if (same.length >= settings.nPlusOneMin) push(repeated, `${parent.service}\u0000${parent.name}\u0000${name}`, { parent, calls: same });
     }
-    const run = sequentialRun(calls.filter((c) => (byName.get(target(c))?.length ?? 0) < settings.nPlusOneMin));
+    const run = sequentialRun(byName ? calls.filter((c) => (byName.get(target(c))?.length ?? 0) < settings.nPlusOneMin) : calls);
     if (run.length >= 2 && new Set(run.map(callee)).size >= 2) push(sequential, `${parent.service}\u0000${parent.name}\u0000${run.map(callee).join()}`, { parent, run });
   }
   for (const places of repeated.values()) {

@@ -27,6 +27,8 @@ export interface TraceNode {
   children: TraceNode[];
   /** How the parent called this node; undefined for the root. */
   mode: EdgeMode | undefined;
+  /** The children it waited for (sync and parallel), sorted like `children`; set with the modes. */
+  blocking: readonly TraceNode[];
   depth: number;
   /** Position in `TraceTree.nodes`, for per-node arrays. */
   index: number;
@@ -51,6 +53,9 @@ export interface TraceTree {
   repairs: Repair[];
 }
 
+/** Shared by every node without blocking children. */
+export const NONE: readonly TraceNode[] = Object.freeze([]);
+
 export const duration = (node: Pick<TraceNode, 'startUs' | 'endUs'>): number => Math.max(0, node.endUs - node.startUs);
 
 /** Builds the tree; returns undefined only for an empty span list. */
@@ -67,7 +72,7 @@ export function buildTree(spans: readonly SpanRecord[]): TraceTree | undefined {
   }
   const tops: TraceNode[] = [];
   const missing = new Map<string, TraceNode>();
-  for (const node of [...byId.values()]) {
+  for (const node of byId.values()) {
     const parentId = node.span!.parentSpanId;
     if (parentId === '') tops.push(node);
     else if (parentId === node.spanId) {
@@ -119,7 +124,7 @@ export function buildTree(spans: readonly SpanRecord[]): TraceTree | undefined {
 }
 
 function nodeOf(span: SpanRecord): TraceNode {
-  return { spanId: span.spanId, span, service: span.service, name: span.name, kind: span.kind, startUs: span.startUs, endUs: Math.max(span.startUs, span.endUs), skewUs: 0, parent: undefined, children: [], mode: undefined, depth: 0, index: -1 };
+  return { spanId: span.spanId, span, service: span.service, name: span.name, kind: span.kind, startUs: span.startUs, endUs: Math.max(span.startUs, span.endUs), skewUs: 0, parent: undefined, children: [], mode: undefined, blocking: NONE, depth: 0, index: -1 };
 }
 
 function placeholder(spanId: string, firstChild: TraceNode): TraceNode {

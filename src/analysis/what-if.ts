@@ -13,7 +13,6 @@
  *   `parallel`  the call starts with the first of the run of sequential
  *               siblings it belongs to, instead of after its predecessor.
  */
-import { isBlocking } from './edge-modes';
 import { duration, type TraceNode } from './trace-tree';
 
 export type Change = 'async' | 'parallel';
@@ -34,16 +33,29 @@ export function projectedDuration(root: TraceNode, changes: ReadonlyMap<string, 
   // Every node of the tree is in byId, and indexes run from 0 to its size.
   const nodes = byId ?? collect(root);
   const size = nodes.size;
-  const affected = new Uint8Array(size);
-  const changed = new Uint8Array(size);
+  // Marks are kept per tree and wiped after use: a trace is priced many times.
+  let marks = scratch.get(root);
+  if (!marks || marks.affected.length < size) scratch.set(root, (marks = { affected: new Uint8Array(size), changed: new Uint8Array(size) }));
+  const { affected, changed } = marks;
+  const touched: number[] = [];
   for (const [id, change] of changes) {
     const node = nodes.get(id);
     if (!node || node.index < 0 || node.index >= size) continue;
     changed[node.index] = change === 'async' ? ASYNC : PARALLEL;
-    for (let n = node.parent; n && n.index >= 0 && !affected[n.index]; n = n.parent) affected[n.index] = 1;
+    touched.push(node.index);
+    for (let n = node.parent; n && n.index >= 0 && !affected[n.index]; n = n.parent) {
+      affected[n.index] = 1;
+      touched.push(n.index);
+    }
   }
-  return replay(root, root.startUs, { changed, publishCostUs, affected }) - root.startUs;
+  try {
+    return replay(root, root.startUs, { changed, publishCostUs, affected }) - root.startUs;
+  } finally {
+    for (const i of touched) affected[i] = changed[i] = 0;
+  }
 }
+
+const scratch = new WeakMap<TraceNode, { affected: Uint8Array; changed: Uint8Array }>();
 
 function collect(root: TraceNode): Map<string, TraceNode> {
   const out = new Map<string, TraceNode>();
@@ -70,7 +82,7 @@ interface Replay {
  * times, so it is worked out once per span and reused by every projection.
  */
 interface Plan {
-  children: TraceNode[];
+  children: readonly TraceNode[];
   /** Index of the sibling each child waited for, or -1 (it started at an offset from the parent). */
   waitedFor: number[];
   /** Index of the first child of the sequential run each child belongs to. */
@@ -87,7 +99,7 @@ const plans = new WeakMap<TraceNode, Plan>();
 function planOf(node: TraceNode): Plan {
   let plan = plans.get(node);
   if (plan) return plan;
-  const children = node.children.filter(isBlocking);
+  const children = node.blocking;
   const n = children.length;
   const waitedFor = new Array<number>(n);
   const runHead = new Array<number>(n);
