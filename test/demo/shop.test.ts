@@ -80,7 +80,9 @@ describe('demo shop sending to hopscope serve', () => {
     assert.equal(only(spans, 'email', 'POST /send', 'server').parentSpanId, emailCall.spanId);
     assert.equal(emailCall.attributes['peer.service'], 'email');
     assert.ok(emailCall.endUs <= orders.endUs, 'the email call ends inside the order');
-    assert.ok(analyticsCall.startUs >= emailCall.endUs, 'analytics is called only after email answered');
+    // The instrumentation ends a client span in its own 'end' listener, which may run just after the
+    // awaiting code has started the next call: allow that sliver.
+    assert.ok(analyticsCall.startUs >= emailCall.endUs - 1000, 'analytics is called only after email answered');
 
     // What the analysis makes of it: the blocking call to email, and what making it an event saves.
     const analysis = analyzeTrace(spans)!;
