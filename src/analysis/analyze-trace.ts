@@ -22,7 +22,8 @@ export interface TraceAnalysis {
   rootName: string;
   durationUs: number;
   spanCount: number;
-  edges: { parentSpanId: string; childSpanId: string; mode: EdgeMode }[];
+  /** `queueUs` on async edges: the consumer's start minus the producer's end (time in the broker). */
+  edges: { parentSpanId: string; childSpanId: string; mode: EdgeMode; queueUs?: number }[];
   criticalPath: PathSegment[];
   blockingChains: BlockingChain[];
   failures: Cascade[];
@@ -57,7 +58,11 @@ export function analyzeTree(tree: TraceTree, settings: AnalysisSettings = DEFAUL
     rootName: root.name,
     durationUs: duration(root),
     spanCount: tree.nodes.length,
-    edges: tree.nodes.filter((n) => n.parent && n.mode).map((n) => ({ parentSpanId: n.parent!.spanId, childSpanId: n.spanId, mode: n.mode! })),
+    edges: tree.nodes.filter((n) => n.parent && n.mode).map((n) =>
+      n.mode === 'async'
+        ? { parentSpanId: n.parent!.spanId, childSpanId: n.spanId, mode: n.mode, queueUs: Math.max(0, n.startUs - n.parent!.endUs) }
+        : { parentSpanId: n.parent!.spanId, childSpanId: n.spanId, mode: n.mode! },
+    ),
     criticalPath: path,
     blockingChains: chains,
     failures: failures.cascades,

@@ -28,6 +28,8 @@ export interface Cascade {
   /** The failure stopped at an async or fire-and-forget edge: it never reached the caller. */
   isolated: boolean;
   services: string[];
+  /** How far it reached: the services and spans that failed with it. */
+  blastRadius: { services: number; spans: number };
 }
 
 export interface Timeout {
@@ -87,6 +89,7 @@ export function analyzeFailures(nodes: readonly TraceNode[]): Failures {
       containedBySpanId: container?.spanId ?? null,
       isolated: !container && isolatedAt,
       services: [...new Set([node, ...propagated].map((n) => n.service))],
+      blastRadius: { services: new Set([node, ...propagated].map((n) => n.service)).size, spans: propagated.length + 1 },
     });
   }
   return { cascades, timeouts: timeouts(nodes), retries: retries(nodes) };

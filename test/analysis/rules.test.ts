@@ -69,6 +69,7 @@ describe('a cascade', () => {
     assert.deepEqual(cascade!.propagatedSpanIds, ['orders→payments', 'orders /orders', 'gw→orders', 'POST /orders'].map(toRoot.id));
     assert.equal(cascade!.containedBySpanId, null);
     assert.deepEqual(cascade!.services, ['payments', 'orders', 'gateway']);
+    assert.deepEqual(cascade!.blastRadius, { services: 3, spans: 5 });
     const finding = analyzeTrace(toRoot.spans)!.findings.find((f) => f.rule === 'cascading-failure')!;
     assert.equal(finding.severity, 'error');
   });

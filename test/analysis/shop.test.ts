@@ -5,9 +5,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { analyzeTrace } from '../../src/analysis/analyze-trace';
+import { buildTree } from '../../src/analysis/trace-tree';
+import { projectedDuration } from '../../src/analysis/what-if';
 import { ms, timeline } from '../support/timeline';
 
-//  0        100       200       300       400       500       600  650
+//  0        100       200       300       400       500       600     680
 //  gateway  [=================================================== ]
 //  orders    [================================================== ]
 //  payments   [==]
@@ -15,17 +17,17 @@ import { ms, timeline } from '../support/timeline';
 //  email             [=========================================]
 //  analytics                                                [====]
 const sync = timeline(`
-  gateway   | POST /orders       | server | 0-652
-    gateway | gateway → orders   | client | 1-651
-      orders   | POST /orders    | server | 2-650
+  gateway   | POST /orders       | server | 0-680
+    gateway | gateway → orders   | client | 1-679
+      orders   | POST /orders    | server | 2-678
         orders | orders → payments | client | 3-105
           payments | POST /charge | server | 4-104
         orders | orders → inventory | client | 106-128
           inventory | POST /reserve | server | 107-127
         orders | orders → email  | client | 130-632
           email | POST /send     | server | 131-631
-        orders | orders → analytics | client | 633-648
-          analytics | POST /track | server | 634-647
+        orders | orders → analytics | client | 633-676
+          analytics | POST /track | server | 634-675
 `);
 
 //  gateway  [==========]                      (≈100 ms)
@@ -51,7 +53,7 @@ describe('the shop in sync mode', () => {
   const analysis = analyzeTrace(sync.spans)!;
 
   it('is one blocking chain of synchronous calls, about 650 ms', () => {
-    assert.equal(analysis.durationUs, ms(652));
+    assert.equal(analysis.durationUs, ms(680));
     assert.ok(analysis.edges.every((e) => e.mode === 'sync'), JSON.stringify(analysis.edges));
   });
 
@@ -68,10 +70,10 @@ describe('the shop in sync mode', () => {
     assert.deepEqual(chain.services, ['gateway', 'orders', 'email']);
     assert.equal(chain.hops, 2);
     const total = chain.breakdown.reduce((sum, h) => sum + h.selfUs + h.networkUs + h.waitUs, 0);
-    assert.equal(total, ms(652));
+    assert.equal(total, ms(680));
     assert.equal(chain.accumulatedUs, chain.breakdown.reduce((sum, h) => sum + h.selfUs + h.networkUs, 0));
     const orders = chain.breakdown[1]!;
-    assert.equal(orders.waitUs, ms(102 + 22 + 15), 'orders waited on payments, inventory and analytics off this chain');
+    assert.equal(orders.waitUs, ms(102 + 22 + 43), 'orders waited on payments, inventory and analytics off this chain');
   });
 
   it('flags email and analytics as work the order need not wait for, with their savings', () => {
@@ -80,13 +82,16 @@ describe('the shop in sync mode', () => {
     const email = flagged.find((f) => f.spanIds[0] === sync.id('orders → email'))!;
     assert.equal(email.savingUs, ms(502 - 1), 'the email call becomes a 1 ms publish');
     const analytics = flagged.find((f) => f.spanIds[0] === sync.id('orders → analytics'))!;
-    assert.equal(analytics.savingUs, ms(15 - 1));
+    assert.equal(analytics.savingUs, ms(43 - 1));
     assert.match(email.message, /orders waits 502 ms for email POST \/send/);
   });
 
-  it('projects the request with email made async', () => {
+  it('projects the request with email made async, and with email and analytics both made events (≈550 ms saved)', () => {
     const whatIf = analysis.whatIf.find((w) => w.spanId === sync.id('orders → email') && w.change === 'async')!;
-    assert.equal(whatIf.durationUs, ms(652 - 501));
+    assert.equal(whatIf.durationUs, ms(680 - 501));
+    const tree = buildTree(sync.spans)!;
+    const both = projectedDuration(tree.root, new Map([[sync.id('orders → email'), 'async'], [sync.id('orders → analytics'), 'async']]));
+    assert.equal(ms(680) - both, ms(501 + 42));
   });
 });
 
@@ -101,6 +106,11 @@ describe('the shop in events mode', () => {
     assert.equal(mode('process order.created (analytics)'), 'async');
     const onPath = new Set(analysis.criticalPath.map((s) => s.spanId));
     assert.ok(!onPath.has(events.id('process order.created (email)')));
+  });
+
+  it('measures the time order.created waited in the queue', () => {
+    const edge = analysis.edges.find((e) => e.childSpanId === events.id('process order.created (email)'))!;
+    assert.equal(edge.queueUs, ms(140 - 128));
   });
 
   it('isolates the failing email consumer from the order', () => {
