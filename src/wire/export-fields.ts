@@ -153,3 +153,17 @@ export class Conventions {
     return scope;
   }
 }
+
+/** Reads a span's ids, remembering the first unusable one: that span is rejected, not the file. */
+export function idReader(path: string): { id(value: unknown, width: 16 | 32, field: string): string; problem(): string } {
+  let problem = '';
+  return {
+    id(value, width, field) {
+      const hex = paddedId(value, width, `${path}.${field}`);
+      if (hex !== undefined) return hex;
+      if (problem === '') problem = `${field} is not an id of at most ${width} hex digits: ${show(value)}`;
+      return String(value).toLowerCase();
+    },
+    problem: () => problem,
+  };
+}

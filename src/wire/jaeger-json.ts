@@ -15,7 +15,7 @@
  * a span whose ids are unusable is counted in `rejected`, as the OTLP decoders do.
  */
 import type { AttrValue, Attributes, DecodedSpans, Resource, SpanEvent, SpanLink, SpanRecord } from '../model/span';
-import { Conventions, isObject, listAt, microsAt, paddedId, show, stringAt, wireError, type Json } from './export-fields';
+import { Conventions, idReader, isObject, listAt, microsAt, paddedId, show, stringAt, wireError, type Json } from './export-fields';
 import { parseJson } from './json-syntax';
 import {
   EMPTY_RESOURCE, NO_EVENTS, NO_LINKS, bytesToBase64, int64FromString, serviceNameOf, setAttribute, spanIdProblem,
@@ -79,15 +79,11 @@ function readProcess(process: unknown, path: string): Resource {
 
 /** The span, and why its ids keep it out of every trace ('' when they are fine). */
 function readSpan(o: Json, path: string, resource: Resource): [SpanRecord, string] {
-  let problem = '';
-  const id = (v: unknown, width: 16 | 32, field: string): string => {
-    const hex = paddedId(v, width, `${path}.${field}`);
-    if (hex !== undefined) return hex;
-    if (problem === '') problem = `${field} is not an id of at most ${width} hex digits: ${show(v)}`;
-    return String(v).toLowerCase();
-  };
+  const ids = idReader(path);
+  const id = ids.id;
   const traceId = id(o.traceID, 32, 'traceID');
   const spanId = id(o.spanID, 16, 'spanID');
+  let problem = ids.problem();
   const name = stringAt(o.operationName, `${path}.operationName`);
   const startUs = microsAt(o.startTime, `${path}.startTime`, true);
   const endUs = startUs + microsAt(o.duration, `${path}.duration`, false);

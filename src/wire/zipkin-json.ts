@@ -19,7 +19,7 @@
  * which is where they ran. Without a client half in the input, nothing changes.
  */
 import type { Attributes, DecodedSpans, Resource, SpanEvent, SpanKind, SpanRecord } from '../model/span';
-import { Conventions, isObject, kindFromName, listAt, microsAt, paddedId, show, stringAt, wireError, type Json } from './export-fields';
+import { Conventions, idReader, isObject, kindFromName, listAt, microsAt, stringAt, wireError, type Json } from './export-fields';
 import { parseJson } from './json-syntax';
 import { EMPTY_RESOURCE, NO_EVENTS, NO_LINKS, serviceNameOf, setAttribute, spanIdProblem } from './span-fields';
 
@@ -52,13 +52,8 @@ function readSpan(o: Json, path: string, resources: Map<string, Resource>): [Spa
   if (o.binaryAnnotations !== undefined) {
     throw wireError(`${path}.binaryAnnotations`, 'Zipkin v1 spans are not supported (expected Zipkin v2 JSON, with tags)', o.binaryAnnotations);
   }
-  let problem = '';
-  const id = (v: unknown, width: 16 | 32, field: string): string => {
-    const hex = paddedId(v, width, `${path}.${field}`);
-    if (hex !== undefined) return hex;
-    if (problem === '') problem = `${field} is not an id of at most ${width} hex digits: ${show(v)}`;
-    return String(v).toLowerCase();
-  };
+  const ids = idReader(path);
+  const id = ids.id;
   const traceId = id(o.traceId, 32, 'traceId');
   const spanId = id(o.id, 16, 'id');
   const parentSpanId = id(o.parentId, 16, 'parentId');
@@ -98,7 +93,7 @@ function readSpan(o: Json, path: string, resources: Map<string, Resource>): [Spa
     startUs, endUs, status: conventions.status(), attributes, events: readAnnotations(o.annotations, `${path}.annotations`), links: NO_LINKS,
     resource, scope: conventions.scope(), droppedAttributesCount: 0, droppedEventsCount: 0, droppedLinksCount: 0,
   };
-  return [span, problem || spanIdProblem(traceId, spanId, parentSpanId)];
+  return [span, ids.problem() || spanIdProblem(traceId, spanId, parentSpanId)];
 }
 
 function endpointAt(v: unknown, path: string): Json | undefined {

@@ -7,47 +7,8 @@ import { describe, it } from 'node:test';
 import { analyzeTrace } from '../../src/analysis/analyze-trace';
 import { buildTree } from '../../src/analysis/trace-tree';
 import { projectedDuration } from '../../src/analysis/what-if';
-import { ms, timeline } from '../support/timeline';
-
-//  0        100       200       300       400       500       600     680
-//  gateway  [=================================================== ]
-//  orders    [================================================== ]
-//  payments   [==]
-//  inventory      [=]
-//  email             [=========================================]
-//  analytics                                                [====]
-const sync = timeline(`
-  gateway   | POST /orders       | server | 0-680
-    gateway | gateway → orders   | client | 1-679
-      orders   | POST /orders    | server | 2-678
-        orders | orders → payments | client | 3-105
-          payments | POST /charge | server | 4-104
-        orders | orders → inventory | client | 106-128
-          inventory | POST /reserve | server | 107-127
-        orders | orders → email  | client | 130-632
-          email | POST /send     | server | 131-631
-        orders | orders → analytics | client | 633-676
-          analytics | POST /track | server | 634-675
-`);
-
-//  gateway  [==========]                      (≈100 ms)
-//  orders    [========]
-//  payments   [==] inventory [=] publish [.]
-//  email                          process order.created [=================]  (async)
-//  analytics                      process order.created [====]              (async)
-const events = timeline(`
-  gateway   | POST /orders       | server | 0-132
-    gateway | gateway → orders   | client | 1-131
-      orders   | POST /orders    | server | 2-130
-        orders | orders → payments | client | 3-105
-          payments | POST /charge | server | 4-104
-        orders | orders → inventory | client | 106-126
-          inventory | POST /reserve | server | 107-125
-        orders | publish order.created | producer | 126-128 | messaging.system=queue messaging.destination.name=order.created
-          email | process order.created (email) | consumer | 140-642 | link=publish_order.created messaging.system=queue error
-            email | send confirmation email | internal | 141-641 | error
-          analytics | process order.created (analytics) | consumer | 140-192 | link=publish_order.created messaging.system=queue
-`);
+import { ms } from '../support/timeline';
+import { events, sync } from '../support/shop-drawings';
 
 describe('the shop in sync mode', () => {
   const analysis = analyzeTrace(sync.spans)!;

@@ -5,21 +5,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { timeline, toOtlpJson } from '../support/timeline';
+import { sync } from '../support/shop-drawings';
+import { toOtlpJson } from '../support/timeline';
 
-const shop = timeline(`
-  gateway   | POST /orders       | server | 0-652
-    gateway | gateway → orders   | client | 1-651
-      orders   | POST /orders    | server | 2-650
-        orders | orders → payments | client | 3-105
-          payments | POST /charge | server | 4-104
-        orders | orders → inventory | client | 106-128
-          inventory | POST /reserve | server | 107-127
-        orders | orders → email  | client | 130-632
-          email | POST /send     | server | 131-631
-        orders | orders → analytics | client | 633-648
-          analytics | POST /track | server | 634-647
-`);
+const shop = sync;
 
 const dir = mkdtempSync(join(tmpdir(), 'hopscope-analyze-'));
 const good = join(dir, 'shop.json');
@@ -36,7 +25,7 @@ describe('hopscope analyze', () => {
     const { traces, aggregate } = JSON.parse(run.stdout) as { traces: Record<string, unknown>[]; aggregate: { endpoints: unknown[]; edges: unknown[] } };
     const [trace] = traces;
     for (const key of ['traceId', 'rootSpanId', 'durationUs', 'edges', 'criticalPath', 'blockingChains', 'failures', 'findings', 'whatIf']) assert.ok(key in trace!, key);
-    assert.equal(trace!.durationUs, 652_000);
+    assert.equal(trace!.durationUs, 680_000);
     const chain = (trace!.blockingChains as { services: string[]; breakdown: Record<string, unknown>[] }[])[0]!;
     assert.deepEqual(chain.services, ['gateway', 'orders', 'email']);
     assert.deepEqual(Object.keys(chain.breakdown[0]!).sort(), ['networkUs', 'selfUs', 'service', 'spanId', 'waitUs']);
@@ -48,7 +37,7 @@ describe('hopscope analyze', () => {
     const run = cli('analyze', good);
     assert.equal(run.status, 0, run.stderr);
     assert.match(run.stdout, /blocking chain, 2 hops: gateway → orders → email/);
-    assert.match(run.stdout, /accumulated .* of the request's 652 ms/);
+    assert.match(run.stdout, /accumulated .* of the request's 680 ms/);
     assert.match(run.stdout, /⚠ sync-non-critical: orders waits 502 ms for email POST \/send/);
   });
 
@@ -56,7 +45,7 @@ describe('hopscope analyze', () => {
     const run = cli('analyze', bad, good);
     assert.equal(run.status, 2);
     assert.match(run.stderr, new RegExp(`${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:2:16: invalid JSON: expected a value`));
-    assert.match(run.stdout, /gateway POST \/orders {2}652 ms/);
+    assert.match(run.stdout, /gateway POST \/orders {2}680 ms/);
   });
 
   it('only analyses the trace asked for', () => {
@@ -75,7 +64,7 @@ describe('hopscope check', () => {
     const run = cli('check', '--max-hops', '1', '--max-duration-ms', '500', '--fail-on', 'sync-non-critical', good);
     assert.equal(run.status, 1);
     assert.match(run.stdout, /blocking chain of 2 hops > 1/);
-    assert.match(run.stdout, /652\.0 ms > 500 ms/);
+    assert.match(run.stdout, /680\.0 ms > 500 ms/);
     assert.match(run.stdout, /sync-non-critical: orders waits/);
   });
 
