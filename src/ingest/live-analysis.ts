@@ -1,8 +1,9 @@
 /**
  * Analysis in the worker, as traces change: a trace is analysed when it
  * settles, and at most once a second while spans still arrive. Each flush
- * spends at most a small time budget; traces left over wait for the next one,
- * so ingest keeps its pace however large the traces.
+ * spends at most a small time budget (smaller still while requests are
+ * queued); traces left over wait for the next one, so ingest keeps its pace
+ * however large the traces.
  */
 import { analyzeTree } from '../analysis/analyze-trace';
 import { headline, type AnalysisHeadline } from '../analysis/headline';
@@ -12,6 +13,8 @@ import type { TraceStore, TraceSummary } from './trace-store';
 
 export const REANALYSE_MS = 1000;
 export const FLUSH_BUDGET_MS = 20;
+/** While requests wait to be decoded, analysis yields: receiving comes first. */
+export const BUSY_FLUSH_BUDGET_MS = 2;
 
 export class LiveAnalysis {
   private readonly headlines = new Map<string, { headline: AnalysisHeadline; atMs: number; settled: boolean }>();
@@ -30,7 +33,8 @@ export class LiveAnalysis {
   }
 
   /** Adds headlines to these summaries (fresh where the budget allows, else the last one); returns summaries whose headline changed since. */
-  annotate(changed: TraceSummary[], removed: string[]): TraceSummary[] {
+  annotate(changed: TraceSummary[], removed: string[], busy = false): TraceSummary[] {
+    const budget = busy ? BUSY_FLUSH_BUDGET_MS : FLUSH_BUDGET_MS;
     for (const id of removed) {
       this.headlines.delete(id);
       this.waiting.delete(id);
@@ -39,7 +43,7 @@ export class LiveAnalysis {
     const started = this.now();
     const refreshed: TraceSummary[] = [];
     for (const [id, summary] of this.waiting) {
-      if (this.now() - started > FLUSH_BUDGET_MS) break;
+      if (this.now() - started > budget) break;
       const last = this.headlines.get(id);
       const due = !last || (summary.settled && !last.settled) || this.now() - last.atMs >= REANALYSE_MS;
       if (!due) continue;

@@ -55,7 +55,7 @@ async function main(start: WorkerStart): Promise<void> {
     const taken = core.store.takeChanges();
     const { removed } = taken;
     // Headlines analysed since the last flush ride along with the traces that changed.
-    const changed = [...taken.changed, ...analysis.annotate(taken.changed, removed)];
+    const changed = [...taken.changed, ...analysis.annotate(taken.changed, removed, core.queue.length > 0)];
     const current = core.stats();
     const activity = current.requests + current.spansEvicted;
     if (changed.length === 0 && removed.length === 0 && activity === lastRequests) return;
