@@ -12,7 +12,7 @@ import { isBlocking, type EdgeMode } from './edge-modes';
 import { analyzeFailures, type Cascade, type Retry, type Timeout } from './failures';
 import { findings, type Finding } from './findings';
 import { DEFAULT_ANALYSIS_SETTINGS, type AnalysisSettings } from './settings';
-import { buildTree, duration, type Repair, type TraceTree } from './trace-tree';
+import { buildTree, duration, type Repair, type TraceNode, type TraceTree } from './trace-tree';
 import { projectedDuration, type WhatIf } from './what-if';
 
 export interface TraceAnalysis {
@@ -76,11 +76,21 @@ export function analyzeTree(tree: TraceTree, settings: AnalysisSettings = DEFAUL
 
 /** Each blocking call on the critical path, made async and run in parallel, largest effect first. */
 function whatIfs(tree: TraceTree, path: PathSegment[], settings: AnalysisSettings): WhatIf[] {
-  const onPath = new Set(path.map((s) => s.spanId));
-  const calls = [...onPath].map((id) => tree.byId.get(id)!).filter(isBlockingCall);
-  calls.sort((a, b) => duration(b) - duration(a));
+  // The longest calls on the path, kept in a small sorted list (a path can hold thousands of calls).
+  const longest: TraceNode[] = [];
+  const seen = new Set<string>();
+  for (const segment of path) {
+    if (seen.has(segment.spanId)) continue;
+    seen.add(segment.spanId);
+    const call = tree.byId.get(segment.spanId)!;
+    if (!isBlockingCall(call)) continue;
+    if (longest.length === MAX_WHAT_IFS / 2 && duration(call) <= duration(longest[longest.length - 1]!)) continue;
+    longest.push(call);
+    longest.sort((a, b) => duration(b) - duration(a));
+    if (longest.length > MAX_WHAT_IFS / 2) longest.pop();
+  }
   const out: WhatIf[] = [];
-  for (const call of calls.slice(0, MAX_WHAT_IFS / 2)) {
+  for (const call of longest) {
     out.push({ spanId: call.spanId, change: 'async', durationUs: projectedDuration(tree.root, new Map([[call.spanId, 'async']]), settings.publishCostUs, tree.byId) });
     // Running in parallel only changes a call that waited for a sibling.
     const waitedForSibling = call.parent!.children.some((c) => c !== call && isBlocking(c) && c.endUs <= call.startUs);

@@ -41,7 +41,7 @@ export function blockingChains(root: TraceNode, limit = 10): BlockingChain[] {
   const frames: Frame[] = [];
   const visit = (node: TraceNode, from: number, to: number) => {
     const next = node.blocking;
-    frames.push({ node, from, to, busy: next.length === 0 ? 0 : covered(next.map((c) => [c.startUs, c.endUs]), from, to) });
+    frames.push({ node, from, to, busy: next.length === 0 ? 0 : covered(next, from, to) });
     if (next.length === 0) {
       // Only the largest `limit` chains are described in full; the rest only need their sum.
       const accumulated = frames.reduce((sum, f) => sum + Math.max(0, f.to - f.from) - f.busy, 0);
@@ -66,12 +66,15 @@ interface Frame {
   busy: number;
 }
 
-/** Time covered by a union of intervals, clipped to [from, to]. */
-function covered(intervals: [number, number][], from: number, to: number): number {
-  const clipped = intervals.map(([s, e]) => [Math.max(s, from), Math.min(e, to)] as [number, number]).filter(([s, e]) => e > s).sort((a, b) => a[0] - b[0]);
+/** Time covered by the spans (sorted by start, as `blocking` is), clipped to [from, to]. */
+function covered(spans: readonly TraceNode[], from: number, to: number): number {
   let total = 0;
   let end = -Infinity;
-  for (const [s, e] of clipped) {
+  for (const span of spans) {
+    // Clipping keeps the order: a later start never clips to an earlier one.
+    const s = Math.max(span.startUs, from);
+    const e = Math.min(span.endUs, to);
+    if (e <= s) continue;
     if (s > end) {
       total += e - s;
       end = e;

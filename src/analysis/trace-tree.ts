@@ -55,6 +55,8 @@ export interface TraceTree {
 
 /** Shared by every node without blocking children. */
 export const NONE: readonly TraceNode[] = Object.freeze([]);
+/** Shared by leaves until a first child arrives (most spans are leaves). */
+const NO_CHILDREN = NONE as TraceNode[];
 
 export const duration = (node: Pick<TraceNode, 'startUs' | 'endUs'>): number => Math.max(0, node.endUs - node.startUs);
 
@@ -85,7 +87,8 @@ export function buildTree(spans: readonly SpanRecord[]): TraceTree | undefined {
         missing.set(parentId, parent);
         tops.push(parent);
       }
-      parent.children.push(node);
+      if (parent.children === NO_CHILDREN) parent.children = [node];
+      else parent.children.push(node);
       node.parent = parent;
       if (parent.span === undefined) {
         parent.startUs = Math.min(parent.startUs, node.startUs);
@@ -124,7 +127,7 @@ export function buildTree(spans: readonly SpanRecord[]): TraceTree | undefined {
 }
 
 function nodeOf(span: SpanRecord): TraceNode {
-  return { spanId: span.spanId, span, service: span.service, name: span.name, kind: span.kind, startUs: span.startUs, endUs: Math.max(span.startUs, span.endUs), skewUs: 0, parent: undefined, children: [], mode: undefined, blocking: NONE, depth: 0, index: -1 };
+  return { spanId: span.spanId, span, service: span.service, name: span.name, kind: span.kind, startUs: span.startUs, endUs: Math.max(span.startUs, span.endUs), skewUs: 0, parent: undefined, children: NO_CHILDREN, mode: undefined, blocking: NONE, depth: -1, index: -1 };
 }
 
 function placeholder(spanId: string, firstChild: TraceNode): TraceNode {
@@ -133,19 +136,19 @@ function placeholder(spanId: string, firstChild: TraceNode): TraceNode {
 
 /** A parent chain that loops back is cut where the walk re-enters it; that node becomes a top. */
 function breakCycles(byId: Map<string, TraceNode>, tops: TraceNode[], repairs: Repair[]): void {
-  const reachable = new Set<TraceNode>();
+  // Depth is -1 until prepare() sets it: here 0 marks "reached from a top".
   const mark = (top: TraceNode) => {
     const stack = [top];
     while (stack.length > 0) {
       const node = stack.pop()!;
-      if (reachable.has(node)) continue;
-      reachable.add(node);
+      if (node.depth === 0) continue;
+      node.depth = 0;
       for (const child of node.children) stack.push(child);
     }
   };
   for (const top of tops) mark(top);
   for (const node of byId.values()) {
-    if (reachable.has(node)) continue;
+    if (node.depth === 0) continue;
     // Unreachable from any top: it sits on a cycle (or under one). Cut it from its parent.
     const parent = node.parent!;
     parent.children = parent.children.filter((c) => c !== node);
