@@ -28,6 +28,15 @@ export function isMessaging(node: TraceNode): boolean {
   return false;
 }
 
+/**
+ * A server may record its span as ending a little after its client saw the answer (the response is
+ * flushed, then 'finish' fires). A CLIENT → SERVER pair is one call; only a real overrun (a caller that
+ * gave up) makes the server fire-and-forget.
+ */
+export const CALL_TOLERANCE_US = 2000;
+
+const isCallPair = (parent: TraceNode, child: TraceNode): boolean => parent.kind === 'client' && child.kind === 'server' && parent.service !== child.service;
+
 function asyncEdge(parent: TraceNode, child: TraceNode): boolean {
   if (child.kind === 'consumer' || parent.kind === 'producer') return true;
   // A span carrying messaging.* attributes that is not itself the send or a call.
@@ -44,7 +53,7 @@ export function classifyEdges(top: TraceNode): void {
     const blocking: TraceNode[] = [];
     for (const child of parent.children) {
       if (asyncEdge(parent, child)) child.mode = 'async';
-      else if (child.endUs > parent.endUs + tolerance) child.mode = 'fire-and-forget';
+      else if (child.endUs > parent.endUs + (isCallPair(parent, child) ? Math.max(tolerance, CALL_TOLERANCE_US) : tolerance)) child.mode = 'fire-and-forget';
       else {
         child.mode = 'sync';
         blocking.push(child);

@@ -100,7 +100,8 @@ function timeouts(nodes: readonly TraceNode[]): Timeout[] {
   for (const caller of nodes) {
     if (!failed(caller)) continue;
     for (const callee of caller.children) {
-      if (callee.endUs > caller.endUs && callee.service !== caller.service && callee.mode !== 'async') {
+      // The caller gave up: the callee outlived it (by more than the jitter of one call).
+      if (callee.mode === 'fire-and-forget' && callee.service !== caller.service) {
         out.push({ callerSpanId: caller.spanId, calleeSpanId: callee.spanId, overrunUs: callee.endUs - caller.endUs });
       }
     }

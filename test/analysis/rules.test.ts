@@ -74,6 +74,20 @@ describe('a cascade', () => {
     assert.equal(finding.severity, 'error');
   });
 
+  it('keeps a server that finished its span just after its client saw the answer on the call', () => {
+    //  orders  client ✗ [===3===]
+    //  payments server ✗ [===4.5===]    ends 1.5 ms after the client: still one call, still the origin
+    const jitter = timeline(`
+      orders | POST /orders | server | 0-10 | error
+        orders | orders→payments | client | 2-5 | error
+          payments | POST /charge | server | 2-6.5 | error
+    `);
+    const analysis = analyzeTrace(jitter.spans)!;
+    assert.equal(analysis.edges.find((e) => e.childSpanId === jitter.id('POST /charge'))!.mode, 'sync');
+    assert.equal(analysis.failures[0]!.originSpanId, jitter.id('POST /charge'));
+    assert.deepEqual(analysis.timeouts, []);
+  });
+
   it('shows where a failure was contained', () => {
     const [cascade] = analyzeTrace(contained.spans)!.failures;
     assert.equal(cascade!.originSpanId, contained.id('GET /quote'));
