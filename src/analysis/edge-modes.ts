@@ -29,13 +29,21 @@ export function isMessaging(node: TraceNode): boolean {
 }
 
 /**
- * A server may record its span as ending a little after its client saw the answer (the response is
- * flushed, then 'finish' fires). A CLIENT → SERVER pair is one call; only a real overrun (a caller that
- * gave up) makes the server fire-and-forget.
+ * A server may record its span as ending after its client saw the answer (the response is flushed,
+ * then 'finish' fires, and a busy machine can put milliseconds between them). A CLIENT → SERVER pair is
+ * one call: when the client got a response status, the server answered it and the call was waited
+ * for; without one, only an overrun beyond the jitter of a call (a caller that gave up) makes the
+ * server fire-and-forget.
  */
 export const CALL_TOLERANCE_US = 2000;
 
 const isCallPair = (parent: TraceNode, child: TraceNode): boolean => parent.kind === 'client' && child.kind === 'server' && parent.service !== child.service;
+
+function callTolerance(client: TraceNode, tolerance: number): number {
+  const a = client.span?.attributes;
+  const answered = a !== undefined && (a['http.response.status_code'] !== undefined || a['http.status_code'] !== undefined || a['rpc.grpc.status_code'] !== undefined);
+  return answered ? Infinity : Math.max(tolerance, CALL_TOLERANCE_US);
+}
 
 function asyncEdge(parent: TraceNode, child: TraceNode): boolean {
   if (child.kind === 'consumer' || parent.kind === 'producer') return true;
@@ -53,7 +61,7 @@ export function classifyEdges(top: TraceNode): void {
     const blocking: TraceNode[] = [];
     for (const child of parent.children) {
       if (asyncEdge(parent, child)) child.mode = 'async';
-      else if (child.endUs > parent.endUs + (isCallPair(parent, child) ? Math.max(tolerance, CALL_TOLERANCE_US) : tolerance)) child.mode = 'fire-and-forget';
+      else if (child.endUs > parent.endUs + (isCallPair(parent, child) ? callTolerance(parent, tolerance) : tolerance)) child.mode = 'fire-and-forget';
       else {
         child.mode = 'sync';
         blocking.push(child);

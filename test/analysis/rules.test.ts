@@ -74,6 +74,20 @@ describe('a cascade', () => {
     assert.equal(finding.severity, 'error');
   });
 
+  it('keeps a server whose span ended after its client got the answer on the call', () => {
+    //  orders  client ✗ [=3=]  got a 500
+    //  payments server ✗ [=========12=========]   a busy machine finished the span late
+    const late = timeline(`
+      orders | POST /orders | server | 0-30 | error
+        orders | orders→payments | client | 2-5 | error http.response.status_code=500
+          payments | POST /charge | server | 3-15 | error
+    `);
+    const analysis = analyzeTrace(late.spans)!;
+    assert.equal(analysis.edges.find((e) => e.childSpanId === late.id('POST /charge'))!.mode, 'sync');
+    assert.equal(analysis.failures[0]!.originSpanId, late.id('POST /charge'));
+    assert.deepEqual(analysis.timeouts, []);
+  });
+
   it('keeps a server that finished its span just after its client saw the answer on the call', () => {
     //  orders  client ✗ [===3===]
     //  payments server ✗ [===4.5===]    ends 1.5 ms after the client: still one call, still the origin
