@@ -32,52 +32,93 @@ export interface Finding {
   savingUs: number | null;
 }
 
+/** What every rule needs, computed once per trace. */
+interface Context {
+  tree: TraceTree;
+  settings: AnalysisSettings;
+  /** Spans of the request itself (not detached parts of the trace). */
+  inRequest: readonly TraceNode[];
+  blockingCalls: TraceNode[];
+  /** End-to-end latency saved by these changes, µs. */
+  saving(changes: [string, Change][]): number;
+  callee(node: TraceNode): string;
+  calleeOperation(node: TraceNode): string;
+  /** callee + operation: what identifies "the same call". */
+  target(node: TraceNode): string;
+}
+
 export function findings(tree: TraceTree, chains: BlockingChain[], failures: Failures, settings: AnalysisSettings): Finding[] {
+  const ctx = context(tree, settings);
+  return [
+    ...deepSyncChain(ctx, chains),
+    ...syncNonCritical(ctx),
+    ...repeatedCalls(ctx),
+    ...longSyncCalls(ctx),
+    ...retryAmplification(ctx, failures),
+    ...requestReplyOverMessaging(ctx),
+    ...cascadingFailures(ctx, failures),
+  ];
+}
+
+function context(tree: TraceTree, settings: AnalysisSettings): Context {
   const rootUs = duration(tree.root);
-  const saving = (changes: [string, Change][]) => Math.max(0, rootUs - projectedDuration(tree.root, new Map(changes), settings.publishCostUs, tree.byId));
   const inRequest = tree.detached.length === 0 ? tree.nodes : tree.nodes.filter((n) => n === tree.root || reachesRoot(n, tree.root));
-  const out: Finding[] = [];
+  // Memos by node index: every call's callee is asked for several times.
+  const calleeMemo: (string | undefined)[] = new Array(tree.nodes.length);
+  const operationMemo: (string | undefined)[] = new Array(tree.nodes.length);
+  const targetMemo: (string | undefined)[] = new Array(tree.nodes.length);
+  const ctx: Context = {
+    tree,
+    settings,
+    inRequest,
+    blockingCalls: inRequest.filter(isBlockingCall),
+    saving: (changes) => Math.max(0, rootUs - projectedDuration(tree.root, new Map(changes), settings.publishCostUs, tree.byId)),
+    callee: (node) => (calleeMemo[node.index] ??= calleeOf(node)),
+    calleeOperation: (node) => (operationMemo[node.index] ??= operationOf(node)),
+    target: (node) => (targetMemo[node.index] ??= `${ctx.callee(node)}\u0000${ctx.calleeOperation(node)}`),
+  };
+  return ctx;
+}
 
+function deepSyncChain({ settings }: Context, chains: BlockingChain[]): Finding[] {
   const deepest = [...chains].sort((a, b) => b.hops - a.hops)[0];
-  if (deepest && deepest.hops > settings.maxSyncHops) {
-    out.push({
-      rule: 'deep-sync-chain', severity: 'warning', spanIds: deepest.spanIds, savingUs: null,
-      message: `The request waits through ${deepest.hops} service hops in a row (${deepest.services.join(' → ')}): every hop adds its latency and can fail the whole request.`,
-    });
-  }
+  if (!deepest || deepest.hops <= settings.maxSyncHops) return [];
+  return [{
+    rule: 'deep-sync-chain', severity: 'warning', spanIds: deepest.spanIds, savingUs: null,
+    message: `The request waits through ${deepest.hops} service hops in a row (${deepest.services.join(' → ')}): every hop adds its latency and can fail the whole request.`,
+  }];
+}
 
-  // The same pattern repeated across a trace (every item's N+1, every order's email) is one finding,
-  // priced with every occurrence changed at once.
+/**
+ * The same pattern repeated across a trace (every order's email) is one finding, priced with every
+ * occurrence changed at once.
+ */
+function syncNonCritical({ settings, blockingCalls, saving, callee, calleeOperation, target }: Context): Finding[] {
+  if (settings.nonCriticalPatterns.length === 0) return [];
   const nonCritical = new RegExp(settings.nonCriticalPatterns.map((p) => `(?:${p})`).join('|'), 'i');
   const verdicts = new Map<string, boolean>();
-  const isNonCritical = (label: string): boolean => {
-    let verdict = verdicts.get(label);
-    if (verdict === undefined) verdicts.set(label, (verdict = settings.nonCriticalPatterns.length > 0 && nonCritical.test(label)));
+  const matches = (name: string): boolean => {
+    let verdict = verdicts.get(name);
+    if (verdict === undefined) verdicts.set(name, (verdict = nonCritical.test(name)));
     return verdict;
   };
-  // Memos by node index: every call's callee is asked for several times below.
-  const calleeMemo: (string | undefined)[] = new Array(tree.nodes.length);
-  const callee = (node: TraceNode): string => (calleeMemo[node.index] ??= calleeOf(node));
-  const operationMemo: (string | undefined)[] = new Array(tree.nodes.length);
-  const calleeOperation = (node: TraceNode): string => (operationMemo[node.index] ??= operationOf(node));
-  const targetMemo: (string | undefined)[] = new Array(tree.nodes.length);
-  const target = (node: TraceNode): string => (targetMemo[node.index] ??= `${callee(node)}\u0000${calleeOperation(node)}`);
   const slowCalls = new Map<string, TraceNode[]>();
-  const blockingCalls = inRequest.filter(isBlockingCall);
   for (const call of blockingCalls) {
-    if (call.kind === 'producer') continue;
-    if (call.parent!.service === callee(call) || !(isNonCritical(callee(call)) || isNonCritical(calleeOperation(call)))) continue;
-    push(slowCalls, `${call.parent!.service}\u0000${target(call)}`, call);
+    if (call.kind === 'producer' || call.parent!.service === callee(call)) continue;
+    if (matches(callee(call)) || matches(calleeOperation(call))) push(slowCalls, `${call.parent!.service}\u0000${target(call)}`, call);
   }
-  for (const calls of slowCalls.values()) {
+  return [...slowCalls.values()].map((calls) => {
     const first = calls[0]!;
     const saved = saving(calls.map((c) => [c.spanId, 'async']));
-    out.push({
+    return {
       rule: 'sync-non-critical', severity: 'warning', spanIds: calls.map((c) => c.spanId), savingUs: saved,
       message: `${first.parent!.service} waits ${formatDuration(duration(first))} for ${callee(first)} ${calleeOperation(first)}${times(calls.length)}, work it does not need to wait for: publish an event instead (−${formatDuration(saved)}).`,
-    });
-  }
+    };
+  });
+}
 
+/** N+1 (the same call many times from one span) and sequential calls (different calls one after another). */
+function repeatedCalls({ settings, inRequest, saving, callee, calleeOperation, target }: Context): Finding[] {
   const repeated = new Map<string, { parent: TraceNode; calls: TraceNode[] }[]>();
   const sequential = new Map<string, { parent: TraceNode; run: TraceNode[] }[]>();
   for (const parent of inRequest) {
@@ -92,6 +133,7 @@ export function findings(tree: TraceTree, chains: BlockingChain[], failures: Fai
     const run = sequentialRun(byName ? calls.filter((c) => (byName.get(target(c))?.length ?? 0) < settings.nPlusOneMin) : calls);
     if (run.length >= 2 && new Set(run.map(callee)).size >= 2) push(sequential, `${parent.service}\u0000${parent.name}\u0000${run.map(callee).join()}`, { parent, run });
   }
+  const out: Finding[] = [];
   for (const places of repeated.values()) {
     const { parent, calls } = places[0]!;
     const saved = saving(places.flatMap((p) => p.calls.slice(1).map((c): [string, Change] => [c.spanId, 'parallel'])));
@@ -109,49 +151,55 @@ export function findings(tree: TraceTree, chains: BlockingChain[], failures: Fai
       message: `${parent.service} calls ${run.map(callee).join(', ')} one after another${times(places.length)}; if they do not depend on each other, run them in parallel (−${formatDuration(saved)}).`,
     });
   }
+  return out;
+}
 
-  for (const call of blockingCalls) {
-    if (duration(call) <= settings.longSyncCallUs) continue;
-    out.push({
-      rule: 'long-sync-call', severity: 'info', spanIds: [call.spanId], savingUs: null,
-      message: `${call.parent!.service} waited ${formatDuration(duration(call))} for ${callee(call)} ${calleeOperation(call)}; give the call a timeout shorter than the caller's own deadline.`,
-    });
-  }
+function longSyncCalls({ settings, blockingCalls, callee, calleeOperation }: Context): Finding[] {
+  return blockingCalls.filter((call) => duration(call) > settings.longSyncCallUs).map((call) => ({
+    rule: 'long-sync-call', severity: 'info', spanIds: [call.spanId], savingUs: null,
+    message: `${call.parent!.service} waited ${formatDuration(duration(call))} for ${callee(call)} ${calleeOperation(call)}; give the call a timeout shorter than the caller's own deadline.`,
+  }));
+}
 
-  for (const retry of failures.retries) {
-    if (retry.amplification < 3 && retry.spanIds.length < 3) continue;
+function retryAmplification({ tree, callee }: Context, failures: Failures): Finding[] {
+  return failures.retries.filter((r) => r.amplification >= 3 || r.spanIds.length >= 3).map((retry) => {
     const node = tree.byId.get(retry.spanIds[0]!)!;
-    out.push({
+    return {
       rule: 'retry-amplification', severity: 'warning', spanIds: retry.spanIds, savingUs: null,
       message: `${node.parent?.service ?? node.service} retried ${callee(node)} ${retry.spanIds.length} times${retry.amplification > retry.spanIds.length ? `, ${retry.amplification} attempts in all counting retries below it` : ''}: retries at several layers multiply; retry at one layer, with backoff.`,
-    });
-  }
+    };
+  });
+}
 
+/** A span that publishes, then blocks until a reply is consumed in its own service, inside its own time. */
+function requestReplyOverMessaging({ inRequest }: Context): Finding[] {
   const consumersByService = new Map<string, TraceNode[]>();
   for (const r of inRequest) if (r.kind === 'consumer' && isMessaging(r)) push(consumersByService, r.service, r);
+  const out: Finding[] = [];
   for (const node of consumersByService.size === 0 ? [] : inRequest) {
     const producer = node.children.find((c) => c.kind === 'producer');
     if (!producer || node.kind === 'producer') continue;
-    const reply = (consumersByService.get(node.service) ?? []).find((r) => r.kind === 'consumer' && r.service === node.service && r.startUs >= producer.endUs && r.endUs <= node.endUs && isMessaging(r) && isDescendant(r, node));
+    const reply = (consumersByService.get(node.service) ?? []).find((r) => r.startUs >= producer.endUs && r.endUs <= node.endUs && isDescendant(r, node));
     if (!reply) continue;
     out.push({
       rule: 'request-reply-over-messaging', severity: 'warning', spanIds: [node.spanId, producer.spanId, reply.spanId], savingUs: null,
       message: `${node.service} publishes a message and then blocks ${formatDuration(reply.startUs - producer.endUs)} for the reply: this messaging decouples nothing; make it a direct call, or stop waiting.`,
     });
   }
+  return out;
+}
 
-  for (const cascade of failures.cascades) {
-    if (cascade.propagatedSpanIds.length === 0 || cascade.services.length < 2) continue;
+function cascadingFailures({ tree }: Context, failures: Failures): Finding[] {
+  return failures.cascades.filter((c) => c.propagatedSpanIds.length > 0 && c.services.length >= 2).map((cascade) => {
     const reachedRoot = cascade.containedBySpanId === null && !cascade.isolated;
     const origin = tree.byId.get(cascade.originSpanId)!;
-    out.push({
+    return {
       rule: 'cascading-failure', severity: reachedRoot ? 'error' : 'warning', spanIds: [cascade.originSpanId, ...cascade.propagatedSpanIds], savingUs: null,
       message: reachedRoot
         ? `A failure in ${origin.service} (${origin.name}) cascaded through ${cascade.services.join(' → ')} and failed the request: add a fallback or make the call asynchronous.`
         : `A failure in ${origin.service} (${origin.name}) spread through ${cascade.services.join(' → ')} before it was contained.`,
-    });
-  }
-  return out;
+    };
+  });
 }
 
 function reachesRoot(node: TraceNode, root: TraceNode): boolean {
