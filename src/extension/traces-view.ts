@@ -84,7 +84,15 @@ function traceItem(trace: TraceSummary): vscode.TreeItem {
   const tail = trace.durationUs > trace.rootDurationUs * 1.05 + 1000 ? ` (trace ${formatDuration(trace.durationUs)})` : '';
   item.description = `${trace.rootService} · ${latency}${tail} · ${services}`;
   const failed = trace.errorCount > 0;
-  item.iconPath = failed ? new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground')) : new vscode.ThemeIcon(trace.settled ? 'pass' : 'loading~spin');
+  // Failed, then worth a look (the analysis found something), then fine; spinning while spans arrive.
+  const worth = trace.headline?.worstSeverity === 'error' || trace.headline?.worstSeverity === 'warning';
+  item.iconPath = failed
+    ? new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'))
+    : !trace.settled
+      ? new vscode.ThemeIcon('loading~spin')
+      : worth
+        ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('editorWarning.foreground'))
+        : new vscode.ThemeIcon('pass');
   item.contextValue = 'trace';
   const started = new Date(trace.startUs / 1000);
   item.tooltip = [

@@ -84,7 +84,14 @@ describe('npm start', () => {
     assert.ok(latencies.at(-1)! >= 600, `a sync order waits for payments, inventory, email and analytics: ${latencies.join(', ')}`);
     assert.ok(latencies[0]! < latencies.at(-1)! / 2, `an events order does not wait for email: ${latencies.join(', ')}`);
     assert.match(output, /Hopscope is listening/);
-    await rows.locator('.codicon-pass').nth(2).waitFor(WAIT); // a few orders settled
+    // Settled orders: the analysis marks the blocking (sync) ones worth a look, the event-driven ones fine.
+    await rows.locator('.codicon-warning').nth(1).waitFor(WAIT);
+    await rows.locator('.codicon-pass').nth(1).waitFor(WAIT);
+    const latenciesWith = async (icon: string) =>
+      (await rows.filter({ has: page.locator(`.codicon-${icon}`) }).evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''))).map(latencyMs);
+    const flagged = await latenciesWith('warning');
+    const fine = await latenciesWith('pass');
+    assert.ok(Math.min(...flagged) > Math.max(...fine), `the blocking orders are the flagged ones: flagged ${flagged.join(', ')}; fine ${fine.join(', ')}`);
     await widenSideBar(page, 620);
     await screenshot(page, 'npm-start');
   });
