@@ -41,6 +41,30 @@ function seedRipgrepCache() {
   execFileSync('tar', ['-czf', asset, '-C', staging, 'rg']);
 }
 
+/** User settings for an isolated profile: no tips, telemetry, updates or prompts in the way. */
+export const PROFILE_SETTINGS = {
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'workbench.enableExperiments': false,
+  'telemetry.telemetryLevel': 'off',
+  'extensions.autoUpdate': false,
+  'extensions.autoCheckUpdates': false,
+  'update.mode': 'none',
+  'security.workspace.trust.enabled': false,
+  'chat.disableAIFeatures': true,
+  'git.openRepositoryInParentFolders': 'never',
+};
+
+/** Arguments that install a .vsix into a profile. */
+export function installArgs(vsix, { userDataDir, extensionsDir }) {
+  return ['--install-extension', vsix, '--force', '--extensions-dir', extensionsDir, '--user-data-dir', userDataDir];
+}
+
+/** Arguments that serve a profile on 127.0.0.1:port without a password (loopback only). */
+export function serveArgs(port, { userDataDir, extensionsDir }) {
+  return ['--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
+}
+
 /** Installs code-server if it is not there yet; returns its executable. Throws saying what is missing. */
 export function ensureCodeServer({ quiet = false } = {}) {
   if (existsSync(bin)) return bin;

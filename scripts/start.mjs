@@ -48,7 +48,7 @@ function step(what, run) {
 step('checking dependencies…', () => execFileSync(process.execPath, ['scripts/ensure-deps.mjs'], { stdio: 'inherit' }));
 step('building…', () => execFileSync(process.execPath, ['esbuild.mjs', '--production'], { stdio: ['ignore', 'ignore', 'inherit'] }));
 const { packageExtension } = await import('./package.mjs');
-const { ensureCodeServer, CODE_SERVER_VERSION } = await import('./code-server.mjs');
+const { ensureCodeServer, installArgs, serveArgs, CODE_SERVER_VERSION, PROFILE_SETTINGS } = await import('./code-server.mjs');
 const cache = join(root, '.hopscope-cache');
 mkdirSync(cache, { recursive: true });
 const vsix = step('packaging the extension…', () => packageExtension(join(cache, 'hopscope-dev.vsix')));
@@ -61,17 +61,17 @@ const extensionsDir = join(profile, 'extensions');
 mkdirSync(join(userDataDir, 'User'), { recursive: true });
 const settingsFile = join(userDataDir, 'User', 'settings.json');
 if (!existsSync(settingsFile)) {
-  writeFileSync(settingsFile, JSON.stringify({ 'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off', 'extensions.autoUpdate': false, 'git.openRepositoryInParentFolders': 'never', 'security.workspace.trust.enabled': false }, null, 2));
+  writeFileSync(settingsFile, JSON.stringify(PROFILE_SETTINGS, null, 2));
 }
 const RECEIVER_PORT = receiverPort(settingsFile);
 step('installing the .vsix into the isolated profile…', () =>
-  execFileSync(codeServer, ['--install-extension', vsix, '--force', '--extensions-dir', extensionsDir, '--user-data-dir', userDataDir], { stdio: 'ignore' }),
+  execFileSync(codeServer, installArgs(vsix, { userDataDir, extensionsDir }), { stdio: 'ignore' }),
 );
 
 const port = (await isFree(wantedPort)) ? wantedPort : await freePort();
 if (port !== wantedPort) say(`port ${wantedPort} is taken; code-server uses ${port}`);
 const children = [];
-const editor = spawn(codeServer, ['--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, join(root, 'demo')], {
+const editor = spawn(codeServer, [...serveArgs(port, { userDataDir, extensionsDir }), join(root, 'demo')], {
   stdio: ['ignore', 'pipe', 'pipe'],
   detached: true,
 });

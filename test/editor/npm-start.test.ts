@@ -12,7 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { eventually, freePort } from '../support/free-port';
 import { request } from '../support/http-client';
-import { launchChromium, screenshot, tracesRows } from '../support/code-server';
+import { launchChromium, profileSettings, screenshot, tracesRows } from '../support/code-server';
 
 const WAIT = { timeout: 120_000 };
 
@@ -50,7 +50,7 @@ describe('npm start', () => {
   before(async () => {
     [editorPort, httpPort] = [await freePort(), await freePort()];
     mkdirSync(join(profile, 'user-data', 'User'), { recursive: true });
-    const settings = { 'hopscope.receiver.httpPort': httpPort, 'hopscope.receiver.grpcPort': await freePort(), 'workbench.startupEditor': 'none', 'git.openRepositoryInParentFolders': 'never', 'telemetry.telemetryLevel': 'off' };
+    const settings = { ...(await profileSettings()), 'hopscope.receiver.httpPort': httpPort, 'hopscope.receiver.grpcPort': await freePort() };
     writeFileSync(join(profile, 'user-data', 'User', 'settings.json'), JSON.stringify(settings));
     child = spawn(process.execPath, ['scripts/start.mjs', '--port', String(editorPort), '--profile', profile, '--rate', '2'], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));

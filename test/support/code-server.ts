@@ -21,20 +21,23 @@ const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-n
 const script = (name: string) => pathToFileURL(resolve('scripts', name)).href;
 
 let vsix: Promise<string> | undefined;
-let codeServerBin: Promise<string> | undefined;
+type CodeServerScripts = typeof import('../../scripts/code-server.mjs', { with: { 'resolution-mode': 'import' } });
+let scripts: Promise<CodeServerScripts> | undefined;
+const codeServerScripts = () => (scripts ??= import(script('code-server.mjs')) as Promise<CodeServerScripts>);
 
 /** Packages the current build once per test process (the test command built dist/ already). */
 export function builtVsix(): Promise<string> {
   vsix ??= (async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
-    const { packageExtension } = (await import(script('package.mjs'))) as { packageExtension(out: string): string };
+    const { packageExtension } = (await import(script('package.mjs'))) as typeof import('../../scripts/package.mjs', { with: { 'resolution-mode': 'import' } });
     return packageExtension(join(ARTIFACTS, 'hopscope-under-test.vsix'));
   })();
   return vsix;
 }
 
+let codeServerBin: Promise<string> | undefined;
 function codeServer(): Promise<string> {
-  codeServerBin ??= (import(script('code-server.mjs')) as Promise<{ ensureCodeServer(options: { quiet: boolean }): string }>).then((m) => m.ensureCodeServer({ quiet: true }));
+  codeServerBin ??= codeServerScripts().then((m) => m.ensureCodeServer({ quiet: true }));
   return codeServerBin;
 }
 
@@ -45,34 +48,29 @@ export interface CodeServer {
   stop(): Promise<void>;
 }
 
-const BASE_SETTINGS = {
-  'workbench.startupEditor': 'none',
-  'workbench.tips.enabled': false,
-  'workbench.enableExperiments': false,
-  'telemetry.telemetryLevel': 'off',
-  'extensions.autoUpdate': false,
-  'extensions.autoCheckUpdates': false,
-  'update.mode': 'none',
-  'security.workspace.trust.enabled': false,
-  'chat.disableAIFeatures': true,
-  'git.openRepositoryInParentFolders': 'never',
+/** The isolated profile's settings, plus what the tests need: header actions always visible, a fixed theme. */
+const testSettings = (scripts: CodeServerScripts) => ({
+  ...scripts.PROFILE_SETTINGS,
   'git.enabled': false,
   'workbench.view.alwaysShowHeaderActions': true,
   'workbench.colorTheme': 'Default Dark Modern',
-};
+});
+
+/** The settings `npm start` gives its isolated profile. */
+export const profileSettings = async (): Promise<Record<string, unknown>> => (await codeServerScripts()).PROFILE_SETTINGS;
 
 /** Starts code-server with Hopscope installed and these user settings. */
 export async function startCodeServer(settings: Record<string, unknown>): Promise<CodeServer> {
-  const [bin, extension] = await Promise.all([codeServer(), builtVsix()]);
+  const [bin, extension, scripts] = await Promise.all([codeServer(), builtVsix(), codeServerScripts()]);
   const home = mkdtempSync(join(tmpdir(), 'hopscope-code-server-'));
   const userDataDir = join(home, 'user-data');
   const extensionsDir = join(home, 'extensions');
   mkdirSync(join(userDataDir, 'User'), { recursive: true });
-  const writeSettings = (values: Record<string, unknown>) => writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...BASE_SETTINGS, ...values }, null, 2));
+  const writeSettings = (values: Record<string, unknown>) => writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...testSettings(scripts), ...values }, null, 2));
   writeSettings(settings);
-  await run(bin, ['--install-extension', extension, '--extensions-dir', extensionsDir, '--user-data-dir', userDataDir]);
+  await run(bin, scripts.installArgs(extension, { userDataDir, extensionsDir }));
   const port = await freePort();
-  const args = ['--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
+  const args = scripts.serveArgs(port, { userDataDir, extensionsDir });
   const child: ChildProcess = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HOME: home }, detached: true });
   let output = '';
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
