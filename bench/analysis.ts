@@ -13,6 +13,7 @@ import { buildTree } from '../src/analysis/trace-tree';
 import type { SpanRecord } from '../src/model/span';
 import { throughputs } from './measure';
 import { syntheticTrace } from './synthetic';
+import { toOtlpJson } from '../test/support/timeline';
 
 function json(dir: string): void {
   const big = syntheticTrace(0, 10_000);
@@ -29,7 +30,7 @@ function json(dir: string): void {
   let size = 0;
   for (let i = 0; size < 50 * 1024 * 1024; i++) {
     const trace = syntheticTrace(100_000 + i, 200);
-    const text = otlpJson(trace);
+    const text = toOtlpJson(trace);
     requests.push(text);
     size += text.length;
   }
@@ -55,22 +56,6 @@ function json(dir: string): void {
     aggregateSpans: spansIn(manyTraces), aggregateMs: 1000 / aggregatePerSec, aggregateCopyMs: 1000 / aggregateCopyPerSec,
     fileMB: bytes / 1024 / 1024, cliMs: median(cliMs), jsonParseMs: median(parseMs),
   }));
-}
-
-function otlpJson(spans: SpanRecord[]): string {
-  const services = [...new Set(spans.map((s) => s.service))];
-  const kinds = { internal: 1, server: 2, client: 3, producer: 4, consumer: 5 } as const;
-  return JSON.stringify({
-    resourceSpans: services.map((service) => ({
-      resource: { attributes: [{ key: 'service.name', value: { stringValue: service } }] },
-      scopeSpans: [{ scope: { name: 'bench' }, spans: spans.filter((s) => s.service === service).map((s) => ({
-        traceId: s.traceId, spanId: s.spanId, parentSpanId: s.parentSpanId, name: s.name, kind: kinds[s.kind],
-        startTimeUnixNano: `${s.startUs}000`, endTimeUnixNano: `${s.endUs}000`,
-        attributes: Object.entries(s.attributes).map(([key, v]) => ({ key, value: { stringValue: String(v) } })),
-        status: { code: s.status.code === 'error' ? 2 : 0 },
-      })) }],
-    })),
-  });
 }
 
 json(process.argv[2]!);

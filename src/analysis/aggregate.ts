@@ -7,6 +7,7 @@
  *   gateway ──sync 120× p50 650 ms──► orders ──sync──► payments
  *                                        └──async──► email     postgresql ◄── orders (peer)
  */
+import { percentile } from '../common/percentile';
 import { isFailed } from '../model/failure';
 import { callee, isCall } from './calls';
 import { criticalPath } from './critical-path';
@@ -91,12 +92,12 @@ export function aggregate(trees: Iterable<TraceTree>): Aggregate {
     spans,
     endpoints: [...endpoints.values()].map((e) => {
       const sorted = e.durations.sort((a, b) => a - b);
-      return { service: e.service, operation: e.operation, count: sorted.length, errorRate: e.errors / sorted.length, p50Us: pct(sorted, 0.5), p95Us: pct(sorted, 0.95), p99Us: pct(sorted, 0.99), criticalShare: e.total > 0 ? e.onPath / e.total : 0 };
+      return { service: e.service, operation: e.operation, count: sorted.length, errorRate: e.errors / sorted.length, p50Us: percentile(sorted, 0.5), p95Us: percentile(sorted, 0.95), p99Us: percentile(sorted, 0.99), criticalShare: e.total > 0 ? e.onPath / e.total : 0 };
     }).sort((a, b) => b.count - a.count || a.service.localeCompare(b.service)),
     services: [...services.values()].sort((a, b) => a.name.localeCompare(b.name)),
     edges: [...edges.values()].map((e) => {
       const sorted = e.durations.sort((a, b) => a - b);
-      return { from: e.from, to: e.to, mode: e.mode, calls: sorted.length, errors: e.errors, p50Us: pct(sorted, 0.5), p95Us: pct(sorted, 0.95) };
+      return { from: e.from, to: e.to, mode: e.mode, calls: sorted.length, errors: e.errors, p50Us: percentile(sorted, 0.5), p95Us: percentile(sorted, 0.95) };
     }).sort((a, b) => b.calls - a.calls),
   };
 }
@@ -124,9 +125,4 @@ function pathTimeUnder(tree: TraceTree): Map<TraceTree['root'], number> {
     under.set(node, total);
   }
   return under;
-}
-
-function pct(sorted: number[], q: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
 }

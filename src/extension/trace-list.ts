@@ -3,6 +3,7 @@
  * updates, newest first, optionally grouped by endpoint (root service and
  * operation). No `vscode` here; the tree view renders it.
  */
+import { percentile } from '../common/percentile';
 import type { TracesUpdate } from '../ingest/receiver-controller';
 import type { TraceSummary } from '../ingest/trace-store';
 
@@ -54,13 +55,11 @@ export class TraceList {
   }
 }
 
-export function endpointKey(trace: Pick<TraceSummary, 'rootService' | 'rootName'>): string {
+function endpointKey(trace: Pick<TraceSummary, 'rootService' | 'rootName'>): string {
   return `${trace.rootService}\u0000${trace.rootName}`;
 }
 
 /** The middle request latency (root duration) of a group's traces, µs. */
 export function medianDurationUs(traces: readonly TraceSummary[]): number {
-  if (traces.length === 0) return 0;
-  const durations = traces.map((t) => t.rootDurationUs).sort((a, b) => a - b);
-  return durations[Math.floor((durations.length - 1) / 2)]!;
+  return percentile(traces.map((t) => t.rootDurationUs).sort((a, b) => a - b), 0.5);
 }
