@@ -39,6 +39,7 @@ export class LiveAnalysis {
       this.headlines.delete(id);
       this.waiting.delete(id);
     }
+    const fresh = new Set<TraceSummary>(changed);
     for (const s of changed) this.waiting.set(s.traceId, s);
     const started = this.now();
     const refreshed: TraceSummary[] = [];
@@ -57,7 +58,7 @@ export class LiveAnalysis {
         return node && { service: node.service, name: node.name };
       });
       this.headlines.set(id, { headline: h, atMs: this.now(), settled: summary.settled });
-      if (!changed.includes(summary)) refreshed.push(summary);
+      if (!fresh.has(summary)) refreshed.push(summary);
     }
     for (const s of [...changed, ...refreshed]) {
       const h = this.headlines.get(s.traceId);
