@@ -17,7 +17,7 @@ export type EdgeMode = 'sync' | 'parallel' | 'fire-and-forget' | 'async';
 export const isBlocking = (node: TraceNode): boolean => node.mode === 'sync' || node.mode === 'parallel';
 
 /** A child may end this much after its parent and still count as waited for (clock jitter). */
-export function endTolerance(parent: TraceNode): number {
+function endTolerance(parent: TraceNode): number {
   return Math.max(100, (parent.endUs - parent.startUs) * 0.01);
 }
 

@@ -54,7 +54,7 @@ export interface TraceTree {
 }
 
 /** Shared by every node without blocking children. */
-export const NONE: readonly TraceNode[] = Object.freeze([]);
+const NONE: readonly TraceNode[] = Object.freeze([]);
 /** Shared by leaves until a first child arrives (most spans are leaves). */
 const NO_CHILDREN = NONE as TraceNode[];
 

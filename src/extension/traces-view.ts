@@ -71,7 +71,7 @@ export class TracesView implements vscode.TreeDataProvider<TraceNode>, vscode.Di
   }
 }
 
-export function endpointLabel(trace: Pick<TraceSummary, 'rootName' | 'rootService'>): string {
+function endpointLabel(trace: Pick<TraceSummary, 'rootName' | 'rootService'>): string {
   return trace.rootName || '(root span not received yet)';
 }
 
