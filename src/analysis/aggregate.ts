@@ -6,6 +6,9 @@
  *
  *   gateway ──sync 120× p50 650 ms──► orders ──sync──► payments
  *                                        └──async──► email     postgresql ◄── orders (peer)
+ *
+ * Asked for, each edge also keeps its slowest calls (one per trace, so that
+ * each one opens a different request) to show where the edge's tail comes from.
  */
 import { percentile } from '../common/percentile';
 import { isFailed } from '../model/failure';
@@ -34,6 +37,23 @@ export interface ServiceEdge {
   errors: number;
   p50Us: number;
   p95Us: number;
+  /** With `slowestCalls`: the slowest calls along this edge, slowest first, at most one per trace. */
+  slowest?: EdgeCall[];
+}
+
+/** One call behind an edge, to open its trace. */
+export interface EdgeCall {
+  traceId: string;
+  /** The trace's root operation, e.g. `GET /orders`. */
+  rootName: string;
+  /** The call's duration, µs. */
+  durationUs: number;
+  failed: boolean;
+}
+
+export interface AggregateOptions {
+  /** Keep this many slowest calls per edge (0, the default: none). */
+  slowestCalls?: number;
 }
 
 export interface ServiceNode {
@@ -51,15 +71,18 @@ export interface Aggregate {
   edges: ServiceEdge[];
 }
 
-export function aggregate(trees: Iterable<TraceTree>): Aggregate {
+export function aggregate(trees: Iterable<TraceTree>, options: AggregateOptions = {}): Aggregate {
+  const keep = options.slowestCalls ?? 0;
   const endpoints = new Map<string, { service: string; operation: string; durations: number[]; errors: number; onPath: number; total: number }>();
-  const edges = new Map<string, { from: string; to: string; mode: 'sync' | 'async'; durations: number[]; errors: number }>();
+  const edges = new Map<string, { from: string; to: string; mode: 'sync' | 'async'; durations: number[]; errors: number; slowest: EdgeCall[] }>();
   const services = new Map<string, ServiceNode>();
   let traces = 0;
   let spans = 0;
   for (const tree of trees) {
     traces++;
     const onPath = pathTimeUnder(tree);
+    /** This trace's slowest call per edge key. */
+    const slowestHere = new Map<string, EdgeCall>();
     for (const node of tree.nodes) {
       if (!node.span) continue;
       spans++;
@@ -81,11 +104,15 @@ export function aggregate(trees: Iterable<TraceTree>): Aggregate {
       if (!edge) continue;
       if (!services.has(edge.to)) services.set(edge.to, { name: edge.to, instrumented: false, spans: 0 });
       const key = `${edge.from}\u0000${edge.to}\u0000${edge.mode}`;
-      const e = edges.get(key) ?? { ...edge, durations: [], errors: 0 };
+      const e = edges.get(key) ?? { ...edge, durations: [], errors: 0, slowest: [] };
       e.durations.push(duration(node));
       if (failedSpan) e.errors++;
       edges.set(key, e);
+      if (keep > 0 && duration(node) > (slowestHere.get(key)?.durationUs ?? -1)) {
+        slowestHere.set(key, { traceId: tree.traceId, rootName: tree.root.name, durationUs: duration(node), failed: failedSpan });
+      }
     }
+    for (const [key, call] of slowestHere) keepSlowest(edges.get(key)!.slowest, call, keep);
   }
   return {
     traces,
@@ -97,9 +124,21 @@ export function aggregate(trees: Iterable<TraceTree>): Aggregate {
     services: [...services.values()].sort((a, b) => a.name.localeCompare(b.name)),
     edges: [...edges.values()].map((e) => {
       const sorted = e.durations.sort((a, b) => a - b);
-      return { from: e.from, to: e.to, mode: e.mode, calls: sorted.length, errors: e.errors, p50Us: percentile(sorted, 0.5), p95Us: percentile(sorted, 0.95) };
+      const out: ServiceEdge = { from: e.from, to: e.to, mode: e.mode, calls: sorted.length, errors: e.errors, p50Us: percentile(sorted, 0.5), p95Us: percentile(sorted, 0.95) };
+      if (keep > 0) out.slowest = e.slowest;
+      return out;
     }).sort((a, b) => b.calls - a.calls),
   };
+}
+
+/** Inserts `call` into `list` (slowest first, ties by trace id) and trims it to `keep`. */
+function keepSlowest(list: EdgeCall[], call: EdgeCall, keep: number): void {
+  const before = (a: EdgeCall, b: EdgeCall) => a.durationUs > b.durationUs || (a.durationUs === b.durationUs && a.traceId < b.traceId);
+  if (list.length >= keep && !before(call, list[list.length - 1]!)) return;
+  let at = list.length;
+  while (at > 0 && before(call, list[at - 1]!)) at--;
+  list.splice(at, 0, call);
+  if (list.length > keep) list.pop();
 }
 
 /** A call from one service to another: the caller's client/producer span, or a span under another service's span. */

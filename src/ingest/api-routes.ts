@@ -4,16 +4,19 @@
  *   GET /api/traces            summaries, newest first
  *   GET /api/traces/{traceId}  one trace's spans and logs (404 when unknown)
  *   GET /api/stats             counters and which program answers
+ *   GET /api/service-map       services and the calls between them, with each edge's slowest calls
  *   GET /api/events            server-sent events: `hello`, then `update`s
  * Only loopback Host names are answered, so a web page that rebinds its DNS
  * name to 127.0.0.1 cannot read traces.
  */
 import type { ServerResponse } from 'node:http';
+import type { ServiceMapView } from '../protocol/service-map';
 import type { IngestConfig } from './ingest-config';
 import type { IngestCore, IngestStats } from './ingest-core';
 import type { EventStream } from './event-stream';
 import { isLoopbackAddress, isLoopbackHost } from './origin-policy';
 import type { ApiHandler } from './http-receiver';
+import { serviceMapOf } from './service-map-source';
 
 export const PROGRAM_ID = 'hopscope';
 
@@ -31,7 +34,8 @@ export interface StatsDocument extends IngestStats {
   endpoints: Endpoints;
 }
 
-export function apiHandler(config: IngestConfig, core: IngestCore, events: EventStream, stats: () => StatsDocument): ApiHandler {
+/** `serviceMap` defaults to computing the map afresh on each request (the worker passes its cache). */
+export function apiHandler(config: IngestConfig, core: IngestCore, events: EventStream, stats: () => StatsDocument, serviceMap: () => ServiceMapView = () => serviceMapOf(core.store)): ApiHandler {
   const checkHost = isLoopbackAddress(config.host);
   return (req, res, path) => {
     if (checkHost && !isLoopbackHost(req.headers.host)) {
@@ -43,6 +47,7 @@ export function apiHandler(config: IngestConfig, core: IngestCore, events: Event
     }
     if (path === '/api/traces') return json(res, 200, { traces: core.store.summaries() });
     if (path === '/api/stats') return json(res, 200, stats());
+    if (path === '/api/service-map') return json(res, 200, serviceMap());
     if (path === '/api/events') return events.attach(res, { stats: stats(), traces: core.store.summaries() });
     const match = /^\/api\/traces\/([^/]+)$/.exec(path);
     if (match) {
@@ -51,7 +56,7 @@ export function apiHandler(config: IngestConfig, core: IngestCore, events: Event
       if (!trace) return json(res, 404, { code: 5, message: `no trace ${JSON.stringify(traceId)} is stored` });
       return json(res, 200, trace);
     }
-    json(res, 404, { code: 5, message: `no such API path ${JSON.stringify(path)}; see /api/traces, /api/traces/{traceId}, /api/stats, /api/events` });
+    json(res, 404, { code: 5, message: `no such API path ${JSON.stringify(path)}; see /api/traces, /api/traces/{traceId}, /api/stats, /api/service-map, /api/events` });
   };
 }
 

@@ -1,11 +1,13 @@
 /**
  * The host side of the ingest worker: starts it, turns its messages into
- * events, and asks it for whole traces. Used by the extension and the CLI.
+ * events, and asks it for whole traces and the service map. Used by the
+ * extension and the CLI.
  */
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { Emitter } from '../common/emitter';
 import type { AnalysisSettings } from '../analysis/settings';
+import type { ServiceMapView } from '../protocol/service-map';
 import type { Endpoints } from './api-routes';
 import type { IngestConfig } from './ingest-config';
 import type { StoredTrace } from './trace-store';
@@ -42,6 +44,7 @@ export class IngestWorker {
 
   private readonly worker: Worker;
   private readonly pendingTraces = new Map<number, (trace: StoredTrace | undefined) => void>();
+  private readonly pendingMaps = new Map<number, (map: ServiceMapView | undefined) => void>();
   private nextRequest = 1;
   private stopping: Promise<void> | undefined;
   private exited = false;
@@ -71,6 +74,10 @@ export class IngestWorker {
           this.pendingTraces.get(message.requestId)?.(message.trace ?? undefined);
           this.pendingTraces.delete(message.requestId);
           break;
+        case 'serviceMap':
+          this.pendingMaps.get(message.requestId)?.(message.map);
+          this.pendingMaps.delete(message.requestId);
+          break;
         case 'stopped':
           break;
       }
@@ -83,7 +90,9 @@ export class IngestWorker {
     this.worker.on('exit', (code) => {
       this.exited = true;
       for (const resolve of this.pendingTraces.values()) resolve(undefined);
+      for (const resolve of this.pendingMaps.values()) resolve(undefined);
       this.pendingTraces.clear();
+      this.pendingMaps.clear();
       const failure = this.stopping || code === 0 ? undefined : new IngestStartError('crashed', `the ingest worker exited with code ${code}`);
       settle?.reject(failure ?? new IngestStartError('crashed', 'the ingest worker stopped before it was listening'));
       this.exits.fire(failure);
@@ -96,6 +105,16 @@ export class IngestWorker {
     return new Promise((resolve) => {
       this.pendingTraces.set(requestId, resolve);
       this.send({ type: 'getTrace', requestId, traceId });
+    });
+  }
+
+  /** The service map over the stored traces; undefined once the worker has ended. */
+  getServiceMap(): Promise<ServiceMapView | undefined> {
+    if (this.exited) return Promise.resolve(undefined);
+    const requestId = this.nextRequest++;
+    return new Promise((resolve) => {
+      this.pendingMaps.set(requestId, resolve);
+      this.send({ type: 'getServiceMap', requestId });
     });
   }
 

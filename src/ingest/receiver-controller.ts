@@ -11,12 +11,13 @@
  *                                        └─ no ───────► error (port-in-use)
  */
 import type { AnalysisSettings } from '../analysis/settings';
+import type { ServiceMapView } from '../protocol/service-map';
 import { Emitter } from '../common/emitter';
 import type { Endpoints } from './api-routes';
 import type { IngestConfig } from './ingest-config';
 import type { IngestStats } from './ingest-core';
 import { IngestStartError, IngestWorker } from './ingest-worker';
-import { fetchRemoteTrace, probeHopscope, RemoteReceiver } from './remote-receiver';
+import { fetchRemoteServiceMap, fetchRemoteTrace, probeHopscope, RemoteReceiver } from './remote-receiver';
 import type { StoredTrace, TraceSummary } from './trace-store';
 
 export type ReceiverState =
@@ -91,6 +92,13 @@ export class ReceiverController {
   getTrace(traceId: string): Promise<StoredTrace | undefined> {
     if (this.worker) return this.worker.getTrace(traceId);
     if (this.remote) return fetchRemoteTrace(this.remote.host, this.remote.port, traceId);
+    return Promise.resolve(undefined);
+  }
+
+  /** The service map over the stored traces (this window's worker, or the Hopscope it follows); undefined when there is neither. */
+  getServiceMap(): Promise<ServiceMapView | undefined> {
+    if (this.worker) return this.worker.getServiceMap();
+    if (this.remote) return fetchRemoteServiceMap(this.remote.host, this.remote.port);
     return Promise.resolve(undefined);
   }
 

@@ -5,6 +5,7 @@
  */
 import { request, type IncomingMessage } from 'node:http';
 import { Emitter } from '../common/emitter';
+import type { ServiceMapView } from '../protocol/service-map';
 import { PROGRAM_ID, type StatsDocument } from './api-routes';
 import type { StoredTrace, TraceSummary } from './trace-store';
 
@@ -38,6 +39,16 @@ export async function fetchRemoteTrace(host: string, port: number, traceId: stri
   try {
     const { status, body } = await getText(host, port, `/api/traces/${encodeURIComponent(traceId)}`, 10_000);
     return status === 200 ? (JSON.parse(body) as StoredTrace) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The service map of the Hopscope on host:port, or undefined when it has none (an older version) or does not answer. */
+export async function fetchRemoteServiceMap(host: string, port: number): Promise<ServiceMapView | undefined> {
+  try {
+    const { status, body } = await getText(host, port, '/api/service-map', 10_000);
+    return status === 200 ? (JSON.parse(body) as ServiceMapView) : undefined;
   } catch {
     return undefined;
   }

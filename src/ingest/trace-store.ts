@@ -89,6 +89,7 @@ export class TraceStore {
   private evictedSpans = 0;
   private evictedTraces = 0;
   private droppedLogs = 0;
+  private changes = 0;
 
   constructor(limits: Partial<StoreLimits> = {}, private readonly now: () => number = Date.now) {
     this.limits = { ...DEFAULT_STORE_LIMITS, ...limits };
@@ -104,6 +105,11 @@ export class TraceStore {
       evictedTraces: this.evictedTraces,
       droppedLogs: this.droppedLogs,
     };
+  }
+
+  /** Goes up whenever any trace is added to, evicted or cleared, so derived views can be cached. */
+  get version(): number {
+    return this.changes;
   }
 
   add(spans: readonly SpanRecord[]): { stored: number; duplicates: number } {
@@ -203,6 +209,7 @@ export class TraceStore {
   }
 
   clear(): void {
+    this.changes++;
     for (const id of this.traces.keys()) this.removed.add(id);
     this.traces.clear();
     this.changed.clear();
@@ -228,6 +235,7 @@ export class TraceStore {
       this.removed.delete(traceId);
     }
     this.traces.set(traceId, entry);
+    this.changes++;
     entry.lastChangeMs = now;
     entry.settled = false;
     this.changed.add(traceId);
@@ -239,6 +247,7 @@ export class TraceStore {
     if (this.spanTotal <= maxSpans && this.traces.size <= maxTraces) return;
     for (const entry of this.traces.values()) {
       if (this.spanTotal <= maxSpans && this.traces.size <= maxTraces) break;
+      this.changes++;
       this.traces.delete(entry.traceId);
       this.spanTotal -= entry.spans.size;
       this.logTotal -= entry.logs.length;

@@ -4,6 +4,7 @@
  * spans in bulk, only throttled summaries and a trace it asked for.
  */
 import type { AnalysisSettings } from '../analysis/settings';
+import type { ServiceMapView } from '../protocol/service-map';
 import type { Endpoints } from './api-routes';
 import type { IngestConfig } from './ingest-config';
 import type { IngestStats } from './ingest-core';
@@ -20,6 +21,8 @@ export interface WorkerStart {
 export type HostToWorker =
   /** The host wants one whole trace (e.g. to open it). */
   | { type: 'getTrace'; requestId: number; traceId: string }
+  /** The host wants the service map over the stored traces (an open map, at most once a second). */
+  | { type: 'getServiceMap'; requestId: number }
   /** The user cleared the traces. */
   | { type: 'clear' }
   /** The analysis settings changed; traces are analysed again with them. */
@@ -38,6 +41,8 @@ export type WorkerToHost =
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
   /** The answer to `getTrace`; null when the trace is not stored. */
   | { type: 'trace'; requestId: number; trace: StoredTrace | null }
+  /** The answer to `getServiceMap`. */
+  | { type: 'serviceMap'; requestId: number; map: ServiceMapView }
   /** Answer to `stop`: ports are closed. */
   | { type: 'stopped' };
 

@@ -11,6 +11,7 @@ import { EventStream } from './event-stream';
 import { startGrpcReceiver, type GrpcReceiver } from './grpc-receiver';
 import { startHttpReceiver, type HttpReceiver, type Logger } from './http-receiver';
 import { PortError } from './listen';
+import { ServiceMapCache } from './service-map-source';
 import { UPDATE_INTERVAL_MS, type HostToWorker, type WorkerStart, type WorkerToHost } from './worker-protocol';
 
 const port = parentPort;
@@ -28,13 +29,14 @@ async function main(start: WorkerStart): Promise<void> {
   const core = new IngestCore(config);
   const analysis = new LiveAnalysis(core.store, config.analysis);
   const events = new EventStream();
+  const serviceMap = new ServiceMapCache(core.store);
   let endpoints: Endpoints = { http: { host: config.host, port: config.httpPort }, grpc: null };
   const stats = (): StatsDocument => ({ program: PROGRAM_ID, runner: start.runner, version: start.version, pid: process.pid, endpoints, ...core.stats() });
 
   let http: HttpReceiver | undefined;
   let grpc: GrpcReceiver | undefined;
   try {
-    http = await startHttpReceiver(config, core, apiHandler(config, core, events, stats), log);
+    http = await startHttpReceiver(config, core, apiHandler(config, core, events, stats, () => serviceMap.get()), log);
     endpoints = { ...endpoints, http: { host: config.host, port: http.port } };
     if (config.grpcEnabled) {
       grpc = await startGrpcReceiver(config, core, log);
@@ -70,6 +72,9 @@ async function main(start: WorkerStart): Promise<void> {
     switch (message.type) {
       case 'getTrace':
         post({ type: 'trace', requestId: message.requestId, trace: core.store.get(message.traceId.toLowerCase()) ?? null });
+        break;
+      case 'getServiceMap':
+        post({ type: 'serviceMap', requestId: message.requestId, map: serviceMap.get() });
         break;
       case 'analysisSettings':
         analysis.setSettings(message.settings);

@@ -35,4 +35,14 @@ describe('the aggregate over traces', () => {
     assert.equal(edge('orders', 'postgresql')!.calls, 4);
     assert.deepEqual(result.services.map((s) => [s.name, s.instrumented]), [['email', true], ['gateway', true], ['orders', true], ['postgresql', false]]);
   });
+
+  it('keeps no slowest calls unless asked to, and then keeps one per trace, slowest first', () => {
+    assert.ok(result.edges.every((e) => !('slowest' in e)));
+    const asked = aggregate([order(100), order(300, true), order(200)].map((tree, i) => ({ ...tree, traceId: `${i}`.repeat(32) })), { slowestCalls: 2 });
+    const slowest = asked.edges.find((e) => e.from === 'gateway' && e.to === 'orders')!.slowest!;
+    assert.deepEqual(slowest, [
+      { traceId: '1'.repeat(32), rootName: 'POST /orders', durationUs: ms(298), failed: true },
+      { traceId: '2'.repeat(32), rootName: 'POST /orders', durationUs: ms(198), failed: false },
+    ]);
+  });
 });

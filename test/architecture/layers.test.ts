@@ -28,5 +28,9 @@ describe('layer boundaries (ARCHITECTURE.md)', () => {
     assert.equal(checkFile('webview/a.ts', "import type { HostMessage } from '../src/protocol/messages';").length, 0);
     assert.equal(checkFile('webview/a.ts', "import { encode } from '../src/protocol/messages';").length, 1);
     assert.equal(checkFile('webview/a.ts', "import { readFile } from 'node:fs/promises';").length, 1);
+    assert.equal(checkFile('webview/a.ts', "import type { Finding } from '../src/analysis/findings';").length, 0);
+    assert.equal(checkFile('webview/a.ts', "import { findings } from '../src/analysis/findings';").length, 1);
+    assert.equal(checkFile('webview/a.ts', "import { activate } from '../src/extension/extension';").length, 1);
+    assert.equal(checkFile('webview/a.ts', "import { formatDuration } from '../src/common/format';").length, 0);
   });
 });

@@ -1,0 +1,98 @@
+/**
+ * What the trace webview draws, as plain JSON: the repaired call tree in
+ * depth-first order (times after clock-skew repair, self time computed once),
+ * the raw spans for the details pane, the trace's logs, and its analysis.
+ *
+ *   nodes[0] root ─┬─ nodes[1] ── nodes[2]      parentSpanId is the tree's parent,
+ *                  └─ nodes[3]                  after orphans and cycles were repaired
+ */
+import type { AnalysisSettings } from '../analysis/settings';
+import { analyzeTree, type TraceAnalysis } from '../analysis/analyze-trace';
+import type { EdgeMode } from '../analysis/edge-modes';
+import { buildTree, duration, type TraceNode } from '../analysis/trace-tree';
+import { isFailed } from '../model/failure';
+import type { LogRecord, SpanKind, SpanRecord } from '../model/span';
+
+export interface ViewNode {
+  spanId: string;
+  /** The parent in the repaired tree; '' for the root and for detached parts. */
+  parentSpanId: string;
+  service: string;
+  name: string;
+  kind: SpanKind;
+  startUs: number;
+  endUs: number;
+  /** Time covered by none of its children, µs. */
+  selfUs: number;
+  depth: number;
+  /** How the parent called it; absent for the root and detached parts. */
+  mode?: EdgeMode;
+  failed: boolean;
+  /** A stand-in for a parent that was never received. */
+  placeholder: boolean;
+  /** How far clock-skew repair moved it, µs (0 when untouched). */
+  skewUs: number;
+}
+
+export interface TraceView {
+  traceId: string;
+  /** The request first, then any detached parts, each depth-first in child order. */
+  nodes: ViewNode[];
+  /** The spans as received, for the details pane (placeholders have none). */
+  spans: SpanRecord[];
+  logs: LogRecord[];
+  analysis: TraceAnalysis;
+}
+
+export function toTraceView(traceId: string, spans: readonly SpanRecord[], logs: readonly LogRecord[], settings?: AnalysisSettings): TraceView | undefined {
+  const tree = buildTree(spans);
+  if (!tree) return undefined;
+  const analysis = analyzeTree(tree, settings);
+  const nodes: ViewNode[] = [];
+  const add = (top: TraceNode) => {
+    // Iterative: a broken trace can be thousands of levels deep.
+    const stack = [top];
+    while (stack.length > 0) {
+      const node = stack.pop()!;
+      nodes.push(viewNode(node));
+      for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]!);
+    }
+  };
+  add(tree.root);
+  for (const part of tree.detached) add(part);
+  return { traceId, nodes, spans: [...spans], logs: [...logs], analysis };
+}
+
+function viewNode(node: TraceNode): ViewNode {
+  const out: ViewNode = {
+    spanId: node.spanId,
+    parentSpanId: node.parent?.spanId ?? '',
+    service: node.service,
+    name: node.name,
+    kind: node.kind,
+    startUs: node.startUs,
+    endUs: node.endUs,
+    selfUs: selfTime(node),
+    depth: node.depth,
+    failed: node.span !== undefined && isFailed(node.span),
+    placeholder: node.span === undefined,
+    skewUs: node.skewUs,
+  };
+  if (node.mode) out.mode = node.mode;
+  return out;
+}
+
+/** The node's duration minus the union of its children's intervals (children are sorted by start). */
+function selfTime(node: TraceNode): number {
+  let covered = 0;
+  let end = node.startUs;
+  for (const child of node.children) {
+    const s = Math.max(child.startUs, end);
+    const e = Math.min(child.endUs, node.endUs);
+    if (e > s) {
+      covered += e - s;
+      end = e;
+    }
+  }
+  return Math.max(0, duration(node) - covered);
+}
