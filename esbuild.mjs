@@ -1,4 +1,5 @@
 // Builds Hopscope's separate bundles. `--watch` rebuilds on change, `--production` minifies.
+import { copyFileSync, mkdirSync } from 'node:fs';
 import * as esbuild from 'esbuild';
 
 const watch = process.argv.includes('--watch');
@@ -21,8 +22,13 @@ const bundles = [
   // The headless CLI (`hopscope serve`), which starts the same worker.
   { ...common, entryPoints: { cli: 'src/cli/main.ts' }, platform: 'node', format: 'cjs', target: 'node20', outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
   // The webview: a browser bundle with no Node or VS Code APIs.
-  { ...common, entryPoints: { webview: 'webview/main.ts' }, platform: 'browser', format: 'iife', target: 'es2022', outdir: 'dist' },
+  // ELK's layout worker is carried as text and started from a blob: URL (a webview cannot load a worker from its resource origin).
+  { ...common, entryPoints: { webview: 'webview/main.ts' }, platform: 'browser', format: 'iife', target: 'es2022', outdir: 'dist', loader: { '.min.js': 'text' } },
 ];
+
+// Codicons for the webviews: the stylesheet and its font, next to the bundles (the .vsix carries no node_modules).
+mkdirSync('dist/codicons', { recursive: true });
+for (const file of ['codicon.css', 'codicon.ttf']) copyFileSync(`node_modules/@vscode/codicons/dist/${file}`, `dist/codicons/${file}`);
 
 if (watch) {
   const contexts = await Promise.all(bundles.map((options) => esbuild.context(options)));

@@ -1,12 +1,16 @@
 /**
  * The webview bundle's entry. It runs in the browser sandbox of a VS Code
- * webview: no Node, no `vscode` module, only `acquireVsCodeApi`. The trace
- * views arrive with the visualizer issue; this announces readiness.
+ * webview: no Node, no `vscode` module, only `acquireVsCodeApi`. The body's
+ * `data-view` says which view this panel is; the view announces `ready` and
+ * the host answers with what to draw.
  */
-declare function acquireVsCodeApi(): { postMessage(message: unknown): void };
+import { connectHost } from './host';
+import { mountServiceMap } from './service-map/service-map-view';
+import { mountTraceView } from './trace-view';
 
-const host = acquireVsCodeApi();
-const status = document.createElement('p');
-status.textContent = 'Hopscope is waiting for a trace…';
-document.body.append(status);
-host.postMessage({ type: 'ready' });
+const host = connectHost();
+window.addEventListener('error', (event) => host.post({ type: 'log', level: 'error', message: `webview: ${event.message}` }));
+window.addEventListener('unhandledrejection', (event) => host.post({ type: 'log', level: 'error', message: `webview: ${String(event.reason)}` }));
+if (document.body.dataset.view === 'serviceMap') mountServiceMap(document.body, host);
+else mountTraceView(document.body, host);
+host.post({ type: 'ready' });

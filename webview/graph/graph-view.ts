@@ -1,0 +1,171 @@
+/**
+ * The call graph panel: builds the graph model from the store, lays it out in
+ * the ELK worker, renders it, and keeps highlighting, selection and search in
+ * step by toggling attributes. Pan, zoom and selection survive live updates.
+ */
+import type { Host } from '../host';
+import type { Store } from '../store';
+import { arrowMarkers, svg } from '../dom';
+import { readLayout, toElk, type Layout } from './elk-graph';
+import { exportPng, exportSvg } from './export';
+import { attachKeyboard } from './graph-keys';
+import { layoutInWorker, warmUpLayout } from './layout';
+import { PanZoom } from './pan-zoom';
+import { renderGraph, type Rendered } from './render-graph';
+import { buildTraceGraph, type GraphModel } from './trace-graph';
+
+export interface GraphView {
+  fit(): void;
+  zoomBy(factor: number): void;
+  exportSvg(): void;
+  exportPng(): void;
+}
+
+export function mountGraph(parent: HTMLElement, store: Store, host: Host): GraphView {
+  const content = svg('g', { class: 'content' });
+  const canvas = svg('svg', { class: 'graph', tabindex: 0, role: 'group', 'aria-label': 'Call graph', 'aria-roledescription': 'call graph' },
+    svg('defs', {},
+      ...arrowMarkers()),
+    content);
+  parent.dataset.state = 'empty';
+  parent.append(canvas);
+  warmUpLayout();
+  const panZoom = new PanZoom(canvas, content);
+  const saved = host.state()?.transform;
+  let placed = false;
+  let saveTimer: ReturnType<typeof setTimeout> | undefined;
+  panZoom.listen((t) => {
+    clearTimeout(saveTimer);
+    saveTimer = setTimeout(() => host.saveState({ transform: t }), 300);
+  });
+
+  let model: GraphModel | undefined;
+  let layout: Layout | undefined;
+  let rendered: Rendered | undefined;
+  let signature = '';
+
+  const important = (): Set<string> => new Set([...store.critical, ...store.highlighted(), ...store.failure.keys(), ...(store.selected ? [store.selected] : [])]);
+
+  const rebuild = async () => {
+    if (!store.view) return;
+    const next = buildTraceGraph(store.view, { expanded: store.expanded, important: important() });
+    const nextSignature = next.nodes.map((n) => `${n.key}:${n.service}`).join('|');
+    if (nextSignature === signature && layout) {
+      // Same shape (e.g. a late span only changed numbers): draw again with the old positions.
+      model = next;
+      draw();
+      return;
+    }
+    parent.dataset.state = 'layout';
+    const started = performance.now();
+    let laidOut;
+    try {
+      laidOut = await layoutInWorker(toElk(next));
+    } catch (error) {
+      parent.dataset.state = 'error';
+      host.post({ type: 'log', level: 'error', message: `graph layout failed: ${String(error)}` });
+      return;
+    }
+    if (!laidOut) return;
+    parent.dataset.layoutMs = String(Math.round(performance.now() - started));
+    model = next;
+    signature = nextSignature;
+    layout = readLayout(next, laidOut);
+    draw();
+  };
+
+  const draw = () => {
+    if (!model || !layout) return;
+    const started = performance.now();
+    rendered = renderGraph(content, model, layout);
+    panZoom.setContent(layout.width, layout.height);
+    decorate();
+    if (!placed) {
+      placed = true;
+      if (saved && store.view?.traceId === host.state()?.traceId) panZoom.set(saved);
+      else panZoom.fit();
+    } else if (panZoom.isFitted) panZoom.fit();
+    const view = store.view!;
+    canvas.setAttribute('aria-label', `Call graph of ${view.analysis.rootService} ${view.analysis.rootName}: ${view.nodes.length} spans in ${model.services.size} services`);
+    parent.dataset.nodes = String(model.nodes.length);
+    parent.dataset.renderMs = String(Math.round(performance.now() - started));
+    parent.dataset.state = 'ready';
+    // For the bench: from the trace message to a drawn, usable graph.
+    performance.mark('hopscope:graph-ready');
+  };
+
+  /** Attributes that follow the store: critical path, highlight, failures, selection, search. */
+  const decorate = () => {
+    if (!model || !rendered) return;
+    const highlighted = store.highlighted();
+    const matches = store.matches();
+    const selectedKey = store.selected ? model.nodeOfSpan.get(store.selected) : undefined;
+    const keyed = new Map(model.nodes.map((n) => [n.key, n]));
+    for (const [key, g] of rendered.nodes) {
+      const spans = keyed.get(key)!.spanIds;
+      const hot = spans.some((s) => highlighted.has(s));
+      toggle(g, 'data-critical', hot || spans.some((s) => store.critical.has(s)));
+      toggle(g, 'data-highlighted', hot);
+      toggle(g, 'data-match', spans.some((s) => matches.has(s)));
+      const role = spans.map((s) => store.failure.get(s)).find((r) => r !== undefined);
+      if (role) g.setAttribute('data-failure', role);
+      else g.removeAttribute('data-failure');
+      g.setAttribute('aria-selected', String(key === selectedKey));
+    }
+    for (const [key, g] of rendered.edges) {
+      const node = keyed.get(key)!;
+      const parentSpans = keyed.get(node.parentKey!)!.spanIds;
+      const onChain = node.spanIds.some((s) => highlighted.has(s)) && parentSpans.some((s) => highlighted.has(s));
+      toggle(g, 'data-critical', onChain || (node.spanIds.some((s) => store.critical.has(s)) && parentSpans.some((s) => store.critical.has(s))));
+      toggle(g, 'data-highlighted', onChain);
+      const spread = node.spanIds.some((s) => store.failure.get(s) === 'origin' || store.failure.get(s) === 'propagated') && parentSpans.some((s) => store.failure.get(s) === 'propagated' || store.failure.get(s) === 'contained');
+      if (spread) g.setAttribute('data-failure', 'propagated');
+      else g.removeAttribute('data-failure');
+    }
+    parent.classList.toggle('searching', matches.size > 0);
+  };
+
+  store.on((aspect) => {
+    if (aspect === 'view' || aspect === 'expanded') void rebuild();
+    else if (aspect === 'highlight') {
+      // A finding can point into a folded part: rebuild only when that changes the shape.
+      void rebuild();
+    } else if (aspect === 'selection') {
+      if (store.selected && model && !model.nodeOfSpan.get(store.selected)?.startsWith('more:')) {
+        decorate();
+        if (store.selectionOrigin !== 'graph' && store.selectionOrigin !== 'keyboard') revealSelected();
+      } else void rebuild().then(() => revealSelected());
+    } else if (aspect === 'search') decorate();
+  });
+
+  const revealSelected = () => {
+    const key = store.selected && model?.nodeOfSpan.get(store.selected);
+    const box = key ? layout?.nodes.get(key) : undefined;
+    if (box) panZoom.reveal(box);
+  };
+
+  canvas.addEventListener('click', (event) => {
+    const target = event.target as Element;
+    const action = target.closest('[data-action]');
+    const node = target.closest<SVGGElement>('g.node');
+    if (!node) return;
+    const fold = node.dataset.foldKey;
+    if (fold) return store.toggleExpanded(fold);
+    if (action) return store.toggleExpanded(node.dataset.groupKey!);
+    store.select(node.dataset.spanId!, 'graph');
+  });
+
+  attachKeyboard(canvas, store, panZoom, () => ({ model, layout }));
+
+  return {
+    fit: () => panZoom.fit(),
+    zoomBy: (factor) => panZoom.zoomBy(factor),
+    exportSvg: () => host.post({ type: 'export', format: 'svg', data: exportSvg(canvas, layout) }),
+    exportPng: () => void exportPng(canvas, layout).then((data) => host.post({ type: 'export', format: 'png', data })),
+  };
+}
+
+function toggle(el: Element, name: string, on: boolean): void {
+  if (on) el.setAttribute(name, 'true');
+  else el.removeAttribute(name);
+}

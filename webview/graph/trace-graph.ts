@@ -1,0 +1,229 @@
+/**
+ * A trace's call tree as the graph the view draws. Siblings that are the same
+ * call (service, operation, kind, edge mode, failed or not) become one node
+ * marked ×N, and the children of all of them are merged the same way:
+ *
+ *   orders ─┬─ SELECT item  ×8             (unless the group was opened)
+ *           └─ POST /email ── POST /send
+ *
+ * Past the node budget, subtrees off the important paths (critical path,
+ * highlighted chain, failures) fold into one `+N spans` node per parent.
+ * Keys are built from the path of call identities, so they stay the same
+ * when late spans arrive.
+ */
+import type { EdgeMode } from '../../src/analysis/edge-modes';
+import type { TraceView, ViewNode } from '../../src/protocol/trace-view';
+
+export const REPEAT_MIN = 3;
+export const NODE_BUDGET = 250;
+
+export interface GraphNode {
+  /** Stable across updates: the path of call identities from the root. */
+  key: string;
+  /** The spans this node stands for, in start order (empty for a `+N spans` node). */
+  spanIds: string[];
+  service: string;
+  name: string;
+  kind: ViewNode['kind'];
+  /** How the parent called it (absent for roots). */
+  mode?: EdgeMode;
+  /** µs in the broker before an async consumer started (the longest of the group). */
+  queueUs?: number;
+  count: number;
+  /** Of the first span; for groups also the sum. */
+  durationUs: number;
+  totalUs: number;
+  selfUs: number;
+  failed: boolean;
+  placeholder: boolean;
+  /** Set on a group of repeated calls, whether open or not. */
+  repeated: boolean;
+  /** For a `+N spans` node: how many spans are folded into it. */
+  folded?: number;
+  parentKey: string | undefined;
+}
+
+export interface GraphModel {
+  nodes: GraphNode[];
+  /** Service name → keys of its nodes, in first-seen order. */
+  services: Map<string, string[]>;
+  /** Every span → the key of the node that shows it. */
+  nodeOfSpan: Map<string, string>;
+}
+
+export interface GraphOptions {
+  /** Keys of opened repeated-call groups, and `more:<parentKey>` for opened folds. */
+  expanded: ReadonlySet<string>;
+  /** Spans that must stay visible (critical path, highlighted chain, failures). */
+  important: ReadonlySet<string>;
+  budget?: number;
+}
+
+interface Group {
+  key: string;
+  members: ViewNode[];
+  parent: Group | undefined;
+  children: Group[];
+  repeated: boolean;
+  important: boolean;
+  /** Spans in this group's members' subtrees, members included. */
+  weight: number;
+}
+
+export function buildTraceGraph(view: TraceView, options: GraphOptions): GraphModel {
+  const childrenOf = new Map<string, ViewNode[]>();
+  const roots: ViewNode[] = [];
+  for (const node of view.nodes) {
+    if (!node.parentSpanId) roots.push(node);
+    else {
+      const list = childrenOf.get(node.parentSpanId);
+      if (list) list.push(node);
+      else childrenOf.set(node.parentSpanId, [node]);
+    }
+  }
+  const groups: Group[] = [];
+  const top = roots.map((root, i) => ({ key: i === 0 ? 'r' : `d${root.spanId}`, members: [root], parent: undefined, children: [], repeated: false, important: false, weight: 0 }));
+  // Breadth-first, so that `groups` lists parents before children.
+  const queue: Group[] = [...top];
+  for (let head = 0; head < queue.length; head++) {
+    const group = queue[head]!;
+    groups.push(group);
+    for (const child of childGroups(group, childrenOf, options.expanded)) {
+      group.children.push(child);
+      queue.push(child);
+    }
+  }
+  // Weights and importance, children before parents.
+  for (let i = groups.length - 1; i >= 0; i--) {
+    const group = groups[i]!;
+    group.weight += group.members.length;
+    if (group.members.some((m) => options.important.has(m.spanId))) group.important = true;
+    if (group.parent) {
+      group.parent.weight += group.weight;
+      if (group.important) group.parent.important = true;
+    }
+  }
+  return toModel(groups, top, view, options);
+}
+
+function childGroups(group: Group, childrenOf: Map<string, ViewNode[]>, expanded: ReadonlySet<string>): Group[] {
+  const buckets = new Map<string, ViewNode[]>();
+  for (const member of group.members) {
+    for (const child of childrenOf.get(member.spanId) ?? []) {
+      const id = `${child.service}\u0001${child.name}\u0001${child.kind}\u0001${child.mode ?? ''}\u0001${child.failed ? 'x' : ''}`;
+      const bucket = buckets.get(id);
+      if (bucket) bucket.push(child);
+      else buckets.set(id, [child]);
+    }
+  }
+  const out: Group[] = [];
+  const used = new Set<string>();
+  for (const [id, members] of buckets) {
+    let key = `${group.key}>${hash(id)}`;
+    // Two call identities with one hash under one parent: the later one gets a suffix.
+    while (used.has(key)) key += "'";
+    used.add(key);
+    const make = (m: ViewNode[], k: string, repeated: boolean): Group => ({ key: k, members: m, parent: group, children: [], repeated, important: false, weight: 0 });
+    if (members.length < REPEAT_MIN) members.forEach((m, i) => out.push(make([m], `${key}#${i}`, false)));
+    else if (expanded.has(key)) members.forEach((m, i) => out.push(make([m], `${key}#${i}`, true)));
+    else out.push(make(members, key, true));
+  }
+  return out;
+}
+
+/** Keeps the important groups and as many others as the budget allows, breadth first; folds the rest. */
+function toModel(groups: Group[], top: Group[], view: TraceView, options: GraphOptions): GraphModel {
+  const budget = options.budget ?? NODE_BUDGET;
+  const kept = new Set<Group>();
+  let used = 0;
+  for (const group of groups) {
+    if (group.important) {
+      kept.add(group);
+      used++;
+    }
+  }
+  for (const group of top) if (!kept.has(group)) (kept.add(group), used++);
+  for (const group of groups) {
+    if (kept.has(group) || !group.parent || !kept.has(group.parent)) continue;
+    if (used < budget || options.expanded.has(`more:${group.parent.key}`)) {
+      kept.add(group);
+      used++;
+    }
+  }
+  const queueOf = new Map(view.analysis.edges.filter((e) => e.queueUs !== undefined).map((e) => [e.childSpanId, e.queueUs!]));
+  const model: GraphModel = { nodes: [], services: new Map(), nodeOfSpan: new Map() };
+  const folds = new Map<string, GraphNode>();
+  for (const group of groups) {
+    if (kept.has(group)) {
+      const node = graphNode(group, queueOf);
+      model.nodes.push(node);
+      addToService(model, node);
+      for (const m of group.members) model.nodeOfSpan.set(m.spanId, group.key);
+      continue;
+    }
+    // Folded: counted into the `+N spans` node under its nearest kept ancestor.
+    let anchor = group.parent!;
+    while (!kept.has(anchor)) anchor = anchor.parent!;
+    const foldKey = `more:${anchor.key}`;
+    let fold = folds.get(foldKey);
+    if (!fold) {
+      const first = anchor.members[0]!;
+      fold = { key: foldKey, spanIds: [], service: first.service, name: '', kind: 'internal', count: 0, durationUs: 0, totalUs: 0, selfUs: 0, failed: false, placeholder: false, repeated: false, folded: 0, parentKey: anchor.key };
+      folds.set(foldKey, fold);
+      model.nodes.push(fold);
+      addToService(model, fold);
+    }
+    fold.folded! += group.members.length;
+    fold.failed ||= group.members.some((m) => m.failed);
+    for (const m of group.members) model.nodeOfSpan.set(m.spanId, foldKey);
+  }
+  for (const fold of folds.values()) fold.name = `+${fold.folded} spans`;
+  return model;
+}
+
+function graphNode(group: Group, queueOf: Map<string, number>): GraphNode {
+  const first = group.members[0]!;
+  let total = 0;
+  let self = 0;
+  let queue: number | undefined;
+  for (const m of group.members) {
+    total += m.endUs - m.startUs;
+    self += m.selfUs;
+    const q = queueOf.get(m.spanId);
+    if (q !== undefined) queue = Math.max(queue ?? 0, q);
+  }
+  const node: GraphNode = {
+    key: group.key,
+    spanIds: group.members.map((m) => m.spanId),
+    service: first.placeholder ? '(missing)' : first.service,
+    name: first.name,
+    kind: first.kind,
+    count: group.members.length,
+    durationUs: first.endUs - first.startUs,
+    totalUs: total,
+    selfUs: self,
+    failed: group.members.some((m) => m.failed),
+    placeholder: first.placeholder,
+    repeated: group.repeated,
+    parentKey: group.parent?.key,
+  };
+  if (first.mode) node.mode = first.mode;
+  if (queue !== undefined) node.queueUs = queue;
+  return node;
+}
+
+function addToService(model: GraphModel, node: GraphNode): void {
+  const list = model.services.get(node.service);
+  if (list) list.push(node.key);
+  else model.services.set(node.service, [node.key]);
+}
+
+/** A short stable id for a call identity (FNV-1a), to keep keys small. */
+function hash(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0).toString(36);
+}

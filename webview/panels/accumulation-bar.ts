@@ -1,0 +1,193 @@
+/**
+ * The latency-accumulation bar: where the request's time went along one
+ * blocking chain, hop by hop. Each hop splits into its own work (self), the
+ * wire into the next hop (network) and the time it was blocked on calls off
+ * the chain (waiting). Over the hops of a chain from the root the parts add up
+ * to the request's duration, so the bar's widths do too.
+ *
+ *   gateway│orders                           │email
+ *   ██▒    │██▒░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░│█████████████████████████████
+ *          self ▒ network ░ waiting
+ */
+import type { BlockingChain } from '../../src/analysis/blocking-chains';
+import type { TraceView } from '../../src/protocol/trace-view';
+import { formatDuration } from '../../src/common/format';
+import { element } from '../dom';
+import type { Store } from '../store';
+import { deferred } from './deferred';
+import { mountTooltip } from './tooltip';
+
+type Part = 'self' | 'network' | 'wait';
+
+const PARTS: readonly { part: Part; label: string; field: 'selfUs' | 'networkUs' | 'waitUs' }[] = [
+  { part: 'self', label: 'self', field: 'selfUs' },
+  { part: 'network', label: 'network', field: 'networkUs' },
+  { part: 'wait', label: 'waiting', field: 'waitUs' },
+];
+
+/** Below this share of the bar a part shows no text (its numbers are in the tooltip and aria-label). */
+const PART_LABEL_MIN_SHARE = 0.08;
+/** Below this share of the bar a hop shows no service name. */
+const HOP_LABEL_MIN_SHARE = 0.03;
+
+export function mountAccumulationBar(parent: HTMLElement, store: Store): void {
+  const picker = element('select', { id: 'chain-picker', class: 'acc-picker' });
+  const pickerLabel = element('label', { class: 'acc-picker-label', for: 'chain-picker' }, 'Blocking chain');
+  const legend = element(
+    'ul',
+    { class: 'acc-legend', 'aria-label': 'Legend' },
+    legendItem('self', 'self', 'the service’s own work'),
+    legendItem('network', 'network', 'the wire into the next hop'),
+    legendItem('wait', 'waiting', 'blocked on calls off this chain'),
+  );
+  const head = element('div', { class: 'acc-head' }, element('h2', { class: 'hs-heading' }, 'Latency accumulation'), pickerLabel, picker, legend);
+  const bar = element('div', { class: 'acc-bar', role: 'group' });
+  const empty = element('p', { class: 'hs-empty' }, 'Waiting for the trace…');
+  const root = element('div', { class: 'acc' }, head, bar, empty);
+  picker.hidden = pickerLabel.hidden = legend.hidden = bar.hidden = true;
+  parent.append(root);
+  const tip = mountTooltip(parent);
+
+  /** What the bar shows now, so that a highlight that does not change the chain costs nothing. */
+  let shown: { view: TraceView; chain: number } | undefined;
+  /** Which hop each span of the shown chain belongs to, and the hop elements. */
+  let hopOf = new Map<string, number>();
+  let hops: HTMLElement[] = [];
+  let current: HTMLElement | undefined;
+
+  picker.addEventListener('change', () => store.setChain(Number(picker.value)));
+
+  const renderPicker = (view: TraceView) => {
+    picker.replaceChildren(...view.analysis.blockingChains.map((chain, i) => element('option', { value: String(i) }, chainLabel(chain))));
+    picker.value = String(store.chain);
+  };
+
+  const renderBar = (view: TraceView) => {
+    const chains = view.analysis.blockingChains;
+    const chain = chains[store.chain] ?? chains[0];
+    shown = { view, chain: store.chain };
+    tip.hide();
+    hops = [];
+    hopOf = new Map();
+    current = undefined;
+    const hasChain = chain !== undefined;
+    picker.hidden = pickerLabel.hidden = legend.hidden = bar.hidden = !hasChain;
+    empty.hidden = hasChain;
+    bar.dataset.totalUs = String(view.analysis.durationUs);
+    if (!chain) {
+      empty.textContent = 'No blocking chain: this request never waits on another service.';
+      bar.replaceChildren();
+      return;
+    }
+    picker.value = String(chains.indexOf(chain));
+    const durationUs = view.analysis.durationUs;
+    const chainUs = chainTime(chain);
+    // Defensive: a chain that covers less than the request gets a rest segment; one that covers more scales down.
+    const restUs = Math.max(0, durationUs - chainUs);
+    const scale = Math.max(durationUs, chainUs, 1);
+    bar.setAttribute('aria-label', `Latency accumulation along ${chain.services.join(' → ')}, ${formatDuration(durationUs)}`);
+    hops = chain.breakdown.map((hop, index) => {
+      const hopUs = hop.selfUs + hop.networkUs + hop.waitUs;
+      const numbers = PARTS.map(({ label, field }) => `${label} ${formatDuration(hop[field])}`).join(', ');
+      const parts = PARTS.map(({ part, label, field }) => {
+        const us = hop[field];
+        const share = us / scale;
+        const el = element('div', { class: `acc-part acc-${part}`, 'data-hop': String(index), 'data-service': hop.service, 'data-part': part, 'data-us': String(us), 'aria-label': `${hop.service}: ${label} ${formatDuration(us)}` });
+        el.style.flexGrow = String(us);
+        if (share >= PART_LABEL_MIN_SHARE) el.append(element('span', { class: 'acc-part-label' }, `${label} ${formatDuration(us)}`));
+        el.addEventListener('pointermove', (event) =>
+          tip.show([`${hop.service}: ${label} ${formatDuration(us)} (${percent(us, durationUs)} of the request)`, numbers], event.clientX, event.clientY),
+        );
+        return el;
+      });
+      const group = element(
+        'div',
+        { class: 'acc-hop', 'data-hop': String(index), 'data-service': hop.service, role: 'button', tabindex: '0', 'aria-label': `${hop.service}: ${numbers}` },
+        element('div', { class: 'acc-hop-label', 'aria-hidden': 'true' }, hopUs / scale >= HOP_LABEL_MIN_SHARE ? hop.service : ''),
+        element('div', { class: 'acc-parts' }, ...parts),
+      );
+      group.style.flexGrow = String(hopUs);
+      group.addEventListener('click', () => store.select(hop.spanId, 'bar'));
+      group.addEventListener('keydown', (event) => {
+        if (event.key !== 'Enter' && event.key !== ' ') return;
+        event.preventDefault();
+        store.select(hop.spanId, 'bar');
+      });
+      group.addEventListener('focus', () => {
+        const box = group.getBoundingClientRect();
+        tip.show([`${hop.service}: ${numbers}`], box.left, box.bottom);
+      });
+      group.addEventListener('blur', () => tip.hide());
+      return group;
+    });
+    bar.replaceChildren(...hops);
+    if (restUs > 0) {
+      const rest = element('div', { class: 'acc-part acc-rest', 'data-part': 'rest', 'data-us': String(restUs), 'aria-label': `not on this chain: ${formatDuration(restUs)}` });
+      rest.style.flexGrow = String(restUs);
+      rest.addEventListener('pointermove', (event) => tip.show([`not on this chain: ${formatDuration(restUs)}`], event.clientX, event.clientY));
+      bar.append(rest);
+    }
+    hopOf = hopIndexes(chain, store);
+    markSelection();
+  };
+
+  const markSelection = () => {
+    const hop = store.selected === null ? undefined : hops[hopOf.get(store.selected) ?? -1];
+    if (hop === current) return;
+    current?.removeAttribute('aria-current');
+    hop?.setAttribute('aria-current', 'true');
+    current = hop;
+  };
+
+  bar.addEventListener('pointerleave', () => tip.hide());
+
+  const render = deferred(() => {
+    const view = store.view;
+    if (!view) return;
+    renderPicker(view);
+    renderBar(view);
+  });
+
+  store.on((aspect) => {
+    // While a rebuild waits, it will read the chain and the selection itself.
+    if (aspect === 'view') render.request();
+    else if (render.pending) return;
+    else if (aspect === 'highlight' && store.view && (shown?.view !== store.view || shown.chain !== store.chain)) renderBar(store.view);
+    else if (aspect === 'selection') markSelection();
+  });
+  if (store.view) render.request();
+}
+
+/** `gateway → orders → email · 680 ms (513 ms accumulated)`: the chain's time, and what it added itself. */
+function chainLabel(chain: BlockingChain): string {
+  return `${chain.services.join(' → ')} · ${formatDuration(chainTime(chain))} (${formatDuration(chain.accumulatedUs)} accumulated)`;
+}
+
+/** The time of the chain's first span: its hops' self, network and waiting summed. */
+function chainTime(chain: BlockingChain): number {
+  return chain.breakdown.reduce((sum, h) => sum + h.selfUs + h.networkUs + h.waitUs, 0);
+}
+
+/** The hop of each span on the chain: a new hop starts where the service changes (as the breakdown does). */
+function hopIndexes(chain: BlockingChain, store: Store): Map<string, number> {
+  const out = new Map<string, number>();
+  let hop = -1;
+  let service: string | undefined;
+  for (const spanId of chain.spanIds) {
+    const s = store.nodes.get(spanId)?.service;
+    if (hop < 0 || s !== service) hop++;
+    service = s;
+    out.set(spanId, Math.min(hop, chain.breakdown.length - 1));
+  }
+  return out;
+}
+
+function legendItem(part: Part, name: string, meaning: string): HTMLLIElement {
+  return element('li', {}, element('span', { class: `acc-swatch acc-${part}`, 'aria-hidden': 'true' }), element('strong', {}, name), ` ${meaning}`);
+}
+
+function percent(us: number, totalUs: number): string {
+  if (totalUs <= 0) return '–';
+  const p = (100 * us) / totalUs;
+  return `${p < 1 && p > 0 ? '<1' : Math.round(p)}%`;
+}

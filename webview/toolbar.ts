@@ -1,0 +1,70 @@
+/**
+ * The trace view's toolbar: what the trace is, a search box, zoom and fit,
+ * export, and a legend of the edge styles. `/` focuses the search.
+ */
+import { formatDuration, plural } from '../src/common/format';
+import { codicon, element, svg } from './dom';
+import type { GraphView } from './graph/graph-view';
+import type { Store } from './store';
+
+export function mountToolbar(parent: HTMLElement, store: Store, graph: GraphView): void {
+  const title = element('h1', { id: 'trace-title' }, 'Waiting for the trace…');
+  const facts = element('span', { id: 'trace-facts' });
+  const search = element('input', { id: 'search', type: 'search', placeholder: 'Filter spans (/)', 'aria-label': 'Search spans by name, service or attribute value', spellcheck: 'false' });
+  const button = (action: string, icon: string, label: string, run: () => void) => {
+    const b = element('button', { type: 'button', 'data-action': action, title: label, 'aria-label': label }, codicon(icon));
+    b.addEventListener('click', run);
+    return b;
+  };
+  parent.append(
+    element('div', { class: 'title' }, title, facts),
+    element('div', { class: 'controls' },
+      search,
+      button('zoom-in', 'zoom-in', 'Zoom in (+)', () => graph.zoomBy(1.25)),
+      button('zoom-out', 'zoom-out', 'Zoom out (-)', () => graph.zoomBy(0.8)),
+      button('fit', 'screen-normal', 'Fit the graph (0)', () => graph.fit()),
+      button('export-svg', 'file-media', 'Export the graph as SVG', () => graph.exportSvg()),
+      button('export-png', 'device-camera', 'Export the graph as PNG', () => graph.exportPng())),
+    legend(),
+  );
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  search.addEventListener('input', () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => store.setSearch(search.value), 120);
+  });
+  search.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape') {
+      search.value = '';
+      store.setSearch('');
+    }
+  });
+  document.addEventListener('keydown', (event) => {
+    const typing = event.target instanceof HTMLInputElement || event.target instanceof HTMLSelectElement || event.target instanceof HTMLTextAreaElement;
+    if (event.key === '/' && !typing) {
+      event.preventDefault();
+      search.focus();
+    }
+  });
+  store.on((aspect) => {
+    if (aspect !== 'view' || !store.view) return;
+    const { analysis } = store.view;
+    title.textContent = `${analysis.rootService}: ${analysis.rootName}`;
+    const services = new Set(store.view.nodes.map((n) => n.service)).size;
+    facts.textContent = `${formatDuration(analysis.durationUs)} · ${plural(analysis.spanCount, 'span')} · ${plural(services, 'service')} · trace ${store.view.traceId}`;
+    document.title = `${analysis.rootName} · ${formatDuration(analysis.durationUs)}`;
+  });
+}
+
+/** A line of swatches: how each edge mode and highlight is drawn. */
+function legend(): HTMLElement {
+  const item = (cls: string, label: string) =>
+    element('span', { class: 'legend-item' }, svg('svg', { width: 28, height: 10, 'aria-hidden': 'true' }, svg('line', { x1: 1, y1: 5, x2: 27, y2: 5, class: `swatch ${cls}` })), label);
+  return element('div', { class: 'legend', 'aria-label': 'Legend' },
+    item('mode-sync', 'sync (waits)'),
+    item('mode-parallel', 'parallel'),
+    item('mode-fire-and-forget', 'fire and forget'),
+    item('mode-async', 'async (queue)'),
+    item('critical', 'blocking chain'),
+    item('critical-path', 'critical path'),
+    item('failure', 'failure'));
+}

@@ -1,0 +1,65 @@
+/**
+ * The trace view: toolbar, latency-accumulation bar, call graph with the
+ * findings and details beside it, and the waterfall below. Every part reads
+ * the one Store; host messages go into it and selections go back out.
+ */
+import type { Host } from './host';
+import { mountGraph } from './graph/graph-view';
+import { mountAccumulationBar } from './panels/accumulation-bar';
+import { mountDetails } from './panels/details';
+import { mountFindings } from './panels/findings-list';
+import { mountWaterfall } from './panels/waterfall';
+import { Store } from './store';
+import { mountToolbar } from './toolbar';
+import { element } from './dom';
+
+export function mountTraceView(body: HTMLElement, host: Host): void {
+  const store = new Store();
+  const toolbar = element('header', { id: 'toolbar', role: 'toolbar', 'aria-label': 'Trace' });
+  const notice = element('div', { id: 'notice', role: 'status', hidden: '' });
+  const bar = element('section', { id: 'accumulation', 'aria-label': 'Latency accumulation along the blocking chain' });
+  const graph = element('section', { id: 'graph', 'aria-label': 'Call graph' });
+  const findings = element('section', { id: 'findings', 'aria-label': 'Findings' });
+  const details = element('section', { id: 'details', 'aria-label': 'Span details' });
+  const side = element('aside', { id: 'side' }, findings, details);
+  const middle = element('div', { id: 'middle' }, graph, side);
+  const waterfall = element('section', { id: 'waterfall', 'aria-label': 'Waterfall timeline' });
+  body.append(toolbar, notice, bar, middle, waterfall);
+
+  const graphView = mountGraph(graph, store, host);
+  mountToolbar(toolbar, store, graphView);
+  mountAccumulationBar(bar, store);
+  mountFindings(findings, store);
+  mountDetails(details, store, host);
+  mountWaterfall(waterfall, store);
+
+  const saved = host.state();
+  store.on((aspect) => {
+    if (aspect === 'selection') {
+      host.saveState({ selected: store.selected });
+      if (store.selectionOrigin !== 'host') host.post({ type: 'select', spanId: store.selected });
+    }
+  });
+  host.onMessage((message) => {
+    switch (message.type) {
+      case 'trace': {
+        performance.mark('hopscope:trace-received');
+        const first = store.view === undefined;
+        notice.hidden = true;
+        host.saveState({ kind: 'trace', traceId: message.view.traceId });
+        store.setView(message.view, message.sources);
+        if (first && saved?.traceId === message.view.traceId && saved.selected) store.select(saved.selected, 'host');
+        break;
+      }
+      case 'traceMissing':
+        notice.textContent = message.message;
+        notice.hidden = false;
+        break;
+      case 'select':
+        store.select(message.spanId, 'host');
+        break;
+      case 'serviceMap':
+        break;
+    }
+  });
+}
