@@ -1,14 +1,19 @@
 /**
  * The extension's entry point: the receiver (an ingest worker, or another
  * Hopscope's traces when one already holds the port), the status bar item, the
- * Traces view and the commands. Activation only wires things up; the worker
- * starts in the background so start-up is not slowed.
+ * Traces view, the trace and service-map panels and the commands. Activation
+ * only wires things up; the worker starts in the background so start-up is not
+ * slowed.
  */
 import * as vscode from 'vscode';
 import { ReceiverController, type ReceiverState } from '../ingest/receiver-controller';
 import { copyEnvironment, pickPort, statusActions } from './commands';
+import { openTraceCommand } from './open-trace';
 import { readReceiverSettings, type ReadSettings } from './receiver-settings';
+import { SERVICE_MAP_VIEW_TYPE, ServiceMapPanel } from './service-map-panel';
 import { ReceiverStatusBar } from './status-bar';
+import { KeptTraces } from './kept-traces';
+import { TRACE_VIEW_TYPE, TracePanels } from './trace-panel';
 import { TracesView, type TraceNode } from './traces-view';
 
 let controller: ReceiverController | undefined;
@@ -30,6 +35,24 @@ export function activate(context: vscode.ExtensionContext): void {
     const config = vscode.workspace.getConfiguration('hopscope');
     return readReceiverSettings((key) => config.get(key));
   };
+  const panelContext = { extensionUri: context.extensionUri, log };
+  const kept = new KeptTraces(vscode.Uri.joinPath(context.globalStorageUri, 'kept-traces').fsPath);
+  void kept.prune();
+  const tracePanels = new TracePanels({
+    ...panelContext,
+    receiver,
+    analysisSettings: () => settings().settings.config.analysis,
+    folders: () => (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => ({ name: f.name, path: f.uri.fsPath })),
+    summary: (traceId) => traces.list.get(traceId),
+    kept,
+  });
+  const serviceMap = new ServiceMapPanel({ ...panelContext, receiver, openTrace: (traceId, spanId) => tracePanels.open(traceId, spanId) });
+  context.subscriptions.push(
+    tracePanels,
+    serviceMap,
+    vscode.window.registerWebviewPanelSerializer(TRACE_VIEW_TYPE, { deserializeWebviewPanel: async (panel, state: unknown) => tracePanels.restore(panel, state) }),
+    vscode.window.registerWebviewPanelSerializer(SERVICE_MAP_VIEW_TYPE, { deserializeWebviewPanel: async (panel) => serviceMap.restore(panel) }),
+  );
   let userStopped = false;
   let lastProblems = '';
   const restart = async (): Promise<void> => {
@@ -97,6 +120,8 @@ export function activate(context: vscode.ExtensionContext): void {
     await vscode.env.clipboard.writeText(node.trace.traceId);
     vscode.window.setStatusBarMessage(`Copied trace id ${node.trace.traceId}`, 3000);
   });
+  command('hopscope.openTrace', (arg?: unknown) => openTraceCommand(arg, traces.list, (traceId) => tracePanels.open(traceId)));
+  command('hopscope.openServiceMap', () => serviceMap.open());
   command('hopscope.groupByEndpoint', () => traces.setGrouped(true));
   command('hopscope.ungroupTraces', () => traces.setGrouped(false));
   command('hopscope.statusActions', () => statusActions(receiver.state));
@@ -117,6 +142,7 @@ export function activate(context: vscode.ExtensionContext): void {
         for (const problem of problems) log.warn(problem);
         log.info('analysis settings changed; analysing the traces again');
         receiver.setAnalysisSettings(current.config.analysis);
+        tracePanels.refreshAll();
       }
     }),
   );

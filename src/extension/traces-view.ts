@@ -94,6 +94,7 @@ function traceItem(trace: TraceSummary): vscode.TreeItem {
         ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('editorWarning.foreground'))
         : new vscode.ThemeIcon('pass');
   item.contextValue = 'trace';
+  item.command = { command: 'hopscope.openTrace', title: 'Open Trace', arguments: [trace.traceId] };
   const started = new Date(trace.startUs / 1000);
   item.tooltip = [
     `${trace.rootService} ${endpointLabel(trace)}`,

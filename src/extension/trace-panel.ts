@@ -1,0 +1,213 @@
+/**
+ * One webview panel per trace (`hopscope.trace`). The page says `ready`, the
+ * host answers with the drawn trace; while the panel is open, late spans
+ * redraw it at most once a second, and a trace that goes away (cleared,
+ * evicted, receiver restarted) is reported as missing. Opening a trace that is
+ * already open reveals its panel.
+ */
+import * as vscode from 'vscode';
+import type { AnalysisSettings } from '../analysis/settings';
+import type { Disposable } from '../common/emitter';
+import { Throttle } from '../common/throttle';
+import type { ReceiverController, TracesUpdate } from '../ingest/receiver-controller';
+import type { StoredTrace, TraceSummary } from '../ingest/trace-store';
+import type { SpanRecord } from '../model/span';
+import type { WebviewToHost } from '../protocol/messages';
+import { toTraceView } from '../protocol/trace-view';
+import { restoredTrace } from './panel-inputs';
+import { keptTraceMessage, missingTraceMessage, summaryRoot, traceTitle, viewRoot } from './panel-text';
+import { editorLine } from './positions';
+import { SourceLocator, type WorkspaceFolderPath } from './source-locations';
+import type { KeptTraces } from './kept-traces';
+import { PanelConnection, webviewOptions, type PanelContext } from './webview-panel';
+
+export const TRACE_VIEW_TYPE = 'hopscope.trace';
+export const REFRESH_INTERVAL_MS = 1000;
+
+export interface TracePanelDeps extends PanelContext {
+  receiver: Pick<ReceiverController, 'getTrace' | 'onTraces' | 'state'>;
+  analysisSettings(): AnalysisSettings;
+  /** The workspace folders on disk, where source links may point. */
+  folders(): WorkspaceFolderPath[];
+  /** The Traces view's summary, for a title before the trace is fetched. */
+  summary(traceId: string): TraceSummary | undefined;
+  /** Copies of the drawn traces, for panels restored after the receiver lost them. */
+  kept: KeptTraces;
+}
+
+export class TracePanels implements vscode.Disposable {
+  private readonly panels = new Map<string, TracePanel>();
+  private readonly subscription: Disposable;
+  private closing = false;
+
+  constructor(private readonly deps: TracePanelDeps) {
+    this.subscription = deps.receiver.onTraces((update) => {
+      for (const panel of this.panels.values()) panel.update(update);
+    });
+  }
+
+  /** Shows the trace (its open panel, else a new one); `spanId` is selected once it is drawn. */
+  open(traceId: string, spanId?: string): void {
+    const open = this.panels.get(traceId);
+    if (open) return open.reveal(spanId);
+    const title = traceTitle(traceId, summaryRoot(this.deps.summary(traceId)));
+    const panel = vscode.window.createWebviewPanel(TRACE_VIEW_TYPE, title, vscode.ViewColumn.Active, { ...webviewOptions(this.deps.extensionUri), retainContextWhenHidden: false });
+    this.adopt(panel, traceId, spanId);
+  }
+
+  /** A panel VS Code brought back after a window reload, with the state its page saved. */
+  restore(panel: vscode.WebviewPanel, state: unknown): void {
+    const restored = restoredTrace(state);
+    if ('problem' in restored) {
+      this.deps.log.warn(`closed a restored trace panel: ${restored.problem}`);
+      return panel.dispose();
+    }
+    if (this.panels.has(restored.traceId)) return panel.dispose();
+    this.adopt(panel, restored.traceId, undefined, restored.selected);
+  }
+
+  /** Draws every open trace again (e.g. the analysis settings changed). */
+  refreshAll(): void {
+    for (const panel of this.panels.values()) panel.refresh.request();
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    // The window is closing: the panels come back after a reload, so their kept copies stay.
+    this.closing = true;
+    for (const panel of [...this.panels.values()]) panel.dispose();
+    this.panels.clear();
+  }
+
+  private adopt(panel: vscode.WebviewPanel, traceId: string, spanId?: string, selected: string | null = null): void {
+    const tracePanel = new TracePanel(panel, traceId, this.deps, (id, span) => this.open(id, span), spanId, selected);
+    this.panels.set(traceId, tracePanel);
+    tracePanel.connection.onClose(() => {
+      if (!this.closing) void this.deps.kept.forget(traceId).catch(() => undefined);
+      if (this.panels.get(traceId) === tracePanel) this.panels.delete(traceId);
+    });
+  }
+}
+
+class TracePanel {
+  readonly connection: PanelConnection;
+  readonly refresh = new Throttle(REFRESH_INTERVAL_MS, () => this.load());
+  private ready = false;
+  private drawn = false;
+  /** Bumped by every load and by a missing trace, so that an older answer is never drawn over a newer one. */
+  private generation = 0;
+  private spans = new Map<string, SpanRecord>();
+  /** The copy this panel was restored from, when the receiver had lost the trace; late spans are added to it. */
+  private keptCopy: StoredTrace | undefined;
+  /** How many spans and logs the drawn trace had: stored spans never change, so equal counts mean nothing new to draw. */
+  private drawnCounts: { spans: number; logs: number } | undefined;
+
+  constructor(
+    panel: vscode.WebviewPanel,
+    readonly traceId: string,
+    private readonly deps: TracePanelDeps,
+    private readonly openTrace: (traceId: string, spanId?: string) => void,
+    private pendingSelect: string | undefined,
+    /** The span selected last (null: none); kept for revealing its code beside the graph. */
+    public selected: string | null,
+  ) {
+    this.connection = new PanelConnection(panel, 'trace', deps, (message) => this.receive(message));
+    this.connection.onClose(() => this.refresh.dispose());
+  }
+
+  reveal(spanId?: string): void {
+    this.connection.panel.reveal();
+    if (!spanId) return;
+    if (this.drawn) this.connection.post({ type: 'select', spanId });
+    else this.pendingSelect = spanId;
+  }
+
+  update(update: TracesUpdate): void {
+    if (!this.ready) return; // `ready` loads the trace anyway
+    const summary = update.changed.find((s) => s.traceId === this.traceId);
+    if (summary) {
+      // A trace that only settled, or got its headline, looks the same: no need to send it again.
+      if (summary.spanCount !== this.drawnCounts?.spans || summary.logCount !== this.drawnCounts.logs) this.refresh.request();
+    } else if (update.reset || update.removed.includes(this.traceId)) this.missing();
+  }
+
+  dispose(): void {
+    this.connection.dispose();
+  }
+
+  private receive(message: WebviewToHost): unknown {
+    switch (message.type) {
+      case 'ready':
+        this.ready = true;
+        this.drawn = false;
+        return this.load();
+      case 'select':
+        this.selected = message.spanId;
+        return undefined;
+      case 'openSource':
+        return this.openSource(message.spanId);
+      case 'openTrace':
+        return this.openTrace(message.traceId, message.spanId);
+      case 'export':
+        return this.connection.saveExport(message, `trace-${this.traceId.slice(0, 8)}`);
+      case 'log':
+        return this.deps.log[message.level](`trace view ${this.traceId.slice(0, 8)}: ${message.message}`);
+    }
+  }
+
+  private async load(): Promise<void> {
+    const generation = ++this.generation;
+    const stale = () => this.connection.disposed || generation !== this.generation;
+    try {
+      const received = await this.deps.receiver.getTrace(this.traceId);
+      if (stale()) return;
+      // Not in the receiver (any more): the copy kept with the panel, if there is one.
+      if (!received && !this.drawn) this.keptCopy = await this.deps.kept.load(this.traceId);
+      if (stale()) return;
+      const live = received && this.keptCopy ? merged(this.keptCopy, received) : received;
+      const stored = live ?? (this.drawn ? undefined : this.keptCopy);
+      const view = stored && toTraceView(this.traceId, stored.spans, stored.logs, this.deps.analysisSettings());
+      if (!view) return this.missing();
+      if (live) void this.deps.kept.save(live).catch((error: unknown) => this.deps.log.warn(`could not keep a copy of trace ${this.traceId}: ${String(error)}`));
+      const sources = await new SourceLocator(this.deps.folders()).locateAll(view.spans);
+      if (stale()) return;
+      this.spans = new Map(view.spans.map((span) => [span.spanId, span]));
+      this.connection.panel.title = traceTitle(this.traceId, viewRoot(view));
+      this.connection.post({ type: 'trace', view, sources: sources.map(({ spanId, label }) => ({ spanId, label })) });
+      this.drawn = true;
+      this.drawnCounts = received ? { spans: received.spans.length, logs: received.logs.length } : undefined;
+      if (this.pendingSelect) this.connection.post({ type: 'select', spanId: this.pendingSelect });
+      this.pendingSelect = undefined;
+      if (!live) this.connection.post({ type: 'traceMissing', traceId: this.traceId, message: keptTraceMessage(this.traceId) });
+    } catch (error) {
+      if (stale()) return;
+      const why = error instanceof Error ? error.message : String(error);
+      this.deps.log.error(`could not show trace ${this.traceId}: ${why}`);
+      this.connection.post({ type: 'traceMissing', traceId: this.traceId, message: `Trace ${this.traceId} could not be shown: ${why}` });
+    }
+  }
+
+  private missing(): void {
+    this.generation++;
+    this.drawnCounts = undefined;
+    this.connection.post({ type: 'traceMissing', traceId: this.traceId, message: missingTraceMessage(this.traceId, this.deps.receiver.state) });
+  }
+
+  /** The location is looked up again here from the stored span: the page only names the span. */
+  private async openSource(spanId: string): Promise<void> {
+    const span = this.spans.get(spanId);
+    const location = span && (await new SourceLocator(this.deps.folders()).locate(span));
+    if (!location) {
+      void vscode.window.showWarningMessage('Hopscope: this span names no source file inside the workspace.');
+      return;
+    }
+    const line = editorLine(location.line);
+    await vscode.window.showTextDocument(vscode.Uri.file(location.file), { selection: new vscode.Range(line, 0, line, 0), preserveFocus: true, viewColumn: vscode.ViewColumn.Beside });
+  }
+}
+
+/** A kept copy with the spans and logs received since. */
+function merged(kept: StoredTrace, received: StoredTrace): StoredTrace {
+  const ids = new Set(received.spans.map((s) => s.spanId));
+  return { traceId: received.traceId, spans: [...kept.spans.filter((s) => !ids.has(s.spanId)), ...received.spans], logs: [...kept.logs, ...received.logs] };
+}
