@@ -148,7 +148,7 @@ function repeatedCalls({ settings, inRequest, saving, callee, calleeOperation, t
     if (saved <= 0) continue;
     out.push({
       rule: 'sequential-calls', severity: 'info', spanIds: places.flatMap((p) => p.run.map((c) => c.spanId)), savingUs: saved,
-      message: `${parent.service} calls ${run.map(callee).join(', ')} one after another${times(places.length)}; if they do not depend on each other, run them in parallel (−${formatDuration(saved)}).`,
+      message: `${parent.service} calls ${listed(run.map(callee))} one after another${times(places.length)}; if they do not depend on each other, run them in parallel (−${formatDuration(saved)}).`,
     });
   }
   return out;
@@ -242,4 +242,13 @@ function sequentialRun(calls: TraceNode[]): TraceNode[] {
     if (run.length > best.length) best = run;
   }
   return best;
+}
+
+/** `payments, postgresql ×8, email` — each name once with its count, at most six, then `and N more`. */
+function listed(names: string[]): string {
+  const MAX = 6;
+  const counts = new Map<string, number>();
+  for (const name of names) counts.set(name, (counts.get(name) ?? 0) + 1);
+  const parts = [...counts].map(([name, n]) => (n > 1 ? `${name} ×${n}` : name));
+  return parts.length <= MAX ? parts.join(', ') : `${parts.slice(0, MAX).join(', ')} and ${parts.length - MAX} more`;
 }

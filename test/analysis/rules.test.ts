@@ -158,6 +158,22 @@ describe('sequential calls', () => {
   it('suggests running independent calls in parallel, with the saving', () => {
     const finding = analyzeTrace(seq.spans)!.findings.find((f) => f.rule === 'sequential-calls')!;
     assert.equal(finding.savingUs, ms(200));
+    assert.match(finding.message, /checkout calls pricing, stock, shipping one after another/);
+  });
+
+  it('names each callee once with its count, and at most six of them', () => {
+    //  report  [=================================================]
+    //            db q0 [=] db q1 [=] … db q7 [=]  then svc-0 … svc-6, one after another
+    const calls = [
+      ...Array.from({ length: 8 }, (_, i) => `      report | query ${i} | client | ${10 + i * 10}-${20 + i * 10} | db.system.name=postgresql`),
+      ...Array.from({ length: 7 }, (_, i) => `      report | call ${i} | client | ${100 + i * 10}-${110 + i * 10} | peer.service=svc-${i}`),
+    ];
+    const long = timeline(`
+    report | GET /report | server | 0-200
+${calls.join('\n')}
+`);
+    const finding = analyzeTrace(long.spans)!.findings.find((f) => f.rule === 'sequential-calls')!;
+    assert.match(finding.message, /report calls postgresql ×8, svc-0, svc-1, svc-2, svc-3, svc-4 and 2 more one after another/);
   });
 });
 
