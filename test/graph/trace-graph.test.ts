@@ -82,23 +82,47 @@ describe('the trace graph', () => {
     for (const node of before.nodes) assert.equal(after.nodes.find((n) => n.spanIds[0] === node.spanIds[0])?.key, node.key);
   });
 
-  it('folds subtrees past the node budget, but never the critical path, and accounts for every span', () => {
-    // 400 distinct calls under one root: nothing repeats, so only the budget can keep the graph small.
+  /** The synthetic checkout plus 400 distinct quick calls from the root, and one slow call after them. */
+  const crowded = () => {
     const spans = syntheticTrace(3, 20);
     const root = spans[0]!;
-    const extra = Array.from({ length: 400 }, (_, i) => ({ ...root, spanId: (0x1000 + i).toString(16).padStart(16, '0'), parentSpanId: root.spanId, name: `call ${i}`, kind: 'internal' as const, startUs: root.startUs + i, endUs: root.startUs + i + 1 }));
-    const view = viewOf([...spans, ...extra]);
-    const critical = new Set(view.analysis.criticalPath.map((s) => s.spanId));
-    const model = buildTraceGraph(view, { expanded: new Set(), important: critical });
+    const call = (i: number, name: string, start: number, end: number) => ({ ...root, spanId: (0x1000 + i).toString(16).padStart(16, '0'), parentSpanId: root.spanId, name, kind: 'internal' as const, startUs: root.startUs + start, endUs: root.startUs + end });
+    const quick = Array.from({ length: 400 }, (_, i) => call(i, `call ${i}`, i, i + 1));
+    return viewOf([...spans, ...quick, call(400, 'slow call', 500, root.endUs - root.startUs)]);
+  };
+
+  it('folds subtrees past the node budget, never the highlighted chain, and accounts for every span', () => {
+    const view = crowded();
+    const chain = new Set(view.analysis.blockingChains[0]!.spanIds);
+    const model = buildTraceGraph(view, { expanded: new Set(), important: chain });
     const folds = model.nodes.filter((n) => n.folded !== undefined);
-    assert.ok(model.nodes.length <= NODE_BUDGET + folds.length, `${model.nodes.length} nodes`);
     assert.ok(folds.length > 0);
-    for (const spanId of critical) assert.ok(!model.nodeOfSpan.get(spanId)!.startsWith('more:'), 'critical spans stay visible');
+    assert.ok(model.nodes.length <= NODE_BUDGET, `${model.nodes.length} nodes, folds included`);
+    for (const spanId of chain) assert.ok(!model.nodeOfSpan.get(spanId)!.startsWith('more:'), 'the chain stays visible');
     assert.equal(model.nodeOfSpan.size, view.nodes.length);
     const shown = model.nodes.reduce((sum, n) => sum + n.spanIds.length, 0);
     assert.equal(shown + folds.reduce((sum, f) => sum + f.folded!, 0), view.nodes.length);
-    const opened = buildTraceGraph(view, { expanded: new Set([folds[0]!.key]), important: critical });
+    const opened = buildTraceGraph(view, { expanded: new Set([folds[0]!.key]), important: chain });
     assert.ok(opened.nodes.length > model.nodes.length);
+  });
+
+  it('keeps the critical path before other spans while the budget lasts', () => {
+    const view = crowded();
+    const slow = view.nodes.find((n) => n.name === 'slow call')!.spanId;
+    const critical = new Set(view.analysis.criticalPath.map((s) => s.spanId));
+    assert.ok(critical.has(slow));
+    assert.match(buildTraceGraph(view, { expanded: new Set(), important: new Set() }).nodeOfSpan.get(slow)!, /^more:/, 'breadth first alone folds it');
+    const model = buildTraceGraph(view, { expanded: new Set(), important: new Set(), preferred: critical });
+    assert.doesNotMatch(model.nodeOfSpan.get(slow)!, /^more:/);
+    assert.ok(model.nodes.length <= NODE_BUDGET);
+  });
+
+  it('keeps a trace where every span is on the critical path within the budget', () => {
+    // 5,000 sequential calls, each different: all of them are on the critical path.
+    const spans = syntheticTrace(5, 5000).map((s, i) => ({ ...s, name: `${s.name} #${i}` }));
+    const view = viewOf(spans);
+    const model = buildTraceGraph(view, { expanded: new Set(), important: new Set(), preferred: new Set(view.analysis.criticalPath.map((s) => s.spanId)) });
+    assert.ok(model.nodes.length <= NODE_BUDGET, `${model.nodes.length} nodes, folds included`);
   });
 
   it('does not mutate the view it is built from', () => {
@@ -140,7 +164,7 @@ describe('the graph laid out by ELK', () => {
 
   it('lays out a 1,000-span trace with no two nodes overlapping', async () => {
     const view = viewOf(syntheticTrace(4, 1000));
-    const model = buildTraceGraph(view, { expanded: new Set(), important: new Set(view.analysis.criticalPath.map((s) => s.spanId)) });
+    const model = buildTraceGraph(view, { expanded: new Set(), important: new Set(), preferred: new Set(view.analysis.criticalPath.map((s) => s.spanId)) });
     const layout = readLayout(model, await elk.layout(toElk(model)));
     const boxes = [...layout.nodes.values()];
     assert.equal(boxes.length, model.nodes.length);

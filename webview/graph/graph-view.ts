@@ -44,11 +44,11 @@ export function mountGraph(parent: HTMLElement, store: Store, host: Host): Graph
   let rendered: Rendered | undefined;
   let signature = '';
 
-  const important = (): Set<string> => new Set([...store.critical, ...store.highlighted(), ...store.failure.keys(), ...(store.selected ? [store.selected] : [])]);
+  const important = (): Set<string> => new Set([...store.highlighted(), ...store.failure.keys(), ...(store.selected ? [store.selected] : [])]);
 
   const rebuild = async () => {
     if (!store.view) return;
-    const next = buildTraceGraph(store.view, { expanded: store.expanded, important: important() });
+    const next = buildTraceGraph(store.view, { expanded: store.expanded, important: important(), preferred: store.critical });
     const nextSignature = next.nodes.map((n) => `${n.key}:${n.service}`).join('|');
     if (nextSignature === signature && layout) {
       // Same shape (e.g. a late span only changed numbers): draw again with the old positions.

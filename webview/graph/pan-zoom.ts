@@ -11,6 +11,8 @@ export interface Transform {
 
 const MIN_SCALE = 0.05;
 const MAX_SCALE = 4;
+/** Below this, labels cannot be read: fitting stops here. */
+const MIN_FIT_SCALE = 0.4;
 
 export class PanZoom {
   transform: Transform = { x: 0, y: 0, k: 1 };
@@ -79,13 +81,17 @@ export class PanZoom {
     this.zoomAt(factor, rect.width / 2, rect.height / 2);
   }
 
-  /** The whole graph in view, never enlarged past 100 %. */
+  /**
+   * The whole graph in view, never enlarged past 100 %; a graph that would
+   * shrink below a readable scale is shown from its top left (the root) instead.
+   */
   fit(): void {
     const rect = this.svg.getBoundingClientRect();
     const { width, height } = this.content;
     if (!width || !height || !rect.width || !rect.height) return this.set({ x: 0, y: 0, k: 1 });
     const k = Math.min(1, (rect.width - 24) / width, (rect.height - 24) / height);
-    this.set({ k, x: (rect.width - width * k) / 2, y: Math.max(12, (rect.height - height * k) / 2) });
+    if (k < MIN_FIT_SCALE) this.set({ k: MIN_FIT_SCALE, x: 12, y: 12 });
+    else this.set({ k, x: (rect.width - width * k) / 2, y: Math.max(12, (rect.height - height * k) / 2) });
     this.fitted = true;
   }
 

@@ -6,8 +6,9 @@
  *   orders ─┬─ SELECT item  ×8             (unless the group was opened)
  *           └─ POST /email ── POST /send
  *
- * Past the node budget, subtrees off the important paths (critical path,
- * highlighted chain, failures) fold into one `+N spans` node per parent.
+ * Past the node budget, subtrees fold into one `+N spans` node per parent.
+ * What must show (the highlighted chain, failures, the selection) always
+ * does; the critical path comes next, then the rest, breadth first.
  * Keys are built from the path of call identities, so they stay the same
  * when late spans arrive.
  */
@@ -54,8 +55,10 @@ export interface GraphModel {
 export interface GraphOptions {
   /** Keys of opened repeated-call groups, and `more:<parentKey>` for opened folds. */
   expanded: ReadonlySet<string>;
-  /** Spans that must stay visible (critical path, highlighted chain, failures). */
+  /** Spans that must stay visible whatever the budget (highlighted chain, failures, the selection). */
   important: ReadonlySet<string>;
+  /** Spans to keep before others while the budget lasts (the critical path). */
+  preferred?: ReadonlySet<string>;
   budget?: number;
 }
 
@@ -66,6 +69,7 @@ interface Group {
   children: Group[];
   repeated: boolean;
   important: boolean;
+  preferred: boolean;
   /** Spans in this group's members' subtrees, members included. */
   weight: number;
 }
@@ -82,7 +86,7 @@ export function buildTraceGraph(view: TraceView, options: GraphOptions): GraphMo
     }
   }
   const groups: Group[] = [];
-  const top = roots.map((root, i) => ({ key: i === 0 ? 'r' : `d${root.spanId}`, members: [root], parent: undefined, children: [], repeated: false, important: false, weight: 0 }));
+  const top = roots.map((root, i) => ({ key: i === 0 ? 'r' : `d${root.spanId}`, members: [root], parent: undefined, children: [], repeated: false, important: false, preferred: false, weight: 0 }));
   // Breadth-first, so that `groups` lists parents before children.
   const queue: Group[] = [...top];
   for (let head = 0; head < queue.length; head++) {
@@ -98,9 +102,11 @@ export function buildTraceGraph(view: TraceView, options: GraphOptions): GraphMo
     const group = groups[i]!;
     group.weight += group.members.length;
     if (group.members.some((m) => options.important.has(m.spanId))) group.important = true;
+    if (options.preferred && group.members.some((m) => options.preferred!.has(m.spanId))) group.preferred = true;
     if (group.parent) {
       group.parent.weight += group.weight;
       if (group.important) group.parent.important = true;
+      if (group.preferred) group.parent.preferred = true;
     }
   }
   return toModel(groups, top, view, options);
@@ -123,7 +129,7 @@ function childGroups(group: Group, childrenOf: Map<string, ViewNode[]>, expanded
     // Two call identities with one hash under one parent: the later one gets a suffix.
     while (used.has(key)) key += "'";
     used.add(key);
-    const make = (m: ViewNode[], k: string, repeated: boolean): Group => ({ key: k, members: m, parent: group, children: [], repeated, important: false, weight: 0 });
+    const make = (m: ViewNode[], k: string, repeated: boolean): Group => ({ key: k, members: m, parent: group, children: [], repeated, important: false, preferred: false, weight: 0 });
     if (members.length < REPEAT_MIN) members.forEach((m, i) => out.push(make([m], `${key}#${i}`, false)));
     else if (expanded.has(key)) members.forEach((m, i) => out.push(make([m], `${key}#${i}`, true)));
     else out.push(make(members, key, true));
@@ -134,20 +140,17 @@ function childGroups(group: Group, childrenOf: Map<string, ViewNode[]>, expanded
 /** Keeps the important groups and as many others as the budget allows, breadth first; folds the rest. */
 function toModel(groups: Group[], top: Group[], view: TraceView, options: GraphOptions): GraphModel {
   const budget = options.budget ?? NODE_BUDGET;
-  const kept = new Set<Group>();
-  let used = 0;
-  for (const group of groups) {
-    if (group.important) {
-      kept.add(group);
-      used++;
-    }
-  }
-  for (const group of top) if (!kept.has(group)) (kept.add(group), used++);
-  for (const group of groups) {
-    if (kept.has(group) || !group.parent || !kept.has(group.parent)) continue;
-    if (used < budget || options.expanded.has(`more:${group.parent.key}`)) {
-      kept.add(group);
-      used++;
+  // The `+N spans` nodes count too: the most room for groups that leaves room for their folds (binary search).
+  const size = (kept: Set<Group>) => kept.size + new Set(groups.filter((g) => !kept.has(g) && g.parent && kept.has(g.parent)).map((g) => g.parent)).size;
+  let kept = choose(groups, top, options, budget);
+  if (size(kept) > budget) {
+    let [low, high] = [Math.floor(budget / 4), budget];
+    kept = choose(groups, top, options, low);
+    while (high - low > 4) {
+      const room = Math.floor((low + high) / 2);
+      const tried = choose(groups, top, options, room);
+      if (size(tried) <= budget) [low, kept] = [room, tried];
+      else high = room;
     }
   }
   const queueOf = new Map(view.analysis.edges.filter((e) => e.queueUs !== undefined).map((e) => [e.childSpanId, e.queueUs!]));
@@ -179,6 +182,21 @@ function toModel(groups: Group[], top: Group[], view: TraceView, options: GraphO
   }
   for (const fold of folds.values()) fold.name = `+${fold.folded} spans`;
   return model;
+}
+
+/** The groups shown with room for `room` nodes: what must show, then preferred, then the rest, breadth first. */
+function choose(groups: Group[], top: Group[], options: GraphOptions, room: number): Set<Group> {
+  const kept = new Set<Group>();
+  for (const group of groups) if (group.important) kept.add(group);
+  for (const group of top) kept.add(group);
+  // `groups` lists parents before children.
+  for (const pass of [true, false]) {
+    for (const group of groups) {
+      if (kept.has(group) || group.preferred !== pass || !group.parent || !kept.has(group.parent)) continue;
+      if (kept.size < room || options.expanded.has(`more:${group.parent.key}`)) kept.add(group);
+    }
+  }
+  return kept;
 }
 
 function graphNode(group: Group, queueOf: Map<string, number>): GraphNode {
