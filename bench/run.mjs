@@ -7,13 +7,47 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
 
-const entries = ['write-payloads', 'decode', 'memory', 'end-to-end', 'peer-receiver', 'analysis'];
+const entries = ['write-payloads', 'decode', 'memory', 'end-to-end', 'peer-receiver', 'analysis', 'webview'];
 await esbuild.build({
   entryPoints: Object.fromEntries(entries.map((e) => [e, `bench/${e}.ts`])),
   bundle: true, platform: 'node', format: 'cjs', target: 'node20', outdir: 'dist/bench', minify: false, logLevel: 'warning',
+  // The webview bench drives Chromium through playwright-core, loaded from node_modules as it is.
+  external: ['playwright-core'],
 });
 
 const node = (args, options = {}) => execFileSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], ...options });
+const k = (n) => `${Math.round(n / 1000).toLocaleString('en-US')}k`;
+const ms = (n) => `${n.toFixed(1)} ms`;
+const rows = [];
+const row = (figure, ours, target, pass, peer) => rows.push({ figure, ours, target, peer, result: pass ? 'PASS' : 'MISS' });
+
+/** The trace view in Chromium (bench/webview.ts): first render of 1,000 and 5,000 spans, and the longest task while interacting. */
+function webviewRows() {
+  console.log('trace view in Chromium (1,000 and 5,000 spans, 3 rounds each, interleaved with elkjs on the main thread)…');
+  const webview = JSON.parse(node(['dist/bench/webview.js', '3']));
+  const n = (count) => count.toLocaleString('en-US');
+  const longest = (t) => (t === 0 ? 'none ≥ 50 ms' : ms(t));
+  for (const [size, target, what] of [['1000', 1000, ''], ['5000', 3000, ''], ['5000-distinct', 3000, ', every call different (graph kept to its node budget)']]) {
+    const { ours, oursRuns, peer, spans } = webview[size];
+    row(`trace view, ${n(spans)} spans${what}: trace message → graph ready and waterfall rows (median of ${oursRuns.map((r) => r.totalMs.toFixed(0)).join(', ')} ms)`,
+      `${ms(ours.totalMs)} (layout ${ms(ours.layoutMs)} in the worker, render ${ms(ours.renderMs)}, ${ours.nodes} graph nodes; longest task meanwhile ${longest(ours.renderLongestTaskMs)})`, `≤ ${n(target)} ms`, ours.totalMs <= target,
+      `elkjs layered, default options, main thread, ${n(spans)} nodes: ${ms(peer.layoutMs)}`);
+  }
+  const { interaction } = webview;
+  // A run where the drags did not pan the graph or the wheel did not scroll the waterfall measured nothing.
+  const idle = interaction.runs.filter((r) => !r.panned || !r.scrolled).length;
+  row(`longest main-thread task after first render, panning/zooming 5,000 spans ~2 s and scrolling the waterfall (runs: ${interaction.runs.map((r) => longest(r.longestTaskMs)).join(', ')})`,
+    `${longest(interaction.longestTaskMs)}${idle ? ` (${idle} run(s) did not pan or scroll: not measured)` : ''}`, '≤ 100 ms', interaction.longestTaskMs <= 100 && idle === 0,
+    `elkjs on the main thread: a ${ms(webview['5000'].peer.longestTaskMs)} task (1,000 nodes: ${ms(webview['1000'].peer.longestTaskMs)})`);
+}
+
+// `node bench/run.mjs webview`: only the trace view's figures (after `node esbuild.mjs --production`).
+if (process.argv[2] === 'webview') {
+  webviewRows();
+  console.table(rows);
+  process.exit(0);
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'hopscope-bench-'));
 try {
   console.log('Hopscope bench — making the payload with the OpenTelemetry SDK…');
@@ -28,9 +62,6 @@ try {
   console.log('analysis (one 10,000-span trace; 1,000 traces; hopscope analyze of a 50 MB file)…');
   const analysis = JSON.parse(node(['dist/bench/analysis.js', dir]));
 
-  const k = (n) => `${Math.round(n / 1000).toLocaleString('en-US')}k`;
-  const rows = [];
-  const row = (figure, ours, target, pass, peer) => rows.push({ figure, ours, target, peer, result: pass ? 'PASS' : 'MISS' });
   console.log(`\npayload: HTTP client/server spans, 10 attributes, ${decode.bytesPerSpanProtobuf} B/span protobuf, ${decode.bytesPerSpanJson} B/span JSON, 520 spans/request\n`);
   row('decode protobuf, spans/s', k(decode.ours), '≥ 2× protobufjs decode', decode.ours >= 2 * decode.pbjsDecode,
     `protobufjs decode ${k(decode.pbjsDecode)} (×${(decode.ours / decode.pbjsDecode).toFixed(2)}); decode+toObject ${k(decode.pbjsToObject)}`);
@@ -46,11 +77,11 @@ try {
   row('retained memory per stored span at 200k, bytes', String(memOurs.bytesPerSpan), '≤ 800', memOurs.bytesPerSpan <= 800, `protobufjs toObject ${memPeer.bytesPerSpan}`);
   const p99 = e2e['http-protobuf'].ours.hostDelayP99Ms;
   row('host event-loop delay p99 while ingesting, ms', p99.toFixed(1), '≤ 10', p99 <= 10, `receiver on the host thread ${e2e.hostDelayWithReceiverOnHostThreadMs.toFixed(1)}`);
-  const ms = (n) => `${n.toFixed(1)} ms`;
   row(`analysis of one ${analysis.traceSpans.toLocaleString('en-US')}-span trace`, ms(analysis.analysisMs), '≤ 30 ms', analysis.analysisMs <= 30, `JSON copy of its spans ${ms(analysis.copyMs)}`);
   row(`aggregate over ${analysis.aggregateSpans.toLocaleString('en-US')} spans in 1,000 traces (trees included)`, ms(analysis.aggregateMs), '≤ 500 ms', analysis.aggregateMs <= 500, `JSON copy of the spans ${ms(analysis.aggregateCopyMs)}`);
   const mbps = (msTaken) => `${(analysis.fileMB / (msTaken / 1000)).toFixed(0)} MB/s`;
   row(`hopscope analyze --json, ${analysis.fileMB.toFixed(0)} MB OTLP JSON (whole process)`, `${ms(analysis.cliMs)} (${mbps(analysis.cliMs)})`, '(no target)', true, `node JSON.parse of the file ${ms(analysis.jsonParseMs)} (${mbps(analysis.jsonParseMs)})`);
+  webviewRows();
   console.table(rows);
 } finally {
   rmSync(dir, { recursive: true, force: true });
