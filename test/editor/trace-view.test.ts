@@ -1,0 +1,139 @@
+/**
+ * The visualizer in a real VS Code: the demo shop sends a `sync` order to the
+ * window's receiver; opening its trace from the Traces view shows the call
+ * graph with the email call on the highlighted blocking chain, and the
+ * latency-accumulation bar adds up to the request's duration. The service map
+ * shows the shop's calls. Screenshots go to artifacts/ (the README's pictures).
+ */
+import assert from 'node:assert/strict';
+import { resolve } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Frame, Page } from 'playwright-core';
+import { startDemo, type Demo } from '../../demo/shop';
+import { eventually, freePort } from '../support/free-port';
+import { launchChromium, openWindow, runCommand, screenshot, startCodeServer, tracesRows, type CodeServer } from '../support/code-server';
+
+const WAIT = { timeout: 90_000 };
+
+/** The content frame of the open Hopscope webview of this kind (VS Code nests it two iframes deep). */
+function webview(page: Page, view: 'trace' | 'serviceMap' = 'trace'): Promise<Frame> {
+  return eventually(async () => {
+    for (const frame of page.frames()) {
+      if (frame.isDetached()) continue;
+      const found = await frame.locator(`body[data-view="${view}"]`).count().catch(() => 0);
+      if (found > 0) return frame;
+    }
+    return undefined;
+  }, 250);
+}
+
+describe('the trace view in VS Code (code-server)', { timeout: 600_000 }, () => {
+  let server: CodeServer;
+  let browser: Browser;
+  let page: Page;
+  let demo: Demo;
+  /** The sync orders sent: trace id → how long the gateway took to answer, ms. */
+  const orders = new Map<string, number>();
+  let traceId: string;
+
+  before(async () => {
+    const httpPort = await freePort();
+    server = await startCodeServer({ 'hopscope.receiver.httpPort': httpPort, 'hopscope.receiver.grpcPort': await freePort() });
+    browser = await launchChromium();
+    page = await openWindow(browser, server, resolve('demo'));
+    await page.locator('.statusbar-item', { hasText: `Hopscope :${httpPort}` }).waitFor(WAIT);
+    demo = await startDemo({ endpoint: `http://127.0.0.1:${httpPort}` });
+    for (let i = 0; i < 2; i++) {
+      const order = await demo.sendOrder('sync');
+      assert.equal(order.status, 201, order.error);
+      orders.set(order.traceId!, order.ms);
+    }
+  });
+  after(async () => {
+    await demo?.stop();
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('opens the sync order from the Traces view with the email call on the highlighted blocking chain', async () => {
+    const rows = await tracesRows(page);
+    const row = rows.filter({ has: page.locator('.label-name', { hasText: /^POST \/orders$/ }) }).filter({ has: page.locator('.codicon-warning') }).first();
+    await row.waitFor(WAIT);
+    await row.click();
+    const frame = await webview(page);
+    await frame.locator('#graph[data-state="ready"]').waitFor(WAIT);
+    const send = frame.locator('#graph g.node[data-service="email"]', { hasText: 'POST /send' });
+    await send.waitFor(WAIT);
+    assert.equal(await send.getAttribute('data-highlighted'), 'true', 'the email call is on the highlighted chain');
+    assert.equal(await send.getAttribute('data-critical'), 'true');
+    // orders' client span that called email, and the edge between them.
+    const edgeToEmail = frame.locator(`#graph [data-edge][data-to="${await send.getAttribute('data-span-id')}"]`);
+    assert.equal(await edgeToEmail.getAttribute('data-mode'), 'sync');
+    assert.equal(await edgeToEmail.getAttribute('data-highlighted'), 'true');
+    const call = frame.locator(`#graph g.node[data-span-id="${await edgeToEmail.getAttribute('data-from')}"]`);
+    assert.equal(await call.getAttribute('data-service'), 'orders');
+    assert.equal(await call.getAttribute('data-highlighted'), 'true');
+    const facts = (await frame.locator('#trace-facts').textContent()) ?? '';
+    traceId = [...orders.keys()].find((id) => facts.includes(id))!;
+    assert.ok(traceId, `the toolbar names one of the orders' traces: ${facts}`);
+    const chain = await frame.locator('#chain-picker option:checked').textContent();
+    assert.match(chain ?? '', /email/);
+  });
+
+  it('shows a latency-accumulation bar that adds up to the request’s duration', async () => {
+    const frame = await webview(page);
+    const bar = frame.locator('#accumulation [data-total-us]');
+    const total = Number(await bar.getAttribute('data-total-us'));
+    const parts = await frame.locator('#accumulation [data-part]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-us'))));
+    assert.ok(parts.length >= 3, `${parts.length} parts`);
+    assert.equal(parts.reduce((a, b) => a + b, 0), total);
+    // The request took about as long as the gateway took to answer (the client adds a little).
+    const orderMs = orders.get(traceId)!;
+    assert.ok(total / 1000 <= orderMs + 1 && total / 1000 > orderMs * 0.8, `bar ${total} µs, order ${orderMs} ms`);
+    // The README's picture: the panel with the whole window's width (the graph fits itself to it again).
+    await runCommand(page, 'View: Toggle Primary Side Bar Visibility');
+    await eventually(async () => ((await frame.locator('#graph svg').boundingBox())!.width > 900 ? true : undefined), 100);
+    await page.waitForTimeout(300);
+    await screenshot(page, 'trace-view');
+  });
+
+  it('selects a span from the graph and shows its details and its waterfall row', async () => {
+    const frame = await webview(page);
+    const send = frame.locator('#graph g.node[data-service="email"]', { hasText: 'POST /send' });
+    await send.click();
+    const spanId = await send.getAttribute('data-span-id');
+    await eventually(async () => ((await send.getAttribute('aria-selected')) === 'true' ? true : undefined), 100);
+    assert.equal(await frame.locator('#details [data-field="name"]').textContent(), 'POST /send');
+    await frame.locator(`#waterfall [data-span-id="${spanId}"][aria-selected="true"]`).waitFor(WAIT);
+  });
+
+  it('opens the service map with the shop’s services and a synchronous edge from orders to email', async () => {
+    await runCommand(page, 'Hopscope: Open Service Map');
+    const frame = await webview(page, 'serviceMap');
+    const map = frame.locator('#service-map[data-state="ready"]');
+    await map.waitFor(WAIT);
+    for (const service of ['gateway', 'orders', 'payments', 'inventory', 'email', 'analytics']) await frame.locator(`#service-map [data-service="${service}"]`).waitFor(WAIT);
+    const edge = frame.locator('#service-map [data-edge][data-from="orders"][data-to="email"]');
+    assert.equal(await edge.getAttribute('data-mode'), 'sync');
+    await edge.dispatchEvent('click');
+    await frame.locator(`#edge-traces li[data-trace-id="${traceId}"]`).waitFor(WAIT);
+    await screenshot(page, 'service-map');
+  });
+
+  it('brings both panels back after a window reload: the trace from its kept copy, with its selection', async () => {
+    // The reload restarts the extension host and its receiver, which keeps traces only in memory.
+    await page.reload();
+    await page.locator('.monaco-workbench').waitFor(WAIT);
+    await page.locator('.statusbar-item', { hasText: /Hopscope :\d+ · / }).waitFor(WAIT);
+    const map = await webview(page, 'serviceMap');
+    await map.locator('#service-map[data-state="ready"]').waitFor(WAIT);
+    assert.equal((await demo.sendOrder('sync')).status, 201);
+    await map.locator('#service-map[data-state="ready"] [data-service="email"]').waitFor(WAIT);
+    await page.locator('.tabs-container .tab', { hasText: 'POST /orders' }).first().click();
+    const frame = await webview(page, 'trace');
+    await frame.locator('#graph[data-state="ready"]').waitFor(WAIT);
+    assert.ok(((await frame.locator('#trace-facts').textContent()) ?? '').includes(traceId));
+    await frame.locator('#graph g.node[aria-selected="true"][data-service="email"]').waitFor(WAIT);
+    assert.match((await frame.locator('#notice').textContent()) ?? '', /kept with this panel/);
+  });
+});
