@@ -43,6 +43,9 @@ describe('selecting a span in the trace view', () => {
       await selectedEverywhere(h.page, charge);
       assert.equal(await detailsName(h.page), 'POST /charge');
       assert.deepEqual(await h.waitForPosted('select'), { type: 'select', spanId: charge });
+      // Screen readers announce the selected call: the graph points at its node.
+      const active = await h.page.getAttribute('#graph svg.graph', 'aria-activedescendant');
+      assert.equal(await h.page.getAttribute(`#${active}`, 'data-span-id'), charge);
     });
   });
 

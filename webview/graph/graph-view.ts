@@ -123,6 +123,9 @@ export function mountGraph(parent: HTMLElement, store: Store, host: Host): Graph
       else g.removeAttribute('data-failure');
     }
     parent.classList.toggle('searching', matches.size > 0);
+    const active = selectedKey && keyed.get(selectedKey)?.folded === undefined ? keyed.get(selectedKey)!.spanIds[0] : undefined;
+    if (active) canvas.setAttribute('aria-activedescendant', `gn-${active}`);
+    else canvas.removeAttribute('aria-activedescendant');
   };
 
   store.on((aspect) => {

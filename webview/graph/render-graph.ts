@@ -55,6 +55,8 @@ function renderNode(node: GraphNode, box: { x: number; y: number; width: number;
   if (folded) attributes['data-fold-key'] = node.key;
   else {
     attributes['data-span-id'] = node.spanIds[0]!;
+    // For the graph's aria-activedescendant: screen readers announce the selected call.
+    attributes.id = `gn-${node.spanIds[0]!}`;
     attributes['data-count'] = node.count;
     attributes['data-service'] = node.service;
     attributes['data-kind'] = node.kind;
