@@ -43,10 +43,11 @@ export class ServiceMapPanel implements vscode.Disposable {
     this.adopt(panel);
   }
 
+  /** On deactivation: the panel stays open so that VS Code can restore it after a reload. */
   dispose(): void {
     this.subscription.dispose();
     this.refresh.dispose();
-    this.connection?.dispose();
+    this.connection?.release();
   }
 
   private adopt(panel: vscode.WebviewPanel): void {

@@ -73,9 +73,9 @@ export class TracePanels implements vscode.Disposable {
 
   dispose(): void {
     this.subscription.dispose();
-    // The window is closing: the panels come back after a reload, so their kept copies stay.
+    // The window is closing: the panels stay open (VS Code restores them after a reload), and so do their kept copies.
     this.closing = true;
-    for (const panel of [...this.panels.values()]) panel.dispose();
+    for (const panel of [...this.panels.values()]) panel.release();
     this.panels.clear();
   }
 
@@ -133,6 +133,10 @@ class TracePanel {
 
   dispose(): void {
     this.connection.dispose();
+  }
+
+  release(): void {
+    this.connection.release();
   }
 
   private receive(message: WebviewToHost): unknown {

@@ -91,6 +91,15 @@ export class PanelConnection implements vscode.Disposable {
     this.panel.dispose();
   }
 
+  /**
+   * Stops listening but leaves the panel open: when the extension deactivates
+   * (the window closes or reloads), so that VS Code saves the panel and the
+   * serializer brings it back. Closing it then raced the saving of the layout.
+   */
+  release(): void {
+    this.close();
+  }
+
   private close(): void {
     if (this.closed) return;
     this.closed = true;

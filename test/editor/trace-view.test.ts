@@ -16,15 +16,18 @@ import { launchChromium, openWindow, runCommand, screenshot, startCodeServer, tr
 const WAIT = { timeout: 90_000 };
 
 /** The content frame of the open Hopscope webview of this kind (VS Code nests it two iframes deep). */
-function webview(page: Page, view: 'trace' | 'serviceMap' = 'trace'): Promise<Frame> {
-  return eventually(async () => {
+async function webview(page: Page, view: 'trace' | 'serviceMap' = 'trace', timeout = WAIT.timeout): Promise<Frame> {
+  const deadline = Date.now() + timeout;
+  while (Date.now() < deadline) {
     for (const frame of page.frames()) {
       if (frame.isDetached()) continue;
       const found = await frame.locator(`body[data-view="${view}"]`).count().catch(() => 0);
       if (found > 0) return frame;
     }
-    return undefined;
-  }, 250);
+    await page.waitForTimeout(250);
+  }
+  await screenshot(page, `no-${view}-webview`);
+  throw new Error(`no ${view} webview among the frames: ${page.frames().map((f) => f.url()).join(', ')}`);
 }
 
 describe('the trace view in VS Code (code-server)', { timeout: 600_000 }, () => {
@@ -59,8 +62,13 @@ describe('the trace view in VS Code (code-server)', { timeout: 600_000 }, () => 
     const rows = await tracesRows(page);
     const row = rows.filter({ has: page.locator('.label-name', { hasText: /^POST \/orders$/ }) }).filter({ has: page.locator('.codicon-warning') }).first();
     await row.waitFor(WAIT);
-    await row.click();
-    const frame = await webview(page);
+    // The list repaints while traces settle; a repaint between mouse down and up loses a click, as it would a user's.
+    let frame: Frame | undefined;
+    for (let attempt = 0; attempt < 5 && !frame; attempt++) {
+      await row.click();
+      frame = await webview(page, 'trace', 5000).catch(() => undefined);
+    }
+    assert.ok(frame, 'clicking the trace opens its panel');
     await frame.locator('#graph[data-state="ready"]').waitFor(WAIT);
     const send = frame.locator('#graph g.node[data-service="email"]', { hasText: 'POST /send' });
     await send.waitFor(WAIT);
@@ -122,6 +130,9 @@ describe('the trace view in VS Code (code-server)', { timeout: 600_000 }, () => 
 
   it('brings both panels back after a window reload: the trace from its kept copy, with its selection', async () => {
     // The reload restarts the extension host and its receiver, which keeps traces only in memory.
+    // code-server saves the editor layout a few seconds after it changes: a panel opened just before a reload
+    // is not in the saved layout (in 3 of 4 runs without this pause); the pause is the user's, not a timing test.
+    await page.waitForTimeout(6000);
     await page.reload();
     await page.locator('.monaco-workbench').waitFor(WAIT);
     await page.locator('.statusbar-item', { hasText: /Hopscope :\d+ · / }).waitFor(WAIT);

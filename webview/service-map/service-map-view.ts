@@ -29,6 +29,8 @@ export function mountServiceMap(body: HTMLElement, host: Host): void {
   body.append(element('header', { id: 'toolbar' }, element('div', { class: 'title' }, title, facts)), element('div', { id: 'middle' }, map, element('aside', { id: 'side' }, edgeTraces)), endpoints);
   map.dataset.state = 'empty';
   warmUpLayout();
+  // A panel with saved state is one VS Code brings back after a reload.
+  host.saveState({ kind: 'serviceMap' });
 
   const panZoom = new PanZoom(canvas, content);
   let placed = false;
