@@ -1,0 +1,32 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { CallAtSite } from '../../src/analysis/call-sites';
+import { hintText, lensTitle, plainText } from '../../src/extension/call-site-text';
+
+const emailCall: CallAtSite = {
+  callee: 'email', operation: 'POST /send', mode: 'sync', count: 12, errors: 0, p50Us: 501_000, p95Us: 540_000, shareOfRequest: 0.77,
+  rootName: 'POST /orders', findings: [], slowest: [], latest: { traceId: 'a'.repeat(32), spanId: 'b'.repeat(16) }, durationsUs: [501_000],
+  worstFinding: { rule: 'sync-non-critical', severity: 'warning', spanIds: ['b'.repeat(16)], message: '…', savingUs: 500_000 },
+};
+
+describe('the words beside a line that made calls', () => {
+  it('say in the CodeLens that the call blocks, what it costs, and what to do', () => {
+    assert.equal(lensTitle(emailCall), 'blocking → email POST /send · 501 ms p50 · 77% of POST /orders · could be an event: −500 ms');
+  });
+
+  it('leave the advice out when nothing was found, and say how many failed', () => {
+    assert.equal(lensTitle({ ...emailCall, worstFinding: undefined, errors: 2, mode: 'async' }), 'async → email POST /send · 501 ms p50 · 77% of POST /orders · 2 failed');
+  });
+
+  it('keep the end-of-line hint short', () => {
+    assert.equal(hintText(emailCall), 'blocking email 501 ms p50 (p95 540 ms) · could be an event: −500 ms');
+  });
+
+  it('keep span data on one bounded line', () => {
+    assert.equal(plainText('POST /a\nb\u0000c\u2028d'), 'POST /a b c d');
+    assert.equal(plainText('x'.repeat(100), 10), `${'x'.repeat(9)}…`);
+    // A CodeLens draws `$(name)` as an icon: span data must not.
+    assert.ok(!lensTitle({ ...emailCall, callee: 'evil $(alert)' }).includes('$('));
+    assert.ok(!lensTitle({ ...emailCall, operation: 'a\nb' }).includes('\n'));
+  });
+});
