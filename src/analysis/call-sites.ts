@@ -43,7 +43,7 @@ export interface CallAtSite {
   slowest: { traceId: string; spanId: string; durationUs: number }[];
   /** The newest call, to open its trace with this span selected. */
   latest: { traceId: string; spanId: string };
-  /** Durations, µs, sorted (for a latency distribution). */
+  /** Durations, µs, sorted (for a latency distribution); at most 200, evenly sampled. */
   durationsUs: number[];
 }
 
@@ -55,6 +55,20 @@ export interface CallSite {
 export interface AnalysedTrace {
   tree: TraceTree;
   findings: readonly Finding[];
+}
+
+/** Where the span's own attributes say its code is (`code.file.path` / `code.line.number`, or the older names). */
+export function placeFromAttributes(span: SpanRecord): CodePlace | undefined {
+  const a = span.attributes;
+  const path = a['code.file.path'] ?? a['code.filepath'];
+  const line = Number(a['code.line.number'] ?? a['code.lineno']);
+  if (typeof path !== 'string' || path === '' || path.length > 4096 || !Number.isInteger(line) || line < 1) return undefined;
+  const place: CodePlace = { path, line };
+  const column = Number(a['code.column.number'] ?? a['code.column']);
+  if (Number.isInteger(column) && column > 0) place.column = column;
+  const fn = a['code.function.name'] ?? a['code.function'];
+  if (typeof fn === 'string' && fn !== '') place.functionName = fn;
+  return place;
 }
 
 const SEVERITY: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
@@ -127,6 +141,14 @@ function summarize(acc: Acc): CallAtSite {
     findings,
     slowest: acc.slowest,
     latest: acc.latest,
-    durationsUs: durations,
+    durationsUs: sample(durations, MAX_DURATIONS),
   };
+}
+
+const MAX_DURATIONS = 200;
+
+/** At most `max` values of a sorted list, evenly spaced, first and last kept. */
+function sample(sorted: number[], max: number): number[] {
+  if (sorted.length <= max) return sorted;
+  return Array.from({ length: max }, (_, i) => sorted[Math.round((i * (sorted.length - 1)) / (max - 1))]!);
 }

@@ -5,6 +5,7 @@
  *   GET /api/traces/{traceId}  one trace's spans and logs (404 when unknown)
  *   GET /api/stats             counters and which program answers
  *   GET /api/service-map       services and the calls between them, with each edge's slowest calls
+ *   GET /api/call-sites        the lines of code that made calls, with what the calls cost
  *   GET /api/events            server-sent events: `hello`, then `update`s
  * Only loopback Host names are answered, so a web page that rebinds its DNS
  * name to 127.0.0.1 cannot read traces.
@@ -16,6 +17,9 @@ import type { IngestCore, IngestStats } from './ingest-core';
 import type { EventStream } from './event-stream';
 import { isLoopbackAddress, isLoopbackHost } from './origin-policy';
 import type { ApiHandler } from './http-receiver';
+import { placeFromAttributes } from '../analysis/call-sites';
+import type { CallSitesView } from '../protocol/call-sites';
+import { callSitesOf } from './call-site-source';
 import { serviceMapOf } from './service-map-source';
 
 export const PROGRAM_ID = 'hopscope';
@@ -34,8 +38,13 @@ export interface StatsDocument extends IngestStats {
   endpoints: Endpoints;
 }
 
-/** `serviceMap` defaults to computing the map afresh on each request (the worker passes its cache). */
-export function apiHandler(config: IngestConfig, core: IngestCore, events: EventStream, stats: () => StatsDocument, serviceMap: () => ServiceMapView = () => serviceMapOf(core.store)): ApiHandler {
+/** Views over the store; by default computed afresh on each request (the worker passes its caches). */
+export interface StoreViews {
+  serviceMap(): ServiceMapView;
+  callSites(): CallSitesView;
+}
+
+export function apiHandler(config: IngestConfig, core: IngestCore, events: EventStream, stats: () => StatsDocument, views: StoreViews = freshViews(core)): ApiHandler {
   const checkHost = isLoopbackAddress(config.host);
   return (req, res, path) => {
     if (checkHost && !isLoopbackHost(req.headers.host)) {
@@ -47,7 +56,8 @@ export function apiHandler(config: IngestConfig, core: IngestCore, events: Event
     }
     if (path === '/api/traces') return json(res, 200, { traces: core.store.summaries() });
     if (path === '/api/stats') return json(res, 200, stats());
-    if (path === '/api/service-map') return json(res, 200, serviceMap());
+    if (path === '/api/service-map') return json(res, 200, views.serviceMap());
+    if (path === '/api/call-sites') return json(res, 200, views.callSites());
     if (path === '/api/events') return events.attach(res, { stats: stats(), traces: core.store.summaries() });
     const match = /^\/api\/traces\/([^/]+)$/.exec(path);
     if (match) {
@@ -56,7 +66,7 @@ export function apiHandler(config: IngestConfig, core: IngestCore, events: Event
       if (!trace) return json(res, 404, { code: 5, message: `no trace ${JSON.stringify(traceId)} is stored` });
       return json(res, 200, trace);
     }
-    json(res, 404, { code: 5, message: `no such API path ${JSON.stringify(path)}; see /api/traces, /api/traces/{traceId}, /api/stats, /api/service-map, /api/events` });
+    json(res, 404, { code: 5, message: `no such API path ${JSON.stringify(path)}; see /api/traces, /api/traces/{traceId}, /api/stats, /api/service-map, /api/call-sites, /api/events` });
   };
 }
 
@@ -64,4 +74,8 @@ function json(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store' });
   res.end(text);
+}
+
+function freshViews(core: IngestCore): StoreViews {
+  return { serviceMap: () => serviceMapOf(core.store), callSites: () => callSitesOf(core.store, placeFromAttributes) };
 }

@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { Emitter } from '../common/emitter';
 import type { AnalysisSettings } from '../analysis/settings';
+import type { CallSitesView } from '../protocol/call-sites';
 import type { ServiceMapView } from '../protocol/service-map';
 import type { Endpoints } from './api-routes';
 import type { IngestConfig } from './ingest-config';
@@ -43,8 +44,8 @@ export class IngestWorker {
   readonly ready: Promise<Endpoints>;
 
   private readonly worker: Worker;
-  private readonly pendingTraces = new Map<number, (trace: StoredTrace | undefined) => void>();
-  private readonly pendingMaps = new Map<number, (map: ServiceMapView | undefined) => void>();
+  /** Answers awaited from the worker, by request id; resolved with undefined if the worker ends first. */
+  private readonly pending = new Map<number, (answer: unknown) => void>();
   private nextRequest = 1;
   private stopping: Promise<void> | undefined;
   private exited = false;
@@ -71,12 +72,13 @@ export class IngestWorker {
           this.logs.fire(message);
           break;
         case 'trace':
-          this.pendingTraces.get(message.requestId)?.(message.trace ?? undefined);
-          this.pendingTraces.delete(message.requestId);
+          this.answer(message.requestId, message.trace ?? undefined);
           break;
         case 'serviceMap':
-          this.pendingMaps.get(message.requestId)?.(message.map);
-          this.pendingMaps.delete(message.requestId);
+          this.answer(message.requestId, message.map);
+          break;
+        case 'callSites':
+          this.answer(message.requestId, message.sites);
           break;
         case 'stopped':
           break;
@@ -89,10 +91,8 @@ export class IngestWorker {
     });
     this.worker.on('exit', (code) => {
       this.exited = true;
-      for (const resolve of this.pendingTraces.values()) resolve(undefined);
-      for (const resolve of this.pendingMaps.values()) resolve(undefined);
-      this.pendingTraces.clear();
-      this.pendingMaps.clear();
+      for (const resolve of this.pending.values()) resolve(undefined);
+      this.pending.clear();
       const failure = this.stopping || code === 0 ? undefined : new IngestStartError('crashed', `the ingest worker exited with code ${code}`);
       settle?.reject(failure ?? new IngestStartError('crashed', 'the ingest worker stopped before it was listening'));
       this.exits.fire(failure);
@@ -100,22 +100,31 @@ export class IngestWorker {
   }
 
   getTrace(traceId: string): Promise<StoredTrace | undefined> {
-    if (this.exited) return Promise.resolve(undefined);
-    const requestId = this.nextRequest++;
-    return new Promise((resolve) => {
-      this.pendingTraces.set(requestId, resolve);
-      this.send({ type: 'getTrace', requestId, traceId });
-    });
+    return this.ask<StoredTrace>((requestId) => ({ type: 'getTrace', requestId, traceId }));
   }
 
   /** The service map over the stored traces; undefined once the worker has ended. */
   getServiceMap(): Promise<ServiceMapView | undefined> {
+    return this.ask<ServiceMapView>((requestId) => ({ type: 'getServiceMap', requestId }));
+  }
+
+  /** The call sites over the stored traces; undefined once the worker has ended. */
+  getCallSites(): Promise<CallSitesView | undefined> {
+    return this.ask<CallSitesView>((requestId) => ({ type: 'getCallSites', requestId }));
+  }
+
+  private ask<T>(message: (requestId: number) => HostToWorker): Promise<T | undefined> {
     if (this.exited) return Promise.resolve(undefined);
     const requestId = this.nextRequest++;
     return new Promise((resolve) => {
-      this.pendingMaps.set(requestId, resolve);
-      this.send({ type: 'getServiceMap', requestId });
+      this.pending.set(requestId, resolve as (answer: unknown) => void);
+      this.send(message(requestId));
     });
+  }
+
+  private answer(requestId: number, value: unknown): void {
+    this.pending.get(requestId)?.(value);
+    this.pending.delete(requestId);
   }
 
   clear(): void {

@@ -11,13 +11,14 @@
  *                                        └─ no ───────► error (port-in-use)
  */
 import type { AnalysisSettings } from '../analysis/settings';
+import type { CallSitesView } from '../protocol/call-sites';
 import type { ServiceMapView } from '../protocol/service-map';
 import { Emitter } from '../common/emitter';
 import type { Endpoints } from './api-routes';
 import type { IngestConfig } from './ingest-config';
 import type { IngestStats } from './ingest-core';
 import { IngestStartError, IngestWorker } from './ingest-worker';
-import { fetchRemoteServiceMap, fetchRemoteTrace, probeHopscope, RemoteReceiver } from './remote-receiver';
+import { fetchRemoteCallSites, fetchRemoteServiceMap, fetchRemoteTrace, probeHopscope, RemoteReceiver } from './remote-receiver';
 import type { StoredTrace, TraceSummary } from './trace-store';
 
 export type ReceiverState =
@@ -101,6 +102,13 @@ export class ReceiverController {
     if (this.remote) return fetchRemoteServiceMap(this.remote.host, this.remote.port);
     return Promise.resolve(undefined);
   }
+  /** The call sites over the stored traces, in both modes; undefined when there is no receiver. */
+  getCallSites(): Promise<CallSitesView | undefined> {
+    if (this.worker) return this.worker.getCallSites();
+    if (this.remote) return fetchRemoteCallSites(this.remote.host, this.remote.port);
+    return Promise.resolve(undefined);
+  }
+
 
   /** New analysis thresholds for the running worker (no restart: traces are kept). */
   setAnalysisSettings(settings: AnalysisSettings): void {

@@ -5,6 +5,7 @@
  */
 import { request, type IncomingMessage } from 'node:http';
 import { Emitter } from '../common/emitter';
+import type { CallSitesView } from '../protocol/call-sites';
 import type { ServiceMapView } from '../protocol/service-map';
 import { PROGRAM_ID, type StatsDocument } from './api-routes';
 import type { StoredTrace, TraceSummary } from './trace-store';
@@ -45,10 +46,15 @@ export async function fetchRemoteTrace(host: string, port: number, traceId: stri
 }
 
 /** The service map of the Hopscope on host:port, or undefined when it has none (an older version) or does not answer. */
-export async function fetchRemoteServiceMap(host: string, port: number): Promise<ServiceMapView | undefined> {
+export const fetchRemoteServiceMap = (host: string, port: number): Promise<ServiceMapView | undefined> => fetchRemoteJson(host, port, '/api/service-map');
+
+/** The call sites of the Hopscope on host:port, or undefined when it has none (an older version) or does not answer. */
+export const fetchRemoteCallSites = (host: string, port: number): Promise<CallSitesView | undefined> => fetchRemoteJson(host, port, '/api/call-sites');
+
+async function fetchRemoteJson<T>(host: string, port: number, path: string): Promise<T | undefined> {
   try {
-    const { status, body } = await getText(host, port, '/api/service-map', 10_000);
-    return status === 200 ? (JSON.parse(body) as ServiceMapView) : undefined;
+    const { status, body } = await getText(host, port, path, 10_000);
+    return status === 200 ? (JSON.parse(body) as T) : undefined;
   } catch {
     return undefined;
   }

@@ -4,6 +4,7 @@
  * spans in bulk, only throttled summaries and a trace it asked for.
  */
 import type { AnalysisSettings } from '../analysis/settings';
+import type { CallSitesView } from '../protocol/call-sites';
 import type { ServiceMapView } from '../protocol/service-map';
 import type { Endpoints } from './api-routes';
 import type { IngestConfig } from './ingest-config';
@@ -23,6 +24,8 @@ export type HostToWorker =
   | { type: 'getTrace'; requestId: number; traceId: string }
   /** The host wants the service map over the stored traces (an open map, at most once a second). */
   | { type: 'getServiceMap'; requestId: number }
+  /** The host wants the call sites (the editor's CodeLens, hints and Problems). */
+  | { type: 'getCallSites'; requestId: number }
   /** The user cleared the traces. */
   | { type: 'clear' }
   /** The analysis settings changed; traces are analysed again with them. */
@@ -43,6 +46,8 @@ export type WorkerToHost =
   | { type: 'trace'; requestId: number; trace: StoredTrace | null }
   /** The answer to `getServiceMap`. */
   | { type: 'serviceMap'; requestId: number; map: ServiceMapView }
+  /** The answer to `getCallSites`. */
+  | { type: 'callSites'; requestId: number; sites: CallSitesView }
   /** Answer to `stop`: ports are closed. */
   | { type: 'stopped' };
 

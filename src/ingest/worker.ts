@@ -11,6 +11,8 @@ import { EventStream } from './event-stream';
 import { startGrpcReceiver, type GrpcReceiver } from './grpc-receiver';
 import { startHttpReceiver, type HttpReceiver, type Logger } from './http-receiver';
 import { PortError } from './listen';
+import { placeFromAttributes } from '../analysis/call-sites';
+import { CallSitesCache } from './call-site-source';
 import { ServiceMapCache } from './service-map-source';
 import { UPDATE_INTERVAL_MS, type HostToWorker, type WorkerStart, type WorkerToHost } from './worker-protocol';
 
@@ -30,13 +32,15 @@ async function main(start: WorkerStart): Promise<void> {
   const analysis = new LiveAnalysis(core.store, config.analysis);
   const events = new EventStream();
   const serviceMap = new ServiceMapCache(core.store);
+  let analysisSettings = config.analysis;
+  const callSites = new CallSitesCache(core.store, placeFromAttributes, () => analysisSettings);
   let endpoints: Endpoints = { http: { host: config.host, port: config.httpPort }, grpc: null };
   const stats = (): StatsDocument => ({ program: PROGRAM_ID, runner: start.runner, version: start.version, pid: process.pid, endpoints, ...core.stats() });
 
   let http: HttpReceiver | undefined;
   let grpc: GrpcReceiver | undefined;
   try {
-    http = await startHttpReceiver(config, core, apiHandler(config, core, events, stats, () => serviceMap.get()), log);
+    http = await startHttpReceiver(config, core, apiHandler(config, core, events, stats, { serviceMap: () => serviceMap.get(), callSites: () => callSites.get() }), log);
     endpoints = { ...endpoints, http: { host: config.host, port: http.port } };
     if (config.grpcEnabled) {
       grpc = await startGrpcReceiver(config, core, log);
@@ -76,8 +80,13 @@ async function main(start: WorkerStart): Promise<void> {
       case 'getServiceMap':
         post({ type: 'serviceMap', requestId: message.requestId, map: serviceMap.get() });
         break;
+      case 'getCallSites':
+        post({ type: 'callSites', requestId: message.requestId, sites: callSites.get() });
+        break;
       case 'analysisSettings':
         analysis.setSettings(message.settings);
+        analysisSettings = message.settings;
+        callSites.invalidate();
         break;
       case 'clear':
         core.store.clear();

@@ -1,0 +1,56 @@
+/**
+ * Views computed over the stored traces in the ingest worker (the service map,
+ * the call sites): the newest traces within a trace and span budget, so that
+ * a full store never stalls receiving for long, and a cache per store version
+ * (every open view, in every window, asks at most once a second).
+ */
+import { buildTree, type TraceTree } from '../analysis/trace-tree';
+import type { TraceStore } from './trace-store';
+
+export interface StoreBudget {
+  maxTraces: number;
+  maxSpans: number;
+}
+
+export const STORE_VIEW_BUDGET: StoreBudget = { maxTraces: 1_000, maxSpans: 50_000 };
+
+/**
+ * The newest traces' trees within the budget, built one at a time (only one is
+ * alive at once); a trace too big for what is left of the budget is skipped.
+ * `omitted()` counts the traces left out once the trees have been read.
+ */
+export function newestTrees(store: TraceStore, budget: StoreBudget): { trees: Iterable<TraceTree>; omitted(): number } {
+  const summaries = store.summaries();
+  let included = 0;
+  function* trees(): Generator<TraceTree> {
+    let spans = 0;
+    for (const summary of summaries) {
+      if (included >= budget.maxTraces) return;
+      if (spans + summary.spanCount > budget.maxSpans) continue;
+      const trace = store.get(summary.traceId);
+      const tree = trace && buildTree(trace.spans);
+      if (!tree) continue;
+      spans += summary.spanCount;
+      included++;
+      yield tree;
+    }
+  }
+  return { trees: trees(), omitted: () => summaries.length - included };
+}
+
+/** A view of one store, computed again only after the store changed. */
+export class StoreCache<T> {
+  private cached: { version: number; value: T } | undefined;
+
+  constructor(private readonly store: TraceStore, private readonly compute: (store: TraceStore) => T) {}
+
+  /** Forget the cached value (what it depends on besides the store changed). */
+  invalidate(): void {
+    this.cached = undefined;
+  }
+
+  get(): T {
+    if (this.cached?.version !== this.store.version) this.cached = { version: this.store.version, value: this.compute(this.store) };
+    return this.cached.value;
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * The call sites where the traces are: computed in the ingest worker over the
+ * newest stored traces, served as `GET /api/call-sites`, and fetched by a
+ * window that follows another Hopscope. Real sockets and real workers.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { placeFromAttributes } from '../../src/analysis/call-sites';
+import { DEFAULT_INGEST_CONFIG } from '../../src/ingest/ingest-config';
+import { callSitesOf } from '../../src/ingest/call-site-source';
+import { ReceiverController } from '../../src/ingest/receiver-controller';
+import { TraceStore } from '../../src/ingest/trace-store';
+import type { SpanRecord } from '../../src/model/span';
+import type { CallSitesView } from '../../src/protocol/call-sites';
+import { eventually, freePort } from '../support/free-port';
+import { request } from '../support/http-client';
+import { startHarness, type Harness } from '../support/receiver-harness';
+import { ms, timeline, toOtlpJson } from '../support/timeline';
+
+//  orders.ts:42 makes the call to email that the order waits for.
+const order = (traceId: string, emailMs: number) =>
+  timeline(`
+    orders | POST /orders | server | 0-${emailMs + 20}
+      orders | orders → email | client | 10-${emailMs + 12} | code.file.path=/app/src/orders.ts code.line.number=42 code.function.name=placeOrder
+        email | POST /send | server | 11-${emailMs + 11}
+  `).spans.map((span) => ({ ...span, traceId }));
+
+const id = (n: number) => n.toString(16).padStart(32, '0');
+
+async function send(port: number, spans: SpanRecord[]): Promise<void> {
+  assert.equal((await request(port, 'POST', '/v1/traces', toOtlpJson(spans), { 'Content-Type': 'application/json' })).status, 200);
+}
+
+const emailSite = (view: CallSitesView) => view.sites.find((s) => s.place.path === '/app/src/orders.ts' && s.place.line === 42);
+
+describe('call sites over the stored traces', () => {
+  it('put each call on its line, with the function that made it and the finding about it', () => {
+    const store = new TraceStore();
+    store.add(order(id(1), 300));
+    store.add(order(id(2), 500));
+    const view = callSitesOf(store, placeFromAttributes);
+    assert.equal(view.traces, 2);
+    const site = emailSite(view)!;
+    assert.equal(site.place.functionName, 'placeOrder');
+    assert.deepEqual(site.calls.map((c) => [c.callee, c.operation, c.mode, c.count]), [['email', 'POST /send', 'sync', 2]]);
+    assert.deepEqual(site.calls[0]!.durationsUs, [ms(302), ms(502)]);
+  });
+});
+
+describe('GET /api/call-sites', () => {
+  let h: Harness;
+  before(async () => {
+    h = await startHarness();
+    await send(h.port, order(id(3), 400));
+  });
+  after(() => h.close());
+
+  it('answers the call sites as JSON', async () => {
+    const reply = await request(h.port, 'GET', '/api/call-sites');
+    assert.equal(reply.status, 200);
+    const view = JSON.parse(reply.text) as CallSitesView;
+    assert.equal(emailSite(view)!.calls[0]!.latest.traceId, id(3));
+  });
+
+  it('answers loopback Host names only, like the rest of the API', async () => {
+    assert.equal((await request(h.port, 'GET', '/api/call-sites', undefined, { Host: 'attacker.example:4318' })).status, 403);
+  });
+});
+
+describe('the receiver controller\'s call sites', () => {
+  const options = { version: '0.0.0', workerPath: 'dist/worker.js', takeoverDelaysMs: [50, 100, 200] };
+  const settings = (httpPort: number) => ({ enabled: true, config: { ...DEFAULT_INGEST_CONFIG, httpPort, grpcEnabled: false, settleMs: 200 } });
+  const controllers: ReceiverController[] = [];
+  after(async () => {
+    for (const c of controllers.reverse()) await c.dispose();
+  });
+
+  it('come from its own worker, and from the Hopscope it follows', async () => {
+    const httpPort = await freePort();
+    const first = new ReceiverController({ ...options, runner: 'first window' });
+    const second = new ReceiverController({ ...options, runner: 'second window' });
+    controllers.push(first, second);
+    assert.equal(await first.getCallSites(), undefined, 'not started: none');
+    await first.start(settings(httpPort));
+    await send(httpPort, order(id(4), 250));
+    const own = await eventually(async () => ((await first.getCallSites())?.traces === 1 ? first.getCallSites() : undefined));
+    assert.equal(emailSite(own!)!.calls[0]!.latest.traceId, id(4));
+
+    await second.start(settings(httpPort));
+    await eventually(() => (second.state.kind === 'following' ? true : undefined));
+    const followed = await second.getCallSites();
+    assert.deepEqual({ ...followed, computedAt: 0 }, { ...own, computedAt: 0 });
+  });
+});
