@@ -1,0 +1,201 @@
+/**
+ * Which line of code a span stands for. Each level is tried in turn and the
+ * first that lands inside the workspace wins:
+ *
+ *   attributes         code.file.path  code.line.number  code.column.number  code.function.name
+ *   legacy-attributes  code.filepath   code.lineno       code.column         code.namespace + code.function
+ *   code.stacktrace    its first frame that is not a library's, the runtime's or OpenTelemetry's
+ *   exception          the first frame of an `exception` event's stack that is in the workspace
+ *   parent             the nearest ancestor that has a location of its own
+ *
+ *   GET /orders (server)  code.file.path=/app/src/routes.ts:12      ─► attributes
+ *    └─ SELECT orders (client, no code.*)                            ─► parent (routes.ts:12)
+ *
+ * When no level is inside the workspace, the first thing a level named comes
+ * back as text (`outside`), for the UI to show but never to open.
+ */
+import type { Attributes, SpanRecord } from '../model/span';
+import { isLibraryFrame } from './library-frames';
+import type { CodeReference, InsidePosition, Outside } from './resolve-path';
+import { parseStackTrace, suffixPath, type StackFrame } from './stack-frames';
+import { isSanePath } from './workspace-paths';
+
+export type SourceOrigin = 'attributes' | 'legacy-attributes' | 'code.stacktrace' | 'exception' | 'parent';
+
+/** A place a span's own attributes name, before any file is looked at. */
+export interface SpanCandidate extends CodeReference {
+  from: 'attributes' | 'legacy-attributes' | 'code.stacktrace';
+  functionName?: string;
+}
+
+export interface FoundSource {
+  outside?: undefined;
+  from: SourceOrigin;
+  /** The span whose data named the place: the span itself, or for `parent` the ancestor. */
+  spanId: string;
+  position: InsidePosition;
+  functionName?: string;
+}
+
+export interface OutsideSource extends Outside {
+  from: SourceOrigin;
+  spanId: string;
+}
+
+export type Resolve = (ref: CodeReference) => Promise<InsidePosition | Outside>;
+
+export interface SpanSourceOptions {
+  resolve: Resolve;
+  /** The parent span of the span with this id, for the last level. */
+  parentOf?: (spanId: string) => SpanRecord | undefined;
+  /** `ownSource` for a span; pass a cached one to share work across a trace. */
+  own?: (span: SpanRecord) => Promise<FoundSource | OutsideSource | undefined>;
+}
+
+const MAX_EXCEPTION_EVENTS = 8;
+const MAX_EXCEPTION_FRAMES = 40;
+const MAX_FUNCTION_NAME = 256;
+
+/** The span's place in the code: its own, else its nearest located ancestor's, else its own as text. */
+export async function spanSource(span: SpanRecord, options: SpanSourceOptions): Promise<FoundSource | OutsideSource | undefined> {
+  const own = options.own ?? ((s: SpanRecord) => ownSource(s, options.resolve));
+  const mine = await own(span);
+  if (mine && !mine.outside) return mine;
+  const seen = new Set([span.spanId]);
+  let ancestor = options.parentOf?.(span.spanId);
+  while (ancestor && !seen.has(ancestor.spanId)) {
+    seen.add(ancestor.spanId);
+    const theirs = await own(ancestor);
+    if (theirs && !theirs.outside) return { ...theirs, from: 'parent', spanId: ancestor.spanId };
+    ancestor = options.parentOf?.(ancestor.spanId);
+  }
+  return mine;
+}
+
+/**
+ * `spanSource` for every span of a trace at once, given each span's own
+ * place: each chain of ancestors is walked once, however deep the trace.
+ *
+ *   a (own: routes.ts:12) ─ b (none) ─ c (none)     b, c ─► routes.ts:12 from a
+ *   d (parent never received) ─ e (none)            d, e ─► none
+ */
+export function withAncestors(
+  own: ReadonlyMap<string, FoundSource | OutsideSource | undefined>,
+  parentIdOf: (spanId: string) => string | undefined,
+): Map<string, FoundSource | OutsideSource | undefined> {
+  const located = (id: string) => {
+    const mine = own.get(id);
+    return mine && !mine.outside ? mine : undefined;
+  };
+  // The nearest span at or above each span that has a place of its own.
+  const nearest = new Map<string, FoundSource | undefined>();
+  for (const start of own.keys()) {
+    const chain: string[] = [];
+    const onChain = new Set<string>();
+    let found: FoundSource | undefined;
+    for (let id: string | undefined = start; id !== undefined && own.has(id) && !onChain.has(id); id = parentIdOf(id)) {
+      if (nearest.has(id)) {
+        found = nearest.get(id);
+        break;
+      }
+      found = located(id);
+      if (found) break;
+      chain.push(id);
+      onChain.add(id);
+    }
+    for (const id of chain) nearest.set(id, found);
+  }
+  const out = new Map<string, FoundSource | OutsideSource | undefined>();
+  for (const [id, mine] of own) {
+    const found = located(id) ?? nearest.get(id);
+    out.set(id, found === undefined ? mine : found.spanId === id ? found : { ...found, from: 'parent' });
+  }
+  return out;
+}
+
+/** The span's own place: the first of its attribute levels, then its exceptions, that resolves inside the workspace. */
+export async function ownSource(span: SpanRecord, resolve: Resolve): Promise<FoundSource | OutsideSource | undefined> {
+  let first: OutsideSource | undefined;
+  const tries: { from: Exclude<SourceOrigin, 'parent'>; ref: CodeReference; functionName: string | undefined }[] = [
+    ...attributeCandidates(span).map(({ from, functionName, ...ref }) => ({ from, ref, functionName })),
+    ...exceptionFrames(span).map((frame) => ({ from: 'exception' as const, ref: frameReference(frame), functionName: frame.function })),
+  ];
+  for (const { from, ref, functionName } of tries) {
+    const position = await resolve(ref);
+    if (!position.outside) return { from, spanId: span.spanId, position, ...(functionName !== undefined && { functionName }) };
+    first ??= { from, spanId: span.spanId, outside: true, text: position.text };
+  }
+  return first;
+}
+
+/** The places a span's attributes name, best first: current names, pre-1.30 names, then `code.stacktrace`. */
+export function attributeCandidates(span: SpanRecord): SpanCandidate[] {
+  const a = span.attributes ?? {};
+  const out: SpanCandidate[] = [];
+  const current = candidate(a, 'attributes', 'code.file.path', ['code.line.number', 'code.lineno'], ['code.column.number', 'code.column'], functionName(a, 'code.function.name'));
+  const legacy = candidate(a, 'legacy-attributes', 'code.filepath', ['code.lineno', 'code.line.number'], ['code.column', 'code.column.number'], legacyFunctionName(a));
+  if (current) out.push(current);
+  if (legacy && legacy.path !== current?.path) out.push(legacy);
+  const frame = parseStackTrace(a['code.stacktrace']).find((f) => !isLibraryFrame(f));
+  if (frame) out.push({ from: 'code.stacktrace', ...frameReference(frame), ...(frame.function !== undefined && { functionName: frame.function }) });
+  return out;
+}
+
+/** The path and line the span's `code.*` attributes name (current names first), as the minimal resolver read them. */
+export function codeAttributes(span: SpanRecord): { path: string; line: number } | undefined {
+  const named = attributeCandidates(span).find((c) => c.from !== 'code.stacktrace');
+  return named && { path: named.path, line: named.line };
+}
+
+/** The frames of the span's exception stack traces that may be the application's, top first. */
+export function exceptionFrames(span: SpanRecord): StackFrame[] {
+  const frames: StackFrame[] = [];
+  const events = Array.isArray(span.events) ? span.events : [];
+  let read = 0;
+  for (const event of events) {
+    if (read >= MAX_EXCEPTION_EVENTS || frames.length >= MAX_EXCEPTION_FRAMES) break;
+    const stack = event?.attributes?.['exception.stacktrace'];
+    if (event?.name !== 'exception' || typeof stack !== 'string') continue;
+    read++;
+    frames.push(...parseStackTrace(stack).filter((f) => !isLibraryFrame(f)));
+  }
+  return frames.slice(0, MAX_EXCEPTION_FRAMES);
+}
+
+function frameReference(frame: StackFrame): CodeReference {
+  const ref: CodeReference = { path: suffixPath(frame), line: frame.line };
+  if (frame.column !== undefined) ref.column = frame.column;
+  if (frame.suffixOnly) ref.suffixOnly = true;
+  return ref;
+}
+
+function candidate(a: Attributes, from: SpanCandidate['from'], pathKey: string, lineKeys: string[], columnKeys: string[], fn: string | undefined): SpanCandidate | undefined {
+  const path = a[pathKey];
+  const line = lineKeys.map((k) => positiveInteger(a[k])).find((n) => n !== undefined);
+  if (!isSanePath(path) || line === undefined) return undefined;
+  const out: SpanCandidate = { from, path, line };
+  const column = columnKeys.map((k) => positiveInteger(a[k])).find((n) => n !== undefined);
+  if (column !== undefined) out.column = column;
+  if (fn !== undefined) out.functionName = fn;
+  return out;
+}
+
+/** 42 or "42"; nothing for 0, 2.5, "forty", or a number no file has that many lines of. */
+function positiveInteger(value: unknown): number | undefined {
+  const n = typeof value === 'string' && /^\s*\d{1,9}\s*$/.test(value) ? Number(value) : value;
+  return typeof n === 'number' && Number.isInteger(n) && n >= 1 && n < 1e9 ? n : undefined;
+}
+
+function functionName(a: Attributes, key: string): string | undefined {
+  const value = a[key];
+  if (typeof value !== 'string' || value.trim() === '' || value.includes('\0')) return undefined;
+  const name = value.trim();
+  return name.length > MAX_FUNCTION_NAME ? `${name.slice(0, MAX_FUNCTION_NAME - 1)}…` : name;
+}
+
+/** Before 1.30 the function's class or module was a separate `code.namespace`. */
+function legacyFunctionName(a: Attributes): string | undefined {
+  const fn = functionName(a, 'code.function');
+  const namespace = functionName(a, 'code.namespace');
+  return fn !== undefined && namespace !== undefined ? functionName({ name: `${namespace}.${fn}` }, 'name') : fn;
+}
