@@ -12,6 +12,7 @@ import { openTraceCommand } from './open-trace';
 import { readReceiverSettings, type ReadSettings } from './receiver-settings';
 import { SERVICE_MAP_VIEW_TYPE, ServiceMapPanel } from './service-map-panel';
 import { ReceiverStatusBar } from './status-bar';
+import { SourceLocator } from '../source/locator';
 import { KeptTraces } from './kept-traces';
 import { TRACE_VIEW_TYPE, TracePanels } from './trace-panel';
 import { TracesView, type TraceNode } from './traces-view';
@@ -36,13 +37,22 @@ export function activate(context: vscode.ExtensionContext): void {
     return readReceiverSettings((key) => config.get(key));
   };
   const panelContext = { extensionUri: context.extensionUri, log };
+  // One source locator per workspace state: its caches (the file list for suffix matching, source maps) last until files change.
+  let locator: SourceLocator | undefined;
+  const forgetLocator = () => (locator = undefined);
+  context.subscriptions.push(
+    vscode.workspace.onDidChangeWorkspaceFolders(forgetLocator),
+    vscode.workspace.onDidCreateFiles(forgetLocator),
+    vscode.workspace.onDidDeleteFiles(forgetLocator),
+    vscode.workspace.onDidRenameFiles(forgetLocator),
+  );
   const kept = new KeptTraces(vscode.Uri.joinPath(context.globalStorageUri, 'kept-traces').fsPath);
   void kept.prune();
   const tracePanels = new TracePanels({
     ...panelContext,
     receiver,
     analysisSettings: () => settings().settings.config.analysis,
-    folders: () => (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => ({ name: f.name, path: f.uri.fsPath })),
+    locator: () => (locator ??= newSourceLocator()),
     summary: (traceId) => traces.list.get(traceId),
     kept,
   });
@@ -166,4 +176,10 @@ function describe(state: ReceiverState): string | undefined {
     default:
       return undefined;
   }
+}
+
+/** Spans' code in the open workspace folders; suffix matching looks through the workspace's files (not node_modules). */
+function newSourceLocator(): SourceLocator {
+  const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => ({ name: f.name, path: f.uri.fsPath }));
+  return new SourceLocator(folders, { listFiles: async () => (await vscode.workspace.findFiles('**/*', '**/node_modules/**', 50_000)).map((uri) => uri.fsPath) });
 }

@@ -17,7 +17,7 @@ import { toTraceView } from '../protocol/trace-view';
 import { restoredTrace } from './panel-inputs';
 import { keptTraceMessage, missingTraceMessage, summaryRoot, traceTitle, viewRoot } from './panel-text';
 import { editorLine } from './positions';
-import { SourceLocator, type WorkspaceFolderPath } from './source-locations';
+import { parentLookup, type ParentOf, type SourceLocator } from '../source/locator';
 import type { KeptTraces } from './kept-traces';
 import { PanelConnection, webviewOptions, type PanelContext } from './webview-panel';
 
@@ -27,8 +27,8 @@ export const REFRESH_INTERVAL_MS = 1000;
 export interface TracePanelDeps extends PanelContext {
   receiver: Pick<ReceiverController, 'getTrace' | 'onTraces' | 'state'>;
   analysisSettings(): AnalysisSettings;
-  /** The workspace folders on disk, where source links may point. */
-  folders(): WorkspaceFolderPath[];
+  /** Finds spans' code inside the workspace (one per workspace state, with its caches). */
+  locator(): SourceLocator;
   /** The Traces view's summary, for a title before the trace is fetched. */
   summary(traceId: string): TraceSummary | undefined;
   /** Copies of the drawn traces, for panels restored after the receiver lost them. */
@@ -97,6 +97,7 @@ class TracePanel {
   /** Bumped by every load and by a missing trace, so that an older answer is never drawn over a newer one. */
   private generation = 0;
   private spans = new Map<string, SpanRecord>();
+  private parentOf: ParentOf = () => undefined;
   /** The copy this panel was restored from, when the receiver had lost the trace; late spans are added to it. */
   private keptCopy: StoredTrace | undefined;
   /** How many spans and logs the drawn trace had: stored spans never change, so equal counts mean nothing new to draw. */
@@ -173,9 +174,10 @@ class TracePanel {
       const view = stored && toTraceView(this.traceId, stored.spans, stored.logs, this.deps.analysisSettings());
       if (!view) return this.missing();
       if (live) void this.deps.kept.save(live).catch((error: unknown) => this.deps.log.warn(`could not keep a copy of trace ${this.traceId}: ${String(error)}`));
-      const sources = await new SourceLocator(this.deps.folders()).locateAll(view.spans);
+      const sources = await this.deps.locator().locateAll(view.spans, view.nodes);
       if (stale()) return;
       this.spans = new Map(view.spans.map((span) => [span.spanId, span]));
+      this.parentOf = parentLookup(view.spans, view.nodes);
       this.connection.panel.title = traceTitle(this.traceId, viewRoot(view));
       this.connection.post({ type: 'trace', view, sources: sources.map(({ spanId, label }) => ({ spanId, label })) });
       this.drawn = true;
@@ -200,7 +202,7 @@ class TracePanel {
   /** The location is looked up again here from the stored span: the page only names the span. */
   private async openSource(spanId: string): Promise<void> {
     const span = this.spans.get(spanId);
-    const location = span && (await new SourceLocator(this.deps.folders()).locate(span));
+    const location = span && (await this.deps.locator().locate(span, this.parentOf));
     if (!location) {
       void vscode.window.showWarningMessage('Hopscope: this span names no source file inside the workspace.');
       return;
