@@ -22,6 +22,8 @@ const bundles = [
   // The headless CLI (`hopscope serve`), which starts the same worker.
   { ...common, entryPoints: { cli: 'src/cli/main.ts' }, platform: 'node', format: 'cjs', target: 'node20', outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
   // The webview: a browser bundle with no Node or VS Code APIs.
+  // The call-site span processor, for users' own Node services: needs only Node (OpenTelemetry is the service's, types only here).
+  { ...common, entryPoints: { 'call-site': 'src/processor/call-site-processor.ts' }, platform: 'node', format: 'cjs', target: 'node20', outdir: 'dist', external: ['@opentelemetry/*'] },
   // ELK's layout worker is carried as text and started from a blob: URL (a webview cannot load a worker from its resource origin).
   { ...common, entryPoints: { webview: 'webview/main.ts' }, platform: 'browser', format: 'iife', target: 'es2022', outdir: 'dist', loader: { '.min.js': 'text' } },
 ];

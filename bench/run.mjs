@@ -14,6 +14,11 @@ await esbuild.build({
   // The webview bench drives Chromium through playwright-core, loaded from node_modules as it is.
   external: ['playwright-core'],
 });
+// The call-site processor runs inside a service, which brings its own OpenTelemetry (as dist/call-site.js expects).
+await esbuild.build({
+  entryPoints: { 'call-site': 'bench/call-site.ts' },
+  bundle: true, platform: 'node', format: 'cjs', target: 'node20', outdir: 'dist/bench', minify: false, logLevel: 'warning', external: ['@opentelemetry/*'],
+});
 
 const node = (args, options = {}) => execFileSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], ...options });
 const k = (n) => `${Math.round(n / 1000).toLocaleString('en-US')}k`;
@@ -39,6 +44,26 @@ function webviewRows() {
   row(`longest main-thread task after first render, panning/zooming 5,000 spans ~2 s and scrolling the waterfall (runs: ${interaction.runs.map((r) => longest(r.longestTaskMs)).join(', ')})`,
     `${longest(interaction.longestTaskMs)}${idle ? ` (${idle} run(s) did not pan or scroll: not measured)` : ''}`, '≤ 100 ms', interaction.longestTaskMs <= 100 && idle === 0,
     `elkjs on the main thread: a ${ms(webview['5000'].peer.longestTaskMs)} task (1,000 nodes: ${ms(webview['1000'].peer.longestTaskMs)})`);
+}
+
+/** The call-site span processor (bench/call-site.ts): what onStart adds to a CLIENT span started 3 calls deep,
+ * bundled as it ships, and through tsx with source maps on, as the demo runs. */
+function callSiteRows() {
+  console.log('call-site span processor (bundled; and through tsx with source maps on)…');
+  const us = (n) => `${n.toFixed(1)} µs`;
+  for (const [how, args] of [['bundled, no source maps', ['dist/bench/call-site.js']], ['through tsx, source maps on', ['--import', 'tsx', 'bench/call-site.ts']]]) {
+    const r = JSON.parse(node(args));
+    const missed = r.found.ours !== 'postCharge' ? ` (recorded ${r.found.ours}, not postCharge)` : '';
+    row(`call-site processor, cost per CLIENT span started 3 calls deep, ${how} (span start + end without it: ${us(r.bareUs)})`, `${us(r.oursOverheadUs)}${missed}`, '≤ 5 µs', r.oursOverheadUs <= 5 && !missed,
+      `naive: new Error().stack + regex parse ${us(r.naiveOverheadUs)} (×${(r.naiveOverheadUs / r.oursOverheadUs).toFixed(1)})`);
+  }
+}
+
+// `node bench/run.mjs call-site`: only the call-site processor's figures.
+if (process.argv[2] === 'call-site') {
+  callSiteRows();
+  console.table(rows);
+  process.exit(0);
 }
 
 // `node bench/run.mjs webview`: only the trace view's figures (after `node esbuild.mjs --production`).
@@ -81,6 +106,7 @@ try {
   row(`aggregate over ${analysis.aggregateSpans.toLocaleString('en-US')} spans in 1,000 traces (trees included)`, ms(analysis.aggregateMs), '≤ 500 ms', analysis.aggregateMs <= 500, `JSON copy of the spans ${ms(analysis.aggregateCopyMs)}`);
   const mbps = (msTaken) => `${(analysis.fileMB / (msTaken / 1000)).toFixed(0)} MB/s`;
   row(`hopscope analyze --json, ${analysis.fileMB.toFixed(0)} MB OTLP JSON (whole process)`, `${ms(analysis.cliMs)} (${mbps(analysis.cliMs)})`, '(no target)', true, `node JSON.parse of the file ${ms(analysis.jsonParseMs)} (${mbps(analysis.jsonParseMs)})`);
+  callSiteRows();
   webviewRows();
   console.table(rows);
 } finally {

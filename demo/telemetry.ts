@@ -17,6 +17,7 @@ import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { BatchSpanProcessor } from '@opentelemetry/sdk-trace';
 import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
+import { CallSiteSpanProcessor } from '../src/processor/call-site-processor';
 import { atShutdown } from './lib/lifecycle';
 import { clientSpans, failureMessages } from './lib/span-notes';
 
@@ -47,8 +48,14 @@ const exporter = new OTLPTraceExporter(explicitEndpoint ? {} : { url: 'http://12
 
 const sdk = new NodeSDK({
   serviceName: process.env.OTEL_SERVICE_NAME ?? 'demo-service',
-  // A short delay so a trace shows up about when its order completes.
-  spanProcessors: [new BatchSpanProcessor({ exporter, scheduledDelayMillis: 200 })],
+  spanProcessors: [
+    // Each client and producer span carries the line that made the call (code.file.path,
+    // code.line.number), so the editor shows it there. Not the demo's own helpers: the
+    // service line that called callJson or publish says more than the helper's insides.
+    new CallSiteSpanProcessor({ ignore: [/\/demo\/lib\/(?:client|messaging)\.ts$/] }),
+    // A short delay so a trace shows up about when its order completes.
+    new BatchSpanProcessor({ exporter, scheduledDelayMillis: 200 }),
+  ],
   instrumentations: [instrumentation],
   // Traces only: no metric or log exporters probing the receiver.
   metricReaders: [],

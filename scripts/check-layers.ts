@@ -15,7 +15,7 @@ export interface Layer {
   typeOnly?: string[];
 }
 
-const SRC_LAYERS = ['src/common/', 'src/model/', 'src/wire/', 'src/analysis/', 'src/protocol/', 'src/ingest/', 'src/source/', 'src/cli/', 'src/extension/'];
+const SRC_LAYERS = ['src/common/', 'src/model/', 'src/wire/', 'src/analysis/', 'src/protocol/', 'src/ingest/', 'src/source/', 'src/cli/', 'src/extension/', 'src/processor/'];
 const PURE = ['vscode', 'node', 'src/ingest/', 'src/cli/', 'src/extension/', 'src/source/', 'webview/'];
 
 export const LAYERS: Layer[] = [
@@ -28,6 +28,9 @@ export const LAYERS: Layer[] = [
   { folder: 'src/source/', forbid: ['vscode', 'src/extension/', 'src/cli/', 'webview/'] },
   { folder: 'src/cli/', forbid: ['vscode', 'src/extension/', 'webview/'] },
   { folder: 'src/extension/', forbid: ['webview/'] },
+  // The call-site span processor runs inside the user's services as its own bundle: the
+  // service brings OpenTelemetry, so the processor may use its types but load none of it.
+  { folder: 'src/processor/', forbid: ['vscode', 'src/extension/', 'webview/', '@opentelemetry/'], typeOnly: ['@opentelemetry/'] },
   // The webview bundles src/common (formatting) and sees the host's data only as types.
   { folder: 'webview/', forbid: ['vscode', 'node', ...SRC_LAYERS.filter((l) => l !== 'src/common/')], typeOnly: ['src/protocol/', 'src/model/', 'src/analysis/'] },
 ];

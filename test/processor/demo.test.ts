@@ -1,0 +1,89 @@
+/**
+ * The call-site processor in the demo shop, for real: the services run through
+ * tsx (source maps on) with demo/telemetry.ts, send to `hopscope serve`, and
+ * each outgoing call's span must point at the line of the service that made it,
+ * past the demo's own HTTP and queue helpers, which telemetry.ts ignores.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { startDemo, type Demo } from '../../demo/shop';
+import type { SpanRecord } from '../../src/model/span';
+import { request } from '../support/http-client';
+import { serve, type Served } from '../support/serve-process';
+
+const DEMO = join(__dirname, '..', '..', 'demo');
+
+/** Polls the stored trace until it has a span of each `service name kind`. */
+async function spansOf(port: number, traceId: string, expected: string[]): Promise<SpanRecord[]> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const reply = await request(port, 'GET', `/api/traces/${traceId}`);
+    const spans = reply.status === 200 ? (JSON.parse(reply.text) as { spans: SpanRecord[] }).spans : [];
+    const have = new Set(spans.map((s) => `${s.service} ${s.name} ${s.kind}`));
+    if (expected.every((k) => have.has(k))) return spans;
+    if (Date.now() > deadline) assert.fail(`trace ${traceId} lacks ${expected.filter((k) => !have.has(k)).join(', ')}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+function only(spans: SpanRecord[], key: string): SpanRecord {
+  const found = spans.filter((s) => `${s.service} ${s.name} ${s.kind}` === key);
+  assert.equal(found.length, 1, key);
+  return found[0]!;
+}
+
+/** The demo file and the text at the span's `code.*` position. */
+function sourceAt(span: SpanRecord): { file: string; text: string; function: unknown } {
+  const path = String(span.attributes['code.file.path']);
+  const line = Number(span.attributes['code.line.number']);
+  const column = Number(span.attributes['code.column.number']);
+  assert.ok(path.startsWith(DEMO), `${path} is in demo/`);
+  const text = readFileSync(path, 'utf8').split('\n')[line - 1] ?? '';
+  return { file: path.slice(DEMO.length + 1).split('\\').join('/'), text: text.slice(column - 1), function: span.attributes['code.function.name'] };
+}
+
+describe('call sites in the demo shop', () => {
+  let server: Served | undefined;
+  let demo: Demo | undefined;
+
+  before(async () => {
+    server = await serve();
+    demo = await startDemo({ endpoint: `http://127.0.0.1:${server.httpPort}` });
+  });
+
+  after(async () => {
+    await demo?.stop();
+    await server?.stop();
+  });
+
+  it("sync order: each HTTP client span points at the service's callJson line, server spans at nothing", async () => {
+    const order = await demo!.sendOrder('sync');
+    assert.equal(order.status, 201, order.error);
+    const spans = await spansOf(server!.httpPort, order.traceId!, ['gateway POST /orders client', 'orders POST /send client', 'orders POST /track client', 'email POST /send server']);
+
+    // orders.ts, in call():  reply = await callJson(peers[peer] + path, { peer, body: order, ... });
+    const emailCall = sourceAt(only(spans, 'orders POST /send client'));
+    assert.deepEqual([emailCall.file, emailCall.function], ['services/orders.ts', 'call']);
+    assert.match(emailCall.text, /^callJson\(peers\[peer\] \+ path/);
+    assert.deepEqual(sourceAt(only(spans, 'orders POST /track client')), emailCall, 'analytics is called from the same line');
+    const ordersCall = sourceAt(only(spans, 'gateway POST /orders client'));
+    assert.equal(ordersCall.file, 'services/gateway.ts');
+    assert.match(ordersCall.text, /^callJson\(`\$\{orders\}\/orders`/);
+
+    for (const span of spans.filter((s) => s.kind === 'server' || s.kind === 'internal')) {
+      assert.equal(span.attributes['code.file.path'], undefined, `${span.service} ${span.name} ${span.kind}`);
+    }
+  });
+
+  it("events order: the PRODUCER span points at the service's publish line", async () => {
+    const order = await demo!.sendOrder('events');
+    assert.equal(order.status, 201, order.error);
+    const spans = await spansOf(server!.httpPort, order.traceId!, ['orders publish order.created producer', 'email process order.created consumer']);
+    const producer = sourceAt(only(spans, 'orders publish order.created producer'));
+    assert.equal(producer.file, 'services/orders.ts');
+    assert.match(producer.text, /^publish\(queue, 'order\.created', order\)/);
+    assert.equal(only(spans, 'email process order.created consumer').attributes['code.file.path'], undefined);
+  });
+});
