@@ -57,20 +57,6 @@ export interface AnalysedTrace {
   findings: readonly Finding[];
 }
 
-/** Where the span's own attributes say its code is (`code.file.path` / `code.line.number`, or the older names). */
-export function placeFromAttributes(span: SpanRecord): CodePlace | undefined {
-  const a = span.attributes;
-  const path = a['code.file.path'] ?? a['code.filepath'];
-  const line = Number(a['code.line.number'] ?? a['code.lineno']);
-  if (typeof path !== 'string' || path === '' || path.length > 4096 || !Number.isInteger(line) || line < 1) return undefined;
-  const place: CodePlace = { path, line };
-  const column = Number(a['code.column.number'] ?? a['code.column']);
-  if (Number.isInteger(column) && column > 0) place.column = column;
-  const fn = a['code.function.name'] ?? a['code.function'];
-  if (typeof fn === 'string' && fn !== '') place.functionName = fn;
-  return place;
-}
-
 const SEVERITY: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
 const SLOWEST = 3;
 

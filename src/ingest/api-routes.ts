@@ -17,7 +17,6 @@ import type { IngestCore, IngestStats } from './ingest-core';
 import type { EventStream } from './event-stream';
 import { isLoopbackAddress, isLoopbackHost } from './origin-policy';
 import type { ApiHandler } from './http-receiver';
-import { placeFromAttributes } from '../analysis/call-sites';
 import type { CallSitesView } from '../protocol/call-sites';
 import { callSitesOf } from './call-site-source';
 import { serviceMapOf } from './service-map-source';
@@ -77,5 +76,5 @@ function json(res: ServerResponse, status: number, body: unknown): void {
 }
 
 function freshViews(core: IngestCore): StoreViews {
-  return { serviceMap: () => serviceMapOf(core.store), callSites: () => callSitesOf(core.store, placeFromAttributes) };
+  return { serviceMap: () => serviceMapOf(core.store), callSites: () => callSitesOf(core.store) };
 }

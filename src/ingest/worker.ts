@@ -11,7 +11,6 @@ import { EventStream } from './event-stream';
 import { startGrpcReceiver, type GrpcReceiver } from './grpc-receiver';
 import { startHttpReceiver, type HttpReceiver, type Logger } from './http-receiver';
 import { PortError } from './listen';
-import { placeFromAttributes } from '../analysis/call-sites';
 import { CallSitesCache } from './call-site-source';
 import { ServiceMapCache } from './service-map-source';
 import { UPDATE_INTERVAL_MS, type HostToWorker, type WorkerStart, type WorkerToHost } from './worker-protocol';
@@ -33,7 +32,7 @@ async function main(start: WorkerStart): Promise<void> {
   const events = new EventStream();
   const serviceMap = new ServiceMapCache(core.store);
   let analysisSettings = config.analysis;
-  const callSites = new CallSitesCache(core.store, placeFromAttributes, () => analysisSettings);
+  const callSites = new CallSitesCache(core.store, () => analysisSettings);
   let endpoints: Endpoints = { http: { host: config.host, port: config.httpPort }, grpc: null };
   const stats = (): StatsDocument => ({ program: PROGRAM_ID, runner: start.runner, version: start.version, pid: process.pid, endpoints, ...core.stats() });
 

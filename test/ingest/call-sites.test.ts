@@ -5,7 +5,6 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { placeFromAttributes } from '../../src/analysis/call-sites';
 import { DEFAULT_INGEST_CONFIG } from '../../src/ingest/ingest-config';
 import { callSitesOf } from '../../src/ingest/call-site-source';
 import { ReceiverController } from '../../src/ingest/receiver-controller';
@@ -38,7 +37,7 @@ describe('call sites over the stored traces', () => {
     const store = new TraceStore();
     store.add(order(id(1), 300));
     store.add(order(id(2), 500));
-    const view = callSitesOf(store, placeFromAttributes);
+    const view = callSitesOf(store);
     assert.equal(view.traces, 2);
     const site = emailSite(view)!;
     assert.equal(site.place.functionName, 'placeOrder');
