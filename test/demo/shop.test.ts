@@ -6,28 +6,23 @@
  * which), never durations.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { SpanRecord } from '../../src/model/span';
-import { startDemo, type Demo, type OrderResult } from '../../demo/shop';
+import type { OrderResult } from '../../demo/shop';
 import { analyzeTrace } from '../../src/analysis/analyze-trace';
 import { request } from '../support/http-client';
-import { serve, type Served } from '../support/serve-process';
+import { storedTrace, useServedDemo } from '../support/served-demo';
 
-/** Polls the stored trace until a span with each `service name` key is there. */
-async function traceWith(port: number, traceId: string, expected: string[]): Promise<SpanRecord[]> {
-  const deadline = Date.now() + 20_000;
-  let spans: SpanRecord[] = [];
-  for (;;) {
-    const reply = await request(port, 'GET', `/api/traces/${traceId}`);
-    if (reply.status === 200) spans = (JSON.parse(reply.text) as { spans: SpanRecord[] }).spans;
+/** The stored trace once it has a span with each `service name` key and the receiver calls it settled. */
+function traceWith(port: number, traceId: string, expected: string[]): Promise<SpanRecord[]> {
+  return storedTrace(port, traceId, async (spans) => {
     const have = new Set(spans.map(key));
     const missing = expected.filter((k) => !have.has(k));
     // Names alone can hide a missing span (gateway's client and server are both "POST /orders"):
     // the analysis below wants the whole trace, so wait until the receiver calls it settled.
-    if (missing.length === 0 && (await settled(port, traceId))) return spans;
-    if (Date.now() > deadline) assert.fail(`trace ${traceId} still lacks ${missing.join(', ')}; it has ${[...have].join(', ')}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+    if (missing.length > 0) return missing;
+    return (await settled(port, traceId)) ? [] : ['(not settled yet)'];
+  });
 }
 
 async function settled(port: number, traceId: string): Promise<boolean> {
@@ -52,23 +47,11 @@ function ordered(result: OrderResult, status: number): string {
 const HAPPY_PATH = ['gateway POST /orders', 'orders POST /orders', 'orders POST /charge', 'payments POST /charge', 'payments charge card', 'orders POST /reserve', 'inventory POST /reserve', 'inventory reserve stock'];
 
 describe('demo shop sending to hopscope serve', () => {
-  let server: Served | undefined;
-  let demo: Demo | undefined;
-
-  before(async () => {
-    server = await serve();
-    demo = await startDemo({ endpoint: `http://127.0.0.1:${server.httpPort}` });
-  });
-
-  // Runs even when `before` or a test failed: no service may outlive the test.
-  after(async () => {
-    await demo?.stop();
-    await server?.stop();
-  });
+  const served = useServedDemo();
 
   it('sync order: orders waits for email, then analytics, inside its own span', async () => {
-    const traceId = ordered(await demo!.sendOrder('sync'), 201);
-    const spans = await traceWith(server!.httpPort, traceId, [...HAPPY_PATH, 'orders POST /send', 'email POST /send', 'email send confirmation email', 'orders POST /track', 'analytics POST /track', 'analytics track order']);
+    const traceId = ordered(await served.demo().sendOrder('sync'), 201);
+    const spans = await traceWith(served.server().httpPort, traceId, [...HAPPY_PATH, 'orders POST /send', 'email POST /send', 'email send confirmation email', 'orders POST /track', 'analytics POST /track', 'analytics track order']);
 
     const roots = spans.filter((s) => s.parentSpanId === '');
     assert.deepEqual(roots.map((s) => [s.service, s.name, s.kind]), [['gateway', 'POST /orders', 'server']]);
@@ -101,8 +84,8 @@ describe('demo shop sending to hopscope serve', () => {
   });
 
   it('events order: email and analytics consume order.created after the order is answered', async () => {
-    const traceId = ordered(await demo!.sendOrder('events'), 201);
-    const spans = await traceWith(server!.httpPort, traceId, [...HAPPY_PATH, 'orders publish order.created', 'email process order.created', 'email send confirmation email', 'analytics process order.created', 'analytics track order']);
+    const traceId = ordered(await served.demo().sendOrder('events'), 201);
+    const spans = await traceWith(served.server().httpPort, traceId, [...HAPPY_PATH, 'orders publish order.created', 'email process order.created', 'email send confirmation email', 'analytics process order.created', 'analytics track order']);
 
     assert.deepEqual(spans.filter((s) => s.parentSpanId === '').map(key), ['gateway POST /orders']);
     assert.deepEqual(spans.filter((s) => s.status.code === 'error'), []);
@@ -134,10 +117,10 @@ describe('demo shop sending to hopscope serve', () => {
   });
 
   it('payments failing: the error cascades from payments to the root', async () => {
-    await demo!.setSwitches('payments', { behaviour: 'fail' });
+    await served.demo().setSwitches('payments', { behaviour: 'fail' });
     try {
-      const traceId = ordered(await demo!.sendOrder('sync'), 502);
-      const spans = await traceWith(server!.httpPort, traceId, ['gateway POST /orders', 'orders POST /orders', 'orders POST /charge', 'payments POST /charge', 'payments charge card']);
+      const traceId = ordered(await served.demo().sendOrder('sync'), 502);
+      const spans = await traceWith(served.server().httpPort, traceId, ['gateway POST /orders', 'orders POST /orders', 'orders POST /charge', 'payments POST /charge', 'payments charge card']);
       const root = only(spans, 'gateway', 'POST /orders', 'server');
       assert.equal(root.parentSpanId, '');
       for (const span of [root, only(spans, 'orders', 'POST /orders', 'server'), only(spans, 'payments', 'POST /charge', 'server')]) {
@@ -153,34 +136,34 @@ describe('demo shop sending to hopscope serve', () => {
       assert.deepEqual(cascade.services, ['payments', 'orders', 'gateway']);
       assert.equal(analysis.findings.find((f) => f.rule === 'cascading-failure')!.severity, 'error');
     } finally {
-      await demo!.setSwitches('payments', { behaviour: 'ok' });
+      await served.demo().setSwitches('payments', { behaviour: 'ok' });
     }
   });
 
   it('payments slow: orders gives up after its timeout while payments works on', async () => {
-    await demo!.setSwitches('payments', { behaviour: 'slow' });
+    await served.demo().setSwitches('payments', { behaviour: 'slow' });
     try {
-      const traceId = ordered(await demo!.sendOrder('events'), 502);
-      const spans = await traceWith(server!.httpPort, traceId, ['gateway POST /orders', 'orders POST /orders', 'orders POST /charge', 'payments POST /charge', 'payments charge card']);
+      const traceId = ordered(await served.demo().sendOrder('events'), 502);
+      const spans = await traceWith(served.server().httpPort, traceId, ['gateway POST /orders', 'orders POST /orders', 'orders POST /charge', 'payments POST /charge', 'payments charge card']);
       const call = only(spans, 'orders', 'POST /charge', 'client');
       assert.equal(call.status.code, 'error');
       assert.equal(call.attributes['error.type'], 'timeout');
       assert.ok(only(spans, 'payments', 'charge card', 'internal').endUs > only(spans, 'orders', 'POST /orders', 'server').endUs, 'payments is still charging after orders answered');
     } finally {
-      await demo!.setSwitches('payments', { behaviour: 'ok' });
+      await served.demo().setSwitches('payments', { behaviour: 'ok' });
     }
   });
 
   it('email down: an events order still succeeds, only the email consumer fails', async () => {
-    await demo!.setSwitches('email', { behaviour: 'down' });
+    await served.demo().setSwitches('email', { behaviour: 'down' });
     try {
-      const traceId = ordered(await demo!.sendOrder('events'), 201);
-      const spans = await traceWith(server!.httpPort, traceId, [...HAPPY_PATH, 'orders publish order.created', 'email process order.created', 'analytics process order.created', 'analytics track order']);
+      const traceId = ordered(await served.demo().sendOrder('events'), 201);
+      const spans = await traceWith(served.server().httpPort, traceId, [...HAPPY_PATH, 'orders publish order.created', 'email process order.created', 'analytics process order.created', 'analytics track order']);
       assert.deepEqual(spans.filter((s) => s.status.code === 'error').map(key), ['email process order.created']);
       const [failure] = analyzeTrace(spans)!.failures;
       assert.equal(failure!.isolated, true, 'the email failure stays behind the queue');
     } finally {
-      await demo!.setSwitches('email', { behaviour: 'ok' });
+      await served.demo().setSwitches('email', { behaviour: 'ok' });
     }
   });
 });

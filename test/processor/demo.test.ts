@@ -7,26 +7,18 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { startDemo, type Demo } from '../../demo/shop';
+import { describe, it } from 'node:test';
 import type { SpanRecord } from '../../src/model/span';
-import { request } from '../support/http-client';
-import { serve, type Served } from '../support/serve-process';
+import { storedTrace, useServedDemo } from '../support/served-demo';
 
 const DEMO = join(__dirname, '..', '..', 'demo');
 
-/** Polls the stored trace until it has a span of each `service name kind`. */
-async function spansOf(port: number, traceId: string, expected: string[]): Promise<SpanRecord[]> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const reply = await request(port, 'GET', `/api/traces/${traceId}`);
-    const spans = reply.status === 200 ? (JSON.parse(reply.text) as { spans: SpanRecord[] }).spans : [];
+/** The stored trace once it has a span of each `service name kind`. */
+const spansOf = (port: number, traceId: string, expected: string[]): Promise<SpanRecord[]> =>
+  storedTrace(port, traceId, (spans) => {
     const have = new Set(spans.map((s) => `${s.service} ${s.name} ${s.kind}`));
-    if (expected.every((k) => have.has(k))) return spans;
-    if (Date.now() > deadline) assert.fail(`trace ${traceId} lacks ${expected.filter((k) => !have.has(k)).join(', ')}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+    return expected.filter((k) => !have.has(k));
+  });
 
 function only(spans: SpanRecord[], key: string): SpanRecord {
   const found = spans.filter((s) => `${s.service} ${s.name} ${s.kind}` === key);
@@ -45,23 +37,12 @@ function sourceAt(span: SpanRecord): { file: string; text: string; function: unk
 }
 
 describe('call sites in the demo shop', () => {
-  let server: Served | undefined;
-  let demo: Demo | undefined;
-
-  before(async () => {
-    server = await serve();
-    demo = await startDemo({ endpoint: `http://127.0.0.1:${server.httpPort}` });
-  });
-
-  after(async () => {
-    await demo?.stop();
-    await server?.stop();
-  });
+  const served = useServedDemo();
 
   it("sync order: each HTTP client span points at the service's callJson line, server spans at nothing", async () => {
-    const order = await demo!.sendOrder('sync');
+    const order = await served.demo().sendOrder('sync');
     assert.equal(order.status, 201, order.error);
-    const spans = await spansOf(server!.httpPort, order.traceId!, ['gateway POST /orders client', 'orders POST /send client', 'orders POST /track client', 'email POST /send server']);
+    const spans = await spansOf(served.server().httpPort, order.traceId!, ['gateway POST /orders client', 'orders POST /send client', 'orders POST /track client', 'email POST /send server']);
 
     // orders.ts, in call():  reply = await callJson(peers[peer] + path, { peer, body: order, ... });
     const emailCall = sourceAt(only(spans, 'orders POST /send client'));
@@ -78,9 +59,9 @@ describe('call sites in the demo shop', () => {
   });
 
   it("events order: the PRODUCER span points at the service's publish line", async () => {
-    const order = await demo!.sendOrder('events');
+    const order = await served.demo().sendOrder('events');
     assert.equal(order.status, 201, order.error);
-    const spans = await spansOf(server!.httpPort, order.traceId!, ['orders publish order.created producer', 'email process order.created consumer']);
+    const spans = await spansOf(served.server().httpPort, order.traceId!, ['orders publish order.created producer', 'email process order.created consumer']);
     const producer = sourceAt(only(spans, 'orders publish order.created producer'));
     assert.equal(producer.file, 'services/orders.ts');
     assert.match(producer.text, /^publish\(queue, 'order\.created', order\)/);
