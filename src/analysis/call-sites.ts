@@ -13,7 +13,7 @@ import type { SpanRecord } from '../model/span';
 import { callee, calleeOperation, isCall } from './calls';
 import type { EdgeMode } from './edge-modes';
 import type { Finding, Severity } from './findings';
-import { duration, type TraceTree } from './trace-tree';
+import { duration, type TraceNode, type TraceTree } from './trace-tree';
 
 /** Where a span's code is, as the telemetry says it (a path to resolve against the workspace, 1-based line). */
 export interface CodePlace {
@@ -21,6 +21,19 @@ export interface CodePlace {
   line: number;
   column?: number;
   functionName?: string;
+}
+
+/** A span a finding names, with where its code is (when known) and what it is, e.g. `orders → email POST /send`. */
+export interface FindingSpan {
+  spanId: string;
+  label: string;
+  place?: CodePlace;
+}
+
+/** A finding as the editor shows it at a call site: the trace it is from and its spans' places (for related locations). */
+export interface SiteFinding extends Finding {
+  traceId: string;
+  spans: FindingSpan[];
 }
 
 export interface CallAtSite {
@@ -36,9 +49,9 @@ export interface CallAtSite {
   /** The request these calls were made for most often, e.g. `POST /orders`. */
   rootName: string;
   /** The most severe finding about these calls, largest saving first. */
-  worstFinding: Finding | undefined;
-  /** Every finding about these calls (one per rule). */
-  findings: Finding[];
+  worstFinding: SiteFinding | undefined;
+  /** Every finding about these calls (one per rule, the largest saving kept), most severe first. */
+  findings: SiteFinding[];
   /** The slowest calls, slowest first (at most three), to open. */
   slowest: { traceId: string; spanId: string; durationUs: number }[];
   /** The newest call, to open its trace with this span selected. */
@@ -60,16 +73,24 @@ export interface AnalysedTrace {
 const SEVERITY: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
 const SLOWEST = 3;
 
+export type Locate = (span: SpanRecord, tree: TraceTree) => CodePlace | undefined;
+
 /** The call sites in these traces (newest first is best: `latest` is the first seen). */
-export function callSites(traces: Iterable<AnalysedTrace>, locate: (span: SpanRecord, tree: TraceTree) => CodePlace | undefined): CallSite[] {
+export function callSites(traces: Iterable<AnalysedTrace>, locate: Locate): CallSite[] {
   const sites = new Map<string, { place: CodePlace; calls: Map<string, Acc> }>();
   for (const { tree, findings } of traces) {
+    const places = new Map<string, CodePlace | undefined>();
+    const placeOf = (node: TraceNode): CodePlace | undefined => {
+      if (!node.span) return undefined;
+      if (!places.has(node.spanId)) places.set(node.spanId, locate(node.span, tree));
+      return places.get(node.spanId);
+    };
     const findingsOf = new Map<string, Finding[]>();
     for (const finding of findings) for (const spanId of finding.spanIds) findingsOf.set(spanId, [...(findingsOf.get(spanId) ?? []), finding]);
     const requestUs = Math.max(1, duration(tree.root));
     for (const node of tree.nodes) {
       if (!node.span || !isCall(node) || !node.mode) continue;
-      const place = locate(node.span, tree);
+      const place = placeOf(node);
       if (!place) continue;
       const siteKey = `${place.path}\u0000${place.line}`;
       let site = sites.get(siteKey);
@@ -86,7 +107,7 @@ export function callSites(traces: Iterable<AnalysedTrace>, locate: (span: SpanRe
       acc.roots.set(tree.root.name, (acc.roots.get(tree.root.name) ?? 0) + 1);
       for (const finding of findingsOf.get(node.spanId) ?? []) {
         const kept = acc.findings.get(finding.rule);
-        if (!kept || (finding.savingUs ?? 0) > (kept.savingUs ?? 0)) acc.findings.set(finding.rule, finding);
+        if (!kept || (finding.savingUs ?? 0) > (kept.savingUs ?? 0)) acc.findings.set(finding.rule, siteFinding(finding, tree, placeOf));
       }
       acc.slowest.push({ traceId: tree.traceId, spanId: node.spanId, durationUs: took });
       acc.slowest.sort((a, b) => b.durationUs - a.durationUs);
@@ -104,7 +125,7 @@ interface Acc {
   shares: number[];
   errors: number;
   roots: Map<string, number>;
-  findings: Map<string, Finding>;
+  findings: Map<string, SiteFinding>;
   slowest: { traceId: string; spanId: string; durationUs: number }[];
   latest: { traceId: string; spanId: string };
 }
@@ -132,6 +153,19 @@ function summarize(acc: Acc): CallAtSite {
 }
 
 const MAX_DURATIONS = 200;
+const MAX_FINDING_SPANS = 20;
+
+function siteFinding(finding: Finding, tree: TraceTree, placeOf: (node: TraceNode) => CodePlace | undefined): SiteFinding {
+  const spans = finding.spanIds.slice(0, MAX_FINDING_SPANS).flatMap((spanId): FindingSpan[] => {
+    const node = tree.byId.get(spanId);
+    if (!node) return [];
+    const caller = node.kind === 'client' || node.kind === 'producer' ? node.service : node.parent?.service ?? node.service;
+    const label = isCall(node) ? `${caller} → ${callee(node)} ${calleeOperation(node)}` : `${node.service} ${node.name}`;
+    const place = placeOf(node);
+    return [place ? { spanId, label, place } : { spanId, label }];
+  });
+  return { ...finding, traceId: tree.traceId, spans };
+}
 
 /** At most `max` values of a sorted list, evenly spaced, first and last kept. */
 function sample(sorted: number[], max: number): number[] {

@@ -1,36 +1,70 @@
 /**
  * The call sites over the stored traces, computed in the ingest worker (see
- * store-views.ts): each trace in the budget is analysed for its findings, and
- * every call whose span says where its code is lands on that line.
+ * store-views.ts): each recent trace in the budget is analysed for its
+ * findings, and every call whose span says where its code is lands on that line.
  */
 import { analyzeTree } from '../analysis/analyze-trace';
-import { callSites, type AnalysedTrace, type CodePlace } from '../analysis/call-sites';
+import { callSites, type AnalysedTrace, type CodePlace, type Locate } from '../analysis/call-sites';
 import type { AnalysisSettings } from '../analysis/settings';
 import type { TraceTree } from '../analysis/trace-tree';
 import type { SpanRecord } from '../model/span';
 import type { CallSitesView } from '../protocol/call-sites';
-import { attributeCandidates } from '../source/span-source';
+import { attributeCandidates, exceptionFrames } from '../source/span-source';
+import { suffixPath } from '../source/stack-frames';
 import { newestTrees, StoreCache, STORE_VIEW_BUDGET, type StoreBudget } from './store-views';
 import type { TraceStore } from './trace-store';
 
-export type Locate = (span: SpanRecord, tree: TraceTree) => CodePlace | undefined;
+export type { Locate } from '../analysis/call-sites';
+
+/** Call sites are about recent traces: one that received nothing for this long has aged out of them (it stays in the store). */
+export const CALL_SITES_WINDOW_MS = 15 * 60_000;
 
 /**
- * Where the span itself says its code is, as the telemetry names it (the
- * extension resolves the path against the workspace): its `code.*`
- * attributes, the older names, or the first application frame of `code.stacktrace`.
+ * Where the span says its code is, as the telemetry names it (the extension
+ * resolves the path against the workspace): its `code.*` attributes, the
+ * older names, the first application frame of `code.stacktrace`, the first
+ * application frame of an exception it recorded, else its nearest ancestor's.
  */
-export function spanPlace(span: SpanRecord): CodePlace | undefined {
+export function spanPlace(span: SpanRecord, tree?: TraceTree): CodePlace | undefined {
+  const mine = ownPlace(span);
+  if (mine || !tree) return mine;
+  const seen = new Set([span.spanId]);
+  for (let node = tree.byId.get(span.spanId)?.parent; node && !seen.has(node.spanId); node = node.parent) {
+    seen.add(node.spanId);
+    const theirs = node.span && ownPlace(node.span);
+    if (theirs) return theirs;
+  }
+  return undefined;
+}
+
+function ownPlace(span: SpanRecord): CodePlace | undefined {
   const found = attributeCandidates(span)[0];
-  if (!found) return undefined;
-  const place: CodePlace = { path: found.path, line: found.line };
-  if (found.column !== undefined) place.column = found.column;
-  if (found.functionName !== undefined) place.functionName = found.functionName;
+  if (found) {
+    const place: CodePlace = { path: found.path, line: found.line };
+    if (found.column !== undefined) place.column = found.column;
+    if (found.functionName !== undefined) place.functionName = found.functionName;
+    return place;
+  }
+  const frame = exceptionFrames(span)[0];
+  if (!frame) return undefined;
+  const place: CodePlace = { path: suffixPath(frame), line: frame.line };
+  if (frame.column !== undefined) place.column = frame.column;
+  if (frame.function !== undefined) place.functionName = frame.function;
   return place;
 }
 
-export function callSitesOf(store: TraceStore, locate: Locate = spanPlace, settings?: AnalysisSettings, budget: StoreBudget = STORE_VIEW_BUDGET, now = Date.now()): CallSitesView {
-  const { trees, omitted } = newestTrees(store, budget);
+export interface CallSitesOptions {
+  locate?: Locate;
+  settings?: AnalysisSettings | undefined;
+  budget?: StoreBudget;
+  /** Traces that last changed before this (store clock, ms) are left out. */
+  receivedSinceMs?: number;
+  now?: number;
+}
+
+export function callSitesOf(store: TraceStore, options: CallSitesOptions = {}): CallSitesView {
+  const { locate = spanPlace, settings, budget = STORE_VIEW_BUDGET, receivedSinceMs, now = Date.now() } = options;
+  const { trees, omitted } = newestTrees(store, budget, receivedSinceMs);
   let traces = 0;
   function* analysed(): Generator<AnalysedTrace> {
     for (const tree of trees) {
@@ -43,9 +77,14 @@ export function callSitesOf(store: TraceStore, locate: Locate = spanPlace, setti
   return view;
 }
 
-/** `callSitesOf` for one store, computed again only after the store changed (or the settings did). */
+/**
+ * `callSitesOf` the traces received in the last `windowMs`, computed again
+ * only after the store changed, the settings did, or a minute passed (so aged
+ * traces drop out).
+ */
 export class CallSitesCache extends StoreCache<CallSitesView> {
-  constructor(store: TraceStore, settings: () => AnalysisSettings | undefined, locate: Locate = spanPlace, budget: StoreBudget = STORE_VIEW_BUDGET) {
-    super(store, (s) => callSitesOf(s, locate, settings(), budget));
+  constructor(store: TraceStore, settings: () => AnalysisSettings | undefined, options: { windowMs?: number; clock?: () => number; budget?: StoreBudget } = {}) {
+    const { windowMs = CALL_SITES_WINDOW_MS, clock = Date.now, budget = STORE_VIEW_BUDGET } = options;
+    super(store, (s) => callSitesOf(s, { settings: settings(), budget, receivedSinceMs: clock() - windowMs, now: clock() }), () => Math.floor(clock() / 60_000));
   }
 }

@@ -19,8 +19,10 @@ export const STORE_VIEW_BUDGET: StoreBudget = { maxTraces: 1_000, maxSpans: 50_0
  * alive at once); a trace too big for what is left of the budget is skipped.
  * `omitted()` counts the traces left out once the trees have been read.
  */
-export function newestTrees(store: TraceStore, budget: StoreBudget): { trees: Iterable<TraceTree>; omitted(): number } {
-  const summaries = store.summaries();
+export function newestTrees(store: TraceStore, budget: StoreBudget, receivedSinceMs?: number): { trees: Iterable<TraceTree>; omitted(): number } {
+  const all = store.summaries();
+  // Traces that last changed before `receivedSinceMs` have aged out: they are neither read nor counted as omitted.
+  const summaries = receivedSinceMs === undefined ? all : all.filter((s) => (store.lastChangeMs(s.traceId) ?? 0) >= receivedSinceMs);
   let included = 0;
   function* trees(): Generator<TraceTree> {
     let spans = 0;
@@ -38,11 +40,11 @@ export function newestTrees(store: TraceStore, budget: StoreBudget): { trees: It
   return { trees: trees(), omitted: () => summaries.length - included };
 }
 
-/** A view of one store, computed again only after the store changed. */
+/** A view of one store, computed again only after the store changed (or `epoch()` did: a view of recent traces changes as time passes). */
 export class StoreCache<T> {
-  private cached: { version: number; value: T } | undefined;
+  private cached: { version: string; value: T } | undefined;
 
-  constructor(private readonly store: TraceStore, private readonly compute: (store: TraceStore) => T) {}
+  constructor(private readonly store: TraceStore, private readonly compute: (store: TraceStore) => T, private readonly epoch: () => number = () => 0) {}
 
   /** Forget the cached value (what it depends on besides the store changed). */
   invalidate(): void {
@@ -50,7 +52,8 @@ export class StoreCache<T> {
   }
 
   get(): T {
-    if (this.cached?.version !== this.store.version) this.cached = { version: this.store.version, value: this.compute(this.store) };
+    const version = `${this.store.version}:${this.epoch()}`;
+    if (this.cached?.version !== version) this.cached = { version, value: this.compute(this.store) };
     return this.cached.value;
   }
 }

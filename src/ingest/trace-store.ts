@@ -163,6 +163,11 @@ export class TraceStore {
     return kept;
   }
 
+  /** When the trace last received a span or log (this store's clock, ms); undefined for traces it does not hold. */
+  lastChangeMs(traceId: string): number | undefined {
+    return this.traces.get(traceId)?.lastChangeMs;
+  }
+
   get(traceId: string): StoredTrace | undefined {
     const entry = this.traces.get(traceId);
     return entry && { traceId: entry.traceId, spans: [...entry.spans.values()], logs: [...entry.logs] };

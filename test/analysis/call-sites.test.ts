@@ -62,6 +62,14 @@ describe('call sites over recent traces', () => {
     assert.deepEqual(email.slowest.map((s) => s.durationUs), [ms(502), ms(302)]);
   });
 
+  it('says which trace a finding is from and where its spans are, for related locations', () => {
+    const finding = at('/app/orders.ts', 42)!.calls[0]!.worstFinding!;
+    assert.equal(finding.traceId, 'b'.repeat(32), 'the finding with the larger saving: the newest trace');
+    const email = finding.spans.find((s) => s.label === 'orders → email POST /send');
+    assert.deepEqual(email?.place, { path: '/app/orders.ts', line: 42 });
+    assert.ok(finding.spans.every((s) => finding.spanIds.includes(s.spanId)));
+  });
+
   it('leaves out calls with no known place, and spans that are not calls', () => {
     assert.equal(sites.some((s) => s.calls.some((c) => c.callee === 'analytics')), false);
     const onlyServer = timeline(`

@@ -6,7 +6,7 @@ import { hintText, lensTitle, plainText } from '../../src/extension/call-site-te
 const emailCall: CallAtSite = {
   callee: 'email', operation: 'POST /send', mode: 'sync', count: 12, errors: 0, p50Us: 501_000, p95Us: 540_000, shareOfRequest: 0.77,
   rootName: 'POST /orders', findings: [], slowest: [], latest: { traceId: 'a'.repeat(32), spanId: 'b'.repeat(16) }, durationsUs: [501_000],
-  worstFinding: { rule: 'sync-non-critical', severity: 'warning', spanIds: ['b'.repeat(16)], message: '…', savingUs: 500_000 },
+  worstFinding: { rule: 'sync-non-critical', severity: 'warning', spanIds: ['b'.repeat(16)], message: '…', savingUs: 500_000, traceId: 'a'.repeat(32), spans: [] },
 };
 
 describe('the words beside a line that made calls', () => {

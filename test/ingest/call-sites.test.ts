@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DEFAULT_INGEST_CONFIG } from '../../src/ingest/ingest-config';
-import { callSitesOf } from '../../src/ingest/call-site-source';
+import { CallSitesCache, callSitesOf } from '../../src/ingest/call-site-source';
 import { ReceiverController } from '../../src/ingest/receiver-controller';
 import { TraceStore } from '../../src/ingest/trace-store';
 import type { SpanRecord } from '../../src/model/span';
@@ -89,5 +89,37 @@ describe('the receiver controller\'s call sites', () => {
     await eventually(() => (second.state.kind === 'following' ? true : undefined));
     const followed = await second.getCallSites();
     assert.deepEqual({ ...followed, computedAt: 0 }, { ...own, computedAt: 0 });
+  });
+});
+
+describe('where the worker puts a call', () => {
+  it('takes an exception\'s first application frame, else the nearest ancestor\'s place', () => {
+    const spans = timeline(`
+      orders | POST /orders | server | 0-100 | code.file.path=/app/src/routes.ts code.line.number=7
+        orders | orders → payments | client | 10-40
+          payments | POST /charge | server | 11-39
+        orders | orders → stock | client | 50-90
+          stock | GET /stock | server | 51-89
+    `).spans;
+    const failing = spans.find((s) => s.name === 'orders → stock')!;
+    failing.events = [{ name: 'exception', timeUs: failing.endUs, attributes: { 'exception.stacktrace': 'Error: down\n    at fetch (/app/node_modules/undici/index.js:1:1)\n    at reserve (/app/src/stock.ts:21:9)' }, droppedAttributesCount: 0 }];
+    const store = new TraceStore();
+    store.add(spans);
+    const places = callSitesOf(store).sites.map((s) => `${s.place.path}:${s.place.line} ${s.calls.map((c) => c.callee).join()}`).sort();
+    assert.deepEqual(places, ['/app/src/routes.ts:7 payments', '/app/src/stock.ts:21 stock']);
+  });
+
+  it('leaves out traces that received nothing in the window, and sees them age out as the clock moves', () => {
+    let clock = 1_000_000;
+    const store = new TraceStore({}, () => clock);
+    store.add(order(id(5), 100));
+    clock += 10 * 60_000;
+    store.add(order(id(6), 200));
+    const cache = new CallSitesCache(store, () => undefined, { windowMs: 15 * 60_000, clock: () => clock });
+    assert.equal(cache.get().traces, 2);
+    clock += 6 * 60_000;
+    assert.deepEqual(emailSite(cache.get())!.calls[0]!.durationsUs, [ms(202)], 'the first trace aged out');
+    clock += 10 * 60_000;
+    assert.deepEqual(cache.get().sites, []);
   });
 });
