@@ -51,8 +51,8 @@ const sdk = new NodeSDK({
   spanProcessors: [
     // Each client and producer span carries the line that made the call (code.file.path,
     // code.line.number), so the editor shows it there. Not the demo's own helpers: the
-    // service line that called callJson or publish says more than the helper's insides.
-    new CallSiteSpanProcessor({ ignore: [/\/demo\/lib\/(?:client|messaging)\.ts$/] }),
+    // service line that called a peer or published says more than the helper's insides.
+    new CallSiteSpanProcessor({ ignore: [/\/demo\/lib\/(?:client|messaging|peers)\.ts$/] }),
     // A short delay so a trace shows up about when its order completes.
     new BatchSpanProcessor({ exporter, scheduledDelayMillis: 200 }),
   ],

@@ -9,9 +9,10 @@
 import '../telemetry'; // first, so that node:http is patched before anything uses it
 import { randomUUID } from 'node:crypto';
 import { trace } from '@opentelemetry/api';
-import { callJson, errorText, serviceUrl, TimeoutError } from '../lib/client';
+import { serviceUrl } from '../lib/client';
 import { publish } from '../lib/messaging';
 import { orderAttributes, type Order } from '../lib/order';
+import { peerCaller } from '../lib/peers';
 import { HttpFailure, startService } from '../lib/server';
 import { switches } from '../lib/switches';
 
@@ -24,16 +25,7 @@ const peers = {
 const queue = serviceUrl('queue');
 
 /** Calls a peer; any failure becomes this service's own 502, or 504 for a timeout. */
-async function call(peer: keyof typeof peers, path: string, order: Order, timeoutMs?: number): Promise<void> {
-  let reply;
-  try {
-    reply = await callJson(peers[peer] + path, { peer, body: order, ...(timeoutMs === undefined ? {} : { timeoutMs }) });
-  } catch (error) {
-    if (error instanceof TimeoutError) throw new HttpFailure(504, `gave up on ${peer}: ${error.message}`);
-    throw new HttpFailure(502, `${peer} is unreachable: ${String(error)}`);
-  }
-  if (reply.status >= 300) throw new HttpFailure(502, `${peer} answered ${reply.status}: ${errorText(reply)}`);
-}
+const call = peerCaller(peers);
 
 startService('orders', {
   'POST /orders': async (body) => {
