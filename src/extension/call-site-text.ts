@@ -2,7 +2,7 @@
  * The words beside a line that made calls: the CodeLens title and the
  * end-of-line hint. No `vscode` here, so they are tested in Node.
  *
- *   blocking → email POST /send · 501 ms p50 · 77% of POST /orders · could be an event: −500 ms
+ *   blocking → email POST /send · 501 ms p50, 540 ms p95 · 77% of POST /orders · could be an event: −500 ms
  */
 import type { CallAtSite } from '../analysis/call-sites';
 import type { Rule } from '../analysis/findings';
@@ -39,7 +39,7 @@ function advice(call: CallAtSite): string {
 export function lensTitle(call: CallAtSite): string {
   const share = `${Math.round(call.shareOfRequest * 100)}% of ${plainText(call.rootName, 40)}`;
   const errors = call.errors > 0 ? ` · ${call.errors} failed` : '';
-  return `${HOW[call.mode]} → ${plainText(call.callee, 40)} ${plainText(call.operation, 60)} · ${formatDuration(call.p50Us)} p50 · ${share}${errors}${advice(call)}`;
+  return `${HOW[call.mode]} → ${plainText(call.callee, 40)} ${plainText(call.operation, 60)} · ${formatDuration(call.p50Us)} p50, ${formatDuration(call.p95Us)} p95 · ${share}${errors}${advice(call)}`;
 }
 
 /** The shorter end-of-line text. */

@@ -16,6 +16,9 @@ import { SourceLocator } from '../source/locator';
 import { KeptTraces } from './kept-traces';
 import { TRACE_VIEW_TYPE, TracePanels } from './trace-panel';
 import { TracesView, type TraceNode } from './traces-view';
+import { SHOW_SPAN_COMMAND } from './line-calls';
+import { readSourceLineSettings, type SourceLineSettings } from './source-line-settings';
+import { SourceLines } from './source-lines';
 
 let controller: ReceiverController | undefined;
 
@@ -37,9 +40,32 @@ export function activate(context: vscode.ExtensionContext): void {
     return readReceiverSettings((key) => config.get(key));
   };
   const panelContext = { extensionUri: context.extensionUri, log };
-  // One source locator per workspace state: its caches (the file list for suffix matching, source maps) last until files change.
+  const sourceLineSettings = (): SourceLineSettings => {
+    const config = vscode.workspace.getConfiguration('hopscope');
+    return readSourceLineSettings((key) => config.get(key), workspaceFolders());
+  };
+  // One source locator per workspace state: its caches (the file list for suffix matching, source maps) last until files or mappings change.
   let locator: SourceLocator | undefined;
-  const forgetLocator = () => (locator = undefined);
+  let lastMappingErrors = '';
+  const currentLocator = (): SourceLocator => {
+    if (locator) return locator;
+    const { pathMappings, errors } = sourceLineSettings();
+    locator = newSourceLocator(pathMappings);
+    const problems = [...errors, ...locator.mappingErrors];
+    if (problems.join() !== lastMappingErrors && problems.length > 0) {
+      for (const problem of problems) log.warn(problem);
+      void vscode.window.showWarningMessage(`Hopscope: ${problems.join(' · ')}`, 'Open Settings').then((action) => {
+        if (action) void vscode.commands.executeCommand('workbench.action.openSettings', 'hopscope.pathMappings');
+      });
+    }
+    lastMappingErrors = problems.join();
+    return locator;
+  };
+  const forgetLocator = () => {
+    locator = undefined;
+    sourceLines?.reload();
+  };
+  let sourceLines: SourceLines | undefined;
   context.subscriptions.push(
     vscode.workspace.onDidChangeWorkspaceFolders(forgetLocator),
     vscode.workspace.onDidCreateFiles(forgetLocator),
@@ -52,10 +78,13 @@ export function activate(context: vscode.ExtensionContext): void {
     ...panelContext,
     receiver,
     analysisSettings: () => settings().settings.config.analysis,
-    locator: () => (locator ??= newSourceLocator()),
+    locator: currentLocator,
+    revealOnSelect: () => sourceLineSettings().revealOnSelect,
     summary: (traceId) => traces.list.get(traceId),
     kept,
   });
+  sourceLines = new SourceLines({ receiver, locator: currentLocator, settings: sourceLineSettings, log });
+  context.subscriptions.push(sourceLines);
   const serviceMap = new ServiceMapPanel({ ...panelContext, receiver, openTrace: (traceId, spanId) => tracePanels.open(traceId, spanId) });
   context.subscriptions.push(
     tracePanels,
@@ -132,6 +161,15 @@ export function activate(context: vscode.ExtensionContext): void {
   });
   command('hopscope.openTrace', (arg?: unknown) => openTraceCommand(arg, traces.list, (traceId) => tracePanels.open(traceId)));
   command('hopscope.openServiceMap', () => serviceMap.open());
+  // From CodeLenses, hovers and Code Actions: a trace with one of its spans selected. Arguments come from links, so they are checked.
+  command(SHOW_SPAN_COMMAND, (traceId?: unknown, spanId?: unknown) => {
+    if (typeof traceId !== 'string' || !/^[0-9a-f]{32}$/i.test(traceId)) return;
+    tracePanels.open(traceId.toLowerCase(), typeof spanId === 'string' && /^[0-9a-f]{16}$/i.test(spanId) ? spanId.toLowerCase() : undefined);
+  });
+  command('hopscope.toggleLineHints', async () => {
+    const config = vscode.workspace.getConfiguration('hopscope');
+    await config.update('sourceLines.hints', !sourceLineSettings().hints, vscode.ConfigurationTarget.Global);
+  });
   command('hopscope.groupByEndpoint', () => traces.setGrouped(true));
   command('hopscope.ungroupTraces', () => traces.setGrouped(false));
   command('hopscope.statusActions', () => statusActions(receiver.state));
@@ -147,6 +185,12 @@ export function activate(context: vscode.ExtensionContext): void {
       if (event.affectsConfiguration('hopscope.receiver') || event.affectsConfiguration('hopscope.store')) {
         log.info('receiver settings changed; restarting the receiver');
         void restart();
+      } else if (event.affectsConfiguration('hopscope.pathMappings')) {
+        log.info('path mappings changed; finding the spans\' code again');
+        forgetLocator();
+        tracePanels.refreshAll();
+      } else if (event.affectsConfiguration('hopscope.sourceLines')) {
+        sourceLines?.reload();
       } else if (event.affectsConfiguration('hopscope.analysis')) {
         const { settings: current, problems } = settings();
         for (const problem of problems) log.warn(problem);
@@ -178,8 +222,14 @@ function describe(state: ReceiverState): string | undefined {
   }
 }
 
+function workspaceFolders(): { name: string; path: string }[] {
+  return (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => ({ name: f.name, path: f.uri.fsPath }));
+}
+
 /** Spans' code in the open workspace folders; suffix matching looks through the workspace's files (not node_modules). */
-function newSourceLocator(): SourceLocator {
-  const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => ({ name: f.name, path: f.uri.fsPath }));
-  return new SourceLocator(folders, { listFiles: async () => (await vscode.workspace.findFiles('**/*', '**/node_modules/**', 50_000)).map((uri) => uri.fsPath) });
+function newSourceLocator(mappings: unknown): SourceLocator {
+  return new SourceLocator(workspaceFolders(), {
+    mappings: mappings as Record<string, string>,
+    listFiles: async () => (await vscode.workspace.findFiles('**/*', '**/node_modules/**', 50_000)).map((uri) => uri.fsPath),
+  });
 }

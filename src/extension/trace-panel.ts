@@ -29,6 +29,8 @@ export interface TracePanelDeps extends PanelContext {
   analysisSettings(): AnalysisSettings;
   /** Finds spans' code inside the workspace (one per workspace state, with its caches). */
   locator(): SourceLocator;
+  /** Whether selecting a span shows its line beside the panel (`hopscope.sourceLines.revealOnSelect`). */
+  revealOnSelect(): boolean;
   /** The Traces view's summary, for a title before the trace is fetched. */
   summary(traceId: string): TraceSummary | undefined;
   /** Copies of the drawn traces, for panels restored after the receiver lost them. */
@@ -113,8 +115,14 @@ class TracePanel {
     public selected: string | null,
   ) {
     this.connection = new PanelConnection(panel, 'trace', deps, (message) => this.receive(message));
-    this.connection.onClose(() => this.refresh.dispose());
+    this.connection.onClose(() => {
+      this.refresh.dispose();
+      this.revealSelected.dispose();
+    });
   }
+
+  /** Arrow keys walk the graph quickly: the line beside follows at most every 250 ms, ending on the last selection. */
+  private readonly revealSelected = new Throttle(250, () => this.revealSource());
 
   reveal(spanId?: string): void {
     this.connection.panel.reveal();
@@ -148,6 +156,7 @@ class TracePanel {
         return this.load();
       case 'select':
         this.selected = message.spanId;
+        if (message.spanId && this.deps.revealOnSelect()) this.revealSelected.request();
         return undefined;
       case 'openSource':
         return this.openSource(message.spanId);
@@ -201,14 +210,27 @@ class TracePanel {
 
   /** The location is looked up again here from the stored span: the page only names the span. */
   private async openSource(spanId: string): Promise<void> {
+    if (!(await this.showSource(spanId, false))) void vscode.window.showWarningMessage('Hopscope: this span names no source file inside the workspace.');
+  }
+
+  /** The selected span's line, beside the panel, focus kept in the panel; nothing when its code is not in the workspace. */
+  private async revealSource(): Promise<void> {
+    if (this.selected && !this.connection.disposed) await this.showSource(this.selected, true);
+  }
+
+  private async showSource(spanId: string, quietly: boolean): Promise<boolean> {
     const span = this.spans.get(spanId);
     const location = span && (await this.deps.locator().locate(span, this.parentOf));
-    if (!location) {
-      void vscode.window.showWarningMessage('Hopscope: this span names no source file inside the workspace.');
-      return;
-    }
+    if (!location) return false;
+    if (quietly && this.selected !== spanId) return true; // a newer selection will show its own line
     const line = editorLine(location.line);
-    await vscode.window.showTextDocument(vscode.Uri.file(location.file), { selection: new vscode.Range(line, 0, line, 0), preserveFocus: true, viewColumn: vscode.ViewColumn.Beside });
+    const uri = vscode.Uri.file(location.file);
+    const range = new vscode.Range(line, 0, line, 0);
+    // An editor already showing the file is reused; otherwise the file opens beside the panel, as a preview.
+    const shown = vscode.window.visibleTextEditors.find((e) => e.document.uri.fsPath === uri.fsPath);
+    const editor = await vscode.window.showTextDocument(uri, { selection: range, preserveFocus: true, preview: quietly, viewColumn: shown?.viewColumn ?? vscode.ViewColumn.Beside });
+    editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+    return true;
   }
 }
 

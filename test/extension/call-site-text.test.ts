@@ -11,11 +11,11 @@ const emailCall: CallAtSite = {
 
 describe('the words beside a line that made calls', () => {
   it('say in the CodeLens that the call blocks, what it costs, and what to do', () => {
-    assert.equal(lensTitle(emailCall), 'blocking → email POST /send · 501 ms p50 · 77% of POST /orders · could be an event: −500 ms');
+    assert.equal(lensTitle(emailCall), 'blocking → email POST /send · 501 ms p50, 540 ms p95 · 77% of POST /orders · could be an event: −500 ms');
   });
 
   it('leave the advice out when nothing was found, and say how many failed', () => {
-    assert.equal(lensTitle({ ...emailCall, worstFinding: undefined, errors: 2, mode: 'async' }), 'async → email POST /send · 501 ms p50 · 77% of POST /orders · 2 failed');
+    assert.equal(lensTitle({ ...emailCall, worstFinding: undefined, errors: 2, mode: 'async' }), 'async → email POST /send · 501 ms p50, 540 ms p95 · 77% of POST /orders · 2 failed');
   });
 
   it('keep the end-of-line hint short', () => {

@@ -1,0 +1,161 @@
+/**
+ * The call sites as the editor shows them: resolved to workspace files, with
+ * the Problems they raise and the hover that explains them. No `vscode` here
+ * (source-lines.ts turns these into CodeLenses, decorations, diagnostics and
+ * hovers), so all of it is tested in Node.
+ *
+ *   CallSitesView (paths as the telemetry names them)
+ *     ──► resolveLineCalls ──► per workspace file, per line: the calls made there
+ *     ──► lineProblems     ──► one problem per finding at its call site, related locations along the chain
+ *     ──► hoverMarkdown    ──► numbers, a latency distribution, links to the slowest traces
+ */
+import type { CallAtSite, CodePlace, SiteFinding } from '../analysis/call-sites';
+import type { Rule } from '../analysis/findings';
+import { formatDuration } from '../common/format';
+import type { CallSitesView } from '../protocol/call-sites';
+import { lensTitle, plainText } from './call-site-text';
+
+/** A workspace position, 1-based as OTel counts. */
+export interface FilePosition {
+  file: string;
+  line: number;
+  column?: number;
+}
+
+export type ResolvePlace = (place: CodePlace) => Promise<FilePosition | undefined>;
+
+/** The calls one line made, over recent traces (several telemetry paths may name the same line). */
+export interface LineCalls extends FilePosition {
+  functionName?: string;
+  calls: CallAtSite[];
+}
+
+/** Each file's lines that made calls, by real path; lines in order. */
+export type FileCalls = Map<string, LineCalls[]>;
+
+/** Resolve every call site against the workspace; sites outside it are left out. */
+export async function resolveLineCalls(view: CallSitesView, resolve: ResolvePlace): Promise<FileCalls> {
+  const lines = new Map<string, LineCalls>();
+  const positions = await Promise.all(view.sites.map((site) => resolve(site.place).catch(() => undefined)));
+  view.sites.forEach((site, i) => {
+    const at = positions[i];
+    if (!at) return;
+    const key = `${at.file}\u0000${at.line}`;
+    const known = lines.get(key);
+    if (known) {
+      known.calls = [...known.calls, ...site.calls].sort((a, b) => b.p50Us * b.count - a.p50Us * a.count);
+      return;
+    }
+    const line: LineCalls = { ...at, calls: site.calls };
+    if (site.place.functionName !== undefined) line.functionName = site.place.functionName;
+    lines.set(key, line);
+  });
+  const files: FileCalls = new Map();
+  for (const line of lines.values()) files.set(line.file, [...(files.get(line.file) ?? []), line]);
+  for (const list of files.values()) list.sort((a, b) => a.line - b.line);
+  return files;
+}
+
+/** Findings that say the request waits on a chain of calls, or that a failure spreads: Warnings in Problems. The rest are Information. */
+export const WARNING_RULES: ReadonlySet<Rule> = new Set<Rule>(['deep-sync-chain', 'sync-non-critical', 'long-sync-call', 'cascading-failure', 'retry-amplification']);
+
+/** Findings about a whole chain: shown once, at the chain's first located span, the other hops as related locations. */
+const CHAIN_RULES: ReadonlySet<Rule> = new Set<Rule>(['deep-sync-chain', 'cascading-failure', 'retry-amplification', 'request-reply-over-messaging']);
+
+export interface LineProblem extends FilePosition {
+  severity: 'warning' | 'information';
+  rule: Rule;
+  message: string;
+  /** The trace and span to open ("Show in Hopscope"). */
+  traceId: string;
+  spanId: string;
+  related: (FilePosition & { message: string })[];
+}
+
+/** One problem per (line, finding rule, callee), with the other spans the finding names as related locations. */
+export async function lineProblems(files: FileCalls, resolve: ResolvePlace): Promise<LineProblem[]> {
+  const problems: LineProblem[] = [];
+  const seen = new Set<string>();
+  for (const lines of files.values()) {
+    for (const line of lines) {
+      for (const call of line.calls) {
+        for (const finding of call.findings) {
+          const located = await locatedSpans(finding, resolve);
+          const here = located.find((s) => s.file === line.file && s.line === line.line);
+          if (CHAIN_RULES.has(finding.rule) && located[0] && located[0] !== here) continue;
+          const key = `${line.file}\u0000${line.line}\u0000${finding.rule}\u0000${CHAIN_RULES.has(finding.rule) ? '' : call.callee}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          const problem: LineProblem = {
+            file: line.file, line: line.line,
+            severity: WARNING_RULES.has(finding.rule) ? 'warning' : 'information',
+            rule: finding.rule,
+            message: problemMessage(finding, call),
+            traceId: finding.traceId,
+            spanId: here?.spanId ?? call.latest.spanId,
+            related: located.filter((s) => s !== here).map(({ file, line: l, column, label }) => ({ file, line: l, ...(column !== undefined && { column }), message: plainText(label, 120) })),
+          };
+          if (line.column !== undefined) problem.column = line.column;
+          problems.push(problem);
+        }
+      }
+    }
+  }
+  return problems;
+}
+
+async function locatedSpans(finding: SiteFinding, resolve: ResolvePlace): Promise<(FilePosition & { spanId: string; label: string })[]> {
+  const out: (FilePosition & { spanId: string; label: string })[] = [];
+  for (const span of finding.spans) {
+    if (!span.place) continue;
+    const at = await resolve(span.place).catch(() => undefined);
+    if (at) out.push({ ...at, spanId: span.spanId, label: span.label });
+  }
+  return out;
+}
+
+function problemMessage(finding: SiteFinding, call: CallAtSite): string {
+  const times = call.count === 1 ? 'in 1 recent trace' : `in ${call.count} recent calls`;
+  return `${plainText(finding.message, 400)} (${times}; ${formatDuration(call.p50Us)} p50)`;
+}
+
+/** Markdown special characters in span data, escaped so names show as typed and never become links, images or HTML. */
+export function escapeMarkdown(text: string): string {
+  return plainText(text, 200).replace(/[\\`*_{}[\]()#+\-.!|<>~&:]/g, (c) => `\\${c}`);
+}
+
+const BARS = '▁▂▃▄▅▆▇█';
+
+/** A one-line histogram of sorted durations: `bins` buckets from the fastest to the slowest. */
+export function sparkline(sortedUs: readonly number[], bins = 16): string {
+  if (sortedUs.length === 0) return '';
+  const lo = sortedUs[0]!;
+  const hi = sortedUs[sortedUs.length - 1]!;
+  if (hi === lo) return BARS[BARS.length - 1]!.repeat(1);
+  const counts = new Array<number>(bins).fill(0);
+  for (const us of sortedUs) counts[Math.min(bins - 1, Math.floor(((us - lo) / (hi - lo)) * bins))]!++;
+  const most = Math.max(...counts);
+  return counts.map((n) => (n === 0 ? ' ' : BARS[Math.max(0, Math.ceil((n / most) * BARS.length) - 1)]!)).join('');
+}
+
+/** A command link for a hover: the command id and its arguments, URI-encoded JSON. */
+export function commandLink(label: string, command: string, args: unknown[]): string {
+  return `[${label}](command:${command}?${encodeURIComponent(JSON.stringify(args))})`;
+}
+
+export const SHOW_SPAN_COMMAND = 'hopscope.showSpan';
+
+/** The hover over a line that made calls: for each call, its numbers, its distribution, its findings and links to its slowest traces. */
+export function hoverMarkdown(line: LineCalls, maxCalls = 5): string {
+  const parts: string[] = [];
+  for (const call of line.calls.slice(0, maxCalls)) {
+    const head = `**${escapeMarkdown(lensTitle(call))}**`;
+    const numbers = `${call.count} call${call.count === 1 ? '' : 's'} · p50 ${formatDuration(call.p50Us)} · p95 ${formatDuration(call.p95Us)}${call.errors > 0 ? ` · ${call.errors} failed` : ''}`;
+    const range = call.durationsUs.length > 1 ? `\`${formatDuration(call.durationsUs[0]!)}\` \`${sparkline(call.durationsUs)}\` \`${formatDuration(call.durationsUs[call.durationsUs.length - 1]!)}\`` : '';
+    const findings = call.findings.map((f) => `- ${escapeMarkdown(f.message)}`).join('\n');
+    const slowest = call.slowest.map((s) => commandLink(formatDuration(s.durationUs), SHOW_SPAN_COMMAND, [s.traceId, s.spanId])).join(' · ');
+    parts.push([head, numbers, range, findings, `Slowest: ${slowest} · ${commandLink('latest', SHOW_SPAN_COMMAND, [call.latest.traceId, call.latest.spanId])}`].filter(Boolean).join('\n\n'));
+  }
+  if (line.calls.length > maxCalls) parts.push(`…and ${line.calls.length - maxCalls} more`);
+  return parts.join('\n\n---\n\n');
+}

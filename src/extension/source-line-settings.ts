@@ -1,0 +1,45 @@
+/**
+ * `hopscope.sourceLines.*` (which editor surfaces show) and
+ * `hopscope.pathMappings` (with `${workspaceFolder}` expanded). Values come
+ * from hand-edited JSON: a bad one is named and its default used.
+ */
+export interface SourceLineSettings {
+  codeLens: boolean;
+  hints: boolean;
+  hovers: boolean;
+  problems: boolean;
+  revealOnSelect: boolean;
+  /** `hopscope.pathMappings` with variables expanded; validated by the source locator. */
+  pathMappings: unknown;
+  /** One sentence per bad setting. */
+  errors: string[];
+}
+
+const SWITCHES = ['codeLens', 'hints', 'hovers', 'problems', 'revealOnSelect'] as const;
+
+export function readSourceLineSettings(get: (key: string) => unknown, folders: readonly { name: string; path: string }[]): SourceLineSettings {
+  const errors: string[] = [];
+  const flag = (key: (typeof SWITCHES)[number]): boolean => {
+    const value = get(`sourceLines.${key}`);
+    if (value === undefined || typeof value === 'boolean') return value ?? true;
+    errors.push(`hopscope.sourceLines.${key} must be true or false, not ${JSON.stringify(value)}; using true.`);
+    return true;
+  };
+  const [codeLens, hints, hovers, problems, revealOnSelect] = SWITCHES.map(flag) as [boolean, boolean, boolean, boolean, boolean];
+  return { codeLens, hints, hovers, problems, revealOnSelect, pathMappings: expandFolders(get('pathMappings'), folders), errors };
+}
+
+/**
+ * `${workspaceFolder}` (the first folder) and `${workspaceFolder:name}` in the
+ * mappings' local folders. An unknown name is left as it is, so the locator
+ * reports the entry as not expanded.
+ */
+export function expandFolders(raw: unknown, folders: readonly { name: string; path: string }[]): unknown {
+  const expand = (to: unknown): unknown =>
+    typeof to !== 'string'
+      ? to
+      : to.replace(/\$\{workspaceFolder(?::([^}]*))?\}/g, (whole, name: string | undefined) => (name === undefined ? folders[0]?.path : folders.find((f) => f.name === name)?.path) ?? whole);
+  if (Array.isArray(raw)) return raw.map((entry: unknown) => (typeof entry === 'object' && entry !== null && !Array.isArray(entry) ? { ...entry, to: expand((entry as { to?: unknown }).to) } : entry));
+  if (typeof raw === 'object' && raw !== null) return Object.fromEntries(Object.entries(raw).map(([from, to]) => [from, expand(to)]));
+  return raw;
+}

@@ -1,0 +1,124 @@
+/**
+ * The call sites as the editor shows them: resolved to workspace files, the
+ * Problems they raise (one per finding at its call site, related locations
+ * along the chain) and the hover, all without VS Code.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { CallAtSite, CodePlace, SiteFinding } from '../../src/analysis/call-sites';
+import { escapeMarkdown, hoverMarkdown, lineProblems, resolveLineCalls, sparkline, type FilePosition } from '../../src/extension/line-calls';
+import type { CallSitesView } from '../../src/protocol/call-sites';
+
+const T = 'a'.repeat(32);
+const span = (n: number) => n.toString(16).padStart(16, '0');
+
+const finding = (rule: SiteFinding['rule'], spans: SiteFinding['spans'], message = `${rule} message`): SiteFinding =>
+  ({ rule, severity: 'warning', spanIds: spans.map((s) => s.spanId), message, savingUs: 500_000, traceId: T, spans });
+
+const call = (callee: string, findings: SiteFinding[] = [], extra: Partial<CallAtSite> = {}): CallAtSite => ({
+  callee, operation: `POST /${callee}`, mode: 'sync', count: 3, errors: 0, p50Us: 500_000, p95Us: 540_000, shareOfRequest: 0.7, rootName: 'POST /orders',
+  worstFinding: findings[0], findings, slowest: [{ traceId: T, spanId: span(9), durationUs: 540_000 }], latest: { traceId: T, spanId: span(9) }, durationsUs: [480_000, 500_000, 540_000], ...extra,
+});
+
+//  Telemetry paths as a container writes them; the workspace has them under /ws.
+const resolve = async (place: CodePlace): Promise<FilePosition | undefined> =>
+  place.path.startsWith('/app/') ? { file: `/ws/${place.path.slice(5)}`, line: place.line } : undefined;
+
+const view = (sites: CallSitesView['sites']): CallSitesView => ({ sites, traces: 3, computedAt: 1 });
+
+describe('call sites in workspace files', () => {
+  it('group lines by file, merge telemetry paths naming the same line, and leave out places outside the workspace', async () => {
+    const files = await resolveLineCalls(view([
+      { place: { path: '/app/orders.ts', line: 42, functionName: 'placeOrder' }, calls: [call('email')] },
+      { place: { path: '/app/orders.ts', line: 30 }, calls: [call('payments')] },
+      { place: { path: '/app/./orders.ts'.replace('/./', '/'), line: 42 }, calls: [call('analytics', [], { p50Us: 900_000 })] },
+      { place: { path: '/usr/lib/node/http.js', line: 1 }, calls: [call('x')] },
+    ]), resolve);
+    assert.deepEqual([...files.keys()], ['/ws/orders.ts']);
+    const lines = files.get('/ws/orders.ts')!;
+    assert.deepEqual(lines.map((l) => l.line), [30, 42]);
+    assert.deepEqual(lines[1]!.calls.map((c) => c.callee), ['analytics', 'email'], 'the costliest call first');
+    assert.equal(lines[1]!.functionName, 'placeOrder');
+  });
+
+  it('survive a resolver that throws', async () => {
+    const files = await resolveLineCalls(view([{ place: { path: '/app/a.ts', line: 1 }, calls: [call('a')] }]), async () => {
+      throw new Error('disk gone');
+    });
+    assert.equal(files.size, 0);
+  });
+});
+
+describe('Problems from call sites', () => {
+  const emailSpan = { spanId: span(1), label: 'orders → email POST /send', place: { path: '/app/orders.ts', line: 42 } };
+  const analyticsSpan = { spanId: span(2), label: 'orders → analytics POST /track', place: { path: '/app/orders.ts', line: 43 } };
+
+  it('put a per-call finding at each call it names, as a Warning, with the other calls as related locations', async () => {
+    const syncNonCritical = finding('sync-non-critical', [emailSpan, analyticsSpan], 'orders waits for email and analytics');
+    const files = await resolveLineCalls(view([
+      { place: emailSpan.place, calls: [call('email', [syncNonCritical])] },
+      { place: analyticsSpan.place, calls: [call('analytics', [syncNonCritical])] },
+    ]), resolve);
+    const problems = await lineProblems(files, resolve);
+    assert.deepEqual(problems.map((p) => [p.line, p.rule, p.severity, p.spanId]), [[42, 'sync-non-critical', 'warning', span(1)], [43, 'sync-non-critical', 'warning', span(2)]]);
+    assert.match(problems[0]!.message, /^orders waits for email and analytics \(in 3 recent calls; 500 ms p50\)$/);
+    assert.deepEqual(problems[0]!.related, [{ file: '/ws/orders.ts', line: 43, message: 'orders → analytics POST /track' }]);
+    assert.equal(problems[0]!.traceId, T);
+  });
+
+  it('put a chain finding once, at its first located span, the other hops related', async () => {
+    const gatewayPlace = { path: '/app/gateway.ts', line: 12 };
+    const hops: SiteFinding['spans'] = [
+      { spanId: span(3), label: 'gateway → orders POST /orders', place: gatewayPlace },
+      { spanId: span(4), label: 'orders → payments POST /charge' },
+      emailSpan,
+    ];
+    const deep = finding('deep-sync-chain', hops);
+    const files = await resolveLineCalls(view([
+      { place: gatewayPlace, calls: [call('orders', [deep])] },
+      { place: emailSpan.place, calls: [call('email', [deep])] },
+    ]), resolve);
+    const problems = await lineProblems(files, resolve);
+    assert.deepEqual(problems.map((p) => [p.file, p.line, p.rule]), [['/ws/gateway.ts', 12, 'deep-sync-chain']]);
+    assert.deepEqual(problems[0]!.related.map((r) => [r.line, r.message]), [[42, 'orders → email POST /send']], 'a hop with no known place is not a location');
+  });
+
+  it('are Information for findings that are not about a blocking chain or a spreading failure', async () => {
+    const files = await resolveLineCalls(view([{ place: emailSpan.place, calls: [call('email', [finding('sequential-calls', [emailSpan])])] }]), resolve);
+    assert.deepEqual((await lineProblems(files, resolve)).map((p) => p.severity), ['information']);
+  });
+
+  it('keep span data on one line in messages', async () => {
+    const files = await resolveLineCalls(view([{ place: emailSpan.place, calls: [call('email', [finding('long-sync-call', [emailSpan], 'a\nb\u0000c')])] }]), resolve);
+    assert.match((await lineProblems(files, resolve))[0]!.message, /^a b c \(/);
+  });
+});
+
+describe('the hover over a line that made calls', () => {
+  it('gives the numbers, a distribution and links that open the slowest and latest traces', () => {
+    const markdown = hoverMarkdown({ file: '/ws/orders.ts', line: 42, calls: [call('email', [finding('sync-non-critical', [], 'orders waits for email')])] });
+    assert.match(markdown, /3 calls · p50 500 ms · p95 540 ms/);
+    assert.match(markdown, /`480 ms` `[▁-█ ]+` `540 ms`/);
+    const link = `command:hopscope.showSpan?${encodeURIComponent(JSON.stringify([T, span(9)]))}`;
+    assert.ok(markdown.includes(`[540 ms](${link})`), markdown);
+    assert.ok(markdown.includes(`[latest](${link})`));
+    assert.match(markdown, /- orders waits for email/);
+  });
+
+  it('shows span data as text: no links, images, HTML or icons from names', () => {
+    const evil = '[click](command:workbench.action.terminal.new) ![x](http://evil/x.png) <img src=x onerror=alert(1)> $(alert) *bold*';
+    const markdown = hoverMarkdown({ file: '/ws/a.ts', line: 1, calls: [call(evil, [finding('long-sync-call', [], evil)], { operation: evil, rootName: evil })] });
+    assert.ok(!/[^\\]\[click\]/.test(markdown), 'no link from span data');
+    assert.ok(!markdown.includes('command:workbench'), markdown);
+    assert.ok(!/[^\\]!\[x\]/.test(markdown));
+    assert.ok(!/[^\\]<img/.test(markdown));
+    assert.ok(!markdown.includes('$('));
+    assert.equal(escapeMarkdown('a_b*c'), 'a\\_b\\*c');
+  });
+
+  it('draws a distribution with the slowest bucket at the right', () => {
+    assert.equal(sparkline([1, 1, 1, 10], 4), '█  ▃');
+    assert.equal(sparkline([]), '');
+    assert.equal(sparkline([5, 5]), '█');
+  });
+});

@@ -1,0 +1,34 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { expandFolders, readSourceLineSettings } from '../../src/extension/source-line-settings';
+import { validatePathMappings } from '../../src/source/path-mappings';
+
+const folders = [{ name: 'shop', path: '/ws/shop' }, { name: 'lib', path: '/ws/lib' }];
+
+describe('source line settings', () => {
+  it('turn each surface on by default and off when asked', () => {
+    const all = readSourceLineSettings(() => undefined, folders);
+    assert.deepEqual([all.codeLens, all.hints, all.hovers, all.problems, all.revealOnSelect, all.errors], [true, true, true, true, true, []]);
+    const some = readSourceLineSettings((key) => (key === 'sourceLines.hints' ? false : undefined), folders);
+    assert.equal(some.hints, false);
+    assert.equal(some.codeLens, true);
+  });
+
+  it('name a bad value and use the default', () => {
+    const read = readSourceLineSettings((key) => (key === 'sourceLines.problems' ? 'no' : undefined), folders);
+    assert.equal(read.problems, true);
+    assert.deepEqual(read.errors, ['hopscope.sourceLines.problems must be true or false, not "no"; using true.']);
+  });
+
+  it('expand ${workspaceFolder} and ${workspaceFolder:name} in path mappings, in both shapes', () => {
+    assert.deepEqual(expandFolders({ '/app': '${workspaceFolder}/services', '/lib': '${workspaceFolder:lib}/src' }, folders), { '/app': '/ws/shop/services', '/lib': '/ws/lib/src' });
+    assert.deepEqual(expandFolders([{ from: '/app', to: '${workspaceFolder}' }, 'junk'], folders), [{ from: '/app', to: '/ws/shop' }, 'junk']);
+  });
+
+  it('leave an unknown folder name for the locator to report', () => {
+    const expanded = expandFolders({ '/app': '${workspaceFolder:nope}/x' }, folders);
+    const { mappings, errors } = validatePathMappings(expanded);
+    assert.deepEqual(mappings, []);
+    assert.match(errors[0]!, /"\/app".*not expanded/);
+  });
+});
