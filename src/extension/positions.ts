@@ -7,3 +7,8 @@
 export function editorLine(otelLine: number): number {
   return Math.max(0, Math.floor(otelLine) - 1);
 }
+
+/** The editor's (0-based) character for an OTel (1-based) column; no column is the line's start. */
+export function editorColumn(otelColumn: number | undefined): number {
+  return otelColumn === undefined ? 0 : Math.max(0, Math.floor(otelColumn) - 1);
+}

@@ -16,7 +16,7 @@ import type { ReceiverController } from '../ingest/receiver-controller';
 import type { SourceLocator } from '../source/locator';
 import { hintText, lensTitle } from './call-site-text';
 import { hoverMarkdown, lineProblems, resolveLineCalls, SHOW_SPAN_COMMAND, type FileCalls, type LineCalls, type LineProblem } from './line-calls';
-import { editorLine } from './positions';
+import { editorColumn, editorLine } from './positions';
 import type { SourceLineSettings } from './source-line-settings';
 import { Throttle } from '../common/throttle';
 
@@ -180,13 +180,13 @@ export class SourceLines implements vscode.Disposable {
     const byFile = new Map<string, vscode.Diagnostic[]>();
     for (const problem of problems) {
       const line = editorLine(problem.line);
-      const start = problem.column === undefined ? 0 : problem.column - 1;
+      const start = editorColumn(problem.column);
       const diagnostic = new vscode.Diagnostic(new vscode.Range(line, start, line, Math.max(start + 1, 10_000)), problem.message,
         problem.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information);
       diagnostic.source = DIAGNOSTIC_SOURCE;
       diagnostic.code = problem.rule;
       diagnostic.relatedInformation = problem.related.map((r) => new vscode.DiagnosticRelatedInformation(
-        new vscode.Location(vscode.Uri.file(r.file), new vscode.Position(editorLine(r.line), r.column === undefined ? 0 : r.column - 1)), r.message));
+        new vscode.Location(vscode.Uri.file(r.file), new vscode.Position(editorLine(r.line), editorColumn(r.column))), r.message));
       byFile.set(problem.file, [...(byFile.get(problem.file) ?? []), diagnostic]);
     }
     // Replaced file by file (no clear first), so the Problems panel does not blink.
