@@ -11,8 +11,8 @@ import type { SpanRecord } from '../model/span';
 import type { CallSitesView } from '../protocol/call-sites';
 import { attributeCandidates, exceptionFrames } from '../source/span-source';
 import { suffixPath } from '../source/stack-frames';
-import { newestTrees, StoreCache, STORE_VIEW_BUDGET, type StoreBudget } from './store-views';
-import type { TraceStore } from './trace-store';
+import { newestTraces, StoreCache, STORE_VIEW_BUDGET, treeOf, type StoreBudget } from './store-views';
+import type { TraceStore, TraceSummary } from './trace-store';
 
 export type { Locate } from '../analysis/call-sites';
 
@@ -62,19 +62,55 @@ export interface CallSitesOptions {
   now?: number;
 }
 
-export function callSitesOf(store: TraceStore, options: CallSitesOptions = {}): CallSitesView {
+export function callSitesOf(store: TraceStore, options: CallSitesOptions = {}, memo?: AnalysisMemo): CallSitesView {
   const { locate = spanPlace, settings, budget = STORE_VIEW_BUDGET, receivedSinceMs, now = Date.now() } = options;
-  const { trees, omitted } = newestTrees(store, budget, receivedSinceMs);
+  const analyse = (summary: TraceSummary): AnalysedTrace | undefined => {
+    const tree = treeOf(store, summary.traceId);
+    return tree && { tree, findings: analyzeTree(tree, settings).findings };
+  };
+  const { items, omitted } = newestTraces(store, budget, memo ? (summary) => memo.get(store, summary, analyse) : analyse, receivedSinceMs);
   let traces = 0;
-  function* analysed(): Generator<AnalysedTrace> {
-    for (const tree of trees) {
+  function* counted(): Generator<AnalysedTrace> {
+    for (const item of items) {
       traces++;
-      yield { tree, findings: analyzeTree(tree, settings).findings };
+      yield item;
     }
   }
-  const view: CallSitesView = { sites: callSites(analysed(), locate), traces, computedAt: now };
+  const view: CallSitesView = { sites: callSites(counted(), locate), traces, computedAt: now };
   if (omitted() > 0) view.omittedTraces = omitted();
+  memo?.prune();
   return view;
+}
+
+/**
+ * Each trace's tree and findings, kept until the trace changes, so that a
+ * store receiving a few traces a second does not analyse a thousand again
+ * every second. Entries not asked for in a pass are dropped after it.
+ */
+export class AnalysisMemo {
+  private entries = new Map<string, { key: string; value: AnalysedTrace }>();
+  private used = new Set<string>();
+
+  get(store: TraceStore, summary: TraceSummary, analyse: (summary: TraceSummary) => AnalysedTrace | undefined): AnalysedTrace | undefined {
+    const key = `${summary.spanCount}:${store.lastChangeMs(summary.traceId)}`;
+    this.used.add(summary.traceId);
+    const known = this.entries.get(summary.traceId);
+    if (known?.key === key) return known.value;
+    const value = analyse(summary);
+    if (value) this.entries.set(summary.traceId, { key, value });
+    else this.entries.delete(summary.traceId);
+    return value;
+  }
+
+  /** Forget everything (the analysis settings changed). */
+  clear(): void {
+    this.entries.clear();
+  }
+
+  prune(): void {
+    for (const id of this.entries.keys()) if (!this.used.has(id)) this.entries.delete(id);
+    this.used = new Set();
+  }
 }
 
 /**
@@ -83,8 +119,18 @@ export function callSitesOf(store: TraceStore, options: CallSitesOptions = {}): 
  * traces drop out).
  */
 export class CallSitesCache extends StoreCache<CallSitesView> {
+  private readonly memo: AnalysisMemo;
+
   constructor(store: TraceStore, settings: () => AnalysisSettings | undefined, options: { windowMs?: number; clock?: () => number; budget?: StoreBudget } = {}) {
     const { windowMs = CALL_SITES_WINDOW_MS, clock = Date.now, budget = STORE_VIEW_BUDGET } = options;
-    super(store, (s) => callSitesOf(s, { settings: settings(), budget, receivedSinceMs: clock() - windowMs, now: clock() }), () => Math.floor(clock() / 60_000));
+    const memo = new AnalysisMemo();
+    super(store, (s) => callSitesOf(s, { settings: settings(), budget, receivedSinceMs: clock() - windowMs, now: clock() }, memo), () => Math.floor(clock() / 60_000));
+    this.memo = memo;
+  }
+
+  /** The analysis settings changed: every trace is analysed again. */
+  override invalidate(): void {
+    this.memo.clear();
+    super.invalidate();
   }
 }

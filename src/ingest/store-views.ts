@@ -5,7 +5,7 @@
  * (every open view, in every window, asks at most once a second).
  */
 import { buildTree, type TraceTree } from '../analysis/trace-tree';
-import type { TraceStore } from './trace-store';
+import type { TraceStore, TraceSummary } from './trace-store';
 
 export interface StoreBudget {
   maxTraces: number;
@@ -15,29 +15,40 @@ export interface StoreBudget {
 export const STORE_VIEW_BUDGET: StoreBudget = { maxTraces: 1_000, maxSpans: 50_000 };
 
 /**
- * The newest traces' trees within the budget, built one at a time (only one is
- * alive at once); a trace too big for what is left of the budget is skipped.
- * `omitted()` counts the traces left out once the trees have been read.
+ * The newest traces within the budget, read one at a time by `read` (only one
+ * is alive at once unless `read` keeps it); a trace too big for what is left
+ * of the budget is skipped. Traces that last changed before `receivedSinceMs`
+ * have aged out: they are neither read nor counted. `omitted()` counts the
+ * traces left out once the items have been read.
  */
-export function newestTrees(store: TraceStore, budget: StoreBudget, receivedSinceMs?: number): { trees: Iterable<TraceTree>; omitted(): number } {
+export function newestTraces<T>(store: TraceStore, budget: StoreBudget, read: (summary: TraceSummary) => T | undefined, receivedSinceMs?: number): { items: Iterable<T>; omitted(): number } {
   const all = store.summaries();
-  // Traces that last changed before `receivedSinceMs` have aged out: they are neither read nor counted as omitted.
   const summaries = receivedSinceMs === undefined ? all : all.filter((s) => (store.lastChangeMs(s.traceId) ?? 0) >= receivedSinceMs);
   let included = 0;
-  function* trees(): Generator<TraceTree> {
+  function* items(): Generator<T> {
     let spans = 0;
     for (const summary of summaries) {
       if (included >= budget.maxTraces) return;
       if (spans + summary.spanCount > budget.maxSpans) continue;
-      const trace = store.get(summary.traceId);
-      const tree = trace && buildTree(trace.spans);
-      if (!tree) continue;
+      const item = read(summary);
+      if (item === undefined) continue;
       spans += summary.spanCount;
       included++;
-      yield tree;
+      yield item;
     }
   }
-  return { trees: trees(), omitted: () => summaries.length - included };
+  return { items: items(), omitted: () => summaries.length - included };
+}
+
+/** The newest traces' trees within the budget (see newestTraces). */
+export function newestTrees(store: TraceStore, budget: StoreBudget, receivedSinceMs?: number): { trees: Iterable<TraceTree>; omitted(): number } {
+  const { items, omitted } = newestTraces(store, budget, (summary) => treeOf(store, summary.traceId), receivedSinceMs);
+  return { trees: items, omitted };
+}
+
+export function treeOf(store: TraceStore, traceId: string): TraceTree | undefined {
+  const trace = store.get(traceId);
+  return trace && buildTree(trace.spans);
 }
 
 /** A view of one store, computed again only after the store changed (or `epoch()` did: a view of recent traces changes as time passes). */

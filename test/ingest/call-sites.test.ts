@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DEFAULT_INGEST_CONFIG } from '../../src/ingest/ingest-config';
-import { CallSitesCache, callSitesOf } from '../../src/ingest/call-site-source';
+import { AnalysisMemo, CallSitesCache, callSitesOf } from '../../src/ingest/call-site-source';
+import { treeOf } from '../../src/ingest/store-views';
 import { ReceiverController } from '../../src/ingest/receiver-controller';
 import { TraceStore } from '../../src/ingest/trace-store';
 import type { SpanRecord } from '../../src/model/span';
@@ -121,5 +122,39 @@ describe('where the worker puts a call', () => {
     assert.deepEqual(emailSite(cache.get())!.calls[0]!.durationsUs, [ms(202)], 'the first trace aged out');
     clock += 10 * 60_000;
     assert.deepEqual(cache.get().sites, []);
+  });
+});
+
+describe('the worker\'s call-site cache', () => {
+  it('analyses a trace again only when it changed, and forgets traces that left the store', () => {
+    const store = new TraceStore();
+    store.add(order(id(7), 100));
+    store.add(order(id(8), 200));
+    let analysed = 0;
+    const memo = new AnalysisMemo();
+    const counting = (summary: Parameters<Parameters<AnalysisMemo['get']>[2]>[0]) => {
+      analysed++;
+      const tree = treeOf(store, summary.traceId);
+      return tree && { tree, findings: [] };
+    };
+    const pass = () => {
+      for (const summary of store.summaries()) memo.get(store, summary, counting);
+      memo.prune();
+    };
+    pass();
+    pass();
+    assert.equal(analysed, 2, 'unchanged traces are not analysed again');
+    store.add(order(id(8), 200).map((s) => ({ ...s, spanId: s.spanId.replace(/^./, 'f'), parentSpanId: s.parentSpanId && s.parentSpanId.replace(/^./, 'f') })));
+    pass();
+    assert.equal(analysed, 3, 'the trace that received spans is analysed again');
+  });
+
+  it('gives the same call sites with the memo as without', () => {
+    const store = new TraceStore();
+    for (let i = 10; i < 15; i++) store.add(order(id(i), 100 + i));
+    const memo = new AnalysisMemo();
+    const first = callSitesOf(store, { now: 0 }, memo);
+    assert.deepEqual(callSitesOf(store, { now: 0 }, memo), first);
+    assert.deepEqual(callSitesOf(store, { now: 0 }), first);
   });
 });
