@@ -138,6 +138,15 @@ export function sparkline(sortedUs: readonly number[], bins = 16): string {
   return counts.map((n) => (n === 0 ? ' ' : BARS[Math.max(0, Math.ceil((n / most) * BARS.length) - 1)]!)).join('');
 }
 
+/** A few durations are listed; more are drawn as a histogram between the fastest and the slowest. */
+function distribution(sortedUs: readonly number[]): string {
+  if (sortedUs.length < 2) return '';
+  if (sortedUs.length <= FEW) return `Durations: ${sortedUs.map(formatDuration).join(' · ')}`;
+  return `\`${formatDuration(sortedUs[0]!)}\` \`${sparkline(sortedUs)}\` \`${formatDuration(sortedUs[sortedUs.length - 1]!)}\``;
+}
+
+const FEW = 8;
+
 /** A command link for a hover: the command id and its arguments, URI-encoded JSON. */
 export function commandLink(label: string, command: string, args: unknown[]): string {
   return `[${label}](command:${command}?${encodeURIComponent(JSON.stringify(args))})`;
@@ -151,7 +160,7 @@ export function hoverMarkdown(line: LineCalls, maxCalls = 5): string {
   for (const call of line.calls.slice(0, maxCalls)) {
     const head = `**${escapeMarkdown(lensTitle(call))}**`;
     const numbers = `${call.count} call${call.count === 1 ? '' : 's'} · p50 ${formatDuration(call.p50Us)} · p95 ${formatDuration(call.p95Us)}${call.errors > 0 ? ` · ${call.errors} failed` : ''}`;
-    const range = call.durationsUs.length > 1 ? `\`${formatDuration(call.durationsUs[0]!)}\` \`${sparkline(call.durationsUs)}\` \`${formatDuration(call.durationsUs[call.durationsUs.length - 1]!)}\`` : '';
+    const range = distribution(call.durationsUs);
     const findings = call.findings.map((f) => `- ${escapeMarkdown(f.message)}`).join('\n');
     const slowest = call.slowest.map((s) => commandLink(formatDuration(s.durationUs), SHOW_SPAN_COMMAND, [s.traceId, s.spanId])).join(' · ');
     parts.push([head, numbers, range, findings, `Slowest: ${slowest} · ${commandLink('latest', SHOW_SPAN_COMMAND, [call.latest.traceId, call.latest.spanId])}`].filter(Boolean).join('\n\n'));

@@ -98,7 +98,9 @@ describe('the hover over a line that made calls', () => {
   it('gives the numbers, a distribution and links that open the slowest and latest traces', () => {
     const markdown = hoverMarkdown({ file: '/ws/orders.ts', line: 42, calls: [call('email', [finding('sync-non-critical', [], 'orders waits for email')])] });
     assert.match(markdown, /3 calls · p50 500 ms · p95 540 ms/);
-    assert.match(markdown, /`480 ms` `[▁-█ ]+` `540 ms`/);
+    assert.match(markdown, /Durations: 480 ms · 500 ms · 540 ms/, 'a few calls: each one');
+    const many = hoverMarkdown({ file: '/ws/orders.ts', line: 42, calls: [call('email', [], { durationsUs: Array.from({ length: 20 }, (_, i) => 480_000 + i * 3_000) })] });
+    assert.match(many, /`480 ms` `[▁-█ ]+` `537 ms`/, 'many: a histogram from the fastest to the slowest');
     const link = `command:hopscope.showSpan?${encodeURIComponent(JSON.stringify([T, span(9)]))}`;
     assert.ok(markdown.includes(`[540 ms](${link})`), markdown);
     assert.ok(markdown.includes(`[latest](${link})`));
