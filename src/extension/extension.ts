@@ -164,7 +164,7 @@ export function activate(context: vscode.ExtensionContext): void {
   // From CodeLenses, hovers and Code Actions: a trace with one of its spans selected. Arguments come from links, so they are checked.
   command(SHOW_SPAN_COMMAND, (traceId?: unknown, spanId?: unknown) => {
     if (typeof traceId !== 'string' || !/^[0-9a-f]{32}$/i.test(traceId)) return;
-    tracePanels.open(traceId.toLowerCase(), typeof spanId === 'string' && /^[0-9a-f]{16}$/i.test(spanId) ? spanId.toLowerCase() : undefined);
+    tracePanels.open(traceId.toLowerCase(), typeof spanId === 'string' && /^[0-9a-f]{16}$/i.test(spanId) ? spanId.toLowerCase() : undefined, { beside: vscode.window.activeTextEditor !== undefined });
   });
   command('hopscope.toggleLineHints', async () => {
     const config = vscode.workspace.getConfiguration('hopscope');

@@ -59,8 +59,13 @@ export async function resolveLineCalls(view: CallSitesView, resolve: ResolvePlac
 /** Findings that say the request waits on a chain of calls, or that a failure spreads: Warnings in Problems. The rest are Information. */
 export const WARNING_RULES: ReadonlySet<Rule> = new Set<Rule>(['deep-sync-chain', 'sync-non-critical', 'long-sync-call', 'cascading-failure', 'retry-amplification']);
 
-/** Findings about a whole chain: shown once, at the chain's first located span, the other hops as related locations. */
-const CHAIN_RULES: ReadonlySet<Rule> = new Set<Rule>(['deep-sync-chain', 'cascading-failure', 'retry-amplification', 'request-reply-over-messaging']);
+/**
+ * Findings about a group of calls (a chain, a cascade, calls made one after
+ * another): shown once, at the group's first located span, the others as
+ * related locations. The rest (a call that could be an event, a long wait)
+ * are about each call, and show at each.
+ */
+const GROUP_RULES: ReadonlySet<Rule> = new Set<Rule>(['deep-sync-chain', 'cascading-failure', 'retry-amplification', 'request-reply-over-messaging', 'sequential-calls', 'n-plus-one']);
 
 export interface LineProblem extends FilePosition {
   severity: 'warning' | 'information';
@@ -82,8 +87,8 @@ export async function lineProblems(files: FileCalls, resolve: ResolvePlace): Pro
         for (const finding of call.findings) {
           const located = await locatedSpans(finding, resolve);
           const here = located.find((s) => s.file === line.file && s.line === line.line);
-          if (CHAIN_RULES.has(finding.rule) && located[0] && located[0] !== here) continue;
-          const key = `${line.file}\u0000${line.line}\u0000${finding.rule}\u0000${CHAIN_RULES.has(finding.rule) ? '' : call.callee}`;
+          if (GROUP_RULES.has(finding.rule) && located[0] && located[0] !== here) continue;
+          const key = `${line.file}\u0000${line.line}\u0000${finding.rule}\u0000${GROUP_RULES.has(finding.rule) ? '' : call.callee}`;
           if (seen.has(key)) continue;
           seen.add(key);
           const problem: LineProblem = {

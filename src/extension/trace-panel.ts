@@ -49,11 +49,12 @@ export class TracePanels implements vscode.Disposable {
   }
 
   /** Shows the trace (its open panel, else a new one); `spanId` is selected once it is drawn. */
-  open(traceId: string, spanId?: string): void {
+  open(traceId: string, spanId?: string, options: { beside?: boolean } = {}): void {
     const open = this.panels.get(traceId);
     if (open) return open.reveal(spanId);
     const title = traceTitle(traceId, summaryRoot(this.deps.summary(traceId)));
-    const panel = vscode.window.createWebviewPanel(TRACE_VIEW_TYPE, title, vscode.ViewColumn.Active, { ...webviewOptions(this.deps.extensionUri), retainContextWhenHidden: false });
+    // From the editor (a CodeLens, a hover, a quick fix) the trace opens beside the code, which stays in view.
+    const panel = vscode.window.createWebviewPanel(TRACE_VIEW_TYPE, title, options.beside ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active, { ...webviewOptions(this.deps.extensionUri), retainContextWhenHidden: false });
     this.adopt(panel, traceId, spanId);
   }
 

@@ -84,8 +84,13 @@ describe('Problems from call sites', () => {
   });
 
   it('are Information for findings that are not about a blocking chain or a spreading failure', async () => {
-    const files = await resolveLineCalls(view([{ place: emailSpan.place, calls: [call('email', [finding('sequential-calls', [emailSpan])])] }]), resolve);
-    assert.deepEqual((await lineProblems(files, resolve)).map((p) => p.severity), ['information']);
+    const sequential = finding('sequential-calls', [emailSpan, analyticsSpan]);
+    const files = await resolveLineCalls(view([
+      { place: emailSpan.place, calls: [call('email', [sequential])] },
+      { place: analyticsSpan.place, calls: [call('analytics', [sequential])] },
+    ]), resolve);
+    const problems = await lineProblems(files, resolve);
+    assert.deepEqual(problems.map((p) => [p.line, p.severity, p.related.map((r) => r.line)]), [[42, 'information', [43]]], 'calls made one after another: once, at the first');
   });
 
   it('keep span data on one line in messages', async () => {
