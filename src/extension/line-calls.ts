@@ -33,13 +33,13 @@ export interface LineCalls extends FilePosition {
 /** Each file's lines that made calls, by real path; lines in order. */
 export type FileCalls = Map<string, LineCalls[]>;
 
-/** Resolve every call site against the workspace; sites outside it are left out. */
-export async function resolveLineCalls(view: CallSitesView, resolve: ResolvePlace): Promise<FileCalls> {
+/** Resolve every call site against the workspace; sites outside it are left out (and passed to `outside`, if given). */
+export async function resolveLineCalls(view: CallSitesView, resolve: ResolvePlace, outside?: (place: CodePlace) => void): Promise<FileCalls> {
   const lines = new Map<string, LineCalls>();
   const positions = await Promise.all(view.sites.map((site) => resolve(site.place).catch(() => undefined)));
   view.sites.forEach((site, i) => {
     const at = positions[i];
-    if (!at) return;
+    if (!at) return outside?.(site.place);
     const key = `${at.file}\u0000${at.line}`;
     const known = lines.get(key);
     if (known) {

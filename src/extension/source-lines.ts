@@ -32,6 +32,7 @@ const LENSES_PER_LINE = 3;
 /** Call sites age out of the receiver's recent window; look again this often even when no trace arrives. */
 const AGE_OUT_CHECK_MS = 60_000;
 const DIAGNOSTIC_SOURCE = 'Hopscope';
+const MAX_REPORTED_OUTSIDE = 20;
 
 export class SourceLines implements vscode.Disposable {
   private files: FileCalls = new Map();
@@ -39,6 +40,7 @@ export class SourceLines implements vscode.Disposable {
   private lensKeys = '';
   private problemKeys = '';
   private diagnosticFiles = new Set<string>();
+  private readonly reportedOutside = new Set<string>();
   private loaded: { computedAt: number; locator: SourceLocator; settings: string } | undefined;
   private readonly hintKeys = new WeakMap<vscode.TextEditor, string>();
   private readonly lensChanged = new vscode.EventEmitter<void>();
@@ -100,7 +102,7 @@ export class SourceLines implements vscode.Disposable {
         const at = await locator.resolvePosition(place);
         return at.outside ? undefined : { file: at.file, line: at.line, ...(at.column !== undefined && { column: at.column }) };
       };
-      const files = view ? await resolveLineCalls(view, resolve) : new Map<string, LineCalls[]>();
+      const files = view ? await resolveLineCalls(view, resolve, (place) => this.reportOutside(place.path)) : new Map<string, LineCalls[]>();
       const problems = settings.problems ? await lineProblems(files, resolve) : [];
       this.loaded = { computedAt, locator, settings: settingsKey };
       this.files = files;
@@ -110,6 +112,13 @@ export class SourceLines implements vscode.Disposable {
     } catch (error) {
       this.deps.log.warn(`could not show call sites beside the source: ${error instanceof Error ? error.message : String(error)}`);
     }
+  }
+
+  /** Why a call shows on no line: said once per path in the log (the first few paths), since nothing in the editor can say it. */
+  private reportOutside(path: string): void {
+    if (this.reportedOutside.has(path) || this.reportedOutside.size >= MAX_REPORTED_OUTSIDE) return;
+    this.reportedOutside.add(path);
+    this.deps.log.info(`calls made in ${JSON.stringify(path.slice(0, 300))} are not shown beside the source: no file of this workspace matches it (hopscope.pathMappings can say where it is)`);
   }
 
   private drawLenses(settings: SourceLineSettings): void {

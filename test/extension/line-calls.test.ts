@@ -28,13 +28,15 @@ const view = (sites: CallSitesView['sites']): CallSitesView => ({ sites, traces:
 
 describe('call sites in workspace files', () => {
   it('group lines by file, merge telemetry paths naming the same line, and leave out places outside the workspace', async () => {
+    const outside: string[] = [];
     const files = await resolveLineCalls(view([
       { place: { path: '/app/orders.ts', line: 42, functionName: 'placeOrder' }, calls: [call('email')] },
       { place: { path: '/app/orders.ts', line: 30 }, calls: [call('payments')] },
       { place: { path: '/app/./orders.ts'.replace('/./', '/'), line: 42 }, calls: [call('analytics', [], { p50Us: 900_000 })] },
       { place: { path: '/usr/lib/node/http.js', line: 1 }, calls: [call('x')] },
-    ]), resolve);
+    ]), resolve, (place) => outside.push(place.path));
     assert.deepEqual([...files.keys()], ['/ws/orders.ts']);
+    assert.deepEqual(outside, ['/usr/lib/node/http.js'], 'what was left out is said');
     const lines = files.get('/ws/orders.ts')!;
     assert.deepEqual(lines.map((l) => l.line), [30, 42]);
     assert.deepEqual(lines[1]!.calls.map((c) => c.callee), ['analytics', 'email'], 'the costliest call first');
