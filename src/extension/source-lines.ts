@@ -93,7 +93,9 @@ export class SourceLines implements vscode.Disposable {
   private async load(): Promise<void> {
     try {
       const settings = this.deps.settings();
-      const view = await this.deps.receiver.getCallSites();
+      // With every surface off nothing is asked of the receiver (and what was drawn is taken away).
+      const wanted = settings.codeLens || settings.hints || settings.hovers || settings.problems;
+      const view = wanted ? await this.deps.receiver.getCallSites() : undefined;
       const locator = this.deps.locator();
       const settingsKey = JSON.stringify(settings);
       const computedAt = view?.computedAt ?? -1;
