@@ -123,8 +123,9 @@ export class SourceLines implements vscode.Disposable {
     this.deps.log.info(`calls made in ${JSON.stringify(path.slice(0, 300))} are not shown beside the source: no file of this workspace matches it (hopscope.pathMappings can say where it is)`);
   }
 
+  /** Lenses are asked for again when what they say, or the call they open, changed. */
   private drawLenses(settings: SourceLineSettings): void {
-    const keys = settings.codeLens ? [...this.files.values()].flat().map((l) => `${l.file}:${l.line}:${l.calls.slice(0, LENSES_PER_LINE).map(lensTitle).join('|')}`).join('\n') : '';
+    const keys = settings.codeLens ? [...this.files.values()].flat().map((l) => `${l.file}:${l.line}:${l.calls.slice(0, LENSES_PER_LINE).map((c) => `${lensTitle(c)}>${c.latest.spanId}`).join('|')}`).join('\n') : '';
     if (keys === this.lensKeys) return;
     this.lensKeys = keys;
     this.lensChanged.fire();
