@@ -77,6 +77,16 @@ async function viewLineAt(editor: Locator, line: number): Promise<Locator> {
   throw new Error(`no view line at the height of line ${line}`);
 }
 
+/** The end-of-line hint drawn on a 1-based line ('' for none): decorations' text is CSS generated content, not the line's text. */
+async function hintOn(editor: Locator, line: number): Promise<string> {
+  const viewLine = await viewLineAt(editor, line);
+  return viewLine.evaluate((element) =>
+    [...element.querySelectorAll('*')]
+      .map((e) => getComputedStyle(e, '::after').content)
+      .filter((content) => content && content !== 'none' && content !== 'normal')
+      .join(' '));
+}
+
 /**
  * The CodeLens titles shown above a 1-based line: the lens widget whose bottom is
  * nearest above the line's top (lenses sit in a view zone right above their line).
@@ -190,9 +200,13 @@ describe('call sites beside the source in VS Code (code-server)', { timeout: 600
     // The line before the email call makes no call and has no lens: the lenses are not a line off.
     assert.equal(ifSyncLine, emailLine - 1);
     assert.equal(await lensesAbove(editor, ifSyncLine), undefined, 'no lens above the `if` line');
-    // The end-of-line hint on the email line.
-    const hint = await viewLineAt(editor, emailLine);
-    await poll(page, 'the hint at the end of the email line', async () => (((await hint.textContent()) ?? '').includes('email') ? true : undefined));
+    // The end-of-line hint on the email line, and none on the line before.
+    const hint = await poll(page, 'the hint at the end of the email line', async () => {
+      const text = await hintOn(editor, emailLine);
+      return text.includes('blocking email') ? text : undefined;
+    });
+    assert.match(hint, /\d+ ms p50 \(p95 \d+ ms\)/);
+    assert.equal(await hintOn(editor, ifSyncLine), '');
   });
 
   it('shows the email call’s numbers and slowest traces in a hover over its line', async () => {
@@ -289,5 +303,17 @@ describe('call sites beside the source in VS Code (code-server)', { timeout: 600
     await poll(page, `orders.ts shown on line ${emailLine}`, async () => ((await cursorLine(editor)) === emailLine ? true : undefined));
     assert.equal(await frame.evaluate(() => document.hasFocus()), true, 'the trace page keeps focus');
     assert.equal(await page.locator('.editor-group-container', { has: page.locator('.tab.active', { hasText: 'orders.ts' }) }).count(), 1, 'the editor beside the panel was reused');
+  });
+
+  it('takes the end-of-line hints away and brings them back with Toggle Line Hints', async () => {
+    await page.keyboard.press('Escape');
+    const editor = ordersEditor(page);
+    await lineNumber(editor, emailLine).waitFor(WAIT);
+    assert.match(await hintOn(editor, emailLine), /blocking email/);
+    await runCommand(page, 'Hopscope: Toggle Line Hints');
+    await poll(page, 'the hints gone', async () => ((await hintOn(editor, emailLine)) === '' ? true : undefined));
+    assert.ok((await lensesAbove(editor, emailLine))?.text.includes('email POST /send'), 'the lens stays');
+    await runCommand(page, 'Hopscope: Toggle Line Hints');
+    await poll(page, 'the hints back', async () => ((await hintOn(editor, emailLine)).includes('blocking email') ? true : undefined));
   });
 });
