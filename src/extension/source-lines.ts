@@ -8,8 +8,9 @@
  *   receiver.onTraces ──► throttle (≤ 1/s) ──► getCallSites() ──► resolve paths (SourceLocator)
  *                                                  ──► FileCalls ──► lenses · hints · hovers · Problems
  *
- * Nothing is redrawn unless what it shows changed, and nothing here runs per
- * keystroke beyond a map lookup (the providers answer from what was resolved).
+ * Nothing is redrawn unless what it shows changed, nor while the user types
+ * (new numbers wait for a pause), and nothing here runs per keystroke beyond
+ * a map lookup (the providers answer from what was resolved).
  */
 import * as vscode from 'vscode';
 import type { ReceiverController } from '../ingest/receiver-controller';
@@ -33,6 +34,8 @@ const LENSES_PER_LINE = 3;
 const AGE_OUT_CHECK_MS = 60_000;
 const DIAGNOSTIC_SOURCE = 'Hopscope';
 const MAX_REPORTED_OUTSIDE = 20;
+/** While the user types, nothing is redrawn (new numbers wait until typing pauses this long), as VS Code does with lenses. */
+const TYPING_PAUSE_MS = 1000;
 
 export class SourceLines implements vscode.Disposable {
   private files: FileCalls = new Map();
@@ -56,6 +59,8 @@ export class SourceLines implements vscode.Disposable {
   private readonly refresh = new Throttle(1000, () => this.load());
   private readonly disposables: vscode.Disposable[] = [];
   private readonly timer = setInterval(() => this.refresh.request(), AGE_OUT_CHECK_MS);
+  private lastEditAt = -Infinity;
+  private afterTyping: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly deps: SourceLinesDeps) {
     const files = [{ scheme: 'file' }];
@@ -69,6 +74,9 @@ export class SourceLines implements vscode.Disposable {
       vscode.languages.registerHoverProvider(files, { provideHover: (document, position) => this.hover(document, position) }),
       vscode.languages.registerCodeActionsProvider(files, { provideCodeActions: (document, _range, context) => this.actions(document, context) }, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
       vscode.window.onDidChangeVisibleTextEditors(() => this.drawHints()),
+      vscode.workspace.onDidChangeTextDocument((event) => {
+        if (event.contentChanges.length > 0 && (event.document.uri.scheme === 'file' || event.document.uri.scheme === 'untitled')) this.lastEditAt = Date.now();
+      }),
     );
     this.refresh.request();
   }
@@ -81,6 +89,7 @@ export class SourceLines implements vscode.Disposable {
 
   dispose(): void {
     clearInterval(this.timer);
+    if (this.afterTyping) clearTimeout(this.afterTyping);
     this.refresh.dispose();
     for (const d of this.disposables) d.dispose();
   }
@@ -91,6 +100,14 @@ export class SourceLines implements vscode.Disposable {
   }
 
   private async load(): Promise<void> {
+    const typedAgo = Date.now() - this.lastEditAt;
+    if (typedAgo < TYPING_PAUSE_MS) {
+      this.afterTyping ??= setTimeout(() => {
+        this.afterTyping = undefined;
+        this.refresh.request();
+      }, TYPING_PAUSE_MS - typedAgo);
+      return;
+    }
     try {
       const settings = this.deps.settings();
       // With every surface off nothing is asked of the receiver (and what was drawn is taken away).
