@@ -224,15 +224,24 @@ export class SourceLines implements vscode.Disposable {
     this.diagnostics.set([...byFile].map(([file, list]) => [vscode.Uri.file(file), list]));
   }
 
+  /** "Show in Hopscope" for each Hopscope problem under the cursor; one per trace and span, named by rule when there are several. */
   private actions(document: vscode.TextDocument, context: vscode.CodeActionContext): vscode.CodeAction[] {
-    return context.diagnostics.flatMap((diagnostic) => {
-      if (diagnostic.source !== DIAGNOSTIC_SOURCE) return [];
+    const found = new Map<string, { problem: LineProblem; diagnostics: vscode.Diagnostic[] }>();
+    for (const diagnostic of context.diagnostics) {
+      if (diagnostic.source !== DIAGNOSTIC_SOURCE) continue;
       const problem = this.problems.get(problemKey(document.uri.fsPath, diagnostic.range.start.line, diagnostic.message));
-      if (!problem) return [];
-      const action = new vscode.CodeAction('Show in Hopscope', vscode.CodeActionKind.QuickFix);
-      action.diagnostics = [diagnostic];
-      action.command = { title: 'Show in Hopscope', command: SHOW_SPAN_COMMAND, arguments: [problem.traceId, problem.spanId] };
-      return [action];
+      if (!problem) continue;
+      const key = `${problem.traceId}/${problem.spanId}`;
+      const known = found.get(key);
+      if (known) known.diagnostics.push(diagnostic);
+      else found.set(key, { problem, diagnostics: [diagnostic] });
+    }
+    return [...found.values()].map(({ problem, diagnostics }) => {
+      const title = found.size > 1 ? `Show in Hopscope: ${problem.rule}` : 'Show in Hopscope';
+      const action = new vscode.CodeAction(title, vscode.CodeActionKind.QuickFix);
+      action.diagnostics = diagnostics;
+      action.command = { title, command: SHOW_SPAN_COMMAND, arguments: [problem.traceId, problem.spanId] };
+      return action;
     });
   }
 }
