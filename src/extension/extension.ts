@@ -49,9 +49,8 @@ export function activate(context: vscode.ExtensionContext): void {
   let lastMappingErrors = '';
   const currentLocator = (): SourceLocator => {
     if (locator) return locator;
-    const { pathMappings, errors } = sourceLineSettings();
-    locator = newSourceLocator(pathMappings);
-    const problems = [...errors, ...locator.mappingErrors];
+    locator = newSourceLocator(sourceLineSettings().pathMappings);
+    const problems = locator.mappingErrors;
     if (problems.join() !== lastMappingErrors && problems.length > 0) {
       for (const problem of problems) log.warn(problem);
       void vscode.window.showWarningMessage(`Hopscope: ${problems.join(' · ')}`, 'Open Settings').then((action) => {
@@ -66,6 +65,12 @@ export function activate(context: vscode.ExtensionContext): void {
     sourceLines?.reload();
   };
   let sourceLines: SourceLines | undefined;
+  const warnAboutSourceLineSettings = () => {
+    const { errors } = sourceLineSettings();
+    for (const error of errors) log.warn(error);
+    if (errors.length > 0) void vscode.window.showWarningMessage(`Hopscope: ${errors.join(' · ')}`);
+  };
+  warnAboutSourceLineSettings();
   context.subscriptions.push(
     vscode.workspace.onDidChangeWorkspaceFolders(forgetLocator),
     vscode.workspace.onDidCreateFiles(forgetLocator),
@@ -190,6 +195,7 @@ export function activate(context: vscode.ExtensionContext): void {
         forgetLocator();
         tracePanels.refreshAll();
       } else if (event.affectsConfiguration('hopscope.sourceLines')) {
+        warnAboutSourceLineSettings();
         sourceLines?.reload();
       } else if (event.affectsConfiguration('hopscope.analysis')) {
         const { settings: current, problems } = settings();
@@ -229,7 +235,7 @@ function workspaceFolders(): { name: string; path: string }[] {
 /** Spans' code in the open workspace folders; suffix matching looks through the workspace's files (not node_modules). */
 function newSourceLocator(mappings: unknown): SourceLocator {
   return new SourceLocator(workspaceFolders(), {
-    mappings: mappings as Record<string, string>,
+    mappings: mappings as Record<string, string>, // as the user wrote it: the locator validates it and names bad entries
     listFiles: async () => (await vscode.workspace.findFiles('**/*', '**/node_modules/**', 50_000)).map((uri) => uri.fsPath),
   });
 }

@@ -57,7 +57,7 @@ export async function resolveLineCalls(view: CallSitesView, resolve: ResolvePlac
 }
 
 /** Findings that say the request waits on a chain of calls, or that a failure spreads: Warnings in Problems. The rest are Information. */
-export const WARNING_RULES: ReadonlySet<Rule> = new Set<Rule>(['deep-sync-chain', 'sync-non-critical', 'long-sync-call', 'cascading-failure', 'retry-amplification']);
+const WARNING_RULES: ReadonlySet<Rule> = new Set<Rule>(['deep-sync-chain', 'sync-non-critical', 'long-sync-call', 'cascading-failure', 'retry-amplification']);
 
 /**
  * Findings about a group of calls (a chain, a cascade, calls made one after
@@ -153,7 +153,7 @@ function distribution(sortedUs: readonly number[]): string {
 const FEW = 8;
 
 /** A command link for a hover: the command id and its arguments, URI-encoded JSON. */
-export function commandLink(label: string, command: string, args: unknown[]): string {
+function commandLink(label: string, command: string, args: unknown[]): string {
   return `[${label}](command:${command}?${encodeURIComponent(JSON.stringify(args))})`;
 }
 

@@ -94,11 +94,6 @@ export class SourceLines implements vscode.Disposable {
     for (const d of this.disposables) d.dispose();
   }
 
-  /** The calls made on a line of a file (1-based line), for tests and commands. */
-  callsAt(file: string, line: number): LineCalls | undefined {
-    return this.files.get(file)?.find((l) => l.line === line);
-  }
-
   private async load(): Promise<void> {
     const typedAgo = Date.now() - this.lastEditAt;
     if (typedAgo < TYPING_PAUSE_MS) {

@@ -77,6 +77,25 @@ async function viewLineAt(editor: Locator, line: number): Promise<Locator> {
   throw new Error(`no view line at the height of line ${line}`);
 }
 
+/** Opens orders.ts (Quick Open) with the cursor on a 1-based line; the calls are below the fold, and Go to Line centres it. */
+async function openOrdersAt(page: Page, line: number): Promise<Locator> {
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor(WAIT);
+  await input.fill('services/orders.ts');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'orders.ts' }).first().waitFor(WAIT);
+  await input.press('Enter');
+  const editor = ordersEditor(page);
+  await editor.waitFor(WAIT);
+  await editor.click({ position: { x: 200, y: 40 } });
+  await page.keyboard.press('Control+G');
+  await input.waitFor(WAIT);
+  await input.fill(`:${line}`);
+  await input.press('Enter');
+  await lineNumber(editor, line).waitFor(WAIT);
+  return editor;
+}
+
 /** The end-of-line hint drawn on a 1-based line ('' for none): decorations' text is CSS generated content, not the line's text. */
 async function hintOn(editor: Locator, line: number): Promise<string> {
   const viewLine = await viewLineAt(editor, line);
@@ -164,23 +183,9 @@ describe('call sites beside the source in VS Code (code-server)', { timeout: 600
   });
 
   it('shows what the blocking call to email costs in a CodeLens above its line', async () => {
-    await page.keyboard.press('Control+P');
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor(WAIT);
-    await input.fill('services/orders.ts');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'orders.ts' }).first().waitFor(WAIT);
-    await input.press('Enter');
-    const editor = ordersEditor(page);
-    await editor.waitFor(WAIT);
-    // The calls are below the fold: go to the email line (the editor centres it). The side bar is
-    // hidden so that the end-of-line hints have the window's width (the picture below).
+    // The side bar is hidden so that the end-of-line hints have the window's width (the picture below).
     await runCommand(page, 'View: Toggle Primary Side Bar Visibility');
-    await editor.click({ position: { x: 200, y: 40 } });
-    await page.keyboard.press('Control+G');
-    await input.waitFor(WAIT);
-    await input.fill(`:${emailLine}`);
-    await input.press('Enter');
-    await lineNumber(editor, emailLine).waitFor(WAIT);
+    const editor = await openOrdersAt(page, emailLine);
     // Call sites are looked at again at most once a second after traces arrive; the lenses follow.
     const email = await poll(page, 'the email lens above its line', async () => {
       const lens = await lensesAbove(editor, emailLine);
@@ -320,19 +325,7 @@ describe('call sites beside the source in VS Code (code-server)', { timeout: 600
   it('opens the trace on the email call from the warning\'s quick fix, Show in Hopscope', async () => {
     await runCommand(page, 'View: Close All Editors');
     await page.locator('.editor-group-container .tab').first().waitFor({ state: 'detached', ...WAIT });
-    await page.keyboard.press('Control+P');
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor(WAIT);
-    await input.fill('services/orders.ts');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'orders.ts' }).first().waitFor(WAIT);
-    await input.press('Enter');
-    const editor = ordersEditor(page);
-    await editor.waitFor(WAIT);
-    await editor.click({ position: { x: 200, y: 40 } });
-    await page.keyboard.press('Control+G');
-    await input.waitFor(WAIT);
-    await input.fill(`:${emailLine}`);
-    await input.press('Enter');
+    const editor = await openOrdersAt(page, emailLine);
     await poll(page, `the cursor on line ${emailLine}`, async () => ((await cursorLine(editor)) === emailLine ? true : undefined));
     // Quick Fix (Ctrl+.) on the line with the warning lists Hopscope's action.
     const action = page.locator('.action-widget .monaco-list-row', { hasText: /^Show in Hopscope/ }).first();
