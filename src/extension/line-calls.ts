@@ -96,8 +96,8 @@ export async function lineProblems(files: FileCalls, resolve: ResolvePlace): Pro
             severity: WARNING_RULES.has(finding.rule) ? 'warning' : 'information',
             rule: finding.rule,
             message: problemMessage(finding, call),
-            traceId: finding.traceId,
-            spanId: here?.spanId ?? call.latest.spanId,
+            // The finding's own span on this line; else (its spans name no place here) the line's newest call.
+            ...(here ? { traceId: finding.traceId, spanId: here.spanId } : call.latest),
             related: located.filter((s) => s !== here).map(({ file, line: l, column, label }) => ({ file, line: l, ...(column !== undefined && { column }), message: plainText(label, 120) })),
           };
           if (line.column !== undefined) problem.column = line.column;

@@ -95,6 +95,14 @@ describe('Problems from call sites', () => {
     assert.deepEqual(problems.map((p) => [p.line, p.severity, p.related.map((r) => r.line)]), [[42, 'information', [43]]], 'calls made one after another: once, at the first');
   });
 
+  it('open the line\'s newest call when the finding\'s spans name no place on it', async () => {
+    const elsewhere = finding('long-sync-call', [{ spanId: span(7), label: 'orders → email POST /send' }]);
+    const latest = { traceId: 'c'.repeat(32), spanId: span(8) };
+    const files = await resolveLineCalls(view([{ place: emailSpan.place, calls: [call('email', [elsewhere], { latest })] }]), resolve);
+    const [problem] = await lineProblems(files, resolve);
+    assert.deepEqual([problem!.traceId, problem!.spanId], [latest.traceId, latest.spanId], 'a span of the trace that is opened');
+  });
+
   it('keep span data on one line in messages', async () => {
     const files = await resolveLineCalls(view([{ place: emailSpan.place, calls: [call('email', [finding('long-sync-call', [emailSpan], 'a\nb\u0000c')])] }]), resolve);
     assert.match((await lineProblems(files, resolve))[0]!.message, /^a b c \(/);
