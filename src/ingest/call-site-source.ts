@@ -85,14 +85,19 @@ export function callSitesOf(store: TraceStore, options: CallSitesOptions = {}, m
 /**
  * Each trace's tree and findings, kept until the trace changes, so that a
  * store receiving a few traces a second does not analyse a thousand again
- * every second. Entries not asked for in a pass are dropped after it.
+ * every second. Entries not asked for in a pass are dropped after it. The
+ * live analysis offers what it has just analysed for the headlines, so a
+ * trace is analysed once for both, while call sites are being asked for.
  */
 export class AnalysisMemo {
   private entries = new Map<string, { key: string; value: AnalysedTrace }>();
   private used = new Set<string>();
+  private lastPassMs = -Infinity;
+
+  constructor(private readonly clock: () => number = Date.now) {}
 
   get(store: TraceStore, summary: TraceSummary, analyse: (summary: TraceSummary) => AnalysedTrace | undefined): AnalysedTrace | undefined {
-    const key = `${summary.spanCount}:${store.lastChangeMs(summary.traceId)}`;
+    const key = memoKey(store, summary.traceId, summary.spanCount);
     this.used.add(summary.traceId);
     const known = this.entries.get(summary.traceId);
     if (known?.key === key) return known.value;
@@ -100,6 +105,16 @@ export class AnalysisMemo {
     if (value) this.entries.set(summary.traceId, { key, value });
     else this.entries.delete(summary.traceId);
     return value;
+  }
+
+  /**
+   * An analysis made elsewhere (same settings) of the trace as it is stored
+   * now, with `spanCount` spans. Taken only while passes are being made (in
+   * the last minute): nobody asking for call sites, nothing is kept.
+   */
+  offer(store: TraceStore, traceId: string, spanCount: number, value: AnalysedTrace): void {
+    if (this.clock() - this.lastPassMs > OFFERS_KEPT_AFTER_PASS_MS) return;
+    this.entries.set(traceId, { key: memoKey(store, traceId, spanCount), value });
   }
 
   /** Forget everything (the analysis settings changed). */
@@ -110,8 +125,12 @@ export class AnalysisMemo {
   prune(): void {
     for (const id of this.entries.keys()) if (!this.used.has(id)) this.entries.delete(id);
     this.used = new Set();
+    this.lastPassMs = this.clock();
   }
 }
+
+const OFFERS_KEPT_AFTER_PASS_MS = 60_000;
+const memoKey = (store: TraceStore, traceId: string, spanCount: number) => `${spanCount}:${store.lastChangeMs(traceId)}`;
 
 /**
  * `callSitesOf` the traces received in the last `windowMs`, computed again
@@ -123,9 +142,17 @@ export class CallSitesCache extends StoreCache<CallSitesView> {
 
   constructor(store: TraceStore, settings: () => AnalysisSettings | undefined, options: { windowMs?: number; clock?: () => number; budget?: StoreBudget } = {}) {
     const { windowMs = CALL_SITES_WINDOW_MS, clock = Date.now, budget = STORE_VIEW_BUDGET } = options;
-    const memo = new AnalysisMemo();
+    const memo = new AnalysisMemo(clock);
     super(store, (s) => callSitesOf(s, { settings: settings(), budget, receivedSinceMs: clock() - windowMs, now: clock() }, memo), () => Math.floor(clock() / 60_000));
     this.memo = memo;
+    this.traces = store;
+  }
+
+  private readonly traces: TraceStore;
+
+  /** A trace the live analysis has just analysed, with the same settings (see AnalysisMemo.offer). */
+  offer(traceId: string, spanCount: number, analysed: AnalysedTrace): void {
+    this.memo.offer(this.traces, traceId, spanCount, analysed);
   }
 
   /** The analysis settings changed: every trace is analysed again. */

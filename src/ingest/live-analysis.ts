@@ -6,6 +6,7 @@
  * however large the traces.
  */
 import { analyzeTree } from '../analysis/analyze-trace';
+import type { AnalysedTrace } from '../analysis/call-sites';
 import { headline, type AnalysisHeadline } from '../analysis/headline';
 import { DEFAULT_ANALYSIS_SETTINGS, type AnalysisSettings } from '../analysis/settings';
 import { buildTree } from '../analysis/trace-tree';
@@ -24,6 +25,8 @@ export class LiveAnalysis {
     private readonly store: TraceStore,
     private settings: AnalysisSettings = DEFAULT_ANALYSIS_SETTINGS,
     private readonly now: () => number = () => performance.now(),
+    /** Told of every analysis (the trace as stored, with this many spans), so the call sites need not make it again. */
+    private readonly analysed: (traceId: string, spanCount: number, analysis: AnalysedTrace) => void = () => {},
   ) {}
 
   /** New thresholds: every trace is analysed again, as the budget allows. */
@@ -53,6 +56,7 @@ export class LiveAnalysis {
       const tree = trace && buildTree(trace.spans);
       if (!tree) continue;
       const analysis = analyzeTree(tree, this.settings);
+      this.analysed(id, trace.spans.length, { tree, findings: analysis.findings });
       const h = headline(analysis, (spanId) => {
         const node = tree.byId.get(spanId);
         return node && { service: node.service, name: node.name };

@@ -28,11 +28,12 @@ async function main(start: WorkerStart): Promise<void> {
     return;
   }
   const core = new IngestCore(config);
-  const analysis = new LiveAnalysis(core.store, config.analysis);
-  const events = new EventStream();
-  const serviceMap = new ServiceMapCache(core.store);
   let analysisSettings = config.analysis;
   const callSites = new CallSitesCache(core.store, () => analysisSettings);
+  // A trace the headlines were just worked out for need not be analysed again for the call sites.
+  const analysis = new LiveAnalysis(core.store, config.analysis, undefined, (traceId, spanCount, analysed) => callSites.offer(traceId, spanCount, analysed));
+  const events = new EventStream();
+  const serviceMap = new ServiceMapCache(core.store);
   let endpoints: Endpoints = { http: { host: config.host, port: config.httpPort }, grpc: null };
   const stats = (): StatsDocument => ({ program: PROGRAM_ID, runner: start.runner, version: start.version, pid: process.pid, endpoints, ...core.stats() });
 

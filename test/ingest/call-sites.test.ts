@@ -9,7 +9,8 @@ import { DEFAULT_INGEST_CONFIG } from '../../src/ingest/ingest-config';
 import { AnalysisMemo, CallSitesCache, callSitesOf } from '../../src/ingest/call-site-source';
 import { treeOf } from '../../src/ingest/store-views';
 import { ReceiverController } from '../../src/ingest/receiver-controller';
-import { TraceStore } from '../../src/ingest/trace-store';
+import { LiveAnalysis } from '../../src/ingest/live-analysis';
+import { TraceStore, type TraceSummary } from '../../src/ingest/trace-store';
 import type { SpanRecord } from '../../src/model/span';
 import type { CallSitesView } from '../../src/protocol/call-sites';
 import { eventually, freePort } from '../support/free-port';
@@ -156,5 +157,40 @@ describe('the worker\'s call-site cache', () => {
     const first = callSitesOf(store, { now: 0 }, memo);
     assert.deepEqual(callSitesOf(store, { now: 0 }, memo), first);
     assert.deepEqual(callSitesOf(store, { now: 0 }), first);
+  });
+});
+
+describe('call sites and the live analysis', () => {
+  it('reuse the analysis made for the headlines while call sites are asked for, and keep none when nobody asks', () => {
+    let clock = 1_000_000;
+    const store = new TraceStore({}, () => clock);
+    const memo = new AnalysisMemo(() => clock);
+    let analysedHere = 0;
+    const analyse = (summary: TraceSummary) => {
+      analysedHere++;
+      const tree = treeOf(store, summary.traceId);
+      return tree && { tree, findings: [] };
+    };
+    const pass = () => {
+      for (const summary of store.summaries()) memo.get(store, summary, analyse);
+      memo.prune();
+    };
+    const live = new LiveAnalysis(store, undefined, undefined, (traceId, spanCount, analysed) => memo.offer(store, traceId, spanCount, analysed));
+
+    store.add(order(id(20), 100));
+    live.annotate(store.takeChanges().changed, []);
+    pass();
+    assert.equal(analysedHere, 1, 'no pass had been made: the offer was not kept');
+
+    store.add(order(id(21), 100));
+    live.annotate(store.takeChanges().changed, []);
+    pass();
+    assert.equal(analysedHere, 1, 'the headline\'s analysis of the new trace was used');
+
+    clock += 2 * 60_000;
+    store.add(order(id(22), 100));
+    live.annotate(store.takeChanges().changed, []);
+    pass();
+    assert.equal(analysedHere, 2, 'two minutes without a pass: the offer was not kept');
   });
 });
