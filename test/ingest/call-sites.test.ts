@@ -5,17 +5,16 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { DEFAULT_INGEST_CONFIG } from '../../src/ingest/ingest-config';
 import { AnalysisMemo, CallSitesCache, callSitesOf } from '../../src/ingest/call-site-source';
 import { treeOf } from '../../src/ingest/store-views';
-import { ReceiverController } from '../../src/ingest/receiver-controller';
 import { LiveAnalysis } from '../../src/ingest/live-analysis';
 import { TraceStore, type TraceSummary } from '../../src/ingest/trace-store';
 import type { SpanRecord } from '../../src/model/span';
 import type { CallSitesView } from '../../src/protocol/call-sites';
-import { eventually, freePort } from '../support/free-port';
+import { eventually } from '../support/free-port';
 import { request } from '../support/http-client';
 import { startHarness, type Harness } from '../support/receiver-harness';
+import { useWindowPair } from '../support/window-pair';
 import { ms, timeline, toOtlpJson } from '../support/timeline';
 
 //  orders.ts:42 makes the call to email that the order waits for.
@@ -69,26 +68,17 @@ describe('GET /api/call-sites', () => {
 });
 
 describe('the receiver controller\'s call sites', () => {
-  const options = { version: '0.0.0', workerPath: 'dist/worker.js', takeoverDelaysMs: [50, 100, 200] };
-  const settings = (httpPort: number) => ({ enabled: true, config: { ...DEFAULT_INGEST_CONFIG, httpPort, grpcEnabled: false, settleMs: 200 } });
-  const controllers: ReceiverController[] = [];
-  after(async () => {
-    for (const c of controllers.reverse()) await c.dispose();
-  });
+  const windows = useWindowPair();
 
   it('come from its own worker, and from the Hopscope it follows', async () => {
-    const httpPort = await freePort();
-    const first = new ReceiverController({ ...options, runner: 'first window' });
-    const second = new ReceiverController({ ...options, runner: 'second window' });
-    controllers.push(first, second);
+    const { first, second, httpPort, startFirst, follow } = await windows();
     assert.equal(await first.getCallSites(), undefined, 'not started: none');
-    await first.start(settings(httpPort));
+    await startFirst();
     await send(httpPort, order(id(4), 250));
     const own = await eventually(async () => ((await first.getCallSites())?.traces === 1 ? first.getCallSites() : undefined));
     assert.equal(emailSite(own!)!.calls[0]!.latest.traceId, id(4));
 
-    await second.start(settings(httpPort));
-    await eventually(() => (second.state.kind === 'following' ? true : undefined));
+    await follow();
     const followed = await second.getCallSites();
     assert.deepEqual({ ...followed, computedAt: 0 }, { ...own, computedAt: 0 });
   });

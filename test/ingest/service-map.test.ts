@@ -6,14 +6,13 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { DEFAULT_INGEST_CONFIG } from '../../src/ingest/ingest-config';
-import { ReceiverController } from '../../src/ingest/receiver-controller';
 import { ServiceMapCache, serviceMapOf } from '../../src/ingest/service-map-source';
 import { TraceStore } from '../../src/ingest/trace-store';
 import type { ServiceMapView } from '../../src/protocol/service-map';
-import { eventually, freePort } from '../support/free-port';
+import { eventually } from '../support/free-port';
 import { request } from '../support/http-client';
 import { startHarness, type Harness } from '../support/receiver-harness';
+import { useWindowPair } from '../support/window-pair';
 import { ms, timeline, toOtlpJson } from '../support/timeline';
 
 /** gateway → orders → postgresql; the orders call takes `total` ms. */
@@ -91,27 +90,18 @@ describe('GET /api/service-map', () => {
 });
 
 describe('the receiver controller\'s service map', () => {
-  const options = { version: '0.0.0', workerPath: 'dist/worker.js', takeoverDelaysMs: [50, 100, 200] };
-  const settings = (httpPort: number) => ({ enabled: true, config: { ...DEFAULT_INGEST_CONFIG, httpPort, grpcEnabled: false, settleMs: 200 } });
-  const controllers: ReceiverController[] = [];
-  after(async () => {
-    for (const c of controllers.reverse()) await c.dispose();
-  });
+  const windows = useWindowPair();
 
   it('comes from its own worker, and from the Hopscope it follows', async () => {
-    const httpPort = await freePort();
-    const first = new ReceiverController({ ...options, runner: 'first window' });
-    const second = new ReceiverController({ ...options, runner: 'second window' });
-    controllers.push(first, second);
+    const { first, second, httpPort, startFirst, follow } = await windows();
     assert.equal(await first.getServiceMap(), undefined, 'not started: no map');
-    await first.start(settings(httpPort));
+    await startFirst();
     assert.equal(first.state.kind, 'listening');
     await send(httpPort, order(id(7), 250));
     const own = await eventually(async () => ((await first.getServiceMap())?.traces === 1 ? first.getServiceMap() : undefined));
     assert.equal(gatewayToOrders(own!)!.slowest[0]!.traceId, id(7));
 
-    await second.start(settings(httpPort));
-    await eventually(() => (second.state.kind === 'following' ? true : undefined));
+    await follow();
     const followed = await second.getServiceMap();
     assert.deepEqual({ ...followed, computedAt: 0 }, { ...own, computedAt: 0 });
   });
