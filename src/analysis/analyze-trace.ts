@@ -91,10 +91,13 @@ function whatIfs(tree: TraceTree, path: PathSegment[], settings: AnalysisSetting
   }
   const out: WhatIf[] = [];
   for (const call of longest) {
-    out.push({ spanId: call.spanId, change: 'async', durationUs: projectedDuration(tree.root, new Map([[call.spanId, 'async']]), settings.publishCostUs, tree.byId) });
+    const async = projectedDuration(tree.root, new Map([[call.spanId, 'async']]), settings.publishCostUs, tree.byId);
+    out.push({ spanId: call.spanId, change: 'async', durationUs: async, savingUs: Math.max(0, duration(tree.root) - async) });
     // Running in parallel only changes a call that waited for a sibling.
     const waitedForSibling = call.parent!.children.some((c) => c !== call && isBlocking(c) && c.endUs <= call.startUs);
-    if (waitedForSibling) out.push({ spanId: call.spanId, change: 'parallel', durationUs: projectedDuration(tree.root, new Map([[call.spanId, 'parallel']]), settings.publishCostUs, tree.byId) });
+    if (!waitedForSibling) continue;
+    const parallel = projectedDuration(tree.root, new Map([[call.spanId, 'parallel']]), settings.publishCostUs, tree.byId);
+    out.push({ spanId: call.spanId, change: 'parallel', durationUs: parallel, savingUs: Math.max(0, duration(tree.root) - parallel) });
   }
   return out.sort((a, b) => a.durationUs - b.durationUs);
 }

@@ -18,7 +18,14 @@ export interface ViewNode {
   /** The parent in the repaired tree; '' for the root and for detached parts. */
   parentSpanId: string;
   service: string;
+  /** The span's name as sent (HTTP instrumentations send just `GET`). */
   name: string;
+  /** What the span is as the semantic conventions say: `GET /price/{id}`, `SELECT items`, `publish order.placed`; the name when they say nothing. Show this. */
+  label: string;
+  /** For a call: who answers it (`payments`, `postgresql`, `rabbitmq`); absent for spans that are not calls. */
+  peer?: string;
+  /** Connection-pool checkouts, acks and other plumbing: part of the call they serve, not a call of their own. */
+  plumbing?: true;
   kind: SpanKind;
   startUs: number;
   endUs: number;
@@ -69,6 +76,7 @@ function viewNode(node: TraceNode): ViewNode {
     parentSpanId: node.parent?.spanId ?? '',
     service: node.service,
     name: node.name,
+    label: node.name,
     kind: node.kind,
     startUs: node.startUs,
     endUs: node.endUs,
