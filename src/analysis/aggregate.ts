@@ -12,7 +12,7 @@
  */
 import { percentile } from '../common/percentile';
 import { isFailed } from '../model/failure';
-import { callee, isCall } from './calls';
+import { callee, isCall, operationOf } from './calls';
 import { criticalPath } from './critical-path';
 import type { TraceTree } from './trace-tree';
 import { duration } from './trace-tree';
@@ -92,8 +92,9 @@ export function aggregate(trees: Iterable<TraceTree>, options: AggregateOptions 
       services.set(node.service, service);
       const failedSpan = isFailed(node.span);
       if (node.kind === 'server' || node.kind === 'consumer' || !node.parent) {
-        const key = `${node.service}\u0000${node.name}`;
-        const e = endpoints.get(key) ?? { service: node.service, operation: node.name, durations: [], errors: 0, onPath: 0, total: 0 };
+        const operation = operationOf(node);
+        const key = `${node.service}\u0000${operation}`;
+        const e = endpoints.get(key) ?? { service: node.service, operation, durations: [], errors: 0, onPath: 0, total: 0 };
         e.durations.push(duration(node));
         if (failedSpan) e.errors++;
         e.total += duration(node);
@@ -102,7 +103,7 @@ export function aggregate(trees: Iterable<TraceTree>, options: AggregateOptions 
       }
       const edge = edgeOf(node);
       if (!edge) continue;
-      if (!services.has(edge.to)) services.set(edge.to, { name: edge.to, instrumented: false, spans: 0 });
+      for (const peer of [edge.from, edge.to]) if (!services.has(peer)) services.set(peer, { name: peer, instrumented: false, spans: 0 });
       const key = `${edge.from}\u0000${edge.to}\u0000${edge.mode}`;
       const e = edges.get(key) ?? { ...edge, durations: [], errors: 0, slowest: [] };
       e.durations.push(duration(node));
@@ -141,15 +142,22 @@ function keepSlowest(list: EdgeCall[], call: EdgeCall, keep: number): void {
   if (list.length > keep) list.pop();
 }
 
-/** A call from one service to another: the caller's client/producer span, or a span under another service's span. */
+/**
+ * A call from one service to another: the caller's client span, or a span
+ * under another service's span. Messages go through their broker, which is a
+ * peer of its own: producer ─async→ rabbitmq ─async→ consumer.
+ */
 function edgeOf(node: TraceTree['root']): { from: string; to: string; mode: 'sync' | 'async' } | undefined {
   if (!node.parent) return undefined;
-  if (node.kind === 'consumer' && node.parent.service !== node.service) return { from: node.parent.service, to: node.service, mode: 'async' };
-  if (!isCall(node) || node.kind === 'producer') return undefined;
+  if (node.kind === 'consumer' && node.parent.service !== node.service) {
+    const broker = node.parent.kind === 'producer' ? callee(node.parent) : undefined;
+    return { from: broker && broker !== node.parent.service ? broker : node.parent.service, to: node.service, mode: 'async' };
+  }
+  if (!isCall(node)) return undefined;
   const to = callee(node);
-  const from = node.kind === 'client' ? node.service : node.parent.service;
+  const from = node.kind === 'client' || node.kind === 'producer' ? node.service : node.parent.service;
   if (to === from) return undefined;
-  return { from, to, mode: node.mode === 'async' ? 'async' : 'sync' };
+  return { from, to, mode: node.mode === 'async' || node.kind === 'producer' ? 'async' : 'sync' };
 }
 
 /** Per node, the critical-path time spent in it or its descendants. */

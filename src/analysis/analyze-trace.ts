@@ -8,12 +8,12 @@ import type { SpanRecord } from '../model/span';
 import { blockingChains, type BlockingChain } from './blocking-chains';
 import { isBlockingCall } from './calls';
 import { criticalPath, type PathSegment } from './critical-path';
-import { isBlocking, type EdgeMode } from './edge-modes';
+import type { EdgeMode } from './edge-modes';
 import { analyzeFailures, type Cascade, type Retry, type Timeout } from './failures';
 import { findings, type Finding } from './findings';
 import { DEFAULT_ANALYSIS_SETTINGS, type AnalysisSettings } from './settings';
-import { buildTree, duration, type Repair, type TraceNode, type TraceTree } from './trace-tree';
-import { projectedDuration, type WhatIf } from './what-if';
+import { buildTree, duration, requestNodes, type Repair, type TraceNode, type TraceTree } from './trace-tree';
+import { followedSibling, projectedDuration, type Change, type WhatIf } from './what-if';
 
 export interface TraceAnalysis {
   traceId: string;
@@ -36,7 +36,10 @@ export interface TraceAnalysis {
 
 /** Deeper trees than this are analysed without chains and what-ifs (recursion stays bounded). */
 export const MAX_ANALYSED_DEPTH = 1500;
-const MAX_WHAT_IFS = 20;
+/** Calls on the critical path replayed for what-ifs, most path time first; a trace can hold thousands. */
+const MAX_REPLAYED_CALLS = 100;
+/** What-ifs listed at most (the calls beyond save nothing or were not replayed). */
+const MAX_WHAT_IFS = 600;
 
 export function analyzeTrace(spans: readonly SpanRecord[], settings: AnalysisSettings = DEFAULT_ANALYSIS_SETTINGS): TraceAnalysis | undefined {
   const tree = buildTree(spans);
@@ -74,30 +77,33 @@ export function analyzeTree(tree: TraceTree, settings: AnalysisSettings = DEFAUL
   };
 }
 
-/** Each blocking call on the critical path, made async and run in parallel, largest effect first. */
+/**
+ * Every change a developer could make to a call of this request, priced: each
+ * blocking call made async, run in parallel with the call it followed, or 50 %
+ * faster; best saving first. The request's own entry (the root, and the server
+ * span a root client call caused) is not a change anyone can make. A call off
+ * the critical path bounds nothing: changing it saves nothing, so it is listed
+ * with a saving of 0 without being replayed.
+ */
 function whatIfs(tree: TraceTree, path: PathSegment[], settings: AnalysisSettings): WhatIf[] {
-  // The longest calls on the path, kept in a small sorted list (a path can hold thousands of calls).
-  const longest: TraceNode[] = [];
-  const seen = new Set<string>();
-  for (const segment of path) {
-    if (seen.has(segment.spanId)) continue;
-    seen.add(segment.spanId);
-    const call = tree.byId.get(segment.spanId)!;
-    if (!isBlockingCall(call)) continue;
-    if (longest.length === MAX_WHAT_IFS / 2 && duration(call) <= duration(longest[longest.length - 1]!)) continue;
-    longest.push(call);
-    longest.sort((a, b) => duration(b) - duration(a));
-    if (longest.length > MAX_WHAT_IFS / 2) longest.pop();
-  }
+  const rootUs = duration(tree.root);
+  const onPath = new Map<string, number>();
+  for (const s of path) onPath.set(s.spanId, (onPath.get(s.spanId) ?? 0) + s.endUs - s.startUs);
+  const entry = new Set([tree.root, ...(tree.root.kind === 'client' ? tree.root.children.filter((c) => c.kind === 'server') : [])]);
+  const calls: TraceNode[] = [];
+  for (const node of requestNodes(tree)) if (node.parent && !entry.has(node) && isBlockingCall(node)) calls.push(node);
+  // Time on the critical path under each call (its own and its descendants'), to pick the ones worth replaying.
+  const pathUnder = (call: TraceNode): number => (onPath.get(call.spanId) ?? 0) + call.children.reduce((sum, c) => sum + (onPath.get(c.spanId) ?? 0), 0);
+  const ranked = calls.map((call) => ({ call, weight: pathUnder(call) })).sort((a, b) => b.weight - a.weight || duration(b.call) - duration(a.call));
   const out: WhatIf[] = [];
-  for (const call of longest) {
-    const async = projectedDuration(tree.root, new Map([[call.spanId, 'async']]), settings.publishCostUs, tree.byId);
-    out.push({ spanId: call.spanId, change: 'async', durationUs: async, savingUs: Math.max(0, duration(tree.root) - async) });
-    // Running in parallel only changes a call that waited for a sibling.
-    const waitedForSibling = call.parent!.children.some((c) => c !== call && isBlocking(c) && c.endUs <= call.startUs);
-    if (!waitedForSibling) continue;
-    const parallel = projectedDuration(tree.root, new Map([[call.spanId, 'parallel']]), settings.publishCostUs, tree.byId);
-    out.push({ spanId: call.spanId, change: 'parallel', durationUs: parallel, savingUs: Math.max(0, duration(tree.root) - parallel) });
-  }
-  return out.sort((a, b) => a.durationUs - b.durationUs);
+  ranked.forEach(({ call, weight }, rank) => {
+    if (weight > 0 && rank >= MAX_REPLAYED_CALLS) return;
+    const changes: Change[] = call.kind === 'producer' ? ['faster'] : ['async', 'faster'];
+    if (followedSibling(call)) changes.push('parallel');
+    for (const change of changes) {
+      const projected = weight > 0 ? projectedDuration(tree.root, new Map([[call.spanId, change]]), settings.publishCostUs, tree.byId) : rootUs;
+      out.push({ spanId: call.spanId, change, durationUs: projected, savingUs: Math.max(0, rootUs - projected) });
+    }
+  });
+  return out.sort((a, b) => b.savingUs - a.savingUs).slice(0, MAX_WHAT_IFS);
 }

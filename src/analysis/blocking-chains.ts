@@ -33,9 +33,14 @@ export interface BlockingChain {
   breakdown: HopBreakdown[];
 }
 
-/** Chains with at least one hop, largest accumulation first (at most `limit`). */
+/**
+ * Chains with at least one hop, largest accumulation first (at most `limit`);
+ * the chain with the most hops is always among them (last, when it would not
+ * have made the cut), so a budget on hops sees it.
+ */
 export function blockingChains(root: TraceNode, limit = 10): BlockingChain[] {
   const chains: BlockingChain[] = [];
+  let deepest: BlockingChain | undefined;
   // One frame per span on the current path: its window (clipped to its ancestors) and the blocked time in it.
   // Each span is visited once, so the intervals of its blocking children are merged once.
   const frames: Frame[] = [];
@@ -45,18 +50,27 @@ export function blockingChains(root: TraceNode, limit = 10): BlockingChain[] {
     if (next.length === 0) {
       // Only the largest `limit` chains are described in full; the rest only need their sum.
       const accumulated = frames.reduce((sum, f) => sum + Math.max(0, f.to - f.from) - f.busy, 0);
-      const hasHop = frames.some((f) => f.node.service !== frames[0]!.node.service);
-      if (hasHop && (chains.length < limit || accumulated > chains[chains.length - 1]!.accumulatedUs)) {
+      const hops = hopsOf(frames);
+      if (hops > 0 && (chains.length < limit || accumulated > chains[chains.length - 1]!.accumulatedUs)) {
         chains.push(describe(frames));
         chains.sort((a, b) => b.accumulatedUs - a.accumulatedUs || b.hops - a.hops);
         if (chains.length > limit) chains.pop();
       }
+      if (hops > (deepest?.hops ?? 0)) deepest = describe(frames);
     } else for (const child of next) visit(child, Math.max(from, child.startUs), Math.max(Math.max(from, child.startUs), Math.min(to, child.endUs)));
     frames.pop();
   };
   visit(root, root.startUs, root.endUs);
   chains.sort((a, b) => b.accumulatedUs - a.accumulatedUs || b.hops - a.hops);
-  return chains.slice(0, limit);
+  const top = chains.slice(0, limit);
+  if (deepest && !top.some((c) => c.hops >= deepest!.hops)) top.push(deepest);
+  return top;
+}
+
+function hopsOf(frames: readonly Frame[]): number {
+  let hops = 0;
+  for (let i = 1; i < frames.length; i++) if (frames[i]!.node.service !== frames[i - 1]!.node.service) hops++;
+  return hops;
 }
 
 interface Frame {

@@ -10,8 +10,21 @@
  *   B                     [50========90]                root 90-100
  *   C (async)        [30==========95]
  *
- * The segments tile [root.start, root.end] exactly.
+ * A child that started earlier but had not finished at a point is not what
+ * the parent waited for before that point (Jaeger's rule: the child that
+ * finished last *before* the point):
+ *
+ *   P [0==========================100]      segments: P 0-20, B 20-100
+ *   A    [0=========60]                     (A had not finished at 20:
+ *   B          [20===================100]    it bounded nothing)
+ *
+ * "Before the point" allows the clocks' resolution: a millisecond-floored
+ * start may read a little earlier than the previous call's end.
+ *
+ * The segments tile [root.start, root.end] exactly. The walk keeps its own
+ * stack: a sender decides how deep a trace is.
  */
+import { tolerance } from './clock';
 import type { TraceNode } from './trace-tree';
 
 export interface PathSegment {
@@ -20,34 +33,55 @@ export interface PathSegment {
   endUs: number;
 }
 
+interface Frame {
+  node: TraceNode;
+  from: number;
+  /** Everything after it inside the node's window is already on the path. */
+  cursor: number;
+  /** The node's blocking children, latest end first (earliest start on ties). */
+  candidates: readonly TraceNode[];
+  next: number;
+}
+
 export function criticalPath(root: TraceNode): PathSegment[] {
   const out: PathSegment[] = [];
-  walk(root, root.startUs, root.endUs, out);
+  const stack: Frame[] = [frame(root, root.startUs, root.endUs)];
+  while (stack.length > 0) {
+    const f = stack[stack.length - 1]!;
+    if (f.cursor <= f.from) {
+      stack.pop();
+      continue;
+    }
+    // The cursor only moves back: a child that starts at or after it, or that had not finished by it,
+    // never can be chosen later, so one pass over this order finds each next child.
+    let best: TraceNode | undefined;
+    while (f.next < f.candidates.length) {
+      const c = f.candidates[f.next]!;
+      if (c.startUs < f.cursor && c.endUs <= f.cursor + tolerance(c, f.node)) {
+        best = c;
+        break;
+      }
+      f.next++;
+    }
+    const bestEnd = best ? Math.min(best.endUs, f.cursor) : -Infinity;
+    if (!best || bestEnd <= f.from || bestEnd <= best.startUs) {
+      out.push({ spanId: f.node.spanId, startUs: f.from, endUs: f.cursor });
+      stack.pop();
+      continue;
+    }
+    f.next++;
+    if (bestEnd < f.cursor) out.push({ spanId: f.node.spanId, startUs: bestEnd, endUs: f.cursor });
+    const start = Math.max(best.startUs, f.from);
+    f.cursor = start;
+    stack.push(frame(best, start, bestEnd));
+  }
   out.reverse();
   return merge(out);
 }
 
-/** Appends, latest first, the segments that cover [from, to] inside `node`. */
-function walk(node: TraceNode, from: number, to: number, out: PathSegment[]): void {
-  let cursor = to;
-  // Latest end first (earliest start on ties). The cursor only moves back, so a child that starts at or
-  // after it can never be chosen later: one pass over this order finds each next child.
-  const candidates = node.blocking.length === 0 ? node.blocking : [...node.blocking].sort((a, b) => b.endUs - a.endUs || a.startUs - b.startUs);
-  let i = 0;
-  while (cursor > from) {
-    while (i < candidates.length && candidates[i]!.startUs >= cursor) i++;
-    const best = candidates[i];
-    const bestEnd = best ? Math.min(best.endUs, cursor) : -Infinity;
-    if (!best || bestEnd <= from || bestEnd <= best.startUs) {
-      out.push({ spanId: node.spanId, startUs: from, endUs: cursor });
-      return;
-    }
-    i++;
-    if (bestEnd < cursor) out.push({ spanId: node.spanId, startUs: bestEnd, endUs: cursor });
-    const start = Math.max(best.startUs, from);
-    walk(best, start, bestEnd, out);
-    cursor = start;
-  }
+function frame(node: TraceNode, from: number, to: number): Frame {
+  const candidates = node.blocking.length <= 1 ? node.blocking : [...node.blocking].sort((a, b) => b.endUs - a.endUs || a.startUs - b.startUs);
+  return { node, from, cursor: to, candidates, next: 0 };
 }
 
 function merge(segments: PathSegment[]): PathSegment[] {
@@ -55,7 +89,7 @@ function merge(segments: PathSegment[]): PathSegment[] {
   for (const s of segments) {
     const last = out[out.length - 1];
     if (last && last.spanId === s.spanId && last.endUs === s.startUs) last.endUs = s.endUs;
-    else if (s.endUs > s.startUs) out.push(s); // segments are fresh objects from walk()
+    else if (s.endUs > s.startUs) out.push(s); // segments are fresh objects from the walk
   }
   return out;
 }

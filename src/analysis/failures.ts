@@ -16,6 +16,7 @@
  * multiplied across layers.
  */
 import { isFailed } from '../model/failure';
+import { isCall, requestKey } from './calls';
 import { isBlocking } from './edge-modes';
 import type { TraceNode } from './trace-tree';
 
@@ -58,16 +59,16 @@ export const failed = (node: TraceNode): boolean => node.span !== undefined && i
 export function analyzeFailures(nodes: readonly TraceNode[]): Failures {
   // Nodes come in depth-first order: walking them backwards meets every child before its parent.
   const failedBelow = new Uint8Array(nodes.length);
-  const isFailed = new Uint8Array(nodes.length);
+  const failedHere = new Uint8Array(nodes.length);
   for (let i = nodes.length - 1; i >= 0; i--) {
     const node = nodes[i]!;
-    if (failed(node)) isFailed[node.index] = 1;
-    for (const child of node.blocking) if (isFailed[child.index] || failedBelow[child.index]) failedBelow[node.index] = 1;
+    if (failed(node)) failedHere[node.index] = 1;
+    for (const child of node.blocking) if (failedHere[child.index] || failedBelow[child.index]) failedBelow[node.index] = 1;
   }
   const hasFailedSyncDescendant = (node: TraceNode): boolean => failedBelow[node.index] === 1;
   const cascades: Cascade[] = [];
   for (const node of nodes) {
-    if (!isFailed[node.index] || hasFailedSyncDescendant(node)) continue;
+    if (!failedHere[node.index] || hasFailedSyncDescendant(node)) continue;
     const ancestors: TraceNode[] = [];
     let isolatedAt = false;
     for (let current = node; current.parent; current = current.parent) {
@@ -92,16 +93,23 @@ export function analyzeFailures(nodes: readonly TraceNode[]): Failures {
       blastRadius: { services: new Set([node, ...propagated].map((n) => n.service)).size, spans: propagated.length + 1 },
     });
   }
-  return { cascades, timeouts: timeouts(nodes), retries: retries(nodes) };
+  const found = timeouts(nodes);
+  return { cascades, timeouts: found, retries: retries(nodes, new Set(found.map((t) => t.callerSpanId))) };
 }
 
+/**
+ * The caller gave up: its span ended, failed (whatever the instrumentation
+ * calls the error: an abort, ETIMEDOUT, a 504), while the callee's span in
+ * another service ran on past it by more than the jitter of a call (so it is
+ * fire-and-forget). A caller that stopped waiting without failing did not time
+ * out; it did not wait.
+ */
 function timeouts(nodes: readonly TraceNode[]): Timeout[] {
   const out: Timeout[] = [];
   for (const caller of nodes) {
-    if (!failed(caller)) continue;
+    if (!failed(caller) && !(caller.kind === 'client' && caller.parent !== undefined && failed(caller.parent))) continue;
     for (const callee of caller.children) {
-      // The caller gave up: the callee outlived it (by more than the jitter of one call).
-      if (callee.mode === 'fire-and-forget' && callee.service !== caller.service) {
+      if (callee.mode === 'fire-and-forget' && callee.service !== caller.service && callee.kind !== 'consumer') {
         out.push({ callerSpanId: caller.spanId, calleeSpanId: callee.spanId, overrunUs: callee.endUs - caller.endUs });
       }
     }
@@ -109,23 +117,24 @@ function timeouts(nodes: readonly TraceNode[]): Timeout[] {
   return out;
 }
 
-/** Same-named sibling calls where an earlier attempt failed. */
-function retries(nodes: readonly TraceNode[]): Retry[] {
+/** The same call (what the caller asked for) repeated by one span after an attempt failed or timed out. */
+function retries(nodes: readonly TraceNode[], timedOut: ReadonlySet<string>): Retry[] {
+  const gaveUp = (n: TraceNode) => failed(n) || timedOut.has(n.spanId);
   const found = new Map<TraceNode, Retry[]>();
   const out: Retry[] = [];
   // Deepest first, so amplification below is known when a parent is looked at.
-  const byDepth = nodes.filter((n) => n.children.length >= 2 && n.children.some(failed)).sort((a, b) => b.depth - a.depth);
+  const byDepth = nodes.filter((n) => n.children.length >= 2 && n.children.some(gaveUp)).sort((a, b) => b.depth - a.depth);
   for (const parent of byDepth) {
     const groups = new Map<string, TraceNode[]>();
     for (const child of parent.children) {
-      if (child.kind !== 'client' && child.kind !== 'producer' && child.service === parent.service && child.kind !== 'internal') continue;
-      const key = `${child.service}\u0000${child.name}`;
+      if (!isCall(child)) continue;
+      const key = requestKey(child);
       const list = groups.get(key);
       if (list) list.push(child);
       else groups.set(key, [child]);
     }
     for (const attempts of groups.values()) {
-      if (attempts.length < 2 || !attempts.slice(0, -1).some(failed)) continue;
+      if (attempts.length < 2 || !attempts.slice(0, -1).some(gaveUp)) continue;
       const below = Math.max(1, ...attempts.flatMap((a) => amplificationUnder(a, found)));
       const retry: Retry = { parentSpanId: parent.spanId, spanIds: attempts.map((a) => a.spanId), amplification: attempts.length * below };
       found.set(parent, [...(found.get(parent) ?? []), retry]);

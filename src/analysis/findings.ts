@@ -4,11 +4,12 @@
  */
 import { formatDuration } from '../common/format';
 import type { BlockingChain } from './blocking-chains';
-import { callee as calleeOf, calleeOperation as operationOf, isBlockingCall } from './calls';
+import { callee as calleeOf, calleeOperation as operationOf, isBlockingCall, operationOf as ownOperation } from './calls';
+import { tolerance } from './clock';
 import { isMessaging } from './edge-modes';
 import type { Failures } from './failures';
 import type { AnalysisSettings } from './settings';
-import { duration, type TraceNode, type TraceTree } from './trace-tree';
+import { duration, requestNodes, type TraceNode, type TraceTree } from './trace-tree';
 import { projectedDuration, type Change } from './what-if';
 
 export type Rule =
@@ -62,7 +63,7 @@ export function findings(tree: TraceTree, chains: BlockingChain[], failures: Fai
 
 function context(tree: TraceTree, settings: AnalysisSettings): Context {
   const rootUs = duration(tree.root);
-  const inRequest = tree.detached.length === 0 ? tree.nodes : tree.nodes.filter((n) => n === tree.root || reachesRoot(n, tree.root));
+  const inRequest = requestNodes(tree);
   // Memos by node index: every call's callee is asked for several times.
   const calleeMemo: (string | undefined)[] = new Array(tree.nodes.length);
   const operationMemo: (string | undefined)[] = new Array(tree.nodes.length);
@@ -112,7 +113,7 @@ function syncNonCritical({ settings, blockingCalls, saving, callee, calleeOperat
     const saved = saving(calls.map((c) => [c.spanId, 'async']));
     return {
       rule: 'sync-non-critical', severity: 'warning', spanIds: calls.map((c) => c.spanId), savingUs: saved,
-      message: `${first.parent!.service} waits ${formatDuration(duration(first))} for ${callee(first)} ${calleeOperation(first)}${times(calls.length)}, work it does not need to wait for: publish an event instead (−${formatDuration(saved)}).`,
+      message: `${first.parent!.service} waits ${formatDuration(duration(first))} for ${callee(first)} ${calleeOperation(first)}${times(calls.length)}, work it does not need to wait for: publish an event instead${priced(saved)}.`,
     };
   });
 }
@@ -123,15 +124,16 @@ function repeatedCalls({ settings, inRequest, saving, callee, calleeOperation, t
   const sequential = new Map<string, { parent: TraceNode; run: TraceNode[] }[]>();
   for (const parent of inRequest) {
     if (parent.children.length < 2) continue;
-    const calls = parent.children.filter(isBlockingCall);
+    // A publish costs the caller next to nothing: running it in parallel saves nothing worth a sentence.
+    const calls = parent.children.filter((c) => isBlockingCall(c) && c.kind !== 'producer');
     if (calls.length < 2) continue;
     // Too few calls for an N+1: no need to group them by name.
     const byName = calls.length >= settings.nPlusOneMin ? group(calls, target) : undefined;
     for (const [name, same] of byName ?? []) {
-      if (same.length >= settings.nPlusOneMin) push(repeated, `${parent.service}\u0000${parent.name}\u0000${name}`, { parent, calls: same });
+      if (same.length >= settings.nPlusOneMin) push(repeated, `${parent.service}\u0000${ownOperation(parent)}\u0000${name}`, { parent, calls: same });
     }
     const run = sequentialRun(byName ? calls.filter((c) => (byName.get(target(c))?.length ?? 0) < settings.nPlusOneMin) : calls);
-    if (run.length >= 2 && new Set(run.map(callee)).size >= 2) push(sequential, `${parent.service}\u0000${parent.name}\u0000${run.map(callee).join()}`, { parent, run });
+    if (run.length >= 2 && new Set(run.map(target)).size >= 2) push(sequential, `${parent.service}\u0000${ownOperation(parent)}\u0000${run.map(target).join()}`, { parent, run });
   }
   const out: Finding[] = [];
   for (const places of repeated.values()) {
@@ -139,7 +141,7 @@ function repeatedCalls({ settings, inRequest, saving, callee, calleeOperation, t
     const saved = saving(places.flatMap((p) => p.calls.slice(1).map((c): [string, Change] => [c.spanId, 'parallel'])));
     out.push({
       rule: 'n-plus-one', severity: 'warning', spanIds: places.flatMap((p) => p.calls.map((c) => c.spanId)), savingUs: saved,
-      message: `${parent.service} calls ${callee(calls[0]!)} ${calleeOperation(calls[0]!)} ${calls.length} times for one ${parent.name}${times(places.length)}: batch them into one call (or at least run them in parallel: −${formatDuration(saved)}).`,
+      message: `${parent.service} calls ${callee(calls[0]!)} ${calleeOperation(calls[0]!)} ${calls.length} times for one ${ownOperation(parent)}${times(places.length)}: batch them into one call${saved > 0 ? ` (or at least run them in parallel: −${formatDuration(saved)})` : ' (running them in parallel would not shorten this request: they are not what it waited on)'}.`,
     });
   }
   for (const places of sequential.values()) {
@@ -148,7 +150,7 @@ function repeatedCalls({ settings, inRequest, saving, callee, calleeOperation, t
     if (saved <= 0) continue;
     out.push({
       rule: 'sequential-calls', severity: 'info', spanIds: places.flatMap((p) => p.run.map((c) => c.spanId)), savingUs: saved,
-      message: `${parent.service} calls ${listed(run.map(callee))} one after another${times(places.length)}; if they do not depend on each other, run them in parallel (−${formatDuration(saved)}).`,
+      message: `${parent.service} calls ${listed(run.map((c) => [callee(c), calleeOperation(c)]))} one after another${times(places.length)}; if they do not depend on each other, run them in parallel (−${formatDuration(saved)}).`,
     });
   }
   return out;
@@ -161,12 +163,12 @@ function longSyncCalls({ settings, blockingCalls, callee, calleeOperation }: Con
   }));
 }
 
-function retryAmplification({ tree, callee }: Context, failures: Failures): Finding[] {
+function retryAmplification({ tree, callee, calleeOperation }: Context, failures: Failures): Finding[] {
   return failures.retries.filter((r) => r.amplification >= 3 || r.spanIds.length >= 3).map((retry) => {
     const node = tree.byId.get(retry.spanIds[0]!)!;
     return {
       rule: 'retry-amplification', severity: 'warning', spanIds: retry.spanIds, savingUs: null,
-      message: `${node.parent?.service ?? node.service} retried ${callee(node)} ${retry.spanIds.length} times${retry.amplification > retry.spanIds.length ? `, ${retry.amplification} attempts in all counting retries below it` : ''}: retries at several layers multiply; retry at one layer, with backoff.`,
+      message: `${node.parent?.service ?? node.service} retried ${callee(node)} ${calleeOperation(node)} ${retry.spanIds.length} times${retry.amplification > retry.spanIds.length ? `, ${retry.amplification} attempts in all counting retries below it` : ''}: retries at several layers multiply; retry at one layer, with backoff.`,
     };
   });
 }
@@ -179,7 +181,7 @@ function requestReplyOverMessaging({ inRequest }: Context): Finding[] {
   for (const node of consumersByService.size === 0 ? [] : inRequest) {
     const producer = node.children.find((c) => c.kind === 'producer');
     if (!producer || node.kind === 'producer') continue;
-    const reply = (consumersByService.get(node.service) ?? []).find((r) => r.startUs >= producer.endUs && r.endUs <= node.endUs && isDescendant(r, node));
+    const reply = (consumersByService.get(node.service) ?? []).find((r) => r.startUs + tolerance(r, producer) >= producer.endUs && r.endUs <= node.endUs && isDescendant(r, node));
     if (!reply) continue;
     out.push({
       rule: 'request-reply-over-messaging', severity: 'warning', spanIds: [node.spanId, producer.spanId, reply.spanId], savingUs: null,
@@ -189,22 +191,22 @@ function requestReplyOverMessaging({ inRequest }: Context): Finding[] {
   return out;
 }
 
-function cascadingFailures({ tree }: Context, failures: Failures): Finding[] {
+function cascadingFailures({ tree, callee, calleeOperation }: Context, failures: Failures): Finding[] {
+  const timeoutOf = new Map(failures.timeouts.map((t) => [t.callerSpanId, t]));
   return failures.cascades.filter((c) => c.propagatedSpanIds.length > 0 && c.services.length >= 2).map((cascade) => {
     const reachedRoot = cascade.containedBySpanId === null && !cascade.isolated;
     const origin = tree.byId.get(cascade.originSpanId)!;
+    const timeout = timeoutOf.get(origin.spanId);
+    const started = timeout
+      ? `${origin.service} gave up on ${callee(origin)} ${calleeOperation(origin)} after ${formatDuration(duration(origin))} (a timeout; ${callee(origin)} worked on for ${formatDuration(timeout.overrunUs)}), and the failure`
+      : `A failure in ${origin.service} (${ownOperation(origin)})`;
     return {
       rule: 'cascading-failure', severity: reachedRoot ? 'error' : 'warning', spanIds: [cascade.originSpanId, ...cascade.propagatedSpanIds], savingUs: null,
       message: reachedRoot
-        ? `A failure in ${origin.service} (${origin.name}) cascaded through ${cascade.services.join(' → ')} and failed the request: add a fallback or make the call asynchronous.`
-        : `A failure in ${origin.service} (${origin.name}) spread through ${cascade.services.join(' → ')} before it was contained.`,
+        ? `${started} cascaded through ${cascade.services.join(' → ')} and failed the request: add a fallback or make the call asynchronous.`
+        : `${started} spread through ${cascade.services.join(' → ')} before it was contained.`,
     };
   });
-}
-
-function reachesRoot(node: TraceNode, root: TraceNode): boolean {
-  for (let n: TraceNode | undefined = node; n; n = n.parent) if (n === root) return true;
-  return false;
 }
 
 function isDescendant(node: TraceNode, ancestor: TraceNode): boolean {
@@ -232,23 +234,41 @@ function group<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
   return out;
 }
 
-/** The longest run of calls each starting after the previous one ended (children come sorted by start). */
+/** The longest run of calls each starting after the previous one ended, within the clocks' resolution (children come sorted by start). */
 function sequentialRun(calls: TraceNode[]): TraceNode[] {
   let best: TraceNode[] = [];
   let run: TraceNode[] = [];
   for (const call of calls) {
     const last = run[run.length - 1];
-    run = last && call.startUs >= last.endUs ? [...run, call] : [call];
+    if (last && call.startUs + tolerance(call, last) >= last.endUs) run.push(call);
+    else run = [call];
     if (run.length > best.length) best = run;
   }
   return best;
 }
 
-/** `payments, postgresql ×8, email` — each name once with its count, at most six, then `and N more`. */
-function listed(names: string[]): string {
+/** ` (−120 ms)`, or why the change would not shorten this request. */
+const priced = (savedUs: number): string => (savedUs > 0 ? ` (−${formatDuration(savedUs)})` : ' (in this trace it would not shorten the request: the call was not what it waited on)');
+
+/**
+ * `payments, pricing ×3 (GET /price, GET /stock, GET /tax), email`: each callee
+ * once with its count and, when it was asked different things, up to three of
+ * them; at most six callees, then `and N more`.
+ */
+function listed(calls: [callee: string, operation: string][]): string {
   const MAX = 6;
-  const counts = new Map<string, number>();
-  for (const name of names) counts.set(name, (counts.get(name) ?? 0) + 1);
-  const parts = [...counts].map(([name, n]) => (n > 1 ? `${name} ×${n}` : name));
+  const MAX_OPERATIONS = 3;
+  const byCallee = new Map<string, string[]>();
+  for (const [name, operation] of calls) {
+    const operations = byCallee.get(name);
+    if (operations) operations.push(operation);
+    else byCallee.set(name, [operation]);
+  }
+  const parts = [...byCallee].map(([name, operations]) => {
+    if (operations.length === 1) return name;
+    const distinct = [...new Set(operations)];
+    const asked = distinct.length > 1 ? ` (${distinct.slice(0, MAX_OPERATIONS).join(', ')}${distinct.length > MAX_OPERATIONS ? ', …' : ''})` : '';
+    return `${name} ×${operations.length}${asked}`;
+  });
   return parts.length <= MAX ? parts.join(', ') : `${parts.slice(0, MAX).join(', ')} and ${parts.length - MAX} more`;
 }

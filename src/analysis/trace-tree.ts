@@ -8,6 +8,7 @@
  * The input is never mutated: adjusted times live on the nodes.
  */
 import type { SpanRecord } from '../model/span';
+import { tolerance } from './clock';
 import { classifyEdges, type EdgeMode } from './edge-modes';
 
 export interface TraceNode {
@@ -22,6 +23,12 @@ export interface TraceNode {
   endUs: number;
   /** How far this node (and its subtree) was shifted to sit inside its parent, µs. */
   skewUs: number;
+  /** How much of its recorded end lay past its parent's end and was trimmed (a waited-for child that the
+   * parent's clock or instrumentation saw end a little later, e.g. an express layer ending on 'close'), µs. */
+  trimmedUs: number;
+  /** The timestamp resolution of its service's clock in this trace (1 µs, or 1000 when every start is a whole
+   * millisecond, as OTel JS's are): orderings closer than this are not orderings. */
+  resolutionUs: number;
   parent: TraceNode | undefined;
   /** Sorted by start, then end. */
   children: TraceNode[];
@@ -59,6 +66,9 @@ const NONE: readonly TraceNode[] = Object.freeze([]);
 const NO_CHILDREN = NONE as TraceNode[];
 
 export const duration = (node: Pick<TraceNode, 'startUs' | 'endUs'>): number => Math.max(0, node.endUs - node.startUs);
+
+/** The spans of the request itself (the root's subtree, a prefix of `nodes`), without detached parts. */
+export const requestNodes = (tree: TraceTree): readonly TraceNode[] => (tree.detached.length === 0 ? tree.nodes : tree.nodes.slice(0, tree.detached[0]!.index));
 
 /** Builds the tree; returns undefined only for an empty span list. */
 export function buildTree(spans: readonly SpanRecord[]): TraceTree | undefined {
@@ -100,6 +110,7 @@ export function buildTree(spans: readonly SpanRecord[]): TraceTree | undefined {
     byId.set(id, node);
     repairs.push({ kind: 'missing-parent', spanId: id, children: node.children.map((c) => c.spanId) });
   }
+  setResolutions(byId);
   breakCycles(byId, tops, repairs);
   tops.sort((a, b) => a.startUs - b.startUs || duration(b) - duration(a) || (a.span ? 0 : 1) - (b.span ? 0 : 1));
   // The request is the earliest real root. A trace whose first span has a parent that was never sent
@@ -127,12 +138,57 @@ export function buildTree(spans: readonly SpanRecord[]): TraceTree | undefined {
 }
 
 function nodeOf(span: SpanRecord): TraceNode {
-  return { spanId: span.spanId, span, service: span.service, name: span.name, kind: span.kind, startUs: span.startUs, endUs: Math.max(span.startUs, span.endUs), skewUs: 0, parent: undefined, children: NO_CHILDREN, mode: undefined, blocking: NONE, depth: -1, index: -1 };
+  return { spanId: span.spanId, span, service: span.service, name: span.name, kind: span.kind, startUs: span.startUs, endUs: Math.max(span.startUs, span.endUs), skewUs: 0, trimmedUs: 0, resolutionUs: 1, parent: undefined, children: NO_CHILDREN, mode: undefined, blocking: NONE, depth: -1, index: -1 };
 }
 
 function placeholder(spanId: string, firstChild: TraceNode): TraceNode {
   return { ...nodeOf(firstChild.span!), spanId, span: undefined, service: firstChild.service, name: '(missing span)', kind: 'internal', children: [] };
 }
+
+/** Clock units a service may stamp in: whole milliseconds, else microseconds or finer. (No SDK stamps whole
+ * seconds, and one span whose start fell on a second by chance must not make a clock a second coarse.) */
+const UNITS = [1000] as const;
+
+/**
+ * Per service, the coarsest unit every one of its starts (or every one of its
+ * ends) is a whole number of. OTel JS stamps starts from Date.now(): all whole
+ * milliseconds, while its ends are sub-millisecond. One span alone says little
+ * (1 in 1000 µs-precise starts is whole by chance), but guessing 1 ms then
+ * only makes one span's orderings a millisecond more lenient.
+ */
+function setResolutions(byId: Map<string, TraceNode>): void {
+  // Per service: the coarsest unit of all its starts, and of all its ends.
+  const units = new Map<string, { start: number; end: number }>();
+  for (const node of byId.values()) {
+    let u = units.get(node.service);
+    if (!u) units.set(node.service, (u = { start: UNITS[0], end: UNITS[0] }));
+    u.start = coarsestUnit(node.startUs, u.start);
+    u.end = coarsestUnit(node.endUs, u.end);
+  }
+  for (const node of byId.values()) {
+    const u = units.get(node.service)!;
+    node.resolutionUs = Math.max(u.start, u.end);
+  }
+}
+
+/** The coarsest unit, at most `unit`, that `time` is a whole number of. */
+function coarsestUnit(time: number, unit: number): number {
+  for (const candidate of UNITS) if (candidate <= unit && time % candidate === 0) return candidate;
+  return 1;
+}
+
+/** Which clock stamped a span: its host (`host.id`, else `host.name`); '' when the resource does not say. */
+function clockOf(node: TraceNode): string {
+  const a = node.span?.resource.attributes;
+  const id = a?.['host.id'] ?? a?.['host.name'];
+  return typeof id === 'string' ? id : '';
+}
+
+/** Two spans were timed by one clock, so no skew can lie between them. */
+const sameClock = (a: TraceNode, b: TraceNode): boolean => {
+  const clock = clockOf(a);
+  return clock !== '' && clock === clockOf(b);
+};
 
 /** A parent chain that loops back is cut where the walk re-enters it; that node becomes a top. */
 function breakCycles(byId: Map<string, TraceNode>, tops: TraceNode[], repairs: Repair[]): void {
@@ -161,8 +217,10 @@ function breakCycles(byId: Map<string, TraceNode>, tops: TraceNode[], repairs: R
 
 /**
  * Sorts children, sets depths, and shifts a child from another service that
- * lies outside its parent into the middle of it (half the slack on each side),
- * with its whole subtree, as Jaeger does for clock skew between hosts.
+ * lies outside its parent (beyond the clocks' resolution) into the middle of
+ * it (half the slack on each side), with its whole subtree, as Jaeger does
+ * for clock skew between hosts. Spans stamped by one host's clock are never
+ * shifted: a server that started late on the same clock really started late.
  */
 function prepare(top: TraceNode, depth: number, repairs: Repair[], out: TraceNode[]): void {
   top.depth = depth;
@@ -175,8 +233,9 @@ function prepare(top: TraceNode, depth: number, repairs: Repair[], out: TraceNod
     if (children.length === 0) continue;
     for (const child of children) {
       child.depth = node.depth + 1;
-      if (child.service === node.service || node.span === undefined || child.span === undefined) continue;
-      const inside = child.startUs >= node.startUs && child.endUs <= node.endUs;
+      if (child.service === node.service || node.span === undefined || child.span === undefined || sameClock(node, child)) continue;
+      const slack = tolerance(node, child);
+      const inside = child.startUs >= node.startUs - slack && child.endUs <= node.endUs + slack;
       if (inside || duration(child) > duration(node)) continue;
       const shift = Math.round(node.startUs + (duration(node) - duration(child)) / 2 - child.startUs);
       shiftSubtree(child, shift);

@@ -10,9 +10,22 @@
  *   orders [=====151=====]  → the request is 499 ms shorter
  *
  *   `async`     the caller pays only a publish cost;
- *   `parallel`  the call starts with the first of the run of sequential
- *               siblings it belongs to, instead of after its predecessor.
+ *   `parallel`  the call no longer waits for the sibling call it followed, but
+ *               still for what that one waited for, and for the caller's own
+ *               work between them:
+ *
+ *     recorded   A[====] g B[======]            B made parallel:  A[====]
+ *                                                                  g B[======]
+ *
+ *               a connection-pool checkout moves with the call it serves
+ *               (checkout + query together stop waiting for the previous query);
+ *   `faster`    the call takes half its time.
+ *
+ * Each projection is exact for the change it names: a saving is never more
+ * than the changed call's own time on the critical path.
  */
+import { isPlumbing } from './calls';
+import { JITTER_US } from './clock';
 import { duration, type TraceNode } from './trace-tree';
 
 /**
@@ -46,9 +59,10 @@ export function projectedDuration(root: TraceNode, changes: ReadonlyMap<string, 
   const { affected, changed } = marks;
   const touched: number[] = [];
   for (const [id, change] of changes) {
-    const node = nodes.get(id);
+    const named = nodes.get(id);
+    const node = named && change === 'parallel' ? unitHead(named) : named;
     if (!node || node.index < 0 || node.index >= size) continue;
-    changed[node.index] = change === 'async' ? ASYNC : PARALLEL;
+    changed[node.index] = CHANGE_CODE[change];
     touched.push(node.index);
     for (let n = node.parent; n && n.index >= 0 && !affected[n.index]; n = n.parent) {
       affected[n.index] = 1;
@@ -77,6 +91,26 @@ function collect(root: TraceNode): Map<string, TraceNode> {
 
 const ASYNC = 1;
 const PARALLEL = 2;
+const FASTER = 3;
+const CHANGE_CODE: Record<Change, number> = { async: ASYNC, parallel: PARALLEL, faster: FASTER };
+
+/** The sibling call a blocking child waited for before it started (its pool checkout counts), if any. */
+export function followedSibling(node: TraceNode): TraceNode | undefined {
+  if (!node.parent) return undefined;
+  const head = unitHead(node);
+  const { children, waitedFor } = planOf(node.parent);
+  const w = waitedFor[children.indexOf(head)];
+  return w !== undefined && w >= 0 ? children[w] : undefined;
+}
+
+/** The plumbing a call waited for (its pool checkout) comes with it: the first span of that unit. */
+function unitHead(node: TraceNode): TraceNode {
+  if (!node.parent) return node;
+  const { children, waitedFor } = planOf(node.parent);
+  let i = children.indexOf(node);
+  while (i >= 0 && waitedFor[i]! >= 0 && isPlumbing(children[waitedFor[i]!]!)) i = waitedFor[i]!;
+  return i >= 0 ? children[i]! : node;
+}
 
 interface Replay {
   changed: Uint8Array;
@@ -92,8 +126,6 @@ interface Plan {
   children: readonly TraceNode[];
   /** Index of the sibling each child waited for, or -1 (it started at an offset from the parent). */
   waitedFor: number[];
-  /** Index of the first child of the sequential run each child belongs to. */
-  runHead: number[];
   /** The parent's own time after its last blocking child ended (never negative). */
   tailUs: number;
   /** Scratch for a replay of this span (a span is never replayed inside its own replay). */
@@ -109,7 +141,10 @@ function planOf(node: TraceNode): Plan {
   const children = node.blocking;
   const n = children.length;
   const waitedFor = new Array<number>(n);
-  const runHead = new Array<number>(n);
+  // A sibling "ended before" a start within the clocks' resolution (millisecond-floored starts).
+  let resolution = 0;
+  for (const child of children) resolution = Math.max(resolution, child.resolutionUs);
+  const slack = resolution + JITTER_US;
   // Children come sorted by start; siblings that ended by the current start leave the heap (of
   // indexes, by end) for good, and the one that ended last among them is what the current child waited for.
   const heap: number[] = [];
@@ -118,16 +153,15 @@ function planOf(node: TraceNode): Plan {
   let lastEnd = -Infinity;
   for (let i = 0; i < n; i++) {
     const child = children[i]!;
-    while (heap.length > 0 && end(heap[0]!) <= child.startUs) {
+    while (heap.length > 0 && end(heap[0]!) <= child.startUs + slack) {
       const done = popMin(heap, end);
       if (latest < 0 || end(done) > end(latest)) latest = done;
     }
     pushMin(heap, i, end);
     waitedFor[i] = latest;
-    runHead[i] = latest >= 0 ? runHead[latest]! : i;
     if (child.endUs > lastEnd) lastEnd = child.endUs;
   }
-  plan = { children, waitedFor, runHead, tailUs: n > 0 ? Math.max(0, node.endUs - lastEnd) : 0, newStart: new Array<number>(n).fill(0), newEnd: new Array<number>(n).fill(0) };
+  plan = { children, waitedFor, tailUs: n > 0 ? Math.max(0, node.endUs - lastEnd) : 0, newStart: new Array<number>(n).fill(0), newEnd: new Array<number>(n).fill(0) };
   plans.set(node, plan);
   return plan;
 }
@@ -163,17 +197,19 @@ function popMin(heap: number[], key: (i: number) => number): number {
 
 function replay(node: TraceNode, start: number, r: Replay): number {
   if (!r.affected[node.index]) return start + duration(node);
-  const { children, waitedFor, runHead, tailUs, newStart, newEnd } = planOf(node);
+  const { children, waitedFor, tailUs, newStart, newEnd } = planOf(node);
   if (children.length === 0) return start + duration(node);
   let latest = -Infinity;
   for (let i = 0; i < children.length; i++) {
     const child = children[i]!;
     const w = waitedFor[i]!;
-    let s = w >= 0 ? newEnd[w]! + (child.startUs - children[w]!.endUs) : start + (child.startUs - node.startUs);
     const change = r.changed[child.index];
-    if (change === PARALLEL && runHead[i] !== i) s = newStart[runHead[i]!]!;
+    let s = w >= 0 ? newEnd[w]! + (child.startUs - children[w]!.endUs) : start + (child.startUs - node.startUs);
+    // Parallel: start with the sibling it followed (plus the caller's own work between them), never later.
+    if (change === PARALLEL && w >= 0) s = Math.min(s, newStart[w]! + Math.max(0, child.startUs - children[w]!.endUs));
     newStart[i] = s;
-    const end = change === ASYNC ? s + Math.min(duration(child), r.publishCostUs) : r.affected[child.index] ? replay(child, s, r) : s + child.endUs - child.startUs;
+    const took = duration(child);
+    const end = change === ASYNC ? s + Math.min(took, r.publishCostUs) : change === FASTER ? s + took / 2 : r.affected[child.index] ? replay(child, s, r) : s + took;
     newEnd[i] = end;
     if (end > latest) latest = end;
   }

@@ -107,8 +107,10 @@ export async function runCheck(args: string[]): Promise<number> {
   const broken: string[] = [];
   for (const a of result.analyses) {
     const at = `trace ${a.traceId} (${clean(a.rootService)} ${clean(a.rootName)})`;
-    const hops = a.blockingChains[0]?.hops ?? 0;
-    if (maxHops !== undefined && hops > maxHops) broken.push(`${at}: blocking chain of ${hops} hops > ${maxHops} (${a.blockingChains[0]!.services.map(clean).join(' → ')})`);
+    // The chain with the most hops, not the one that accumulated the most latency (chains come ranked by that).
+    const deepest = a.blockingChains.reduce<(typeof a.blockingChains)[number] | undefined>((best, c) => (!best || c.hops > best.hops ? c : best), undefined);
+    const hops = deepest?.hops ?? 0;
+    if (maxHops !== undefined && deepest && hops > maxHops) broken.push(`${at}: blocking chain of ${hops} hops > ${maxHops} (${deepest.services.map(clean).join(' → ')})`);
     if (maxDurationMs !== undefined && a.durationUs > maxDurationMs * 1000) broken.push(`${at}: ${(a.durationUs / 1000).toFixed(1)} ms > ${maxDurationMs} ms`);
     for (const f of a.findings) if (failOn.includes(f.rule)) broken.push(`${at}: ${f.rule}: ${clean(f.message)}`);
   }

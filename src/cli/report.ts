@@ -5,6 +5,7 @@
  */
 import type { Aggregate } from '../analysis/aggregate';
 import type { TraceAnalysis } from '../analysis/analyze-trace';
+import type { WhatIf } from '../analysis/what-if';
 import { formatDuration as d } from '../common/format';
 
 /** Span data is untrusted: no terminal escape sequences reach the terminal. */
@@ -29,10 +30,13 @@ export function traceReport(a: TraceAnalysis, name: (spanId: string) => string):
   }
   for (const t of a.timeouts) lines.push(`  timeout: ${name(t.callerSpanId)} gave up; ${name(t.calleeSpanId)} worked ${d(t.overrunUs)} longer`);
   for (const f of a.findings) lines.push(`  ${SEVERITY[f.severity]} ${f.rule}: ${clean(f.message)}`);
+  // The best change a developer can make (what-ifs come best first and never name the request's own entry).
   const best = a.whatIf[0];
-  if (best && best.durationUs < a.durationUs) lines.push(`  what if ${name(best.spanId)} were ${best.change}: ${d(best.durationUs)} instead of ${d(a.durationUs)}`);
+  if (best && best.savingUs > 0) lines.push(`  what if ${name(best.spanId)} ${CHANGE_TEXT[best.change]}: ${d(best.durationUs)} instead of ${d(a.durationUs)} (−${d(best.savingUs)})`);
   return lines.join('\n');
 }
+
+const CHANGE_TEXT: Record<WhatIf['change'], string> = { async: 'were asynchronous', parallel: 'ran in parallel with the call before it', faster: 'took half its time' };
 
 export function aggregateReport(agg: Aggregate): string {
   const lines = [`${agg.traces} trace${agg.traces === 1 ? '' : 's'}, ${agg.spans} spans`, `  ${'endpoint'.padEnd(40)}${'count'.padStart(7)}${'errors'.padStart(8)}${'p50'.padStart(10)}${'p95'.padStart(10)}${'p99'.padStart(10)}${'critical'.padStart(10)}`];

@@ -9,6 +9,7 @@
 import type { AnalysisSettings } from '../analysis/settings';
 import { analyzeTree, type TraceAnalysis } from '../analysis/analyze-trace';
 import type { EdgeMode } from '../analysis/edge-modes';
+import { callee, isCall, isPlumbing, operationOf } from '../analysis/calls';
 import { buildTree, duration, type TraceNode } from '../analysis/trace-tree';
 import { isFailed } from '../model/failure';
 import type { LogRecord, SpanKind, SpanRecord } from '../model/span';
@@ -76,7 +77,7 @@ function viewNode(node: TraceNode): ViewNode {
     parentSpanId: node.parent?.spanId ?? '',
     service: node.service,
     name: node.name,
-    label: node.name,
+    label: operationOf(node),
     kind: node.kind,
     startUs: node.startUs,
     endUs: node.endUs,
@@ -87,6 +88,8 @@ function viewNode(node: TraceNode): ViewNode {
     skewUs: node.skewUs,
   };
   if (node.mode) out.mode = node.mode;
+  if (isPlumbing(node)) out.plumbing = true;
+  else if (isCall(node)) out.peer = callee(node);
   return out;
 }
 

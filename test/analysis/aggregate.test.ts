@@ -31,9 +31,12 @@ describe('the aggregate over traces', () => {
   it('draws calls between services, sync and async, and peers that send no spans', () => {
     const edge = (from: string, to: string) => result.edges.find((e) => e.from === from && e.to === to);
     assert.deepEqual({ ...edge('gateway', 'orders'), p50Us: undefined, p95Us: undefined }, { from: 'gateway', to: 'orders', mode: 'sync', calls: 4, errors: 1, p50Us: undefined, p95Us: undefined });
-    assert.equal(edge('orders', 'email')!.mode, 'async');
+    // A message goes through its broker, a peer of its own: orders ─async→ kafka ─async→ email.
+    assert.equal(edge('orders', 'email'), undefined);
+    assert.deepEqual([edge('orders', 'kafka')!.mode, edge('orders', 'kafka')!.calls], ['async', 4]);
+    assert.deepEqual([edge('kafka', 'email')!.mode, edge('kafka', 'email')!.calls], ['async', 4]);
     assert.equal(edge('orders', 'postgresql')!.calls, 4);
-    assert.deepEqual(result.services.map((s) => [s.name, s.instrumented]), [['email', true], ['gateway', true], ['orders', true], ['postgresql', false]]);
+    assert.deepEqual(result.services.map((s) => [s.name, s.instrumented]), [['email', true], ['gateway', true], ['kafka', false], ['orders', true], ['postgresql', false]]);
   });
 
   it('keeps no slowest calls unless asked to, and then keeps one per trace, slowest first', () => {

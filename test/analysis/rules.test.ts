@@ -173,7 +173,7 @@ describe('sequential calls', () => {
 ${calls.join('\n')}
 `);
     const finding = analyzeTrace(long.spans)!.findings.find((f) => f.rule === 'sequential-calls')!;
-    assert.match(finding.message, /report calls postgresql ×8, svc-0, svc-1, svc-2, svc-3, svc-4 and 2 more one after another/);
+    assert.match(finding.message, /report calls postgresql ×8 \(query 0, query 1, query 2, …\), svc-0, svc-1, svc-2, svc-3, svc-4 and 2 more one after another/);
   });
 });
 
