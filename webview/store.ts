@@ -106,13 +106,14 @@ export class Store {
     return new Set(analysis.blockingChains[this.chain]?.spanIds ?? []);
   }
 
-  /** Spans whose service, name or attribute values contain the search text (case-insensitive). */
+  /** Spans whose label, name, peer, service or attribute values contain the search text (case-insensitive), or with that id. */
   matches(): Set<string> {
     const needle = this.search.trim().toLowerCase();
     const out = new Set<string>();
     if (!needle) return out;
+    const has = (text: string | undefined) => text !== undefined && text.toLowerCase().includes(needle);
     for (const node of this.nodes.values()) {
-      if (node.name.toLowerCase().includes(needle) || node.service.toLowerCase().includes(needle) || node.spanId === needle) {
+      if (has(node.label) || has(node.name) || has(node.peer) || has(node.service) || node.spanId === needle) {
         out.add(node.spanId);
         continue;
       }

@@ -5,12 +5,13 @@
 import { formatDuration, plural } from '../src/common/format';
 import { codicon, element, svg } from './dom';
 import type { GraphView } from './graph/graph-view';
+import { labelOf } from './labels';
 import type { Store } from './store';
 
 export function mountToolbar(parent: HTMLElement, store: Store, graph: GraphView): void {
   const title = element('h1', { id: 'trace-title' }, 'Waiting for the trace…');
   const facts = element('span', { id: 'trace-facts' });
-  const search = element('input', { id: 'search', type: 'search', placeholder: 'Filter spans (/)', 'aria-label': 'Search spans by name, service or attribute value', spellcheck: 'false' });
+  const search = element('input', { id: 'search', type: 'search', placeholder: 'Filter spans (/)', 'aria-label': 'Search spans by label, name, peer, service or attribute value', spellcheck: 'false' });
   const button = (action: string, icon: string, label: string, run: () => void) => {
     const b = element('button', { type: 'button', 'data-action': action, title: label, 'aria-label': label }, codicon(icon));
     b.addEventListener('click', run);
@@ -48,10 +49,12 @@ export function mountToolbar(parent: HTMLElement, store: Store, graph: GraphView
   store.on((aspect) => {
     if (aspect !== 'view' || !store.view) return;
     const { analysis } = store.view;
-    title.textContent = `${analysis.rootService}: ${analysis.rootName}`;
+    const root = store.nodes.get(analysis.rootSpanId);
+    const rootLabel = root ? labelOf(root) : analysis.rootName;
+    title.textContent = `${analysis.rootService}: ${rootLabel}`;
     const services = new Set(store.view.nodes.map((n) => n.service)).size;
     facts.textContent = `${formatDuration(analysis.durationUs)} · ${plural(analysis.spanCount, 'span')} · ${plural(services, 'service')} · trace ${store.view.traceId}`;
-    document.title = `${analysis.rootName} · ${formatDuration(analysis.durationUs)}`;
+    document.title = `${rootLabel} · ${formatDuration(analysis.durationUs)}`;
   });
 }
 

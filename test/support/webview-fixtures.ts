@@ -1,11 +1,15 @@
 /**
  * What the host sends the webviews, built the way the host builds it
  * (`toTraceView`, `toServiceMapView`) from drawn traces and synthetic ones.
+ * `withNodes` and `withWhatIfs` then set what a test is about (labels, peers,
+ * plumbing, what-if projections) to exact values, whatever the analysis of
+ * the day derives for a drawing.
  */
+import type { WhatIf } from '../../src/analysis/what-if';
 import { buildTree, type TraceTree } from '../../src/analysis/trace-tree';
 import type { SpanRecord } from '../../src/model/span';
 import { toServiceMapView, type ServiceMapView } from '../../src/protocol/service-map';
-import { toTraceView, type TraceView } from '../../src/protocol/trace-view';
+import { toTraceView, type TraceView, type ViewNode } from '../../src/protocol/trace-view';
 import { syntheticTrace } from '../../bench/synthetic';
 import { events, sync } from './shop-drawings';
 import { timeline, type Drawn } from './timeline';
@@ -15,6 +19,28 @@ export function traceView(spans: readonly SpanRecord[]): TraceView {
   const view = toTraceView(spans[0]!.traceId, spans, []);
   if (!view) throw new Error('the drawing has no spans');
   return view;
+}
+
+/** What a test may set on a node: what the span is, who answers it, whether it is plumbing. */
+export type NodeFacts = Partial<Pick<ViewNode, 'label' | 'peer' | 'plumbing'>>;
+
+/** The view with these nodes' facts set (by span id); `plumbing: undefined` or `peer: undefined` removes them. Not mutated. */
+export function withNodes(view: TraceView, facts: Readonly<Record<string, NodeFacts>>): TraceView {
+  for (const spanId of Object.keys(facts)) if (!view.nodes.some((n) => n.spanId === spanId)) throw new Error(`no node ${spanId} in the view`);
+  const nodes = view.nodes.map((node) => {
+    const set = facts[node.spanId];
+    if (!set) return node;
+    const out: ViewNode = { ...node, ...set };
+    if ('peer' in set && set.peer === undefined) delete out.peer;
+    if ('plumbing' in set && set.plumbing === undefined) delete out.plumbing;
+    return out;
+  });
+  return { ...view, nodes };
+}
+
+/** The view with `analysis.whatIf` replaced by these projections (as the analysis sends them: best saving first). */
+export function withWhatIfs(view: TraceView, whatIf: readonly WhatIf[]): TraceView {
+  return { ...view, analysis: { ...view.analysis, whatIf: [...whatIf] } };
 }
 
 /** A span's id by service and name (drawings may reuse a name in two services, as the shop does with POST /orders). */

@@ -7,6 +7,10 @@ import type { ElkExtendedEdge, ElkNode, ElkPoint } from 'elkjs/lib/elk-api';
 import type { GraphModel, GraphNode } from './trace-graph';
 
 export const NODE_HEIGHT = 42;
+/** The extra line of a call that carries the plumbing before it. */
+export const PLUMBING_LINE_HEIGHT = 14;
+/** A plumbing span drawn on its own: one line, smaller than a call. */
+export const PLUMBING_NODE_HEIGHT = 24;
 const CHAR_WIDTH = 6.6;
 export const MAX_NODE_WIDTH = 260;
 const MIN_NODE_WIDTH = 120;
@@ -45,10 +49,16 @@ export interface Layout {
   edges: Map<string, ElkPoint[]>;
 }
 
-/** Width for a node's two lines of text (the name, and its numbers). */
+/** Width for a node's lines of text (the label, its numbers and peer, and its plumbing); stable as durations change. */
 export function nodeWidth(node: GraphNode): number {
-  const chars = Math.max(node.name.length + (node.count > 1 ? 4 : 0), 22);
+  if (node.isPlumbing) return Math.min(MAX_NODE_WIDTH, Math.max(MIN_NODE_WIDTH * 0.75, Math.round((node.label.length + 8) * CHAR_WIDTH * 0.9 + 16)));
+  const chars = Math.max(node.label.length + (node.count > 1 ? 4 : 0), node.peer ? node.peer.length + 24 : 22, node.plumbing ? node.plumbing.label.length + 14 : 0);
   return Math.min(MAX_NODE_WIDTH, Math.max(MIN_NODE_WIDTH, Math.round(chars * CHAR_WIDTH + 24)));
+}
+
+export function nodeHeight(node: GraphNode): number {
+  if (node.isPlumbing) return PLUMBING_NODE_HEIGHT;
+  return node.plumbing ? NODE_HEIGHT + PLUMBING_LINE_HEIGHT : NODE_HEIGHT;
 }
 
 export function toElk(model: GraphModel, options: Record<string, string> = LAYOUT_OPTIONS): ElkNode {
@@ -61,7 +71,7 @@ export function toElk(model: GraphModel, options: Record<string, string> = LAYOU
       id: `s${s++}`,
       labels: [{ text: service }],
       layoutOptions: { 'elk.padding': `[top=${BOX_PADDING_TOP},left=10,bottom=10,right=10]` },
-      children: keys.map((key) => ({ id: ids.get(key)!, width: nodeWidth(byKey.get(key)!), height: NODE_HEIGHT })),
+      children: keys.map((key) => ({ id: ids.get(key)!, width: nodeWidth(byKey.get(key)!), height: nodeHeight(byKey.get(key)!) })),
     });
   }
   const edges: ElkExtendedEdge[] = [];

@@ -12,7 +12,8 @@ import { attachKeyboard } from './graph-keys';
 import { layoutInWorker, warmUpLayout } from './layout';
 import { PanZoom } from './pan-zoom';
 import { renderGraph, type Rendered } from './render-graph';
-import { buildTraceGraph, type GraphModel } from './trace-graph';
+import { buildTraceGraph, type GraphModel, type GraphNode } from './trace-graph';
+import { labelOf } from '../labels';
 
 export interface GraphView {
   fit(): void;
@@ -49,7 +50,8 @@ export function mountGraph(parent: HTMLElement, store: Store, host: Host): Graph
   const rebuild = async () => {
     if (!store.view) return;
     const next = buildTraceGraph(store.view, { expanded: store.expanded, important: important(), preferred: store.critical });
-    const nextSignature = next.nodes.map((n) => `${n.key}:${n.service}`).join('|');
+    // The shape: nodes, their boxes, and their sizes (plumbing adds a line).
+    const nextSignature = next.nodes.map((n) => `${n.key}:${n.service}${n.plumbing ? ':p' : ''}`).join('|');
     if (nextSignature === signature && layout) {
       // Same shape (e.g. a late span only changed numbers): draw again with the old positions.
       model = next;
@@ -86,7 +88,8 @@ export function mountGraph(parent: HTMLElement, store: Store, host: Host): Graph
       else panZoom.fit();
     } else if (panZoom.isFitted) panZoom.fit();
     const view = store.view!;
-    canvas.setAttribute('aria-label', `Call graph of ${view.analysis.rootService} ${view.analysis.rootName}: ${view.nodes.length} spans in ${model.services.size} services`);
+    const root = store.nodes.get(view.analysis.rootSpanId);
+    canvas.setAttribute('aria-label', `Call graph of ${view.analysis.rootService} ${root ? labelOf(root) : view.analysis.rootName}: ${view.nodes.length} spans in ${model.services.size} services`);
     parent.dataset.nodes = String(model.nodes.length);
     parent.dataset.renderMs = String(Math.round(performance.now() - started));
     parent.dataset.state = 'ready';
@@ -102,7 +105,8 @@ export function mountGraph(parent: HTMLElement, store: Store, host: Host): Graph
     const selectedKey = store.selected ? model.nodeOfSpan.get(store.selected) : undefined;
     const keyed = new Map(model.nodes.map((n) => [n.key, n]));
     for (const [key, g] of rendered.nodes) {
-      const spans = keyed.get(key)!.spanIds;
+      // A call's node stands for the plumbing drawn inside it too.
+      const spans = spansOf(keyed.get(key)!);
       const hot = spans.some((s) => highlighted.has(s));
       toggle(g, 'data-critical', hot || spans.some((s) => store.critical.has(s)));
       toggle(g, 'data-highlighted', hot);
@@ -111,6 +115,8 @@ export function mountGraph(parent: HTMLElement, store: Store, host: Host): Graph
       if (role) g.setAttribute('data-failure', role);
       else g.removeAttribute('data-failure');
       g.setAttribute('aria-selected', String(key === selectedKey));
+      const line = g.querySelector('[data-plumbing-span-id]');
+      if (line) toggle(line, 'data-selected', store.selected !== null && keyed.get(key)!.plumbing!.spanIds.includes(store.selected));
     }
     for (const [key, g] of rendered.edges) {
       const node = keyed.get(key)!;
@@ -155,6 +161,8 @@ export function mountGraph(parent: HTMLElement, store: Store, host: Host): Graph
     const fold = node.dataset.foldKey;
     if (fold) return store.toggleExpanded(fold);
     if (action) return store.toggleExpanded(node.dataset.groupKey!);
+    const plumbing = target.closest<SVGGElement>('[data-plumbing-span-id]');
+    if (plumbing) return store.select(plumbing.dataset.plumbingSpanId!, 'graph');
     store.select(node.dataset.spanId!, 'graph');
   });
 
@@ -166,6 +174,10 @@ export function mountGraph(parent: HTMLElement, store: Store, host: Host): Graph
     exportSvg: () => host.post({ type: 'export', format: 'svg', data: exportSvg(canvas, layout) }),
     exportPng: () => void exportPng(canvas, layout).then((data) => host.post({ type: 'export', format: 'png', data })),
   };
+}
+
+function spansOf(node: GraphNode): string[] {
+  return node.plumbing ? [...node.spanIds, ...node.plumbing.spanIds] : node.spanIds;
 }
 
 function toggle(el: Element, name: string, on: boolean): void {

@@ -44,41 +44,87 @@ export function renderGraph(content: SVGGElement, model: GraphModel, layout: Lay
   return out;
 }
 
+/** Dimmed: plumbing is drawn, but quieter than the calls. */
+const PLUMBING_OPACITY = '0.6';
+
 function renderNode(node: GraphNode, box: { x: number; y: number; width: number; height: number }): SVGGElement {
+  const g = svg('g', nodeAttributes(node, box));
+  if (node.isPlumbing) {
+    g.append(
+      svg('title', {}, nodeTitle(node)),
+      svg('rect', { class: 'node-box', width: box.width, height: box.height, rx: 4, 'stroke-dasharray': '3 2' }),
+      svg('text', { class: 'node-meta', x: 8, y: 16 }, truncate(`${node.label} · ${formatDuration(node.durationUs)}`, Math.floor((box.width - 14) / 6))));
+    return g;
+  }
+  const maxChars = Math.floor((box.width - (node.count > 1 ? 52 : 20)) / 6.6);
+  g.append(
+    svg('title', {}, nodeTitle(node)),
+    svg('rect', { class: 'node-box', width: box.width, height: box.height, rx: 4 }),
+    svg('text', { class: 'node-name', x: 10, y: 17 }, truncate(node.label, maxChars)),
+    svg('text', { class: 'node-meta', x: 10, y: 33 }, truncate(meta(node), Math.floor((box.width - 16) / 6))));
+  if (node.plumbing) g.append(plumbingLine(node, node.plumbing, box.width));
+  const badge = badgeOf(node, box.width);
+  if (badge) g.append(badge);
+  return g;
+}
+
+function nodeAttributes(node: GraphNode, box: { x: number; y: number }): Record<string, string | number> {
   const folded = node.folded !== undefined;
   const attributes: Record<string, string | number> = {
-    class: `node${folded ? ' fold' : ''}${node.placeholder ? ' placeholder' : ''}`,
+    class: `node${folded ? ' fold' : ''}${node.placeholder ? ' placeholder' : ''}${node.isPlumbing ? ' plumbing' : ''}`,
     transform: `translate(${box.x},${box.y})`,
     role: 'button',
     'aria-label': nodeLabel(node),
   };
-  if (folded) attributes['data-fold-key'] = node.key;
-  else {
-    attributes['data-span-id'] = node.spanIds[0]!;
-    // For the graph's aria-activedescendant: screen readers announce the selected call.
-    attributes.id = `gn-${node.spanIds[0]!}`;
-    attributes['data-count'] = node.count;
-    attributes['data-service'] = node.service;
-    attributes['data-kind'] = node.kind;
-    if (node.repeated) attributes['data-group-key'] = node.key.replace(/#\d+$/, '');
+  if (folded) {
+    attributes['data-fold-key'] = node.key;
+    return attributes;
   }
+  attributes['data-span-id'] = node.spanIds[0]!;
+  // For the graph's aria-activedescendant: screen readers announce the selected call.
+  attributes.id = `gn-${node.spanIds[0]!}`;
+  attributes['data-count'] = node.count;
+  attributes['data-service'] = node.service;
+  attributes['data-kind'] = node.kind;
+  if (node.peer) attributes['data-peer'] = node.peer;
+  if (node.repeated) attributes['data-group-key'] = node.key.replace(/#\d+$/, '');
   if (node.failed) attributes['data-failed'] = 'true';
-  const maxChars = Math.floor((box.width - (node.count > 1 ? 52 : 20)) / 6.6);
-  const g = svg('g', attributes,
-    svg('title', {}, `${node.service}: ${node.name}`),
-    svg('rect', { class: 'node-box', width: box.width, height: box.height, rx: 4 }),
-    svg('text', { class: 'node-name', x: 10, y: 17 }, truncate(node.name, maxChars)),
-    svg('text', { class: 'node-meta', x: 10, y: 33 }, meta(node)));
-  if (node.count > 1) {
-    g.append(svg('g', { class: 'badge', 'data-action': 'expand', role: 'button', 'aria-label': `show the ${node.count} calls one by one` },
-      svg('rect', { x: box.width - 44, y: 6, width: 38, height: 16, rx: 8 }),
-      svg('text', { x: box.width - 25, y: 18, 'text-anchor': 'middle' }, `×${node.count}`)));
-  } else if (node.repeated) {
-    g.append(svg('g', { class: 'badge open', 'data-action': 'collapse', role: 'button', 'aria-label': 'fold the repeated calls back into one node' },
-      svg('rect', { x: box.width - 30, y: 6, width: 24, height: 16, rx: 8 }),
-      svg('text', { x: box.width - 18, y: 18, 'text-anchor': 'middle' }, '−')));
+  if (node.plumbing) attributes['data-plumbing-count'] = node.plumbing.spanIds.length;
+  if (node.isPlumbing) {
+    attributes['data-plumbing'] = 'true';
+    attributes.opacity = PLUMBING_OPACITY;
   }
-  return g;
+  return attributes;
+}
+
+/** The hover text: what the span is, its raw name when the label differs, who answers it. */
+function nodeTitle(node: GraphNode): string {
+  const named = node.name && node.name !== node.label ? ` (span name “${node.name}”)` : '';
+  const plumbing = node.isPlumbing ? ' — plumbing, part of the call it serves' : '';
+  return `${node.service}: ${node.label}${named}${node.peer ? ` → ${node.peer}` : ''}${plumbing}`;
+}
+
+/** The plumbing before the call, as a dimmed third line of its node; activating it selects the (first) plumbing span. */
+function plumbingLine(node: GraphNode, plumbing: NonNullable<GraphNode['plumbing']>, width: number): SVGGElement {
+  const n = plumbing.spanIds.length;
+  const what = n > 1 && !plumbing.label.endsWith('plumbing spans') ? `${n}× ${plumbing.label}` : plumbing.label;
+  const text = `+ ${what} · ${formatDuration(plumbing.totalUs)}`;
+  return svg('g', { class: 'plumbing-line', 'data-plumbing-span-id': plumbing.spanIds[0]!, role: 'button', opacity: PLUMBING_OPACITY, 'aria-label': `before ${node.label}: ${what}, ${formatDuration(plumbing.totalUs)} (plumbing, part of this call)` },
+    svg('title', {}, `plumbing before ${node.label}: ${what}, ${formatDuration(plumbing.totalUs)}`),
+    svg('line', { x1: 8, y1: 39, x2: width - 8, y2: 39, stroke: 'currentColor', 'stroke-opacity': 0.35, 'stroke-dasharray': '2 2' }),
+    svg('text', { class: 'node-meta', x: 10, y: 51 }, truncate(text, Math.floor((width - 16) / 6))));
+}
+
+function badgeOf(node: GraphNode, width: number): SVGGElement | undefined {
+  if (node.count > 1) {
+    return svg('g', { class: 'badge', 'data-action': 'expand', role: 'button', 'aria-label': `show the ${node.count} calls one by one` },
+      svg('rect', { x: width - 44, y: 6, width: 38, height: 16, rx: 8 }),
+      svg('text', { x: width - 25, y: 18, 'text-anchor': 'middle' }, `×${node.count}`));
+  }
+  if (!node.repeated) return undefined;
+  return svg('g', { class: 'badge open', 'data-action': 'collapse', role: 'button', 'aria-label': 'fold the repeated calls back into one node' },
+    svg('rect', { x: width - 30, y: 6, width: 24, height: 16, rx: 8 }),
+    svg('text', { x: width - 18, y: 18, 'text-anchor': 'middle' }, '−'));
 }
 
 function renderEdge(node: GraphNode, parent: GraphNode, points: { x: number; y: number }[]): SVGGElement {
@@ -91,9 +137,13 @@ function renderEdge(node: GraphNode, parent: GraphNode, points: { x: number; y: 
     'data-from': parent.spanIds[0] ?? '',
     'data-to': node.spanIds[0] ?? '',
     role: 'img',
-    'aria-label': `${parent.service} ${parent.name} calls ${node.service} ${node.name}, ${MODE_WORDS[mode] ?? mode}${node.queueUs !== undefined ? `, queued ${formatDuration(node.queueUs)}` : ''}`,
+    'aria-label': `${parent.service} ${parent.label} calls ${node.service} ${node.label}, ${MODE_WORDS[mode] ?? mode}${node.queueUs !== undefined ? `, queued ${formatDuration(node.queueUs)}` : ''}`,
   };
   if (node.queueUs !== undefined) attributes['data-queue-us'] = node.queueUs;
+  if (node.isPlumbing) {
+    attributes['data-plumbing'] = 'true';
+    attributes.opacity = PLUMBING_OPACITY;
+  }
   const g = svg('g', attributes, svg('path', { class: 'edge-line', d, 'marker-end': 'url(#arrow)' }));
   const start = points[0]!;
   // Parallel calls: a fork mark where the edge leaves its caller.
@@ -114,16 +164,20 @@ const MODE_WORDS: Record<string, string> = {
   folded: 'folded calls',
 };
 
+/** The second line: who answers (when known), then the numbers. */
 function meta(node: GraphNode): string {
   if (node.folded !== undefined) return 'click to show';
-  if (node.count > 1) return `${formatDuration(node.totalUs / node.count)} avg · ${formatDuration(node.totalUs)} total`;
-  return `${formatDuration(node.durationUs)} · self ${formatDuration(node.selfUs)}`;
+  const peer = node.peer ? `→ ${node.peer} · ` : '';
+  if (node.count > 1) return `${peer}${formatDuration(node.totalUs / node.count)} avg · ${formatDuration(node.totalUs)} total`;
+  return `${peer}${formatDuration(node.durationUs)} · self ${formatDuration(node.selfUs)}`;
 }
 
 export function nodeLabel(node: GraphNode): string {
   if (node.folded !== undefined) return `${node.folded} more spans under this call, folded; activate to show them`;
-  const what = node.count > 1 ? `${node.count} calls to ${node.name}, ${formatDuration(node.totalUs)} in total` : `${node.name}, ${formatDuration(node.durationUs)}, self ${formatDuration(node.selfUs)}`;
-  return `${node.service}: ${what}${node.failed ? ', failed' : ''}`;
+  const peer = node.peer ? ` answered by ${node.peer}` : '';
+  const what = node.count > 1 ? `${node.count} calls to ${node.label}${peer}, ${formatDuration(node.totalUs)} in total` : `${node.label}${peer}, ${formatDuration(node.durationUs)}, self ${formatDuration(node.selfUs)}`;
+  const plumbing = node.isPlumbing ? ', plumbing (part of the call it serves)' : node.plumbing ? `, after ${node.plumbing.spanIds.length} plumbing span${node.plumbing.spanIds.length > 1 ? 's' : ''}` : '';
+  return `${node.service}: ${what}${plumbing}${node.failed ? ', failed' : ''}`;
 }
 
 function truncate(text: string, max: number): string {

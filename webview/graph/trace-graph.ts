@@ -1,10 +1,16 @@
 /**
  * A trace's call tree as the graph the view draws. Siblings that are the same
- * call (service, operation, kind, edge mode, failed or not) become one node
+ * call (service, label, peer, kind, edge mode, failed or not; never the bare
+ * span name, which HTTP instrumentations send as just `GET`) become one node
  * marked ×N, and the children of all of them are merged the same way:
  *
  *   orders ─┬─ SELECT item  ×8             (unless the group was opened)
+ *           │  + 8× pg-pool.connect         plumbing: part of the call it precedes
  *           └─ POST /email ── POST /send
+ *
+ * Plumbing spans (pool checkouts, acks) are not calls: a leaf one is drawn
+ * inside the node of the next sibling call, and counts in no ×N; one with
+ * children, or with no call after it, is a small node of its own.
  *
  * Past the node budget, subtrees fold into one `+N spans` node per parent.
  * What must show (the highlighted chain, failures, the selection) always
@@ -14,6 +20,7 @@
  */
 import type { EdgeMode } from '../../src/analysis/edge-modes';
 import type { TraceView, ViewNode } from '../../src/protocol/trace-view';
+import { labelOf } from '../labels';
 
 export const REPEAT_MIN = 3;
 export const NODE_BUDGET = 250;
@@ -24,7 +31,12 @@ export interface GraphNode {
   /** The spans this node stands for, in start order (empty for a `+N spans` node). */
   spanIds: string[];
   service: string;
+  /** What the node shows: the first span's label (`+N spans` for a fold). */
+  label: string;
+  /** The first span's raw name. */
   name: string;
+  /** Who answers the call, when the first span says. */
+  peer?: string;
   kind: ViewNode['kind'];
   /** How the parent called it (absent for roots). */
   mode?: EdgeMode;
@@ -41,7 +53,18 @@ export interface GraphNode {
   repeated: boolean;
   /** For a `+N spans` node: how many spans are folded into it. */
   folded?: number;
+  /** The plumbing spans drawn inside this call's node (those that preceded its spans). */
+  plumbing?: PlumbingSummary;
+  /** Set on a plumbing span drawn as a small node of its own. */
+  isPlumbing?: true;
   parentKey: string | undefined;
+}
+
+export interface PlumbingSummary {
+  spanIds: string[];
+  /** `pg-pool.connect`, or `N plumbing spans` when their labels differ. */
+  label: string;
+  totalUs: number;
 }
 
 export interface GraphModel {
@@ -65,6 +88,10 @@ export interface GraphOptions {
 interface Group {
   key: string;
   members: ViewNode[];
+  /** Leaf plumbing spans that preceded the members, drawn inside this group's node. */
+  plumbing: ViewNode[];
+  /** A plumbing span drawn on its own (it has children, or no call follows it). */
+  isPlumbing: boolean;
   parent: Group | undefined;
   children: Group[];
   repeated: boolean;
@@ -86,7 +113,7 @@ export function buildTraceGraph(view: TraceView, options: GraphOptions): GraphMo
     }
   }
   const groups: Group[] = [];
-  const top = roots.map((root, i) => ({ key: i === 0 ? 'r' : `d${root.spanId}`, members: [root], parent: undefined, children: [], repeated: false, important: false, preferred: false, weight: 0 }));
+  const top = roots.map((root, i) => makeGroup(i === 0 ? 'r' : `d${root.spanId}`, [root], undefined, false));
   // Breadth-first, so that `groups` lists parents before children.
   const queue: Group[] = [...top];
   for (let head = 0; head < queue.length; head++) {
@@ -100,9 +127,10 @@ export function buildTraceGraph(view: TraceView, options: GraphOptions): GraphMo
   // Weights and importance, children before parents.
   for (let i = groups.length - 1; i >= 0; i--) {
     const group = groups[i]!;
-    group.weight += group.members.length;
-    if (group.members.some((m) => options.important.has(m.spanId))) group.important = true;
-    if (options.preferred && group.members.some((m) => options.preferred!.has(m.spanId))) group.preferred = true;
+    group.weight += group.members.length + group.plumbing.length;
+    const spans = group.plumbing.length > 0 ? [...group.members, ...group.plumbing] : group.members;
+    if (spans.some((m) => options.important.has(m.spanId))) group.important = true;
+    if (options.preferred && spans.some((m) => options.preferred!.has(m.spanId))) group.preferred = true;
     if (group.parent) {
       group.parent.weight += group.weight;
       if (group.important) group.parent.important = true;
@@ -112,29 +140,76 @@ export function buildTraceGraph(view: TraceView, options: GraphOptions): GraphMo
   return toModel(groups, top, view, options);
 }
 
-function childGroups(group: Group, childrenOf: Map<string, ViewNode[]>, expanded: ReadonlySet<string>): Group[] {
-  const buckets = new Map<string, ViewNode[]>();
+function makeGroup(key: string, members: ViewNode[], parent: Group | undefined, repeated: boolean): Group {
+  return { key, members, plumbing: [], isPlumbing: false, parent, children: [], repeated, important: false, preferred: false, weight: 0 };
+}
+
+/** What makes two sibling spans "the same call": never the raw name alone. */
+function callIdentity(node: ViewNode): string {
+  return `${node.service}\u0001${labelOf(node)}\u0001${node.peer ?? ''}\u0001${node.kind}\u0001${node.mode ?? ''}\u0001${node.failed ? 'x' : ''}`;
+}
+
+/** The members' children sorted into calls, each call with the leaf plumbing that preceded it; and the plumbing drawn alone. */
+interface Sorted {
+  buckets: Map<string, ViewNode[]>;
+  plumbingOf: Map<ViewNode, ViewNode[]>;
+  alone: ViewNode[];
+}
+
+function sortChildren(group: Group, childrenOf: Map<string, ViewNode[]>): Sorted {
+  const out: Sorted = { buckets: new Map(), plumbingOf: new Map(), alone: [] };
   for (const member of group.members) {
+    let pending: ViewNode[] = [];
     for (const child of childrenOf.get(member.spanId) ?? []) {
-      const id = `${child.service}\u0001${child.name}\u0001${child.kind}\u0001${child.mode ?? ''}\u0001${child.failed ? 'x' : ''}`;
-      const bucket = buckets.get(id);
-      if (bucket) bucket.push(child);
-      else buckets.set(id, [child]);
+      if (child.plumbing && !childrenOf.has(child.spanId)) {
+        pending.push(child);
+        continue;
+      }
+      if (child.plumbing) {
+        out.alone.push(child);
+        continue;
+      }
+      if (pending.length > 0) out.plumbingOf.set(child, pending);
+      pending = [];
+      push(out.buckets, callIdentity(child), child);
     }
+    // Nothing came after it: drawn on its own.
+    out.alone.push(...pending);
   }
+  return out;
+}
+
+function childGroups(group: Group, childrenOf: Map<string, ViewNode[]>, expanded: ReadonlySet<string>): Group[] {
+  const { buckets, plumbingOf, alone } = sortChildren(group, childrenOf);
   const out: Group[] = [];
   const used = new Set<string>();
+  const make = (m: ViewNode[], k: string, repeated: boolean): Group => {
+    const made = makeGroup(k, m, group, repeated);
+    for (const member of m) made.plumbing.push(...(plumbingOf.get(member) ?? []));
+    return made;
+  };
   for (const [id, members] of buckets) {
     let key = `${group.key}>${hash(id)}`;
     // Two call identities with one hash under one parent: the later one gets a suffix.
     while (used.has(key)) key += "'";
     used.add(key);
-    const make = (m: ViewNode[], k: string, repeated: boolean): Group => ({ key: k, members: m, parent: group, children: [], repeated, important: false, preferred: false, weight: 0 });
     if (members.length < REPEAT_MIN) members.forEach((m, i) => out.push(make([m], `${key}#${i}`, false)));
     else if (expanded.has(key)) members.forEach((m, i) => out.push(make([m], `${key}#${i}`, true)));
     else out.push(make(members, key, true));
   }
+  for (const p of alone) {
+    // One node each, keyed by the span (stable as late spans arrive), never grouped.
+    const single = makeGroup(`${group.key}>p${p.spanId}`, [p], group, false);
+    single.isPlumbing = true;
+    out.push(single);
+  }
   return out;
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }
 
 /** Keeps the important groups and as many others as the budget allows, breadth first; folds the rest. */
@@ -162,6 +237,7 @@ function toModel(groups: Group[], top: Group[], view: TraceView, options: GraphO
       model.nodes.push(node);
       addToService(model, node);
       for (const m of group.members) model.nodeOfSpan.set(m.spanId, group.key);
+      for (const p of group.plumbing) model.nodeOfSpan.set(p.spanId, group.key);
       continue;
     }
     // Folded: counted into the `+N spans` node under its nearest kept ancestor.
@@ -171,16 +247,17 @@ function toModel(groups: Group[], top: Group[], view: TraceView, options: GraphO
     let fold = folds.get(foldKey);
     if (!fold) {
       const first = anchor.members[0]!;
-      fold = { key: foldKey, spanIds: [], service: first.service, name: '', kind: 'internal', count: 0, durationUs: 0, totalUs: 0, selfUs: 0, failed: false, placeholder: false, repeated: false, folded: 0, parentKey: anchor.key };
+      fold = { key: foldKey, spanIds: [], service: first.service, label: '', name: '', kind: 'internal', count: 0, durationUs: 0, totalUs: 0, selfUs: 0, failed: false, placeholder: false, repeated: false, folded: 0, parentKey: anchor.key };
       folds.set(foldKey, fold);
       model.nodes.push(fold);
       addToService(model, fold);
     }
-    fold.folded! += group.members.length;
-    fold.failed ||= group.members.some((m) => m.failed);
+    fold.folded! += group.members.length + group.plumbing.length;
+    fold.failed ||= group.members.some((m) => m.failed) || group.plumbing.some((m) => m.failed);
     for (const m of group.members) model.nodeOfSpan.set(m.spanId, foldKey);
+    for (const p of group.plumbing) model.nodeOfSpan.set(p.spanId, foldKey);
   }
-  for (const fold of folds.values()) fold.name = `+${fold.folded} spans`;
+  for (const fold of folds.values()) fold.label = fold.name = `+${fold.folded} spans`;
   return model;
 }
 
@@ -214,6 +291,7 @@ function graphNode(group: Group, queueOf: Map<string, number>): GraphNode {
     key: group.key,
     spanIds: group.members.map((m) => m.spanId),
     service: first.placeholder ? '(missing)' : first.service,
+    label: labelOf(first),
     name: first.name,
     kind: first.kind,
     count: group.members.length,
@@ -226,8 +304,19 @@ function graphNode(group: Group, queueOf: Map<string, number>): GraphNode {
     parentKey: group.parent?.key,
   };
   if (first.mode) node.mode = first.mode;
+  if (first.peer) node.peer = first.peer;
   if (queue !== undefined) node.queueUs = queue;
+  if (group.plumbing.length > 0) node.plumbing = summarise(group.plumbing);
+  if (group.isPlumbing) node.isPlumbing = true;
   return node;
+}
+
+function summarise(plumbing: readonly ViewNode[]): PlumbingSummary {
+  const sorted = [...plumbing].sort((a, b) => a.startUs - b.startUs);
+  const labels = new Set(sorted.map(labelOf));
+  const totalUs = sorted.reduce((sum, p) => sum + (p.endUs - p.startUs), 0);
+  const label = labels.size === 1 ? [...labels][0]! : `${sorted.length} plumbing spans`;
+  return { spanIds: sorted.map((p) => p.spanId), label, totalUs };
 }
 
 function addToService(model: GraphModel, node: GraphNode): void {

@@ -9,10 +9,11 @@
  *   ██▒    │██▒░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░│█████████████████████████████
  *          self ▒ network ░ waiting
  */
-import type { BlockingChain } from '../../src/analysis/blocking-chains';
+import type { BlockingChain, HopBreakdown } from '../../src/analysis/blocking-chains';
 import type { TraceView } from '../../src/protocol/trace-view';
 import { formatDuration } from '../../src/common/format';
 import { element } from '../dom';
+import { labelOf } from '../labels';
 import type { Store } from '../store';
 import { deferred } from './deferred';
 import { mountTooltip } from './tooltip';
@@ -58,7 +59,7 @@ export function mountAccumulationBar(parent: HTMLElement, store: Store): void {
   picker.addEventListener('change', () => store.setChain(Number(picker.value)));
 
   const renderPicker = (view: TraceView) => {
-    picker.replaceChildren(...view.analysis.blockingChains.map((chain, i) => element('option', { value: String(i) }, chainLabel(chain))));
+    picker.replaceChildren(...view.analysis.blockingChains.map((chain, i) => element('option', { value: String(i) }, chainLabel(chain, store))));
     picker.value = String(store.chain);
   };
 
@@ -89,20 +90,21 @@ export function mountAccumulationBar(parent: HTMLElement, store: Store): void {
     hops = chain.breakdown.map((hop, index) => {
       const hopUs = hop.selfUs + hop.networkUs + hop.waitUs;
       const numbers = PARTS.map(({ label, field }) => `${label} ${formatDuration(hop[field])}`).join(', ');
+      const who = hopName(hop, store);
       const parts = PARTS.map(({ part, label, field }) => {
         const us = hop[field];
         const share = us / scale;
-        const el = element('div', { class: `acc-part acc-${part}`, 'data-hop': String(index), 'data-service': hop.service, 'data-part': part, 'data-us': String(us), 'aria-label': `${hop.service}: ${label} ${formatDuration(us)}` });
+        const el = element('div', { class: `acc-part acc-${part}`, 'data-hop': String(index), 'data-service': hop.service, 'data-part': part, 'data-us': String(us), 'aria-label': `${who}: ${label} ${formatDuration(us)}` });
         el.style.flexGrow = String(us);
         if (share >= PART_LABEL_MIN_SHARE) el.append(element('span', { class: 'acc-part-label' }, `${label} ${formatDuration(us)}`));
         el.addEventListener('pointermove', (event) =>
-          tip.show([`${hop.service}: ${label} ${formatDuration(us)} (${percent(us, durationUs)} of the request)`, numbers], event.clientX, event.clientY),
+          tip.show([`${who}: ${label} ${formatDuration(us)} (${percent(us, durationUs)} of the request)`, numbers], event.clientX, event.clientY),
         );
         return el;
       });
       const group = element(
         'div',
-        { class: 'acc-hop', 'data-hop': String(index), 'data-service': hop.service, role: 'button', tabindex: '0', 'aria-label': `${hop.service}: ${numbers}` },
+        { class: 'acc-hop', 'data-hop': String(index), 'data-service': hop.service, role: 'button', tabindex: '0', 'aria-label': `${who}: ${numbers}` },
         element('div', { class: 'acc-hop-label', 'aria-hidden': 'true' }, hopUs / scale >= HOP_LABEL_MIN_SHARE ? hop.service : ''),
         element('div', { class: 'acc-parts' }, ...parts),
       );
@@ -115,7 +117,7 @@ export function mountAccumulationBar(parent: HTMLElement, store: Store): void {
       });
       group.addEventListener('focus', () => {
         const box = group.getBoundingClientRect();
-        tip.show([`${hop.service}: ${numbers}`], box.left, box.bottom);
+        tip.show([`${who}: ${numbers}`], box.left, box.bottom);
       });
       group.addEventListener('blur', () => tip.hide());
       return group;
@@ -158,9 +160,17 @@ export function mountAccumulationBar(parent: HTMLElement, store: Store): void {
   if (store.view) render.request();
 }
 
-/** `gateway → orders → email · 680 ms (513 ms accumulated)`: the chain's time, and what it added itself. */
-function chainLabel(chain: BlockingChain): string {
-  return `${chain.services.join(' → ')} · ${formatDuration(chainTime(chain))} (${formatDuration(chain.accumulatedUs)} accumulated)`;
+/** `gateway → orders → email: POST /send · 680 ms (513 ms accumulated)`: where the chain ends, its time, and what it added itself. */
+function chainLabel(chain: BlockingChain, store: Store): string {
+  const last = store.nodes.get(chain.spanIds[chain.spanIds.length - 1] ?? '');
+  const end = last ? `: ${labelOf(last)}` : '';
+  return `${chain.services.join(' → ')}${end} · ${formatDuration(chainTime(chain))} (${formatDuration(chain.accumulatedUs)} accumulated)`;
+}
+
+/** `orders (POST /orders)`: the hop's service and what its first span is. */
+function hopName(hop: HopBreakdown, store: Store): string {
+  const node = store.nodes.get(hop.spanId);
+  return node ? `${hop.service} (${labelOf(node)})` : hop.service;
 }
 
 /** The time of the chain's first span: its hops' self, network and waiting summed. */

@@ -5,6 +5,7 @@
 import type { LogRecord, SpanRecord } from '../../src/model/span';
 import { formatDuration } from '../../src/common/format';
 import { element } from '../dom';
+import { spanTitle } from '../labels';
 import type { Store } from '../store';
 import { attributeLines, valueNode } from './values';
 
@@ -26,7 +27,7 @@ export function linksTable(span: SpanRecord, store: Store): HTMLTableElement {
       let target: Node;
       if (inTrace) {
         const node = store.nodes.get(link.spanId)!;
-        const button = element('button', { type: 'button', class: 'hs-link-button', title: 'Select the linked span' }, `${node.service}: ${node.name}`);
+        const button = element('button', { type: 'button', class: 'hs-link-button', title: 'Select the linked span' }, spanTitle(node));
         button.addEventListener('click', () => store.select(link.spanId, 'details'));
         target = button;
       } else {

@@ -1,5 +1,5 @@
 /**
- * One waterfall row: the span's service and name (indented by depth) on the
+ * One waterfall row: the span's service and label (indented by depth) on the
  * left, its bar on the time axis, the critical-path segments over the bar and
  * its duration after it. Rows are made only while in view, so making one is
  * cheap and touches nothing but its own elements.
@@ -12,6 +12,7 @@ import type { PathSegment } from '../../src/analysis/critical-path';
 import type { TraceView, ViewNode } from '../../src/protocol/trace-view';
 import { formatDuration } from '../../src/common/format';
 import { codicon, element } from '../dom';
+import { labelOf, spanTitle } from '../labels';
 import type { Store } from '../store';
 
 export const ROW_HEIGHT = 22;
@@ -68,47 +69,69 @@ export function rowLayout(view: TraceView): RowLayout {
   return { view, nodes, index, t0, t1: Math.max(t1, t0 + 1), rootStart, criticalSegments, colour };
 }
 
+/** Plumbing rows are drawn, but quieter than the calls (through the CSSOM: the CSP allows no style attributes). */
+const PLUMBING_OPACITY = '0.55';
+
 export function makeRow(layout: RowLayout, i: number, store: Store): Row {
   const node = layout.nodes[i]!;
   const critical = store.critical.has(node.spanId);
   const failure = store.failure.get(node.spanId);
   const durationUs = node.endUs - node.startUs;
-  const facts = [
-    `${node.service} ${node.name}`,
-    formatDuration(durationUs),
+  const el = element('div', {
+    class: `wf-row${node.failed ? ' is-failed' : ''}${node.placeholder ? ' is-placeholder' : ''}${node.mode === 'async' || node.mode === 'fire-and-forget' ? ' is-detached' : ''}${node.plumbing ? ' is-plumbing' : ''}`,
+    role: 'option',
+    id: `wf-row-${node.spanId}`,
+    'data-span-id': node.spanId,
+    'aria-posinset': String(i + 1),
+    'aria-setsize': String(layout.nodes.length),
+    'aria-label': rowFacts(node, layout, critical, failure).join(', '),
+  });
+  if (critical) el.dataset.critical = 'true';
+  if (failure) el.dataset.failure = failure;
+  if (node.plumbing) el.dataset.plumbing = 'true';
+  el.style.top = `${i * ROW_HEIGHT}px`;
+
+  const segments = (layout.criticalSegments.get(node.spanId) ?? []).map(() => element('div', { class: 'wf-crit' }));
+  const bar = element('div', { class: 'wf-bar' }, ...segments);
+  if (node.plumbing) bar.style.opacity = PLUMBING_OPACITY;
+  const duration = element('span', { class: 'wf-dur', 'aria-hidden': 'true' }, formatDuration(durationUs));
+  el.append(rowLabel(node, layout), bar, duration);
+  return { index: i, node, el, bar, segments, duration };
+}
+
+function rowFacts(node: ViewNode, layout: RowLayout, critical: boolean, failure: string | undefined): string[] {
+  return [
+    `${node.service} ${labelOf(node)}`,
+    ...(node.peer ? [`answered by ${node.peer}`] : []),
+    ...(node.plumbing ? ['plumbing, part of the call it serves'] : []),
+    formatDuration(node.endUs - node.startUs),
     `starts at ${offsetText(node.startUs - layout.rootStart)}`,
     ...(critical ? ['on the critical path'] : []),
     ...(node.failed ? ['failed'] : []),
     ...(failure ? [`failure ${failure}`] : []),
     ...(node.placeholder ? ['never received'] : []),
   ];
-  const el = element('div', {
-    class: `wf-row${node.failed ? ' is-failed' : ''}${node.placeholder ? ' is-placeholder' : ''}${node.mode === 'async' || node.mode === 'fire-and-forget' ? ' is-detached' : ''}`,
-    role: 'option',
-    id: `wf-row-${node.spanId}`,
-    'data-span-id': node.spanId,
-    'aria-posinset': String(i + 1),
-    'aria-setsize': String(layout.nodes.length),
-    'aria-label': facts.join(', '),
-  });
-  if (critical) el.dataset.critical = 'true';
-  if (failure) el.dataset.failure = failure;
-  el.style.top = `${i * ROW_HEIGHT}px`;
+}
 
+/** The left column: service, label (indented by depth), and `(plumbing)` for plumbing. */
+function rowLabel(node: ViewNode, layout: RowLayout): HTMLElement {
+  const name = element('span', { class: 'wf-name' }, labelOf(node));
   const label = element(
     'div',
-    { class: 'wf-label', title: `${node.service} · ${node.name}` },
+    { class: 'wf-label', title: `${spanTitle(node)}${node.name !== labelOf(node) ? ` (span name “${node.name}”)` : ''}${node.plumbing ? ' (plumbing)' : ''}` },
     ...(node.failed ? [codicon('error')] : []),
     element('span', { class: `wf-service wf-c${layout.colour.get(node.service) ?? 0}` }, node.service),
     ' ',
-    element('span', { class: 'wf-name' }, node.name),
+    name,
   );
+  if (node.plumbing) {
+    name.style.opacity = PLUMBING_OPACITY;
+    const hint = element('span', { class: 'wf-plumbing-hint hs-count' }, '(plumbing)');
+    hint.style.flex = 'none';
+    label.append(hint);
+  }
   label.style.paddingLeft = `${6 + Math.min(node.depth, MAX_INDENT_DEPTH) * INDENT_PX}px`;
-  const segments = (layout.criticalSegments.get(node.spanId) ?? []).map(() => element('div', { class: 'wf-crit' }));
-  const bar = element('div', { class: 'wf-bar' }, ...segments);
-  const duration = element('span', { class: 'wf-dur', 'aria-hidden': 'true' }, formatDuration(durationUs));
-  el.append(label, bar, duration);
-  return { index: i, node, el, bar, segments, duration };
+  return label;
 }
 
 /** Puts the bar, its critical segments and the duration where `pxPerUs` says. */
