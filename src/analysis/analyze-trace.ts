@@ -85,11 +85,36 @@ export function analyzeTree(tree: TraceTree, settings: AnalysisSettings = DEFAUL
  * the critical path bounds nothing: changing it saves nothing, so it is listed
  * with a saving of 0 without being replayed.
  */
+/**
+ * The request's own entry: the root, and every span the whole request passes
+ * through on its way in (a gateway forwarding it, the server span a root
+ * client call caused, a handler layer): a single blocking child that takes
+ * nearly all of its parent's time. Making one of those asynchronous would
+ * make the request not a request.
+ *
+ *   gateway POST /orders [==========================]   entry
+ *   gateway POST ─► orders [======================]    entry (the request passing through)
+ *   orders POST /orders     [=====================]    entry
+ *   orders POST ─► email          [=========]           a call: can change
+ */
+function entrySpine(root: TraceNode): Set<TraceNode> {
+  const spine = new Set<TraceNode>([root]);
+  for (let node = root; ; ) {
+    const next = node.blocking.length === 1 ? node.blocking[0]! : undefined;
+    if (!next || duration(next) < PASS_THROUGH_SHARE * duration(node)) return spine;
+    spine.add(next);
+    node = next;
+  }
+}
+
+/** A single child taking this share of its parent's time is the request passing through, not a call it made. */
+const PASS_THROUGH_SHARE = 0.9;
+
 function whatIfs(tree: TraceTree, path: PathSegment[], settings: AnalysisSettings): WhatIf[] {
   const rootUs = duration(tree.root);
   const onPath = new Map<string, number>();
   for (const s of path) onPath.set(s.spanId, (onPath.get(s.spanId) ?? 0) + s.endUs - s.startUs);
-  const entry = new Set([tree.root, ...(tree.root.kind === 'client' ? tree.root.children.filter((c) => c.kind === 'server') : [])]);
+  const entry = entrySpine(tree.root);
   const calls: TraceNode[] = [];
   for (const node of requestNodes(tree)) if (node.parent && !entry.has(node) && isBlockingCall(node)) calls.push(node);
   // Time on the critical path under each call (its own and its descendants'), to pick the ones worth replaying.

@@ -66,6 +66,9 @@ export function analyzeFailures(nodes: readonly TraceNode[]): Failures {
     for (const child of node.blocking) if (failedHere[child.index] || failedBelow[child.index]) failedBelow[node.index] = 1;
   }
   const hasFailedSyncDescendant = (node: TraceNode): boolean => failedBelow[node.index] === 1;
+  const found = timeouts(nodes);
+  const timedOutOn = new Map(found.map((t) => [t.callerSpanId, t.calleeSpanId]));
+  const byId = new Map(nodes.map((n) => [n.spanId, n]));
   const cascades: Cascade[] = [];
   for (const node of nodes) {
     if (!failedHere[node.index] || hasFailedSyncDescendant(node)) continue;
@@ -84,16 +87,18 @@ export function analyzeFailures(nodes: readonly TraceNode[]): Failures {
     });
     const propagated = ancestors.slice(0, top + 1).filter(failed);
     const container = ancestors[top + 1];
+    // A caller that timed out failed because its callee was slow: the callee's service is where it started.
+    const slow = byId.get(timedOutOn.get(node.spanId) ?? '');
+    const services = [...new Set([...(slow ? [slow] : []), node, ...propagated].map((n) => n.service))];
     cascades.push({
       originSpanId: node.spanId,
       propagatedSpanIds: propagated.map((n) => n.spanId),
       containedBySpanId: container?.spanId ?? null,
       isolated: !container && isolatedAt,
-      services: [...new Set([node, ...propagated].map((n) => n.service))],
-      blastRadius: { services: new Set([node, ...propagated].map((n) => n.service)).size, spans: propagated.length + 1 },
+      services,
+      blastRadius: { services: services.length, spans: propagated.length + 1 },
     });
   }
-  const found = timeouts(nodes);
   return { cascades, timeouts: found, retries: retries(nodes, new Set(found.map((t) => t.callerSpanId))) };
 }
 

@@ -32,7 +32,7 @@ export function timeline(text: string): Drawn {
     const [start, end] = times!.split('-').map(Number);
     const span: SpanRecord = {
       traceId: TRACE_ID, spanId: (index + 1).toString(16).padStart(16, '0'), parentSpanId: '', traceState: '', flags: 1,
-      name: name!, kind: kind as SpanRecord['kind'], service: service!, startUs: T0 + start! * 1000, endUs: T0 + end! * 1000,
+      name: name!, kind: kind as SpanRecord['kind'], service: service!, startUs: T0 + Math.round(start! * 1000), endUs: T0 + Math.round(end! * 1000),
       status: { code: 'unset', message: '' }, attributes: {}, events: [], links: [],
       resource: { attributes: { 'service.name': service! }, droppedAttributesCount: 0 }, scope: { name: 'drawn', version: '' },
       droppedAttributesCount: 0, droppedEventsCount: 0, droppedLinksCount: 0,
