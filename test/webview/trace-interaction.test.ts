@@ -266,7 +266,7 @@ describe('late spans', () => {
 });
 
 describe('exporting the graph', () => {
-  it('sends the host an SVG with the span names as text', async () => {
+  it('sends the host an SVG with the span labels and names as text', async () => {
     await withHarness(browser, { name: 'export-svg' }, async (h) => {
       await h.showTrace(view);
       await h.page.click('[data-action="export-svg"]');
@@ -281,6 +281,7 @@ describe('exporting the graph', () => {
       await blank.close();
       assert.notEqual(text, null, 'the SVG parses as XML');
       for (const name of new Set(sync.spans.map((s) => s.name))) assert.ok(text!.includes(name), `${name} is in the SVG`);
+      for (const label of new Set(view.nodes.map((n) => n.label))) assert.ok(text!.includes(label), `the label ${label} is in the SVG`);
     });
   });
 

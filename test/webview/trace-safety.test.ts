@@ -1,6 +1,6 @@
 /**
- * Span names and attributes come from the network: the trace view shows them
- * as text, never as markup. And it follows the editor's theme: dark, light
+ * Span names, labels, peers and attributes come from the network: the trace
+ * view shows them as text, never as markup. And it follows the editor's theme: dark, light
  * and high contrast each colour the graph and the bar, and nothing breaks
  * when the user switches between them.
  */
@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { sync } from '../support/shop-drawings';
 import { timeline } from '../support/timeline';
-import { spanOf, traceView } from '../support/webview-fixtures';
+import { spanOf, traceView, withNodes, withWhatIfs } from '../support/webview-fixtures';
 import { launchChromium, setTheme, withHarness, type ThemeKind } from '../support/webview-harness';
 import { node, row } from '../support/webview-queries';
 
@@ -65,6 +65,54 @@ describe('untrusted text in the trace view', () => {
         handlers: [...document.querySelectorAll('*')].filter((el) => el.getAttributeNames().some((n) => n.startsWith('on'))).length,
       }));
       assert.deepEqual(injected, { img: 0, scripts: 1, svgs: 0, handlers: 0 }, 'no element came from span data');
+    });
+  });
+});
+
+describe('untrusted labels and peers in the trace view', () => {
+  const IMG = '<img src=x onerror=alert(1)>';
+  const PEER = '<b onmouseover=alert(5)>peer</b>';
+  const END = '<script>alert(6)</script>';
+  const HOP = '"><svg onload=alert(7)>';
+  const email = spanOf(sync, 'orders', 'orders → email');
+  const view = withWhatIfs(
+    withNodes(traceView(sync.spans), {
+      [email]: { label: IMG, peer: PEER },
+      [spanOf(sync, 'email', 'POST /send')]: { label: END },
+      [spanOf(sync, 'orders', 'POST /orders')]: { label: HOP },
+    }),
+    [{ spanId: email, change: 'async', durationUs: 179_000, savingUs: 501_000 }],
+  );
+
+  it('stays text in the graph, the waterfall, the details, the findings, the chain picker, the tooltips and the export', async () => {
+    await withHarness(browser, { name: 'escaping-labels' }, async (h) => {
+      await h.showTrace(view);
+      const shown = (await h.page.textContent(node(email)))!;
+      assert.ok(shown.includes(IMG) && shown.includes(PEER), `the node shows label and peer as characters: ${shown}`);
+      assert.equal(await h.page.textContent(`${row(email)} .wf-name`), IMG);
+      assert.ok((await h.page.textContent('#findings [data-what-if]'))!.includes(IMG), 'the findings name the call by its label');
+      const options = await h.page.$$eval('select#chain-picker option', (els) => els.map((e) => e.textContent ?? ''));
+      assert.ok(options.some((o) => o.includes(END)), `the chain picker names where a chain ends: ${JSON.stringify(options)}`);
+      await h.page.hover('#accumulation [data-service="orders"][data-part="wait"]');
+      await h.page.waitForFunction((hop) => document.querySelector('.hs-tooltip')?.textContent?.includes(hop), HOP, { timeout: 5000 });
+
+      await h.page.click(node(email));
+      await h.page.waitForFunction((label) => document.querySelector('#details [data-field="name"]')?.textContent === label, IMG);
+      assert.equal(await h.page.textContent('#details [data-field="peer"]'), PEER);
+      assert.equal(await h.page.textContent('#details [data-field="span-name"]'), 'orders → email');
+
+      await h.page.click('[data-action="export-svg"]');
+      const { data } = await h.waitForPosted('export', (m) => m.format === 'svg');
+      assert.ok(!data.includes('<img') && !data.includes('<b ') && !data.includes('<svg onload'), 'the exported SVG escapes labels and peers');
+      assert.ok(data.includes('&lt;img src=x onerror=alert(1)&gt;'));
+
+      const injected = await h.page.evaluate(() => ({
+        img: document.querySelectorAll('img').length,
+        bold: document.querySelectorAll('b').length,
+        scripts: document.querySelectorAll('script').length,
+        handlers: [...document.querySelectorAll('*')].filter((el) => el.getAttributeNames().some((n) => n.startsWith('on'))).length,
+      }));
+      assert.deepEqual(injected, { img: 0, bold: 0, scripts: 1, handlers: 0 }, 'no element came from span data');
     });
   });
 });

@@ -1,20 +1,25 @@
 /**
- * The selected span, in full: what it is, how long it took and how it was
- * called, how it failed, where its code is, which findings name it, then its
- * attributes, resource, events, links and logs. Rebuilt on each selection
- * (one span is cheap); what it needs from the whole trace is indexed once
- * per trace.
+ * The selected span, in full: what it is (its label; the raw span name and
+ * the peer when they add something), how long it took and how it was
+ * called, how it failed, where its code is, what changing it would save,
+ * which findings name it, then its attributes, resource, events, links and
+ * logs. Rebuilt on each selection (one span is cheap); what it needs from
+ * the whole trace is indexed once per trace.
  */
 import type { FailureRole } from '../facts';
 import type { EdgeMode } from '../../src/analysis/edge-modes';
 import type { LogRecord, SpanRecord } from '../../src/model/span';
+import type { WhatIf } from '../../src/analysis/what-if';
 import type { TraceView, ViewNode } from '../../src/protocol/trace-view';
 import { formatDuration } from '../../src/common/format';
 import { codicon, element } from '../dom';
+import { labelOf } from '../labels';
 import type { Host } from '../host';
 import type { Store } from '../store';
 import { eventsTable, linksTable, logsTable } from './details-tables';
 import { deferred } from './deferred';
+import { whatIfSection } from './details-what-if';
+import { whatIfsBySpan } from './what-if';
 import { attributeTable } from './values';
 
 const MODES: Record<EdgeMode, string> = {
@@ -37,6 +42,7 @@ interface TraceIndex {
   findings: Map<string, number[]>;
   logs: Map<string, LogRecord[]>;
   queueUs: Map<string, number>;
+  whatIfs: Map<string, WhatIf[]>;
 }
 
 export function mountDetails(parent: HTMLElement, store: Store, host: Host): void {
@@ -58,7 +64,7 @@ export function mountDetails(parent: HTMLElement, store: Store, host: Host): voi
     for (const log of view.logs) if (log.spanId) push(logs, log.spanId, log);
     const queueUs = new Map<string, number>();
     for (const edge of view.analysis.edges) if (edge.queueUs !== undefined) queueUs.set(edge.childSpanId, edge.queueUs);
-    return (index = { view, findings, logs, queueUs });
+    return (index = { view, findings, logs, queueUs, whatIfs: whatIfsBySpan(view.analysis.whatIf) });
   };
 
   const section = (key: string, title: string, count: number, body: HTMLElement | null, openByDefault: boolean): HTMLElement | null => {
@@ -85,6 +91,7 @@ export function mountDetails(parent: HTMLElement, store: Store, host: Host): voi
       ...[
         header(node, span),
         summary(node, span, view, trace),
+        whatIfSection(node, trace.whatIfs.get(node.spanId) ?? [], view, store),
         mentioned.length > 0 ? findingsMentioning(mentioned, view) : null,
         span ? null : element('p', { class: 'dt-note' }, 'This span was never received: it stands in for the parent its children name.'),
         span ? section('attributes', 'Attributes', Object.keys(span.attributes).length, attributeTable(span.attributes, 'Span attributes'), true) : null,
@@ -109,7 +116,7 @@ export function mountDetails(parent: HTMLElement, store: Store, host: Host): voi
     return element(
       'header',
       { class: 'dt-head' },
-      element('h2', { class: 'dt-name', 'data-field': 'name' }, node.name),
+      element('h2', { class: 'dt-name', 'data-field': 'name' }, labelOf(node)),
       ...(failed ? [element('span', { class: 'dt-failed', title: 'Failed' }, codicon('error'), element('span', { class: 'hs-sr-only' }, 'failed'))] : []),
       copy,
     );
@@ -120,6 +127,7 @@ export function mountDetails(parent: HTMLElement, store: Store, host: Host): voi
     const offset = node.startUs - rootStart;
     const rows: [string, string, Node | string][] = [
       ['Service', 'service', node.service],
+      ...identityRows(node),
       ['Kind', 'kind', node.kind],
       ['Duration', 'duration', formatDuration(node.endUs - node.startUs)],
       ['Self time', 'self-time', formatDuration(node.selfUs)],
@@ -181,6 +189,15 @@ export function mountDetails(parent: HTMLElement, store: Store, host: Host): voi
     else if (aspect === 'highlight') for (const [button, i] of findingButtons) button.setAttribute('aria-pressed', String(store.finding === i));
   });
   render();
+}
+
+/** What the label leaves out: the raw span name when it differs, who answers the call, and whether it is plumbing. */
+function identityRows(node: ViewNode): [string, string, string][] {
+  const rows: [string, string, string][] = [];
+  if (node.name !== labelOf(node)) rows.push(['Span name', 'span-name', node.name]);
+  if (node.peer) rows.push(['Peer', 'peer', node.peer]);
+  if (node.plumbing) rows.push(['Plumbing', 'plumbing', 'part of the call it serves (a pool checkout, an ack), not a call of its own']);
+  return rows;
 }
 
 function droppedNote(span: SpanRecord): string {

@@ -1,6 +1,7 @@
 /**
  * The findings: what a developer should change in this request, each with
- * the latency the change would save, and below them the what-if projections.
+ * the latency the change would save, and below them the few what-if
+ * projections that save the most (only real savings; none, no section).
  * Picking a finding highlights its spans everywhere and selects its first
  * span; picking it again clears the highlight.
  */
@@ -9,11 +10,13 @@ import type { WhatIf } from '../../src/analysis/what-if';
 import type { TraceView } from '../../src/protocol/trace-view';
 import { formatDuration } from '../../src/common/format';
 import { codicon, element } from '../dom';
+import { labelOf, spanTitle } from '../labels';
 import type { Store } from '../store';
 import { deferred } from './deferred';
+import { bestWhatIfs, changeWords } from './what-if';
 
-/** The what-ifs worth a line: the largest effects (the analysis sorts them best first). */
-const MAX_WHAT_IFS = 5;
+/** The what-ifs worth a line: the largest savings (every call's projections are in its details). */
+const MAX_WHAT_IFS = 3;
 
 const SEVERITY: Record<Severity, { icon: string; label: string }> = {
   error: { icon: 'error', label: 'Error' },
@@ -50,7 +53,7 @@ export function mountFindings(parent: HTMLElement, store: Store): void {
 
   const render = (view: TraceView) => {
     const findings = view.analysis.findings;
-    const shown = view.analysis.whatIf.slice(0, MAX_WHAT_IFS);
+    const shown = bestWhatIfs(view.analysis.whatIf, MAX_WHAT_IFS);
     const key = JSON.stringify([view.traceId, findings, shown]);
     if (key === shownKey) return markActive();
     shownKey = key;
@@ -65,7 +68,7 @@ export function mountFindings(parent: HTMLElement, store: Store): void {
     // Focusing lays the page out: wait for the frame, when that is done anyway.
     if (focused >= 0) requestAnimationFrame(() => items[Math.min(focused, items.length - 1)]?.focus({ preventScroll: true }));
 
-    whatIfs.replaceChildren(...shown.map((whatIf) => whatIfItem(whatIf, view.analysis.durationUs)));
+    whatIfs.replaceChildren(...shown.map(whatIfItem));
     whatIfHeading.hidden = whatIfs.hidden = shown.length === 0;
   };
 
@@ -106,21 +109,21 @@ export function mountFindings(parent: HTMLElement, store: Store): void {
     }
   });
 
-  const whatIfItem = (whatIf: WhatIf, durationUs: number): HTMLLIElement => {
+  const whatIfItem = (whatIf: WhatIf): HTMLLIElement => {
     const node = store.nodes.get(whatIf.spanId);
-    const name = element('span', { class: 'fnd-span-name' }, node?.name ?? whatIf.spanId);
-    const saved = durationUs - whatIf.durationUs;
+    const name = element('span', { class: 'fnd-span-name' }, node ? labelOf(node) : whatIf.spanId);
+    const [before, after] = changeWords(whatIf.change);
     const button = element(
       'button',
-      { type: 'button', class: 'fnd-what-if', title: node ? `${node.service}: ${node.name}` : whatIf.spanId },
-      whatIf.change === 'async' ? 'make ' : 'run ',
+      { type: 'button', class: 'fnd-what-if', title: node ? spanTitle(node) : whatIf.spanId },
+      before,
       name,
-      whatIf.change === 'async' ? ' async' : ' in parallel',
-      ` → ${formatDuration(whatIf.durationUs)}`,
-      ...(saved > 0 ? [element('span', { class: 'fnd-saving' }, ` (−${formatDuration(saved)})`)] : []),
+      after,
+      ` → ${formatDuration(whatIf.durationUs)} `,
+      element('span', { class: 'fnd-saving' }, `(−${formatDuration(whatIf.savingUs)})`),
     );
     button.addEventListener('click', () => store.select(whatIf.spanId, 'findings'));
-    return element('li', {}, button);
+    return element('li', { 'data-what-if': whatIf.change, 'data-span-id': whatIf.spanId, 'data-duration-us': String(whatIf.durationUs), 'data-saving-us': String(whatIf.savingUs) }, button);
   };
 
   const rebuild = deferred(() => store.view && render(store.view));
@@ -145,7 +148,7 @@ function findingItem(finding: Finding, index: number): HTMLLIElement {
         'span',
         { class: 'fnd-meta' },
         element('span', { class: 'fnd-rule' }, finding.rule),
-        ...(finding.savingUs !== null ? [element('span', { class: 'fnd-saving' }, `saves ≈ ${formatDuration(finding.savingUs)}`)] : []),
+        ...(finding.savingUs !== null && Math.round(finding.savingUs) > 0 ? [element('span', { class: 'fnd-saving' }, `saves ≈ ${formatDuration(finding.savingUs)}`)] : []),
       ),
     ),
   );

@@ -1,0 +1,46 @@
+/**
+ * The details' "What if" section: for the selected span, each projection the
+ * analysis made for it, as one sentence with its saving; or one line saying
+ * why there is none (with a way to the caller's span when that is where they
+ * are).
+ *
+ *   What if
+ *   · Make it async (the caller only publishes): the request would take 151 ms (−499 ms).
+ *   · Make it 50 % faster: the request would take 400 ms (−250 ms).
+ */
+import type { WhatIf } from '../../src/analysis/what-if';
+import type { TraceView, ViewNode } from '../../src/protocol/trace-view';
+import { element } from '../dom';
+import type { Store } from '../store';
+import { changeSentence, noWhatIf } from './what-if';
+
+export function whatIfSection(node: ViewNode, whatIfs: readonly WhatIf[], view: TraceView, store: Store): HTMLElement {
+  const heading = element('h3', { class: 'hs-subheading', id: 'dt-what-if-heading' }, 'What if');
+  const section = element('section', { class: 'dt-what-if', 'data-section': 'what-if', 'aria-labelledby': 'dt-what-if-heading' }, heading);
+  if (whatIfs.length === 0) {
+    section.append(reasonLine(node, view, store));
+    return section;
+  }
+  section.append(element('ul', { class: 'fnd-what-ifs' }, ...whatIfs.map(projectionItem)));
+  return section;
+}
+
+function projectionItem(whatIf: WhatIf): HTMLLIElement {
+  return element('li', {
+    'data-what-if': whatIf.change,
+    'data-span-id': whatIf.spanId,
+    'data-duration-us': String(whatIf.durationUs),
+    'data-saving-us': String(whatIf.savingUs),
+  }, changeSentence(whatIf));
+}
+
+function reasonLine(node: ViewNode, view: TraceView, store: Store): HTMLElement {
+  const { reason, parent } = noWhatIf(node, view, store.nodes);
+  const line = element('p', { class: 'dt-note', 'data-field': 'what-if-none' }, reason);
+  if (parent !== undefined) {
+    const button = element('button', { type: 'button', class: 'hs-link-button', 'data-action': 'select-caller' }, 'Show the call');
+    button.addEventListener('click', () => store.select(parent, 'details'));
+    line.append(' ', button);
+  }
+  return line;
+}

@@ -1,0 +1,106 @@
+/**
+ * What-ifs as the views say them: the request's duration if one call were
+ * changed, and what that saves. The analysis prices every call a developer
+ * could change (`analysis.whatIf`, best saving first); this file only words
+ * them, indexes them by span, and says why a span has none.
+ *
+ *   email call, 650 ms request:  make async          → 151 ms (−499 ms)
+ *                                run in parallel …    → 650 ms (saves nothing)
+ *   the root:                    the request’s own entry: nothing to change here
+ *
+ * A saving that rounds to nothing is said in words, never as `−0 µs`.
+ */
+import type { Change, WhatIf } from '../../src/analysis/what-if';
+import type { TraceView, ViewNode } from '../../src/protocol/trace-view';
+import { formatDuration } from '../../src/common/format';
+
+/** What each change means, as the details say it of the selected call. */
+const CHANGE_SENTENCE: Record<Change, string> = {
+  async: 'Make it async (the caller only publishes)',
+  parallel: 'Run it in parallel with the call before it',
+  faster: 'Make it 50 % faster',
+};
+
+/** Whether the saving is worth showing as a number (a saving under half a µs would read `−0 µs`). */
+export const saves = (whatIf: WhatIf): boolean => Math.round(whatIf.savingUs) > 0;
+
+/** `→ 151 ms (−499 ms)`, or `→ still 650 ms (saves nothing)`. */
+export function outcome(whatIf: WhatIf): string {
+  return saves(whatIf) ? `→ ${formatDuration(whatIf.durationUs)} (−${formatDuration(whatIf.savingUs)})` : `→ still ${formatDuration(whatIf.durationUs)} (saves nothing)`;
+}
+
+/** The details' sentence: `Make it async (the caller only publishes): the request takes 151 ms (−499 ms).` */
+export function changeSentence(whatIf: WhatIf): string {
+  const after = saves(whatIf)
+    ? `the request would take ${formatDuration(whatIf.durationUs)} (−${formatDuration(whatIf.savingUs)})`
+    : `the request would still take ${formatDuration(whatIf.durationUs)}: it saves nothing`;
+  return `${CHANGE_SENTENCE[whatIf.change] ?? whatIf.change}: ${after}.`;
+}
+
+/** The findings' words around the call's label: `make ` + label + ` async`. */
+export function changeWords(change: Change): [before: string, after: string] {
+  switch (change) {
+    case 'async': return ['make ', ' async'];
+    case 'parallel': return ['run ', ' in parallel with the call before it'];
+    case 'faster': return ['make ', ' 50 % faster'];
+  }
+  return ['change ', ` (${String(change)})`];
+}
+
+/** The projections that exist for each span, in the analysis's order (best saving first). */
+export function whatIfsBySpan(whatIfs: readonly WhatIf[]): Map<string, WhatIf[]> {
+  const out = new Map<string, WhatIf[]>();
+  for (const whatIf of whatIfs) {
+    const list = out.get(whatIf.spanId);
+    if (list) list.push(whatIf);
+    else out.set(whatIf.spanId, [whatIf]);
+  }
+  return out;
+}
+
+/** At most `n` changes that save something, largest saving first (ties keep the analysis's order). */
+export function bestWhatIfs(whatIfs: readonly WhatIf[], n: number): WhatIf[] {
+  return whatIfs
+    .map((whatIf, i) => ({ whatIf, i }))
+    .filter(({ whatIf }) => saves(whatIf))
+    .sort((a, b) => b.whatIf.savingUs - a.whatIf.savingUs || a.i - b.i)
+    .slice(0, n)
+    .map(({ whatIf }) => whatIf);
+}
+
+/** Why a span has no what-if; `parent` is set when its caller's span is where they are. */
+export interface NoWhatIf {
+  reason: string;
+  parent?: string;
+}
+
+const CALLER_SIDE = new Set(['client', 'producer']);
+
+/** The spans of the request itself: `nodes` lists the request first, then each detached part (a root without parent). */
+function inRequest(view: TraceView, node: ViewNode): boolean {
+  for (const n of view.nodes) {
+    if (n === node) return true;
+    if (n !== view.nodes[0] && !n.parentSpanId) return false;
+  }
+  return false;
+}
+
+/**
+ * The one line said instead of projections. The request's entry (the root,
+ * and the server span a root client call caused) is not a change anyone can
+ * make; plumbing, work inside a service and the answering side of a call are
+ * not calls; a call its caller did not wait for holds nothing up.
+ */
+export function noWhatIf(node: ViewNode, view: TraceView, nodes: ReadonlyMap<string, ViewNode>): NoWhatIf {
+  const root = view.nodes[0];
+  const parent = node.parentSpanId ? nodes.get(node.parentSpanId) : undefined;
+  if (node === root || (parent === root && root && CALLER_SIDE.has(root.kind) && node.kind === 'server')) return { reason: 'The request’s own entry: nothing to change here.' };
+  if (!inRequest(view, node)) return { reason: 'Not part of the request (a detached part of the trace): nothing to project.' };
+  if (node.plumbing) return { reason: 'Plumbing: part of the call it serves, not a call of its own.' };
+  const caller = parent !== undefined && CALLER_SIDE.has(parent.kind);
+  if (caller && !CALLER_SIDE.has(node.kind)) return { reason: 'The answering side of a call: its what-ifs are on the caller’s span.', parent: parent.spanId };
+  const call = CALLER_SIDE.has(node.kind) || node.peer !== undefined || (parent !== undefined && parent.service !== node.service);
+  if (!call) return { reason: `Not a call: work inside ${node.service}.` };
+  if (node.mode === 'async' || node.mode === 'fire-and-forget') return { reason: 'The caller did not wait for it: changing it saves nothing.' };
+  return { reason: 'No projection for this call.' };
+}
