@@ -84,10 +84,7 @@ export function classifyEdges(top: TraceNode): void {
       else if (child.endUs - parent.endUs > allowance(parent, child)) child.mode = 'fire-and-forget';
       else {
         child.mode = 'sync';
-        if (child.endUs > parent.endUs) {
-          child.trimmedUs = child.endUs - parent.endUs;
-          child.endUs = Math.max(child.startUs, parent.endUs);
-        }
+        trimInto(child, parent);
         blocking.push(child);
         resolution = Math.max(resolution, child.resolutionUs);
       }
@@ -96,6 +93,17 @@ export function classifyEdges(top: TraceNode): void {
     markParallel(blocking, resolution + JITTER_US);
     if (blocking.length > 0) parent.blocking = blocking;
   }
+}
+
+/** A waited-for child sits inside its parent: what lies outside (a later end, a start before the parent's on a
+ * clock skew repair could not move) is trimmed and counted. Starts only move later, so the order of children holds. */
+function trimInto(child: TraceNode, parent: TraceNode): void {
+  const before = Math.max(0, parent.startUs - child.startUs);
+  const after = Math.max(0, child.endUs - parent.endUs);
+  if (before === 0 && after === 0) return;
+  child.trimmedUs += before + after;
+  child.startUs = Math.min(Math.max(child.startUs, parent.startUs), parent.endUs);
+  child.endUs = Math.max(child.startUs, Math.min(child.endUs, parent.endUs));
 }
 
 /**

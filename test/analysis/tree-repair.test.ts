@@ -109,4 +109,33 @@ describe('on any tree', () => {
       { numRuns: 300 },
     );
   });
+
+  it('never prices a change above the changed call\'s own time on the critical path, nor offers to change the root', () => {
+    fc.assert(
+      fc.property(arbitrarySpans, (spans) => {
+        const analysis = analyzeTrace(spans)!;
+        const tree = buildTree(spans)!;
+        const onPath = new Map<string, number>();
+        for (const s of analysis.criticalPath) onPath.set(s.spanId, (onPath.get(s.spanId) ?? 0) + s.endUs - s.startUs);
+        // Time on the path in a call or anything below it.
+        const under = (spanId: string): number => {
+          let total = 0;
+          const stack = [tree.byId.get(spanId)!];
+          while (stack.length > 0) {
+            const n = stack.pop()!;
+            total += onPath.get(n.spanId) ?? 0;
+            stack.push(...n.children);
+          }
+          return total;
+        };
+        for (const w of analysis.whatIf) {
+          assert.notEqual(w.spanId, analysis.rootSpanId);
+          assert.equal(w.savingUs, analysis.durationUs - w.durationUs);
+          // Running in parallel can also skip the plumbing the call waited for (its checkout moves with it).
+          if (w.change !== 'parallel') assert.ok(w.savingUs <= under(w.spanId), `${JSON.stringify(w)} saves more than its ${under(w.spanId)} µs on the path`);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
 });
