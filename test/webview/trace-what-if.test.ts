@@ -46,7 +46,7 @@ const select = async (page: Page, spanId: string, label: string) => {
 };
 const projections = (page: Page, scope: string) => page.$$eval(`${scope} [data-what-if]`, (els) => els.map((e) => ({
   change: e.getAttribute('data-what-if'), spanId: e.getAttribute('data-span-id'),
-  durationUs: Number(e.getAttribute('data-duration-us')), savingUs: Number(e.getAttribute('data-saving-us')), text: e.textContent ?? '',
+  durationUs: Number(e.getAttribute('data-duration-us')), savingUs: Number(e.getAttribute('data-saving-us')), text: (e.textContent ?? '').trim(),
 })));
 const reason = (page: Page) => page.textContent('#details [data-field="what-if-none"]');
 

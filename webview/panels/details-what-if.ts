@@ -10,7 +10,7 @@
  */
 import type { WhatIf } from '../../src/analysis/what-if';
 import type { TraceView, ViewNode } from '../../src/protocol/trace-view';
-import { element } from '../dom';
+import { codicon, element } from '../dom';
 import type { Store } from '../store';
 import { changeSentence, noWhatIf } from './what-if';
 
@@ -26,12 +26,14 @@ export function whatIfSection(node: ViewNode, whatIfs: readonly WhatIf[], view: 
 }
 
 function projectionItem(whatIf: WhatIf): HTMLLIElement {
+  const [lead, saving, end] = changeSentence(whatIf);
   return element('li', {
+    class: 'dt-what-if-item',
     'data-what-if': whatIf.change,
     'data-span-id': whatIf.spanId,
     'data-duration-us': String(whatIf.durationUs),
     'data-saving-us': String(whatIf.savingUs),
-  }, changeSentence(whatIf));
+  }, codicon(saving ? 'lightbulb' : 'circle-slash'), ' ', lead, ...(saving ? [element('span', { class: 'fnd-saving' }, saving), end] : []));
 }
 
 function reasonLine(node: ViewNode, view: TraceView, store: Store): HTMLElement {

@@ -29,12 +29,14 @@ export function outcome(whatIf: WhatIf): string {
   return saves(whatIf) ? `→ ${formatDuration(whatIf.durationUs)} (−${formatDuration(whatIf.savingUs)})` : `→ still ${formatDuration(whatIf.durationUs)} (saves nothing)`;
 }
 
-/** The details' sentence: `Make it async (the caller only publishes): the request takes 151 ms (−499 ms).` */
-export function changeSentence(whatIf: WhatIf): string {
-  const after = saves(whatIf)
-    ? `the request would take ${formatDuration(whatIf.durationUs)} (−${formatDuration(whatIf.savingUs)})`
-    : `the request would still take ${formatDuration(whatIf.durationUs)}: it saves nothing`;
-  return `${CHANGE_SENTENCE[whatIf.change] ?? whatIf.change}: ${after}.`;
+/**
+ * The details' sentence, in three parts so that the saving can be set apart:
+ * `Make it async (the caller only publishes): the request would take 151 ms ` `(−499 ms)` `.`
+ */
+export function changeSentence(whatIf: WhatIf): [lead: string, saving: string, end: string] {
+  const change = CHANGE_SENTENCE[whatIf.change] ?? whatIf.change;
+  if (!saves(whatIf)) return [`${change}: the request would still take ${formatDuration(whatIf.durationUs)}: it saves nothing.`, '', ''];
+  return [`${change}: the request would take ${formatDuration(whatIf.durationUs)} `, `(−${formatDuration(whatIf.savingUs)})`, '.'];
 }
 
 /** The findings' words around the call's label: `make ` + label + ` async`. */
