@@ -20,10 +20,23 @@
  *   6  call                         services/orders.ts:30:19                   ← recorded
  *
  * Capturing the stack is the whole cost, and V8 charges for every frame it
- * hands out (on the bench machine ≈2 µs for the first, ≈0.4 µs for each more).
- * So the processor captures only as deep as the service's frame was found before
- * for spans of the same instrumentation scope (6 frames to begin with), and
- * looks again down to `maxFrames` when that was not deep enough.
+ * walks (on the bench machine ≈2 µs for the first, ≈0.4 µs for each more), also
+ * for frames it skips. So the processor captures only as deep as the service's
+ * frame was found before for spans of the same instrumentation scope (6 frames
+ * to begin with), and looks again down to `maxFrames` when that was not deep enough.
+ *
+ * Two kinds of span need more than the stack at span start:
+ *
+ * - `fetch`: instrumentation-undici starts its span from a diagnostics channel
+ *   some 30 frames down inside Node's bundled undici (`node:internal/deps/undici/undici`),
+ *   past `maxFrames` and costly to walk. So the global `fetch` is wrapped: the
+ *   wrapper captures the few frames below itself (the line that called fetch is
+ *   the first) and a span started while it runs takes its call site from them.
+ * - a span started in a library's callback, with no frame of the service on
+ *   the stack at all: pg starts a pooled query's span in the callback of the
+ *   pool checkout, after the checkout's own span ended. Such a span takes the
+ *   call site of the span of the same scope and parent that ended just before it,
+ *   in the same synchronous run (the checkout, started by the `pool.query` line).
  *
  * Only CLIENT and PRODUCER spans by default: those are the calls a service
  * makes; a SERVER span's stack is the framework's, not a caller's.
@@ -50,6 +63,9 @@ export interface CallSiteSpanProcessorOptions {
   ignore?: readonly (RegExp | string)[];
   /** Most frames looked at below the processor. Default 24. */
   maxFrames?: number;
+  /** Wrap the global `fetch` (while the processor is not shut down) so that a fetch span gets
+   * the line that called fetch. Default true. */
+  fetch?: boolean;
 }
 
 // SpanKind's values, so that this bundle needs no @opentelemetry/api at run time.
@@ -60,12 +76,25 @@ const PRODUCER = 3;
 /** How deep to look for a scope not seen yet: a span started straight from the service's code. */
 const FIRST_LOOK = 6;
 
+/** How deep to look for each instrumentation scope, and whether its spans ever had the service's frame. */
+interface Depth {
+  limit: number;
+  found: boolean;
+}
+
 export class CallSiteSpanProcessor implements SpanProcessor {
   private readonly kindMask: number;
   private readonly maxFrames: number;
   private readonly frames: ServiceFrames;
-  /** Per instrumentation scope, how many frames it took to reach the service's (the most seen). */
-  private readonly depths = new Map<string, number>();
+  private readonly depths = new Map<string, Depth>();
+  /** A span with a call site that has just ended (see onEnd). */
+  private ended: ReadableSpan | undefined;
+  private forgetScheduled = false;
+  private readonly forget = () => {
+    this.ended = undefined;
+    this.forgetScheduled = false;
+  };
+  private fetchWrap: FetchWrap | undefined;
 
   constructor(options: CallSiteSpanProcessorOptions = {}) {
     let mask = 0;
@@ -74,6 +103,7 @@ export class CallSiteSpanProcessor implements SpanProcessor {
     this.kindMask = mask;
     this.maxFrames = Math.max(1, Math.min(200, Math.floor(options.maxFrames ?? 24)));
     this.frames = new ServiceFrames(options.ignore ?? [], isOwn);
+    this.fetchWrap = options.fetch === false ? undefined : wrapFetch();
   }
 
   onStart(span: Span, _parentContext: Context): void {
@@ -82,44 +112,165 @@ export class CallSiteSpanProcessor implements SpanProcessor {
       const attributes = span.attributes;
       if (attributes['code.file.path'] !== undefined || attributes['code.filepath'] !== undefined) return;
       const scope = span.instrumentationScope?.name ?? '';
-      const limit = Math.min(this.depths.get(scope) ?? FIRST_LOOK, this.maxFrames);
+      if (fetchCallers !== undefined && this.fetchWrap) return this.record(span, this.fetchCaller(fetchCallers));
+      let depth = this.depths.get(scope);
+      if (!depth) this.depths.set(scope, (depth = { limit: FIRST_LOOK, found: false }));
+      const limit = Math.min(depth.limit, this.maxFrames);
       // Captured right here: V8 walks every frame above onStart too, and each one costs.
       const near = captureCallSites(limit, this.onStart);
-      const site = near && this.serviceFrame(scope, near, limit);
-      if (!site) return;
-      span.setAttribute('code.file.path', site.path);
-      span.setAttribute('code.line.number', site.line);
-      span.setAttribute('code.column.number', site.column);
-      if (site.functionName) span.setAttribute('code.function.name', site.functionName);
+      const found = near && this.frames.first(near, 0);
+      if (found) {
+        depth.found = true;
+        return this.record(span, found);
+      }
+      // No frame of the service's near: a library's callback continuing a call that just ended?
+      if (this.ended && this.continues(span, scope, this.ended)) return this.inherit(span, this.ended);
+      if (near && near.length === limit && limit < this.maxFrames) this.record(span, this.deeper(depth, limit));
     } catch {
       // Never into the SDK: the span just goes without its call site.
     }
   }
 
-  onEnd(_span: ReadableSpan): void {}
+  onEnd(span: ReadableSpan): void {
+    try {
+      if (((this.kindMask >> span.kind) & 1) === 0) return;
+      if (typeof span.attributes['code.file.path'] !== 'string') return;
+      // Only a span started before anything else runs can continue this one.
+      this.ended = span;
+      if (!this.forgetScheduled) {
+        this.forgetScheduled = true;
+        // Before the callbacks queued from here on (next ticks, then promise reactions).
+        process.nextTick(this.forget);
+      }
+    } catch {
+      // Never into the SDK.
+    }
+  }
 
   forceFlush(): Promise<void> {
     return Promise.resolve();
   }
 
   shutdown(): Promise<void> {
+    if (this.fetchWrap) unwrapFetch(this.fetchWrap);
+    this.fetchWrap = undefined;
     return Promise.resolve();
   }
 
-  /** The service's frame among the `limit` frames `near` onStart, or else further down, up
-   * to maxFrames; and how deep this scope's spans must be looked at from now on. */
-  private serviceFrame(scope: string, near: NodeJS.CallSite[], limit: number): ServiceFrame | undefined {
-    let found = this.frames.first(near, 0);
-    let depth = found && found.index + 1;
-    if (!found && near.length === limit && limit < this.maxFrames) {
-      const far = captureCallSites(this.maxFrames, this.onStart);
-      found = far && this.frames.first(far, limit);
-      // Not within maxFrames either: look that deep at once from now on.
-      depth = found ? found.index + 1 : far?.length === this.maxFrames ? this.maxFrames : undefined;
+  private record(span: Span, site: ServiceFrame | undefined): void {
+    if (!site) return;
+    span.setAttribute('code.file.path', site.path);
+    span.setAttribute('code.line.number', site.line);
+    span.setAttribute('code.column.number', site.column);
+    if (site.functionName) span.setAttribute('code.function.name', site.functionName);
+  }
+
+  /** Whether `span`, with no frame of the service's, was started for the same call as `ended`: same scope, same parent. */
+  private continues(span: Span, scope: string, ended: ReadableSpan): boolean {
+    return (ended.instrumentationScope?.name ?? '') === scope && ended.spanContext().traceId === span.spanContext().traceId && parentId(ended) === parentId(span);
+  }
+
+  private inherit(span: Span, ended: ReadableSpan): void {
+    const a = ended.attributes;
+    span.setAttribute('code.file.path', a['code.file.path'] as string);
+    const line = a['code.line.number'];
+    const column = a['code.column.number'];
+    const functionName = a['code.function.name'];
+    if (typeof line === 'number') span.setAttribute('code.line.number', line);
+    if (typeof column === 'number') span.setAttribute('code.column.number', column);
+    if (typeof functionName === 'string') span.setAttribute('code.function.name', functionName);
+  }
+
+  /** The service's frame further down than `limit`, up to maxFrames; and how deep this scope's spans are looked at from now on. */
+  private deeper(depth: Depth, limit: number): ServiceFrame | undefined {
+    const far = captureCallSites(this.maxFrames, this.onStart);
+    const found = far && this.frames.first(far, limit);
+    if (found) {
+      depth.limit = Math.max(depth.limit, found.index + 1);
+      depth.found = true;
+    } else if (!depth.found && far?.length === this.maxFrames) {
+      // No span of this scope ever had the service's frame within maxFrames: look that deep at once.
+      // (Not once one had: a few connection handshakes must not make every span of the scope look deep.)
+      depth.limit = this.maxFrames;
     }
-    if (depth !== undefined && depth > (this.depths.get(scope) ?? 0)) this.depths.set(scope, depth);
     return found;
   }
+
+  /** The caller of the wrapped fetch this span was started in: the frames its wrapper captured, else deeper below it. */
+  private fetchCaller(called: NodeJS.CallSite[]): ServiceFrame | undefined {
+    const found = this.frames.first(called, 0);
+    const wrapper = fetchWrapper;
+    if (found || called.length < fetchDepth || !wrapper) return found;
+    const far = captureCallSites(this.maxFrames, wrapper);
+    const deeper = far && this.frames.first(far, called.length);
+    if (deeper) fetchDepth = Math.min(this.maxFrames, Math.max(fetchDepth, deeper.index + 1));
+    return deeper;
+  }
+}
+
+function parentId(span: ReadableSpan): string | undefined {
+  // SDK 2 names the parent's context; SDK 1 its id.
+  return span.parentSpanContext?.spanId ?? (span as { parentSpanId?: string }).parentSpanId;
+}
+
+/** The global `fetch` as a processor wrapped it; shared by the processors made while it is the global. */
+interface FetchWrap {
+  original: typeof fetch;
+  wrapper: typeof fetch;
+  /** Processors using it that are not shut down; at 0 it passes calls straight through. */
+  users: number;
+}
+
+/** The newest wrap, which new processors share while it is still the global `fetch`. */
+let newestWrap: FetchWrap | undefined;
+/** While a wrapped fetch runs (synchronously: undici starts its span before fetch returns), the frames below
+ * its wrapper, the caller's first; and that wrapper. */
+let fetchCallers: NodeJS.CallSite[] | undefined;
+let fetchWrapper: Function | undefined;
+/** How many frames below the wrapper to capture: as deep as a caller of fetch was found. */
+let fetchDepth = 4;
+
+function wrapFetch(): FetchWrap | undefined {
+  const original = globalThis.fetch;
+  if (newestWrap && original === newestWrap.wrapper) {
+    newestWrap.users++;
+    return newestWrap;
+  }
+  // Not wrapped yet, or fetch was replaced since: wrap what is there now.
+  if (typeof original !== 'function') return undefined;
+  const wrap: FetchWrap = { original, wrapper: original, users: 1 };
+  const wrapper = function fetch(this: unknown, ...args: Parameters<typeof globalThis.fetch>): ReturnType<typeof globalThis.fetch> {
+    if (wrap.users === 0) return original.apply(this, args);
+    const outerCallers = fetchCallers;
+    const outerWrapper = fetchWrapper;
+    fetchCallers = captureCallSites(fetchDepth, wrapper);
+    fetchWrapper = wrapper;
+    try {
+      return original.apply(this, args);
+    } finally {
+      fetchCallers = outerCallers;
+      fetchWrapper = outerWrapper;
+    }
+  };
+  try {
+    globalThis.fetch = wrapper;
+  } catch {
+    return undefined;
+  }
+  wrap.wrapper = wrapper;
+  newestWrap = wrap;
+  return wrap;
+}
+
+function unwrapFetch(wrap: FetchWrap): void {
+  if (wrap.users === 0 || --wrap.users > 0) return;
+  // Put back only what is still ours: whoever wrapped fetch after us keeps calling our wrapper, now idle.
+  try {
+    if (globalThis.fetch === wrap.wrapper) globalThis.fetch = wrap.original;
+  } catch {
+    // A frozen global: the wrapper stays, idle.
+  }
+  if (newestWrap === wrap) newestWrap = undefined;
 }
 
 function isOwn(file: string, line: number, column: number): boolean {

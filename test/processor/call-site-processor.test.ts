@@ -8,8 +8,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { SpanKind, type Tracer } from '@opentelemetry/api';
-import type { Span } from '@opentelemetry/sdk-trace';
+import { context, SpanKind, trace, type Context, type Tracer } from '@opentelemetry/api';
+import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider, type Span } from '@opentelemetry/sdk-trace';
 import { CallSiteSpanProcessor } from '../../src/processor/call-site-processor';
 import { NO_CODE, codeOf, marked, traced } from './harness';
 
@@ -117,6 +117,152 @@ describe('call-site span processor', () => {
       const { tracer, span } = traced({ maxFrames: 2 });
       placeOrder(tracer);
       assert.deepEqual(codeOf(span('POST /charge')), NO_CODE);
+    });
+  });
+
+  describe('spans started where the stack has no frame of the service', () => {
+    let dir = '';
+    interface Later {
+      /** When the query's span starts after the checkout ended: in the same synchronous run (default), or on the next tick. */
+      when?: 'same run' | 'next tick';
+      queryParent?: Context;
+      queryTracer?: Tracer;
+    }
+    let pool: { query(tracer: Tracer, parent: Context, name: string, later?: Later): Promise<void> };
+    before(() => {
+      dir = mkdtempSync(join(tmpdir(), 'hopscope-call-site-callback-'));
+      mkdirSync(join(dir, 'node_modules', 'pool'), { recursive: true });
+      // Like pg-pool: `query` checks a connection out (a span started in the caller's stack), and
+      // the query's own span starts in the checkout's callback, from the event loop.
+      writeFileSync(join(dir, 'node_modules', 'pool', 'index.js'), [
+        'exports.query = (tracer, parent, name, later = {}) => new Promise((resolve) => {',
+        '  const checkout = tracer.startSpan("pool.connect", { kind: 2 }, parent);',
+        '  setImmediate(() => {',
+        '    checkout.end();',
+        '    const run = () => { (later.queryTracer ?? tracer).startSpan(name, { kind: 2 }, later.queryParent ?? parent).end(); resolve(); };',
+        '    if (later.when === "next tick") process.nextTick(run); else run();',
+        '  });',
+        '});',
+        '',
+      ].join('\n'));
+      pool = require(join(dir, 'node_modules', 'pool')) as typeof pool;
+    });
+    after(() => rmSync(dir, { recursive: true, force: true }));
+
+    /** The context of a new server span: the parent of what a request handler does. */
+    const request = (tracer: Tracer) => trace.setSpan(context.active(), tracer.startSpan('GET /orders', { kind: SpanKind.SERVER }));
+
+    it("gives a span started in a library's callback the call site of the span it continues: same scope and parent, ended just before", async () => {
+      const { tracer, span } = traced();
+      await pool.query(tracer, request(tracer), 'SELECT 1'); // call-site: pooled
+      assert.equal(codeOf(span('pool.connect')).line, here('pooled', 'query(').line);
+      assert.deepEqual(codeOf(span('SELECT 1')), codeOf(span('pool.connect')));
+    });
+
+    it('gives it nothing when something else ran between the end and the start', async () => {
+      const { tracer, span } = traced();
+      await pool.query(tracer, request(tracer), 'SELECT 2', { when: 'next tick' });
+      assert.equal(typeof codeOf(span('pool.connect')).line, 'number');
+      assert.deepEqual(codeOf(span('SELECT 2')), NO_CODE);
+    });
+
+    it('gives it nothing from a span of another parent or another scope', async () => {
+      const { tracer, scoped, span } = traced();
+      const parent = request(tracer);
+      await pool.query(tracer, parent, 'SELECT 3', { queryParent: request(tracer) });
+      await pool.query(tracer, parent, 'SELECT 4', { queryTracer: scoped('another-library') });
+      assert.deepEqual(codeOf(span('SELECT 3')), NO_CODE);
+      assert.deepEqual(codeOf(span('SELECT 4')), NO_CODE);
+    });
+
+    it('keeps a span\'s own frame when it has one, whatever ended just before', () => {
+      const { tracer, span } = traced();
+      tracer.startSpan('first', { kind: SpanKind.CLIENT }).end(); // call-site: first
+      tracer.startSpan('second', { kind: SpanKind.CLIENT }).end(); // call-site: second
+      assert.equal(codeOf(span('first')).line, here('first').line);
+      assert.equal(codeOf(span('second')).line, here('second').line);
+    });
+  });
+
+  describe('fetch', () => {
+    let dir = '';
+    let realFetch: typeof fetch;
+    let fakeFetch: typeof fetch;
+    let helper: { get(url: string): Promise<Response> };
+    before(() => {
+      realFetch = globalThis.fetch;
+      dir = mkdtempSync(join(tmpdir(), 'hopscope-call-site-fetch-'));
+      mkdirSync(join(dir, 'node_modules', 'undici'), { recursive: true });
+      mkdirSync(join(dir, 'lib'));
+      // Like Node's fetch under instrumentation-undici: the span starts 40 frames down, before fetch returns.
+      writeFileSync(join(dir, 'node_modules', 'undici', 'index.js'), [
+        'let tracer;',
+        'exports.use = (t) => { tracer = t; };',
+        'const dispatch = (n, url) => n === 0 ? tracer.startSpan("GET " + url, { kind: 2 }).end() : dispatch(n - 1, url);',
+        'exports.fetch = function fetch(url) { dispatch(40, url); return Promise.resolve(new Response("ok")); };',
+        '',
+      ].join('\n'));
+      writeFileSync(join(dir, 'lib', 'http.js'), 'exports.get = (url) => fetch(url);\n');
+      fakeFetch = (require(join(dir, 'node_modules', 'undici')) as { fetch: typeof fetch }).fetch;
+      helper = require(join(dir, 'lib', 'http.js')) as typeof helper;
+    });
+    after(() => {
+      globalThis.fetch = realFetch;
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    /** A tracer whose processor wrapped the fake fetch; `done` shuts the processor down. */
+    function withFetch(options?: Parameters<typeof traced>[0]) {
+      globalThis.fetch = fakeFetch;
+      const exporter = new InMemorySpanExporter();
+      const processor = new CallSiteSpanProcessor(options);
+      const provider = new TracerProvider({ spanProcessors: [processor, new SimpleSpanProcessor({ exporter })] });
+      (require(join(dir, 'node_modules', 'undici')) as { use(tracer: Tracer): void }).use(provider.getTracer('@opentelemetry/instrumentation-undici'));
+      const span = (name: string) => exporter.getFinishedSpans().find((s) => s.name === name)!;
+      return { processor, span };
+    }
+
+    it('records the line that called fetch, however deep inside fetch the span starts', async () => {
+      const { processor, span } = withFetch();
+      assert.notEqual(globalThis.fetch, fakeFetch, 'fetch is wrapped');
+      await fetch('/stock'); // call-site: fetch
+      assert.deepEqual(codeOf(span('GET /stock')), { ...here('fetch', 'fetch('), functionName: undefined });
+      await processor.shutdown();
+      assert.equal(globalThis.fetch, fakeFetch, 'and put back at shutdown');
+    });
+
+    it("records the caller of the service's own fetch helper, when it is ignored", async () => {
+      const { processor, span } = withFetch({ ignore: ['/lib/http.js'] });
+      await helper.get('/price'); // call-site: fetch helper
+      assert.equal(codeOf(span('GET /price')).line, here('fetch helper', 'get(').line);
+      await processor.shutdown();
+    });
+
+    it('leaves fetch alone when told to, and its spans then go without a call site past maxFrames', async () => {
+      const { processor, span } = withFetch({ fetch: false });
+      assert.equal(globalThis.fetch, fakeFetch);
+      await fetch('/cart');
+      assert.deepEqual(codeOf(span('GET /cart')), NO_CODE);
+      await processor.shutdown();
+    });
+
+    it("passes fetch's arguments, this and answer through, and stays out of the way once shut down under someone else's wrapper", async () => {
+      const seen: unknown[] = [];
+      const answer = Promise.resolve(new Response('x'));
+      globalThis.fetch = function (this: unknown, ...args: unknown[]) {
+        seen.push(this, ...args);
+        return answer;
+      } as typeof fetch;
+      const processor = new CallSiteSpanProcessor();
+      const wrapped = globalThis.fetch;
+      const receiver = { fetch: wrapped };
+      assert.equal(receiver.fetch('/a', { method: 'POST' }), answer);
+      assert.deepEqual(seen, [receiver, '/a', { method: 'POST' }]);
+      const theirs = ((...args: Parameters<typeof fetch>) => wrapped(...args)) as typeof fetch;
+      globalThis.fetch = theirs;
+      await processor.shutdown();
+      assert.equal(globalThis.fetch, theirs, "someone else's wrapper is kept");
+      assert.equal(theirs('/b'), answer);
     });
   });
 

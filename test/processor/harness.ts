@@ -11,6 +11,8 @@ import { CallSiteSpanProcessor, type CallSiteSpanProcessorOptions } from '../../
 
 export interface Traced {
   tracer: Tracer;
+  /** A tracer of another instrumentation scope, through the same processor. */
+  scoped(scope: string): Tracer;
   /** The one span ended so far with this name. */
   span(name: string): ReadableSpan;
 }
@@ -20,6 +22,7 @@ export function traced(options?: CallSiteSpanProcessorOptions): Traced {
   const provider = new TracerProvider({ spanProcessors: [new CallSiteSpanProcessor(options), new SimpleSpanProcessor({ exporter })] });
   return {
     tracer: provider.getTracer('call-site-test'),
+    scoped: (scope) => provider.getTracer(scope),
     span(name) {
       const found = exporter.getFinishedSpans().filter((s) => s.name === name);
       if (found.length !== 1) throw new Error(`expected one span "${name}", found ${found.length}`);
