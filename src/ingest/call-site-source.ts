@@ -9,7 +9,7 @@ import type { AnalysisSettings } from '../analysis/settings';
 import type { TraceTree } from '../analysis/trace-tree';
 import type { SpanRecord } from '../model/span';
 import type { CallSitesView } from '../protocol/call-sites';
-import { attributeCandidates, exceptionFrames } from '../source/span-source';
+import { attributeCandidates, exceptionFrames, takesParentPlace } from '../source/span-source';
 import { suffixPath } from '../source/stack-frames';
 import { newestTraces, StoreCache, STORE_VIEW_BUDGET, treeOf, type StoreBudget } from './store-views';
 import type { TraceStore, TraceSummary } from './trace-store';
@@ -23,13 +23,17 @@ export const CALL_SITES_WINDOW_MS = 15 * 60_000;
  * Where the span says its code is, as the telemetry names it (the extension
  * resolves the path against the workspace): its `code.*` attributes, the
  * older names, the first application frame of `code.stacktrace`, the first
- * application frame of an exception it recorded, else its nearest ancestor's.
+ * application frame of an exception it recorded, else its nearest ancestor's
+ * in the same service and on the same side of a broker (`takesParentPlace`):
+ * a callee's own spans never land on the line of the caller that called it.
  */
 export function spanPlace(span: SpanRecord, tree?: TraceTree): CodePlace | undefined {
   const mine = ownPlace(span);
   if (mine || !tree) return mine;
   const seen = new Set([span.spanId]);
-  for (let node = tree.byId.get(span.spanId)?.parent; node && !seen.has(node.spanId); node = node.parent) {
+  let child = tree.byId.get(span.spanId);
+  for (let node = child?.parent; child && node && !seen.has(node.spanId); child = node, node = node.parent) {
+    if (!takesParentPlace(child, node, seen.size === 1, child.mode === 'async')) return undefined;
     seen.add(node.spanId);
     const theirs = node.span && ownPlace(node.span);
     if (theirs) return theirs;

@@ -95,7 +95,8 @@ export class SourceLocator {
   async locateAll(spans: readonly SpanRecord[], tree?: readonly { spanId: string; parentSpanId: string }[]): Promise<SourceLocation[]> {
     const parentIds = new Map((tree ?? spans).map((node) => [node.spanId, node.parentSpanId]));
     const owns = await Promise.all(spans.map((span) => this.ownSource(span).catch(() => undefined)));
-    const found = withAncestors(new Map(spans.map((span, i) => [span.spanId, owns[i]])), (id) => parentIds.get(id) || undefined);
+    const byId = new Map(spans.map((span) => [span.spanId, span]));
+    const found = withAncestors(new Map(spans.map((span, i) => [span.spanId, owns[i]])), (id) => parentIds.get(id) || undefined, (id) => byId.get(id));
     return spans.flatMap((span) => {
       const source = found.get(span.spanId);
       return source && !source.outside ? [toLocation(span.spanId, source)] : [];

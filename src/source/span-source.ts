@@ -6,10 +6,14 @@
  *   legacy-attributes  code.filepath   code.lineno       code.column         code.namespace + code.function
  *   code.stacktrace    its first frame that is not a library's, the runtime's or OpenTelemetry's
  *   exception          the first frame of an `exception` event's stack that is in the workspace
- *   parent             the nearest ancestor that has a location of its own
+ *   parent             the nearest ancestor that has a location of its own, within the service
  *
  *   GET /orders (server)  code.file.path=/app/src/routes.ts:12      ─► attributes
  *    └─ SELECT orders (client, no code.*)                            ─► parent (routes.ts:12)
+ *
+ * The parent level stays in the span's service and on its side of a broker
+ * (see `takesParentPlace`): a callee's own work is never put on the line of the
+ * caller that called it, nor a consumer's on the line that published.
  *
  * When no level is inside the workspace, the first thing a level named comes
  * back as text (`outside`), for the UI to show but never to open.
@@ -56,17 +60,41 @@ const MAX_EXCEPTION_EVENTS = 8;
 const MAX_EXCEPTION_FRAMES = 40;
 const MAX_FUNCTION_NAME = 256;
 
-/** The span's place in the code: its own, else its nearest located ancestor's, else its own as text. */
+/** What the parent level looks at of a span and its parent. */
+export type Hop = Pick<SpanRecord, 'kind' | 'service'>;
+
+/**
+ * Whether a span with no place of its own may take its parent's: only where
+ * the parent's code made it, in the same service. Never across a broker (a
+ * consumer under its producer, or an edge the caller knows to be async), never
+ * from a service's entry (a SERVER span) to its caller: the callee's own work
+ * is not the caller's line. Except the span itself (`first`), when it stands
+ * for a call its caller made without recording a client span (its parent is in
+ * another service and not a CLIENT): that call was made on the caller's line.
+ *
+ *   orders POST /orders ─ orders INTERNAL (orders.ts:30) ─ email POST /send (server, first)   ─► orders.ts:30
+ *   orders CLIENT (orders.ts:30) ─ payments POST /charge ─ payments charge card               ─► nothing
+ *   orders PRODUCER (orders.ts:44) ─ analytics CONSUMER ─ analytics Redis GET                 ─► nothing
+ */
+export function takesParentPlace(child: Hop, parent: Hop, first: boolean, asyncEdge = false): boolean {
+  if (asyncEdge || child.kind === 'consumer' || parent.kind === 'producer') return false;
+  if (parent.service !== child.service) return first && parent.kind !== 'client';
+  return child.kind !== 'server';
+}
+
+/** The span's place in the code: its own, else its nearest located ancestor's (see `takesParentPlace`), else its own as text. */
 export async function spanSource(span: SpanRecord, options: SpanSourceOptions): Promise<FoundSource | OutsideSource | undefined> {
   const own = options.own ?? ((s: SpanRecord) => ownSource(s, options.resolve));
   const mine = await own(span);
   if (mine && !mine.outside) return mine;
   const seen = new Set([span.spanId]);
+  let child = span;
   let ancestor = options.parentOf?.(span.spanId);
-  while (ancestor && !seen.has(ancestor.spanId)) {
+  while (ancestor && !seen.has(ancestor.spanId) && takesParentPlace(child, ancestor, child === span)) {
     seen.add(ancestor.spanId);
     const theirs = await own(ancestor);
     if (theirs && !theirs.outside) return { ...theirs, from: 'parent', spanId: ancestor.spanId };
+    child = ancestor;
     ancestor = options.parentOf?.(ancestor.spanId);
   }
   return mine;
@@ -75,6 +103,8 @@ export async function spanSource(span: SpanRecord, options: SpanSourceOptions): 
 /**
  * `spanSource` for every span of a trace at once, given each span's own
  * place: each chain of ancestors is walked once, however deep the trace.
+ * With `hopOf` (each span's kind and service) the walk takes only the edges
+ * `takesParentPlace` allows; without it, every edge.
  *
  *   a (own: routes.ts:12) ─ b (none) ─ c (none)     b, c ─► routes.ts:12 from a
  *   d (parent never received) ─ e (none)            d, e ─► none
@@ -82,18 +112,27 @@ export async function spanSource(span: SpanRecord, options: SpanSourceOptions): 
 export function withAncestors(
   own: ReadonlyMap<string, FoundSource | OutsideSource | undefined>,
   parentIdOf: (spanId: string) => string | undefined,
+  hopOf?: (spanId: string) => Hop | undefined,
 ): Map<string, FoundSource | OutsideSource | undefined> {
   const located = (id: string) => {
     const mine = own.get(id);
     return mine && !mine.outside ? mine : undefined;
   };
-  // The nearest span at or above each span that has a place of its own.
+  /** The parent whose place `id` may take (as the span itself when `first`, else as an ancestor on the way up). */
+  const up = (id: string, first: boolean): string | undefined => {
+    const parentId = parentIdOf(id);
+    if (parentId === undefined || !own.has(parentId)) return undefined;
+    const child = hopOf?.(id);
+    const parent = hopOf?.(parentId);
+    return !child || !parent || takesParentPlace(child, parent, first) ? parentId : undefined;
+  };
+  // The nearest span at or above each span, as an ancestor of another, that has a place of its own.
   const nearest = new Map<string, FoundSource | undefined>();
   for (const start of own.keys()) {
     const chain: string[] = [];
     const onChain = new Set<string>();
     let found: FoundSource | undefined;
-    for (let id: string | undefined = start; id !== undefined && own.has(id) && !onChain.has(id); id = parentIdOf(id)) {
+    for (let id: string | undefined = start; id !== undefined && !onChain.has(id); id = up(id, false)) {
       if (nearest.has(id)) {
         found = nearest.get(id);
         break;
@@ -107,7 +146,8 @@ export function withAncestors(
   }
   const out = new Map<string, FoundSource | OutsideSource | undefined>();
   for (const [id, mine] of own) {
-    const found = located(id) ?? nearest.get(id);
+    const parentId = located(id) ? undefined : up(id, true);
+    const found = located(id) ?? (parentId === undefined ? undefined : located(parentId) ?? nearest.get(parentId));
     out.set(id, found === undefined ? mine : found.spanId === id ? found : { ...found, from: 'parent' });
   }
   return out;

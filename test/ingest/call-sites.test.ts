@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { AnalysisMemo, CallSitesCache, callSitesOf } from '../../src/ingest/call-site-source';
+import { AnalysisMemo, CallSitesCache, callSitesOf, spanPlace } from '../../src/ingest/call-site-source';
 import { treeOf } from '../../src/ingest/store-views';
 import { LiveAnalysis } from '../../src/ingest/live-analysis';
 import { TraceStore, type TraceSummary } from '../../src/ingest/trace-store';
@@ -99,6 +99,31 @@ describe('where the worker puts a call', () => {
     store.add(spans);
     const places = callSitesOf(store).sites.map((s) => `${s.place.path}:${s.place.line} ${s.calls.map((c) => c.callee).join()}`).sort();
     assert.deepEqual(places, ['/app/src/routes.ts:7 payments', '/app/src/stock.ts:21 stock']);
+  });
+
+  it("never puts a callee's own spans on its caller's line, nor a consumer's on the publish line", () => {
+    const drawn = timeline(`
+      orders | POST /orders | server | 0-200
+        orders | publish order.placed | producer | 10-12 | code.file.path=/app/src/orders.ts code.line.number=44 messaging.system=rabbitmq messaging.destination.name=order.placed messaging.operation.name=publish
+          analytics | order.placed process | consumer | 20-60 | messaging.system=rabbitmq messaging.destination.name=order.placed
+            analytics | GET cart | client | 25-30 | db.system.name=redis db.operation.name=GET
+        orders | POST | client | 30-150 | code.file.path=/app/src/orders.ts code.line.number=30 peer.service=payments
+          payments | POST /charge | server | 31-149
+            payments | charge card | internal | 32-148
+              payments | SELECT cards | client | 40-50 | db.system.name=postgresql db.operation.name=SELECT
+        orders | notify | internal | 150-199 | code.file.path=/app/src/orders.ts code.line.number=50
+          email | POST /send | server | 151-198
+            email | send confirmation email | internal | 152-197
+    `);
+    const store = new TraceStore();
+    store.add(drawn.spans);
+    const places = callSitesOf(store).sites.map((s) => `${s.place.line} ${s.calls.map((c) => c.callee).join()}`).sort();
+    // email's server span stands for the call orders made without a client span: on the line that made it.
+    assert.deepEqual(places, ['30 payments', '44 rabbitmq', '50 email']);
+    const tree = treeOf(store, drawn.spans[0]!.traceId)!;
+    const placeOf = (name: string) => spanPlace(drawn.spans.find((s) => s.name === name)!, tree)?.line;
+    assert.deepEqual(['GET cart', 'order.placed process', 'charge card', 'SELECT cards', 'POST /charge', 'send confirmation email'].map(placeOf), [undefined, undefined, undefined, undefined, undefined, undefined]);
+    assert.deepEqual(['POST /send', 'notify'].map(placeOf), [50, 50]);
   });
 
   it('leaves out traces that received nothing in the window, and sees them age out as the clock moves', () => {

@@ -85,8 +85,8 @@ describe('finding the line a span stands for', () => {
       //   └─ internal (nothing)
       //       └─ client SELECT (nothing)   ─► routes.ts:12 from the server span
       const server = span({ 'code.file.path': '/app/src/routes.ts', 'code.line.number': 12 }, { spanId: '1'.repeat(16) });
-      const internal = span({}, { spanId: '2'.repeat(16), parentSpanId: server.spanId });
-      const client = span({ 'db.system': 'postgresql' }, { spanId: '3'.repeat(16), parentSpanId: internal.spanId });
+      const internal = span({}, { spanId: '2'.repeat(16), parentSpanId: server.spanId, kind: 'internal' });
+      const client = span({ 'db.system': 'postgresql' }, { spanId: '3'.repeat(16), parentSpanId: internal.spanId, kind: 'client' });
       const byId = new Map([server, internal, client].map((s) => [s.spanId, s]));
       const found = await locator.locate(client, (id) => byId.get(byId.get(id)?.parentSpanId ?? ''));
       assert.deepEqual([found?.from, found?.label, found?.fromSpanId], ['parent', 'orders/src/routes.ts:12', server.spanId]);
@@ -95,7 +95,7 @@ describe('finding the line a span stands for', () => {
 
     it('prefers its own place outside the workspace as text over nothing, and an ancestor inside over that text', async () => {
       const parent = span({ 'code.file.path': 'src/routes.ts', 'code.line.number': 3 }, { spanId: '4'.repeat(16) });
-      const child = span({ 'code.file.path': '/usr/lib/python3.12/json/decoder.py', 'code.line.number': 337 }, { spanId: '5'.repeat(16), parentSpanId: parent.spanId });
+      const child = span({ 'code.file.path': '/usr/lib/python3.12/json/decoder.py', 'code.line.number': 337 }, { spanId: '5'.repeat(16), parentSpanId: parent.spanId, kind: 'internal' });
       assert.deepEqual(await locator.lookup(child), { spanId: child.spanId, outside: true, text: '/usr/lib/python3.12/json/decoder.py:337', from: 'attributes' });
       assert.equal(await locator.locate(child), undefined);
       assert.equal((await locator.lookup(child, (id) => (id === child.spanId ? parent : undefined)))?.from, 'parent');
@@ -112,9 +112,9 @@ describe('finding the line a span stands for', () => {
   describe('a whole trace', () => {
     it('locates every span that has a place of its own or through an ancestor, in span order', async () => {
       const root = span({ 'code.file.path': '/app/src/routes.ts', 'code.line.number': 12 }, { spanId: 'a'.repeat(16) });
-      const child = span({}, { spanId: 'b'.repeat(16), parentSpanId: root.spanId });
-      const own = span({ 'code.file.path': '/app/src/stock.ts', 'code.line.number': 42 }, { spanId: 'c'.repeat(16), parentSpanId: root.spanId });
-      const orphan = span({}, { spanId: 'd'.repeat(16), parentSpanId: 'f'.repeat(16) });
+      const child = span({}, { spanId: 'b'.repeat(16), parentSpanId: root.spanId, kind: 'client' });
+      const own = span({ 'code.file.path': '/app/src/stock.ts', 'code.line.number': 42 }, { spanId: 'c'.repeat(16), parentSpanId: root.spanId, kind: 'client' });
+      const orphan = span({}, { spanId: 'd'.repeat(16), parentSpanId: 'f'.repeat(16), kind: 'client' });
       const found = await locator.locateAll([root, child, own, orphan]);
       assert.deepEqual(
         found.map((l) => [l.spanId[0], l.label, l.from]),
@@ -128,15 +128,42 @@ describe('finding the line a span stands for', () => {
 
     it("follows the repaired tree's parents when it is given (an orphan attached under the root)", async () => {
       const root = span({ 'code.file.path': '/app/src/routes.ts', 'code.line.number': 12 }, { spanId: 'a'.repeat(16) });
-      const orphan = span({}, { spanId: 'd'.repeat(16), parentSpanId: 'f'.repeat(16) });
+      const orphan = span({}, { spanId: 'd'.repeat(16), parentSpanId: 'f'.repeat(16), kind: 'internal' });
       const nodes = [{ spanId: root.spanId, parentSpanId: '' }, { spanId: orphan.spanId, parentSpanId: root.spanId }];
       assert.deepEqual((await locator.locateAll([root, orphan], nodes)).map((l) => l.spanId[0]), ['a', 'd']);
+    });
+
+    it("keeps the parent level in the span's service and on its side of a broker: a callee's own work is never on its caller's line", async () => {
+      //  orders POST /orders (routes.ts:12)
+      //   ├─ orders → payments client (stock.ts:42) ─ payments POST /charge ─ payments charge card     ─► nothing for payments' spans
+      //   ├─ orders publish (routes.ts:20) ─ analytics consumer ─ analytics GET (redis client)          ─► nothing for analytics' spans
+      //   ├─ orders notify (internal, no client span) ─ email POST /send ─ email send                   ─► /send on routes.ts:12, send nothing
+      //   └─ orders SELECT (client)                                                                      ─► routes.ts:12
+      const at = (line: number, file = '/app/src/routes.ts') => ({ 'code.file.path': file, 'code.line.number': line });
+      const spans = [
+        span(at(12), { spanId: 'a0', kind: 'server' }),
+        span(at(42, '/app/src/stock.ts'), { spanId: 'b0', parentSpanId: 'a0', kind: 'client' }),
+        span({}, { spanId: 'b1', parentSpanId: 'b0', kind: 'server', service: 'payments' }),
+        span({}, { spanId: 'b2', parentSpanId: 'b1', kind: 'internal', service: 'payments' }),
+        span(at(20), { spanId: 'c0', parentSpanId: 'a0', kind: 'producer' }),
+        span({}, { spanId: 'c1', parentSpanId: 'c0', kind: 'consumer', service: 'analytics' }),
+        span({}, { spanId: 'c2', parentSpanId: 'c1', kind: 'client', service: 'analytics' }),
+        span({}, { spanId: 'd0', parentSpanId: 'a0', kind: 'internal' }),
+        span({}, { spanId: 'd1', parentSpanId: 'd0', kind: 'server', service: 'email' }),
+        span({}, { spanId: 'd2', parentSpanId: 'd1', kind: 'internal', service: 'email' }),
+        span({}, { spanId: 'e0', parentSpanId: 'a0', kind: 'client' }),
+      ];
+      const expected = [['a0', 'orders/src/routes.ts:12'], ['b0', 'orders/src/stock.ts:42'], ['c0', 'orders/src/routes.ts:20'], ['d0', 'orders/src/routes.ts:12'], ['d1', 'orders/src/routes.ts:12'], ['e0', 'orders/src/routes.ts:12']];
+      assert.deepEqual((await locator.locateAll(spans)).map((l) => [l.spanId, l.label]), expected);
+      const byId = new Map(spans.map((s) => [s.spanId, s]));
+      const one = await Promise.all(spans.map((s) => locator.locate(s, (id) => byId.get(byId.get(id)?.parentSpanId ?? ''))));
+      assert.deepEqual(one.flatMap((l) => (l ? [[l.spanId, l.label]] : [])), expected, 'span by span, the same');
     });
 
     it('walks a trace thousands of spans deep once, not once per span', async () => {
       //  s0 (routes.ts:12) ─ s1 ─ s2 ─ … ─ s4999, none of the rest with a place of its own
       const chain = [span({ 'code.file.path': 'src/routes.ts', 'code.line.number': 12 }, { spanId: 's0' })];
-      for (let i = 1; i < 5000; i++) chain.push(span({}, { spanId: `s${i}`, parentSpanId: `s${i - 1}` }));
+      for (let i = 1; i < 5000; i++) chain.push(span({}, { spanId: `s${i}`, parentSpanId: `s${i - 1}`, kind: 'internal' }));
       const started = performance.now();
       const found = await new SourceLocator([{ name: 'orders', path: ws.at('ws/orders') }]).locateAll(chain);
       assert.equal(found.length, 5000);

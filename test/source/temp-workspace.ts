@@ -49,7 +49,7 @@ export function lines(n: number): string {
 let counter = 0;
 
 /** A span with just what source mapping reads. */
-export function span(attributes: Attributes, more: { spanId?: string; parentSpanId?: string; events?: SpanEvent[] } = {}): SpanRecord {
+export function span(attributes: Attributes, more: { spanId?: string; parentSpanId?: string; events?: SpanEvent[]; kind?: SpanRecord['kind']; service?: string } = {}): SpanRecord {
   return {
     traceId: '0af7651916cd43dd8448eb211c80319c',
     spanId: more.spanId ?? (++counter).toString(16).padStart(16, '0'),
@@ -57,8 +57,8 @@ export function span(attributes: Attributes, more: { spanId?: string; parentSpan
     traceState: '',
     flags: 1,
     name: 'POST /orders',
-    kind: 'server',
-    service: 'orders',
+    kind: more.kind ?? 'server',
+    service: more.service ?? 'orders',
     startUs: 1_700_000_000_000_000,
     endUs: 1_700_000_000_100_000,
     status: { code: 'unset', message: '' },
