@@ -40,6 +40,8 @@ export interface CallAtSite {
   callee: string;
   operation: string;
   mode: EdgeMode;
+  /** Set when these calls are PRODUCER spans: publishes to a broker, whatever the caller waited for. */
+  publish?: true;
   count: number;
   errors: number;
   p50Us: number;
@@ -97,9 +99,10 @@ export function callSites(traces: Iterable<AnalysedTrace>, locate: Locate): Call
       if (!site) sites.set(siteKey, (site = { place, calls: new Map() }));
       const to = callee(node);
       const operation = calleeOperation(node);
-      const callKey = `${to}\u0000${operation}\u0000${node.mode}`;
+      const publish = node.kind === 'producer';
+      const callKey = `${to}\u0000${operation}\u0000${node.mode}\u0000${publish}`;
       let acc = site.calls.get(callKey);
-      if (!acc) site.calls.set(callKey, (acc = { callee: to, operation, mode: node.mode, durations: [], shares: [], errors: 0, roots: new Map(), findings: new Map(), slowest: [], latest: { traceId: tree.traceId, spanId: node.spanId } }));
+      if (!acc) site.calls.set(callKey, (acc = { callee: to, operation, mode: node.mode, publish, durations: [], shares: [], errors: 0, roots: new Map(), findings: new Map(), slowest: [], latest: { traceId: tree.traceId, spanId: node.spanId } }));
       const took = duration(node);
       acc.durations.push(took);
       acc.shares.push(took / requestUs);
@@ -121,6 +124,7 @@ interface Acc {
   callee: string;
   operation: string;
   mode: EdgeMode;
+  publish: boolean;
   durations: number[];
   shares: number[];
   errors: number;
@@ -138,6 +142,7 @@ function summarize(acc: Acc): CallAtSite {
     callee: acc.callee,
     operation: acc.operation,
     mode: acc.mode,
+    ...(acc.publish && { publish: true as const }),
     count: durations.length,
     errors: acc.errors,
     p50Us: percentile(durations, 0.5),

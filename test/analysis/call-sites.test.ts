@@ -78,6 +78,18 @@ describe('call sites over recent traces', () => {
     assert.deepEqual(callSites([analysed(onlyServer.spans)], fromAttributes), []);
   });
 
+  it('marks the calls of a PRODUCER span as a publish, and no other call', () => {
+    const events = timeline(`
+      orders | POST /orders | server | 0-20
+        orders | order.placed publish | producer | 2-4 | code.file.path=/app/orders.ts code.line.number=44 messaging.system=rabbitmq messaging.destination.name=order.placed messaging.operation.name=publish
+          email | order.placed process | consumer | 30-40 | messaging.system=rabbitmq
+        orders | orders → payments | client | 5-15 | code.file.path=/app/orders.ts code.line.number=30
+          payments | POST /charge | server | 6-14
+    `);
+    const calls = callSites([analysed(events.spans)], fromAttributes).flatMap((s) => s.calls.map((c) => [s.place.line, c.callee, c.publish]));
+    assert.deepEqual(calls.sort(), [[30, 'payments', undefined], [44, 'rabbitmq', true]]);
+  });
+
   it('does not change the traces it reads', () => {
     const spans = shop(100).spans;
     const copy = structuredClone(spans);

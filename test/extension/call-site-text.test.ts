@@ -18,6 +18,13 @@ describe('the words beside a line that made calls', () => {
     assert.equal(lensTitle({ ...emailCall, worstFinding: undefined, errors: 2, mode: 'async' }), 'async → email POST /send · 501 ms p50, 540 ms p95 · 77% of POST /orders · 2 failed');
   });
 
+  it('say that a PRODUCER call publishes, not that it blocks, and name its destination once', () => {
+    const publish: CallAtSite = { ...emailCall, callee: 'rabbitmq', operation: 'publish order.placed', mode: 'sync', publish: true, p50Us: 2_000, p95Us: 3_000, shareOfRequest: 0.01, worstFinding: undefined };
+    assert.equal(lensTitle(publish), 'publishes → rabbitmq order.placed · 2 ms p50, 3 ms p95 · 1% of POST /orders');
+    assert.equal(hintText(publish), 'publishes rabbitmq 2 ms p50 (p95 3 ms)');
+    assert.equal(lensTitle({ ...publish, operation: 'orders' }), 'publishes → rabbitmq orders · 2 ms p50, 3 ms p95 · 1% of POST /orders');
+  });
+
   it('keep the end-of-line hint short', () => {
     assert.equal(hintText(emailCall), 'blocking email 501 ms p50 (p95 540 ms) · could be an event: −500 ms');
   });
