@@ -37,7 +37,7 @@ export interface TraceAnalysis {
 /** Deeper trees than this are analysed without chains and what-ifs (recursion stays bounded). */
 export const MAX_ANALYSED_DEPTH = 1500;
 /** Calls on the critical path replayed for what-ifs, most path time first; a trace can hold thousands. */
-const MAX_REPLAYED_CALLS = 100;
+const MAX_REPLAYED_CALLS = 50;
 /** What-ifs listed at most (the calls beyond save nothing or were not replayed). */
 const MAX_WHAT_IFS = 600;
 
@@ -123,6 +123,7 @@ function whatIfs(tree: TraceTree, path: PathSegment[], settings: AnalysisSetting
   const out: WhatIf[] = [];
   ranked.forEach(({ call, weight }, rank) => {
     if (weight > 0 && rank >= MAX_REPLAYED_CALLS) return;
+    if (weight === 0 && out.length >= MAX_WHAT_IFS) return;
     const changes: Change[] = call.kind === 'producer' ? ['faster'] : ['async', 'faster'];
     if (followedSibling(call)) changes.push('parallel');
     for (const change of changes) {

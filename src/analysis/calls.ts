@@ -13,11 +13,11 @@
  *   shop ─publish─► rabbitmq                   →  rabbitmq  publish order.placed
  */
 import { isBlocking } from './edge-modes';
-import { isPlumbingSpan, peerName, spanOperation } from './span-operation';
+import { peerName, spanOperation } from './span-operation';
 import type { TraceNode } from './trace-tree';
 
-/** Plumbing (pool checkouts, acks, connects): part of the call it serves, not a call. */
-export const isPlumbing = (node: TraceNode): boolean => node.span !== undefined && isPlumbingSpan(node.span);
+/** Plumbing (pool checkouts, acks, connects): part of the call it serves, not a call. Worked out with the tree. */
+export const isPlumbing = (node: TraceNode): boolean => node.plumbing;
 
 export function isCall(node: TraceNode): boolean {
   if (!node.parent || isPlumbing(node)) return false;
@@ -46,7 +46,10 @@ export function callee(node: TraceNode): string {
 }
 
 /** What a span does, by the semantic conventions: `GET /price`, `SELECT items`; the name when they say nothing. */
-export const operationOf = (node: TraceNode): string => (node.span ? spanOperation(node.span) : node.name);
+export function operationOf(node: TraceNode): string {
+  // Asked of every span by several rules: worked out once per node.
+  return (node.operation ??= node.span ? spanOperation(node.span) : node.name);
+}
 
 /** The operation the callee ran: its server span's operation (the route it matched), else the call's own. */
 export function calleeOperation(node: TraceNode): string {

@@ -66,9 +66,8 @@ export function analyzeFailures(nodes: readonly TraceNode[]): Failures {
     for (const child of node.blocking) if (failedHere[child.index] || failedBelow[child.index]) failedBelow[node.index] = 1;
   }
   const hasFailedSyncDescendant = (node: TraceNode): boolean => failedBelow[node.index] === 1;
-  const found = timeouts(nodes);
-  const timedOutOn = new Map(found.map((t) => [t.callerSpanId, t.calleeSpanId]));
-  const byId = new Map(nodes.map((n) => [n.spanId, n]));
+  const gaveUp = timeouts(nodes);
+  const timedOutOn = new Map(gaveUp.map((t) => [t.caller, t.callee]));
   const cascades: Cascade[] = [];
   for (const node of nodes) {
     if (!failedHere[node.index] || hasFailedSyncDescendant(node)) continue;
@@ -88,7 +87,7 @@ export function analyzeFailures(nodes: readonly TraceNode[]): Failures {
     const propagated = ancestors.slice(0, top + 1).filter(failed);
     const container = ancestors[top + 1];
     // A caller that timed out failed because its callee was slow: the callee's service is where it started.
-    const slow = byId.get(timedOutOn.get(node.spanId) ?? '');
+    const slow = timedOutOn.get(node);
     const services = [...new Set([...(slow ? [slow] : []), node, ...propagated].map((n) => n.service))];
     cascades.push({
       originSpanId: node.spanId,
@@ -99,7 +98,8 @@ export function analyzeFailures(nodes: readonly TraceNode[]): Failures {
       blastRadius: { services: services.length, spans: propagated.length + 1 },
     });
   }
-  return { cascades, timeouts: found, retries: retries(nodes, new Set(found.map((t) => t.callerSpanId))) };
+  const found = gaveUp.map(({ caller, callee }) => ({ callerSpanId: caller.spanId, calleeSpanId: callee.spanId, overrunUs: callee.endUs - caller.endUs }));
+  return { cascades, timeouts: found, retries: retries(nodes, new Set(gaveUp.map((t) => t.caller))) };
 }
 
 /**
@@ -109,13 +109,13 @@ export function analyzeFailures(nodes: readonly TraceNode[]): Failures {
  * fire-and-forget). A caller that stopped waiting without failing did not time
  * out; it did not wait.
  */
-function timeouts(nodes: readonly TraceNode[]): Timeout[] {
-  const out: Timeout[] = [];
+function timeouts(nodes: readonly TraceNode[]): { caller: TraceNode; callee: TraceNode }[] {
+  const out: { caller: TraceNode; callee: TraceNode }[] = [];
   for (const caller of nodes) {
     if (!failed(caller) && !(caller.kind === 'client' && caller.parent !== undefined && failed(caller.parent))) continue;
     for (const callee of caller.children) {
       if (callee.mode === 'fire-and-forget' && callee.service !== caller.service && callee.kind !== 'consumer') {
-        out.push({ callerSpanId: caller.spanId, calleeSpanId: callee.spanId, overrunUs: callee.endUs - caller.endUs });
+        out.push({ caller, callee });
       }
     }
   }
@@ -123,8 +123,8 @@ function timeouts(nodes: readonly TraceNode[]): Timeout[] {
 }
 
 /** The same call (what the caller asked for) repeated by one span after an attempt failed or timed out. */
-function retries(nodes: readonly TraceNode[], timedOut: ReadonlySet<string>): Retry[] {
-  const gaveUp = (n: TraceNode) => failed(n) || timedOut.has(n.spanId);
+function retries(nodes: readonly TraceNode[], timedOut: ReadonlySet<TraceNode>): Retry[] {
+  const gaveUp = (n: TraceNode) => failed(n) || timedOut.has(n);
   const found = new Map<TraceNode, Retry[]>();
   const out: Retry[] = [];
   // Deepest first, so amplification below is known when a parent is looked at.

@@ -10,6 +10,7 @@
 import type { SpanRecord } from '../model/span';
 import { tolerance } from './clock';
 import { classifyEdges, type EdgeMode } from './edge-modes';
+import { isPlumbingSpan } from './span-operation';
 
 export interface TraceNode {
   spanId: string;
@@ -39,6 +40,10 @@ export interface TraceNode {
   depth: number;
   /** Position in `TraceTree.nodes`, for per-node arrays. */
   index: number;
+  /** A pool checkout, ack or connect: part of the call it serves, not a call (span-operation.ts). */
+  plumbing: boolean;
+  /** Memo of `operationOf` (calls.ts): what the span does by the semantic conventions. */
+  operation: string | undefined;
 }
 
 export type Repair =
@@ -138,11 +143,11 @@ export function buildTree(spans: readonly SpanRecord[]): TraceTree | undefined {
 }
 
 function nodeOf(span: SpanRecord): TraceNode {
-  return { spanId: span.spanId, span, service: span.service, name: span.name, kind: span.kind, startUs: span.startUs, endUs: Math.max(span.startUs, span.endUs), skewUs: 0, trimmedUs: 0, resolutionUs: 1, parent: undefined, children: NO_CHILDREN, mode: undefined, blocking: NONE, depth: -1, index: -1 };
+  return { spanId: span.spanId, span, service: span.service, name: span.name, kind: span.kind, startUs: span.startUs, endUs: Math.max(span.startUs, span.endUs), skewUs: 0, trimmedUs: 0, resolutionUs: 1, parent: undefined, children: NO_CHILDREN, mode: undefined, blocking: NONE, depth: -1, index: -1, plumbing: isPlumbingSpan(span), operation: undefined };
 }
 
 function placeholder(spanId: string, firstChild: TraceNode): TraceNode {
-  return { ...nodeOf(firstChild.span!), spanId, span: undefined, service: firstChild.service, name: '(missing span)', kind: 'internal', children: [] };
+  return { ...nodeOf(firstChild.span!), spanId, span: undefined, service: firstChild.service, name: '(missing span)', kind: 'internal', children: [], plumbing: false };
 }
 
 /** Clock units a service may stamp in: whole milliseconds, else microseconds or finer. (No SDK stamps whole
