@@ -50,7 +50,10 @@ describe('the service map', () => {
       assert.deepEqual(services.sort(), map.services.map((s) => `${s.name} ${s.instrumented}`).sort());
       const edges = await h.page.$$eval('#service-map [data-edge]', (els) => els.map((e) => `${e.getAttribute('data-from')}→${e.getAttribute('data-to')} ${e.getAttribute('data-mode')}`));
       assert.deepEqual(edges.sort(), map.edges.map((e) => `${e.from}→${e.to} ${e.mode}`).sort());
-      assert.equal(await h.page.locator(edge('orders', 'analytics', 'async')).count(), 1, 'events mode: orders → analytics through the queue');
+      // The broker sits between producer and consumer (the events drawing's messaging.system is `queue`).
+      assert.equal(await h.page.locator(edge('orders', 'queue', 'async')).count(), 1, 'events mode: orders publishes to the queue');
+      assert.equal(await h.page.locator(edge('queue', 'analytics', 'async')).count(), 1, 'events mode: analytics consumes from the queue');
+      assert.equal(await h.page.locator(edge('orders', 'analytics', 'async')).count(), 0, 'no edge skips the broker');
       assert.equal(await h.page.locator(edge('orders', 'analytics', 'sync')).count(), 1, 'sync mode: the same pair, called directly');
     });
   });
