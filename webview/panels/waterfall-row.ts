@@ -1,7 +1,8 @@
 /**
  * One waterfall row: the span's service and label (indented by depth) on the
  * left, its bar on the time axis, the critical-path segments over the bar and
- * its duration after it. Rows are made only while in view, so making one is
+ * its duration after it (a plumbing span's row is dimmed, `(plumbing)` after
+ * its duration). Rows are made only while in view, so making one is
  * cheap and touches nothing but its own elements.
  *
  *   gateway POST /orders      [▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀] 680 ms
@@ -94,7 +95,8 @@ export function makeRow(layout: RowLayout, i: number, store: Store): Row {
   const segments = (layout.criticalSegments.get(node.spanId) ?? []).map(() => element('div', { class: 'wf-crit' }));
   const bar = element('div', { class: 'wf-bar' }, ...segments);
   if (node.plumbing) bar.style.opacity = PLUMBING_OPACITY;
-  const duration = element('span', { class: 'wf-dur', 'aria-hidden': 'true' }, formatDuration(durationUs));
+  // The hint goes after the bar, where there is room; a deep row's label column has little.
+  const duration = element('span', { class: 'wf-dur', 'aria-hidden': 'true' }, formatDuration(durationUs), ...(node.plumbing ? [' (plumbing)'] : []));
   el.append(rowLabel(node, layout), bar, duration);
   return { index: i, node, el, bar, segments, duration };
 }
@@ -113,7 +115,7 @@ function rowFacts(node: ViewNode, layout: RowLayout, critical: boolean, failure:
   ];
 }
 
-/** The left column: service, label (indented by depth), and `(plumbing)` for plumbing. */
+/** The left column: service and label, indented by depth; a plumbing span's label is dimmed. */
 function rowLabel(node: ViewNode, layout: RowLayout): HTMLElement {
   const name = element('span', { class: 'wf-name' }, labelOf(node));
   const label = element(
@@ -124,12 +126,7 @@ function rowLabel(node: ViewNode, layout: RowLayout): HTMLElement {
     ' ',
     name,
   );
-  if (node.plumbing) {
-    name.style.opacity = PLUMBING_OPACITY;
-    const hint = element('span', { class: 'wf-plumbing-hint hs-count' }, '(plumbing)');
-    hint.style.flex = 'none';
-    label.append(hint);
-  }
+  if (node.plumbing) name.style.opacity = PLUMBING_OPACITY;
   label.style.paddingLeft = `${6 + Math.min(node.depth, MAX_INDENT_DEPTH) * INDENT_PX}px`;
   return label;
 }
