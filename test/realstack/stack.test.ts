@@ -9,6 +9,8 @@
  * Debian package to install. Everything is stopped in `after`, even on failure.
  */
 import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { registerChecks, type TraceCase } from './expectations';
 import { SCENARIOS, type Scenario } from './plan';
@@ -16,7 +18,9 @@ import { runScenarios, type ScenarioRun } from './run';
 import { startStack, type Stack } from './stack';
 
 const PER_SCENARIO = 3;
+/** HOPSCOPE_REALSTACK_LOG=1: progress on stderr. HOPSCOPE_REALSTACK_DUMP=<dir>: each trace's spans and analysis as JSON there. */
 const progress = process.env.HOPSCOPE_REALSTACK_LOG ? (line: string) => process.stderr.write(`realstack: ${line}\n`) : undefined;
+const dumpDir = process.env.HOPSCOPE_REALSTACK_DUMP;
 
 describe('the real stack sending to hopscope serve', { timeout: 480_000 }, () => {
   let stack: Stack | undefined;
@@ -27,6 +31,10 @@ describe('the real stack sending to hopscope serve', { timeout: 480_000 }, () =>
     startedMs = Date.now();
     stack = await startStack({ log: progress });
     runs = await runScenarios(stack, PER_SCENARIO, progress);
+    if (dumpDir) {
+      mkdirSync(dumpDir, { recursive: true });
+      for (const c of runs.flatMap((r) => r.cases)) writeFileSync(join(dumpDir, `${c.scenario}-${c.traceId}.json`), JSON.stringify({ spans: c.spans, analysis: c.analysis }, null, 1));
+    }
     progress?.(`stack and ${runs.length * PER_SCENARIO} orders in ${((Date.now() - startedMs) / 1000).toFixed(1)} s`);
   }, { timeout: 420_000 });
 
