@@ -76,7 +76,7 @@ describe('the what-ifs of the selected span', () => {
     });
   });
 
-  it('says why the root, the answering side of a call and a call nobody priced have none', async () => {
+  it('says why the request’s entry and the answering side of a call have none', async () => {
     await withHarness(browser, { name: 'what-if-none' }, async (h) => {
       await h.showTrace(priced);
       await select(h.page, id('gateway', 'POST /orders'), 'POST /orders');
@@ -90,7 +90,18 @@ describe('the what-ifs of the selected span', () => {
       assert.deepEqual((await projections(h.page, '#details')).map((p) => p.change), ['async', 'faster'], 'the caller’s span has them');
 
       await select(h.page, id('gateway', 'gateway → orders'), 'gateway → orders');
+      assert.equal(await reason(h.page), 'The request’s own entry: nothing to change here.', 'the gateway passing the request on is the entry too');
+      await select(h.page, id('orders', 'POST /orders'), 'POST /orders');
+      assert.equal(await reason(h.page), 'The request’s own entry: nothing to change here.', 'and so is the handler it passes it to');
+    });
+  });
+
+  it('says so when the analysis priced nothing for a call', async () => {
+    await withHarness(browser, { name: 'what-if-unpriced' }, async (h) => {
+      await h.showTrace(withWhatIfs(traceView(sync.spans), WHAT_IFS.filter((w) => w.spanId !== analytics)));
+      await select(h.page, analytics, 'orders → analytics');
       assert.equal(await reason(h.page), 'No projection for this call.');
+      assert.equal(await h.page.locator('#details [data-what-if]').count(), 0);
     });
   });
 

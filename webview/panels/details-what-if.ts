@@ -9,16 +9,16 @@
  *   · Make it 50 % faster: the request would take 400 ms (−250 ms).
  */
 import type { WhatIf } from '../../src/analysis/what-if';
-import type { TraceView, ViewNode } from '../../src/protocol/trace-view';
+import type { ViewNode } from '../../src/protocol/trace-view';
 import { codicon, element } from '../dom';
 import type { Store } from '../store';
-import { changeSentence, noWhatIf } from './what-if';
+import { changeSentence, noWhatIf, type RequestFacts } from './what-if';
 
-export function whatIfSection(node: ViewNode, whatIfs: readonly WhatIf[], view: TraceView, store: Store): HTMLElement {
+export function whatIfSection(node: ViewNode, whatIfs: readonly WhatIf[], facts: RequestFacts, store: Store): HTMLElement {
   const heading = element('h3', { class: 'hs-subheading', id: 'dt-what-if-heading' }, 'What if');
   const section = element('section', { class: 'dt-what-if', 'data-section': 'what-if', 'aria-labelledby': 'dt-what-if-heading' }, heading);
   if (whatIfs.length === 0) {
-    section.append(reasonLine(node, view, store));
+    section.append(reasonLine(node, facts, store));
     return section;
   }
   section.append(element('ul', { class: 'fnd-what-ifs' }, ...whatIfs.map(projectionItem)));
@@ -36,8 +36,8 @@ function projectionItem(whatIf: WhatIf): HTMLLIElement {
   }, codicon(saving ? 'lightbulb' : 'circle-slash'), ' ', lead, ...(saving ? [element('span', { class: 'fnd-saving' }, saving), end] : []));
 }
 
-function reasonLine(node: ViewNode, view: TraceView, store: Store): HTMLElement {
-  const { reason, parent } = noWhatIf(node, view, store.nodes);
+function reasonLine(node: ViewNode, facts: RequestFacts, store: Store): HTMLElement {
+  const { reason, parent } = noWhatIf(node, facts, store.nodes);
   const line = element('p', { class: 'dt-note', 'data-field': 'what-if-none' }, reason);
   if (parent !== undefined) {
     const button = element('button', { type: 'button', class: 'hs-link-button', 'data-action': 'select-caller' }, 'Show the call');

@@ -19,7 +19,7 @@ import type { Store } from '../store';
 import { eventsTable, linksTable, logsTable } from './details-tables';
 import { deferred } from './deferred';
 import { whatIfSection } from './details-what-if';
-import { whatIfsBySpan } from './what-if';
+import { requestFacts, whatIfsBySpan, type RequestFacts } from './what-if';
 import { attributeTable } from './values';
 
 const MODES: Record<EdgeMode, string> = {
@@ -43,6 +43,7 @@ interface TraceIndex {
   logs: Map<string, LogRecord[]>;
   queueUs: Map<string, number>;
   whatIfs: Map<string, WhatIf[]>;
+  request: RequestFacts;
 }
 
 export function mountDetails(parent: HTMLElement, store: Store, host: Host): void {
@@ -64,7 +65,7 @@ export function mountDetails(parent: HTMLElement, store: Store, host: Host): voi
     for (const log of view.logs) if (log.spanId) push(logs, log.spanId, log);
     const queueUs = new Map<string, number>();
     for (const edge of view.analysis.edges) if (edge.queueUs !== undefined) queueUs.set(edge.childSpanId, edge.queueUs);
-    return (index = { view, findings, logs, queueUs, whatIfs: whatIfsBySpan(view.analysis.whatIf) });
+    return (index = { view, findings, logs, queueUs, whatIfs: whatIfsBySpan(view.analysis.whatIf), request: requestFacts(view) });
   };
 
   const section = (key: string, title: string, count: number, body: HTMLElement | null, openByDefault: boolean): HTMLElement | null => {
@@ -91,7 +92,7 @@ export function mountDetails(parent: HTMLElement, store: Store, host: Host): voi
       ...[
         header(node, span),
         summary(node, span, view, trace),
-        whatIfSection(node, trace.whatIfs.get(node.spanId) ?? [], view, store),
+        whatIfSection(node, trace.whatIfs.get(node.spanId) ?? [], trace.request, store),
         mentioned.length > 0 ? findingsMentioning(mentioned, view) : null,
         span ? null : element('p', { class: 'dt-note' }, 'This span was never received: it stands in for the parent its children name.'),
         span ? section('attributes', 'Attributes', Object.keys(span.attributes).length, attributeTable(span.attributes, 'Span attributes'), true) : null,

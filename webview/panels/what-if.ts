@@ -76,29 +76,60 @@ export interface NoWhatIf {
   parent?: string;
 }
 
-const CALLER_SIDE = new Set(['client', 'producer']);
+/** What the reasons need from the whole trace, worked out once per trace. */
+export interface RequestFacts {
+  /** The request's own entry: the root and the spans the whole request passes through on its way in. */
+  entry: ReadonlySet<string>;
+  /** The spans of the request itself (not the detached parts of the trace). */
+  inRequest: ReadonlySet<string>;
+}
 
-/** The spans of the request itself: `nodes` lists the request first, then each detached part (a root without parent). */
-function inRequest(view: TraceView, node: ViewNode): boolean {
-  for (const n of view.nodes) {
-    if (n === node) return true;
-    if (n !== view.nodes[0] && !n.parentSpanId) return false;
+const CALLER_SIDE = new Set(['client', 'producer']);
+/** As the analysis decides it: a single blocking child taking this share of its parent's time is the request passing through. */
+const PASS_THROUGH_SHARE = 0.9;
+
+/**
+ * The entry spine as the analysis draws it (analyze-trace.ts), and the
+ * request's spans: `nodes` lists the request first, depth-first, then each
+ * detached part (a root without parent).
+ *
+ *   gateway POST /orders [==========================]   entry
+ *   gateway POST ─► orders [======================]    entry (the request passing through)
+ *   orders POST /orders     [=====================]    entry
+ *   orders POST ─► email          [=========]           a call: can change
+ */
+export function requestFacts(view: TraceView): RequestFacts {
+  const inRequest = new Set<string>();
+  const blocking = new Map<string, ViewNode[]>();
+  for (const [i, n] of view.nodes.entries()) {
+    if (i > 0 && !n.parentSpanId) break;
+    inRequest.add(n.spanId);
+    if (n.mode !== 'sync' && n.mode !== 'parallel') continue;
+    const list = blocking.get(n.parentSpanId);
+    if (list) list.push(n);
+    else blocking.set(n.parentSpanId, [n]);
   }
-  return false;
+  const entry = new Set<string>();
+  for (let node = view.nodes[0]; node && !entry.has(node.spanId); ) {
+    entry.add(node.spanId);
+    const next = blocking.get(node.spanId);
+    if (next?.length !== 1 || next[0]!.endUs - next[0]!.startUs < PASS_THROUGH_SHARE * (node.endUs - node.startUs)) break;
+    node = next[0];
+  }
+  return { entry, inRequest };
 }
 
 /**
- * The one line said instead of projections. The request's entry (the root,
- * and the server span a root client call caused) is not a change anyone can
+ * The one line said instead of projections. The request's entry (the root and
+ * what the request passes through on its way in) is not a change anyone can
  * make; plumbing, work inside a service and the answering side of a call are
  * not calls; a call its caller did not wait for holds nothing up.
  */
-export function noWhatIf(node: ViewNode, view: TraceView, nodes: ReadonlyMap<string, ViewNode>): NoWhatIf {
-  const root = view.nodes[0];
-  const parent = node.parentSpanId ? nodes.get(node.parentSpanId) : undefined;
-  if (node === root || (parent === root && root && CALLER_SIDE.has(root.kind) && node.kind === 'server')) return { reason: 'The request’s own entry: nothing to change here.' };
-  if (!inRequest(view, node)) return { reason: 'Not part of the request (a detached part of the trace): nothing to project.' };
+export function noWhatIf(node: ViewNode, facts: RequestFacts, nodes: ReadonlyMap<string, ViewNode>): NoWhatIf {
+  if (facts.entry.has(node.spanId)) return { reason: 'The request’s own entry: nothing to change here.' };
+  if (!facts.inRequest.has(node.spanId)) return { reason: 'Not part of the request (a detached part of the trace): nothing to project.' };
   if (node.plumbing) return { reason: 'Plumbing: part of the call it serves, not a call of its own.' };
+  const parent = node.parentSpanId ? nodes.get(node.parentSpanId) : undefined;
   const caller = parent !== undefined && CALLER_SIDE.has(parent.kind);
   if (caller && !CALLER_SIDE.has(node.kind)) return { reason: 'The answering side of a call: its what-ifs are on the caller’s span.', parent: parent.spanId };
   const call = CALLER_SIDE.has(node.kind) || node.peer !== undefined || (parent !== undefined && parent.service !== node.service);
