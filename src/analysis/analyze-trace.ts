@@ -13,7 +13,7 @@ import { analyzeFailures, type Cascade, type Retry, type Timeout } from './failu
 import { findings, type Finding } from './findings';
 import { DEFAULT_ANALYSIS_SETTINGS, type AnalysisSettings } from './settings';
 import { buildTree, duration, requestNodes, type Repair, type TraceNode, type TraceTree } from './trace-tree';
-import { followedSibling, projectedDuration, type Change, type WhatIf } from './what-if';
+import { followedSibling, projectedSaving, type Change, type WhatIf } from './what-if';
 
 export interface TraceAnalysis {
   traceId: string;
@@ -127,8 +127,8 @@ function whatIfs(tree: TraceTree, path: PathSegment[], settings: AnalysisSetting
     const changes: Change[] = call.kind === 'producer' ? ['faster'] : ['async', 'faster'];
     if (followedSibling(call)) changes.push('parallel');
     for (const change of changes) {
-      const projected = weight > 0 ? projectedDuration(tree.root, new Map([[call.spanId, change]]), settings.publishCostUs, tree.byId) : rootUs;
-      out.push({ spanId: call.spanId, change, durationUs: projected, savingUs: Math.max(0, rootUs - projected) });
+      const savingUs = weight > 0 ? projectedSaving(tree.root, new Map([[call.spanId, change]]), settings.publishCostUs, tree.byId) : 0;
+      out.push({ spanId: call.spanId, change, durationUs: rootUs - savingUs, savingUs });
     }
   });
   return out.sort((a, b) => b.savingUs - a.savingUs).slice(0, MAX_WHAT_IFS);

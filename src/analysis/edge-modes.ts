@@ -45,7 +45,8 @@ export const LAYER_TRAIL_US = 25_000;
 
 const isCallPair = (parent: TraceNode, child: TraceNode): boolean => parent.kind === 'client' && child.kind === 'server' && parent.service !== child.service;
 
-const answered = (client: TraceNode): boolean => {
+/** The client got a response status: whatever its span says next, the callee answered it. */
+export const answered = (client: TraceNode): boolean => {
   const a = client.span?.attributes;
   return a !== undefined && (a['http.response.status_code'] !== undefined || a['http.status_code'] !== undefined || a['rpc.grpc.status_code'] !== undefined);
 };
@@ -53,11 +54,14 @@ const answered = (client: TraceNode): boolean => {
 /** Every child of `node` ended by `end`: the work it did was over then. */
 const workEndedBy = (node: TraceNode, end: number): boolean => node.children.every((c) => c.mode === 'async' || c.endUs <= end);
 
-/** How far `child` may end after `parent` and still have been waited for, µs. */
+/** When the parent's own clock saw it end: before it was trimmed into its own parent. */
+const recordedEnd = (node: TraceNode): number => node.endUs + node.trimmedUs;
+
+/** How far `child` may end after `parent`'s recorded end and still have been waited for, µs. */
 function allowance(parent: TraceNode, child: TraceNode): number {
   const base = Math.max(tolerance(parent, child), (parent.endUs - parent.startUs) * 0.01);
   if (isCallPair(parent, child)) return answered(parent) ? Infinity : Math.max(base, CALL_TOLERANCE_US);
-  if (child.service === parent.service && child.kind === 'internal' && parent.span !== undefined && workEndedBy(child, parent.endUs + base)) return Math.max(base, LAYER_TRAIL_US);
+  if (child.service === parent.service && child.kind === 'internal' && parent.span !== undefined && workEndedBy(child, recordedEnd(parent) + base)) return Math.max(base, LAYER_TRAIL_US);
   return base;
 }
 
@@ -81,7 +85,8 @@ export function classifyEdges(top: TraceNode): void {
     let resolution = 0;
     for (const child of parent.children) {
       if (asyncEdge(parent, child)) child.mode = 'async';
-      else if (child.endUs - parent.endUs > allowance(parent, child)) child.mode = 'fire-and-forget';
+      // Against the parent's own recorded end: whether it waited is its own clock's word, not its caller's.
+      else if (child.endUs - recordedEnd(parent) > allowance(parent, child)) child.mode = 'fire-and-forget';
       else {
         child.mode = 'sync';
         trimInto(child, parent);
@@ -95,27 +100,32 @@ export function classifyEdges(top: TraceNode): void {
   }
 }
 
-/** A waited-for child sits inside its parent: what lies outside (a later end, a start before the parent's on a
- * clock skew repair could not move) is trimmed and counted. Starts only move later, so the order of children holds. */
+/** A waited-for child sits inside its parent: a later end is trimmed and counted (`trimmedUs`); a start before
+ * the parent's, on a clock skew repair could not move, is moved to it. Starts only move later, so the order of
+ * children holds. */
 function trimInto(child: TraceNode, parent: TraceNode): void {
-  const before = Math.max(0, parent.startUs - child.startUs);
-  const after = Math.max(0, child.endUs - parent.endUs);
-  if (before === 0 && after === 0) return;
-  child.trimmedUs += before + after;
-  child.startUs = Math.min(Math.max(child.startUs, parent.startUs), parent.endUs);
-  child.endUs = Math.max(child.startUs, Math.min(child.endUs, parent.endUs));
+  if (child.endUs > parent.endUs) {
+    child.trimmedUs = child.endUs - parent.endUs;
+    child.endUs = parent.endUs;
+  }
+  if (child.startUs < parent.startUs) child.startUs = parent.startUs;
+  if (child.endUs < child.startUs) child.endUs = child.startUs;
 }
 
 /**
  * Children come sorted by start: a sync child overlapping another sync sibling
  * by more than the clocks can tell apart (and more than a sliver of either) is
  * parallel. With millisecond starts, an await that begins 0.7 ms "before" the
- * previous one ended is the next step, not a fan-out.
+ * previous one ended is the next step, not a fan-out. Plumbing (undici's
+ * `tcp.connect` is a sibling of the fetch it opens a socket for) is never
+ * parallel with anything.
  */
 function markParallel(blocking: readonly TraceNode[], toleranceUs: number): void {
   let reach = -Infinity;
   let reachOwner: TraceNode | undefined;
   for (const child of blocking) {
+    // A socket connect or pool checkout beside a call serves it: no fan-out.
+    if (child.plumbing) continue;
     const overlap = Math.min(reach, child.endUs) - child.startUs;
     if (reachOwner && overlap > Math.max(toleranceUs, 0.05 * Math.min(child.endUs - child.startUs, reachOwner.endUs - reachOwner.startUs))) {
       child.mode = 'parallel';

@@ -17,7 +17,8 @@
  */
 import { isFailed } from '../model/failure';
 import { isCall, requestKey } from './calls';
-import { isBlocking } from './edge-modes';
+import { tolerance } from './clock';
+import { answered, CALL_TOLERANCE_US, isBlocking } from './edge-modes';
 import type { TraceNode } from './trace-tree';
 
 export interface Cascade {
@@ -98,28 +99,49 @@ export function analyzeFailures(nodes: readonly TraceNode[]): Failures {
       blastRadius: { services: services.length, spans: propagated.length + 1 },
     });
   }
-  const found = gaveUp.map(({ caller, callee }) => ({ callerSpanId: caller.spanId, calleeSpanId: callee.spanId, overrunUs: callee.endUs - caller.endUs }));
+  const found = gaveUp.map(({ caller, callee, overrunUs }) => ({ callerSpanId: caller.spanId, calleeSpanId: callee.spanId, overrunUs }));
   return { cascades, timeouts: found, retries: retries(nodes, new Set(gaveUp.map((t) => t.caller))) };
 }
 
 /**
  * The caller gave up: its span ended, failed (whatever the instrumentation
- * calls the error: an abort, ETIMEDOUT, a 504), while the callee's span in
- * another service ran on past it by more than the jitter of a call (so it is
- * fire-and-forget). A caller that stopped waiting without failing did not time
- * out; it did not wait.
+ * calls the error: an abort, ETIMEDOUT, a 504), while the callee in another
+ * service worked on past it by more than the jitter of a call. The callee's
+ * server span itself may end with the caller (node's http server ends it when
+ * the socket closes); its own work then runs on underneath:
+ *
+ *   shop     ✗ POST ─► payments [=250=]                gave up
+ *   payments      POST /charge  [=250=]                ended on 'close'
+ *   payments        INSERT …          [====1250====]   still working
+ *
+ * A caller that stopped waiting without failing did not time out; it did not wait.
  */
-function timeouts(nodes: readonly TraceNode[]): { caller: TraceNode; callee: TraceNode }[] {
-  const out: { caller: TraceNode; callee: TraceNode }[] = [];
+function timeouts(nodes: readonly TraceNode[]): { caller: TraceNode; callee: TraceNode; overrunUs: number }[] {
+  const out: { caller: TraceNode; callee: TraceNode; overrunUs: number }[] = [];
   for (const caller of nodes) {
     if (!failed(caller) && !(caller.kind === 'client' && caller.parent !== undefined && failed(caller.parent))) continue;
+    // A caller that got an answer did not give up, however late the callee's span closed.
+    if (caller.kind === 'client' && answered(caller)) continue;
     for (const callee of caller.children) {
-      if (callee.mode === 'fire-and-forget' && callee.service !== caller.service && callee.kind !== 'consumer') {
-        out.push({ caller, callee });
-      }
+      if (callee.service === caller.service || callee.kind === 'consumer' || callee.mode === 'async') continue;
+      const overrunUs = latestEnd(callee) - caller.endUs;
+      if (overrunUs > Math.max(CALL_TOLERANCE_US, tolerance(caller, callee))) out.push({ caller, callee, overrunUs });
     }
   }
   return out;
+}
+
+/** When the last span under `node` (itself included) ended, async work left out: the callee's own work. */
+function latestEnd(node: TraceNode): number {
+  let end = node.endUs + node.trimmedUs;
+  const stack = [...node.children];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    if (n.mode === 'async') continue;
+    end = Math.max(end, n.endUs + n.trimmedUs);
+    for (const child of n.children) stack.push(child);
+  }
+  return end;
 }
 
 /** The same call (what the caller asked for) repeated by one span after an attempt failed or timed out. */

@@ -10,7 +10,7 @@ import { isMessaging } from './edge-modes';
 import type { Failures } from './failures';
 import type { AnalysisSettings } from './settings';
 import { duration, requestNodes, type TraceNode, type TraceTree } from './trace-tree';
-import { projectedDuration, type Change } from './what-if';
+import { projectedSaving, type Change } from './what-if';
 
 export type Rule =
   | 'deep-sync-chain'
@@ -53,7 +53,7 @@ export function findings(tree: TraceTree, chains: BlockingChain[], failures: Fai
   return [
     ...deepSyncChain(ctx, chains),
     ...syncNonCritical(ctx),
-    ...repeatedCalls(ctx),
+    ...repeatedCalls(ctx, new Set(failures.retries.flatMap((r) => r.spanIds))),
     ...longSyncCalls(ctx),
     ...retryAmplification(ctx, failures),
     ...requestReplyOverMessaging(ctx),
@@ -62,7 +62,6 @@ export function findings(tree: TraceTree, chains: BlockingChain[], failures: Fai
 }
 
 function context(tree: TraceTree, settings: AnalysisSettings): Context {
-  const rootUs = duration(tree.root);
   const inRequest = requestNodes(tree);
   // Memos by node index: every call's callee is asked for several times.
   const calleeMemo: (string | undefined)[] = new Array(tree.nodes.length);
@@ -73,7 +72,7 @@ function context(tree: TraceTree, settings: AnalysisSettings): Context {
     settings,
     inRequest,
     blockingCalls: inRequest.filter(isBlockingCall),
-    saving: (changes) => Math.max(0, rootUs - projectedDuration(tree.root, new Map(changes), settings.publishCostUs, tree.byId)),
+    saving: (changes) => projectedSaving(tree.root, new Map(changes), settings.publishCostUs, tree.byId),
     callee: (node) => (calleeMemo[node.index] ??= calleeOf(node)),
     calleeOperation: (node) => (operationMemo[node.index] ??= operationOf(node)),
     target: (node) => (targetMemo[node.index] ??= `${ctx.callee(node)}\u0000${ctx.calleeOperation(node)}`),
@@ -119,13 +118,14 @@ function syncNonCritical({ settings, blockingCalls, saving, callee, calleeOperat
 }
 
 /** N+1 (the same call many times from one span) and sequential calls (different calls one after another). */
-function repeatedCalls({ settings, inRequest, saving, callee, calleeOperation, target }: Context): Finding[] {
+function repeatedCalls({ settings, inRequest, saving, callee, calleeOperation, target }: Context, retried: ReadonlySet<string>): Finding[] {
   const repeated = new Map<string, { parent: TraceNode; calls: TraceNode[] }[]>();
   const sequential = new Map<string, { parent: TraceNode; run: TraceNode[] }[]>();
   for (const parent of inRequest) {
     if (parent.children.length < 2) continue;
     // A publish costs the caller next to nothing: running it in parallel saves nothing worth a sentence.
-    const calls = parent.children.filter((c) => isBlockingCall(c) && c.kind !== 'producer');
+    // Retry attempts depend on the attempt before them: never "independent calls".
+    const calls = parent.children.filter((c) => isBlockingCall(c) && c.kind !== 'producer' && !retried.has(c.spanId));
     if (calls.length < 2) continue;
     // Too few calls for an N+1: no need to group them by name.
     const byName = calls.length >= settings.nPlusOneMin ? group(calls, target) : undefined;

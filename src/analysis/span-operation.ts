@@ -32,7 +32,7 @@ const QUERY_PREFIX = 400;
 
 export function spanOperation(span: Pick<SpanRecord, 'name' | 'kind' | 'attributes'>): string {
   const a = span.attributes;
-  const op = httpOperation(a) ?? rpcOperation(a) ?? dbOperation(a) ?? messagingOperation(a);
+  const op = httpOperation(a) ?? rpcOperation(a) ?? dbOperation(a) ?? messagingOperation(a, span.kind);
   return clip(op ?? span.name);
 }
 
@@ -62,8 +62,11 @@ function dbOperation(a: Attributes): string | undefined {
   return collection ? `${operation.toUpperCase()} ${collection}` : operation.toUpperCase();
 }
 
-function messagingOperation(a: Attributes): string | undefined {
-  const operation = str(a, 'messaging.operation.name', 'messaging.operation.type', 'messaging.operation');
+/** amqplib (old conventions) names no operation on its publish: the kind says it. */
+const KIND_OPERATION: Partial<Record<SpanRecord['kind'], string>> = { producer: 'publish', consumer: 'process' };
+
+function messagingOperation(a: Attributes, kind: SpanRecord['kind']): string | undefined {
+  const operation = str(a, 'messaging.operation.name', 'messaging.operation.type', 'messaging.operation') ?? (str(a, 'messaging.system') ? KIND_OPERATION[kind] : undefined);
   const destination = str(a, 'messaging.destination.name', 'messaging.destination', 'messaging.rabbitmq.destination.routing_key', 'messaging.rabbitmq.routing_key');
   if (!operation && !destination) return undefined;
   return [operation, destination].filter(Boolean).join(' ');

@@ -10,12 +10,12 @@
  *   orders [=====151=====]  → the request is 499 ms shorter
  *
  *   `async`     the caller pays only a publish cost;
- *   `parallel`  the call no longer waits for the sibling call it followed, but
- *               still for what that one waited for, and for the caller's own
- *               work between them:
+ *   `parallel`  the call starts with the sibling call it followed (so it still
+ *               waits for what that one waited for); the caller's own work
+ *               between the two stays after the first, before what follows:
  *
- *     recorded   A[====] g B[======]            B made parallel:  A[====]
- *                                                                  g B[======]
+ *     recorded   A[====] g B[======] C[==]      B made parallel:  A[====] g C[==]
+ *                                                                 B[======]
  *
  *               a connection-pool checkout moves with the call it serves
  *               (checkout + query together stop waiting for the previous query);
@@ -26,6 +26,7 @@
  */
 import { isPlumbing } from './calls';
 import { JITTER_US } from './clock';
+import { isBlocking } from './edge-modes';
 import { duration, type TraceNode } from './trace-tree';
 
 /**
@@ -94,9 +95,33 @@ const PARALLEL = 2;
 const FASTER = 3;
 const CHANGE_CODE: Record<Change, number> = { async: ASYNC, parallel: PARALLEL, faster: FASTER };
 
+/**
+ * The end-to-end saving of these changes, µs: the replay's, bounded by what the
+ * changed calls themselves can give back. Running a call in parallel with the
+ * one it followed gives back at most the shorter of the two: the caller's own
+ * work between calls is not assumed to overlap other calls in flight. Summed
+ * over a run of calls that is at most their sum minus the longest.
+ */
+export function projectedSaving(root: TraceNode, changes: ReadonlyMap<string, Change>, publishCostUs = PUBLISH_COST_US, byId?: ReadonlyMap<string, TraceNode>): number {
+  const replayed = duration(root) - projectedDuration(root, changes, publishCostUs, byId);
+  let bound = 0;
+  for (const [id, change] of changes) {
+    const node = byId?.get(id);
+    if (!node) return Math.max(0, replayed);
+    const took = duration(node);
+    if (change === 'async') bound += Math.max(0, took - Math.min(took, publishCostUs));
+    else if (change === 'faster') bound += took / 2;
+    else {
+      const followed = followedSibling(node);
+      bound += followed ? Math.min(took, duration(followed)) : 0;
+    }
+  }
+  return Math.max(0, Math.min(replayed, bound));
+}
+
 /** The sibling call a blocking child waited for before it started (its pool checkout counts), if any. */
 export function followedSibling(node: TraceNode): TraceNode | undefined {
-  if (!node.parent) return undefined;
+  if (!node.parent || !isBlocking(node)) return undefined;
   const head = unitHead(node);
   const { children, waitedFor } = planOf(node.parent);
   const w = waitedFor[children.indexOf(head)];
@@ -124,8 +149,13 @@ interface Replay {
  */
 interface Plan {
   children: readonly TraceNode[];
-  /** Index of the sibling each child waited for, or -1 (it started at an offset from the parent). */
+  /** Index of the sibling each child waited for (the one that ended last before it started), or -1 (it started
+   * at an offset from the parent). */
   waitedFor: number[];
+  /** Every sibling that had ended by a child's start, in the order they ended: `doneOrder[0 .. doneUntil[i])`
+   * had ended before child i started, so child i waited for all of them, not just the last. */
+  doneOrder: number[];
+  doneUntil: number[];
   /** The parent's own time after its last blocking child ended (never negative). */
   tailUs: number;
   /** Scratch for a replay of this span (a span is never replayed inside its own replay). */
@@ -141,6 +171,8 @@ function planOf(node: TraceNode): Plan {
   const children = node.blocking;
   const n = children.length;
   const waitedFor = new Array<number>(n);
+  const doneOrder: number[] = [];
+  const doneUntil = new Array<number>(n);
   // A sibling "ended before" a start within the clocks' resolution (millisecond-floored starts).
   let resolution = 0;
   for (const child of children) resolution = Math.max(resolution, child.resolutionUs);
@@ -155,13 +187,15 @@ function planOf(node: TraceNode): Plan {
     const child = children[i]!;
     while (heap.length > 0 && end(heap[0]!) <= child.startUs + slack) {
       const done = popMin(heap, end);
+      doneOrder.push(done);
       if (latest < 0 || end(done) > end(latest)) latest = done;
     }
     pushMin(heap, i, end);
     waitedFor[i] = latest;
+    doneUntil[i] = doneOrder.length;
     if (child.endUs > lastEnd) lastEnd = child.endUs;
   }
-  plan = { children, waitedFor, tailUs: n > 0 ? Math.max(0, node.endUs - lastEnd) : 0, newStart: new Array<number>(n).fill(0), newEnd: new Array<number>(n).fill(0) };
+  plan = { children, waitedFor, doneOrder, doneUntil, tailUs: n > 0 ? Math.max(0, node.endUs - lastEnd) : 0, newStart: new Array<number>(n).fill(0), newEnd: new Array<number>(n).fill(0) };
   plans.set(node, plan);
   return plan;
 }
@@ -195,18 +229,42 @@ function popMin(heap: number[], key: (i: number) => number): number {
   return top;
 }
 
+/**
+ * A child starts as long after what it waited for as it did: after every sibling that had ended by its start
+ * (they may end in another order once a call is changed), and after its own plumbing only, when it waited for
+ * a checkout (the checkout carries the waiting).
+ */
 function replay(node: TraceNode, start: number, r: Replay): number {
   if (!r.affected[node.index]) return start + duration(node);
-  const { children, waitedFor, tailUs, newStart, newEnd } = planOf(node);
+  const { children, waitedFor, doneOrder, doneUntil, tailUs, newStart, newEnd } = planOf(node);
   if (children.length === 0) return start + duration(node);
   let latest = -Infinity;
+  let doneEnd = -Infinity;
+  let popped = 0;
+  // The caller's own work left after a sibling by a call made parallel runs on one thread, one piece at a time.
+  let ownWorkUntil = -Infinity;
   for (let i = 0; i < children.length; i++) {
     const child = children[i]!;
+    for (; popped < doneUntil[i]!; popped++) doneEnd = Math.max(doneEnd, newEnd[doneOrder[popped]!]!);
     const w = waitedFor[i]!;
     const change = r.changed[child.index];
-    let s = w >= 0 ? newEnd[w]! + (child.startUs - children[w]!.endUs) : start + (child.startUs - node.startUs);
-    // Parallel: start with the sibling it followed (plus the caller's own work between them), never later.
-    if (change === PARALLEL && w >= 0) s = Math.min(s, newStart[w]! + Math.max(0, child.startUs - children[w]!.endUs));
+    let s: number;
+    if (w < 0) s = start + (child.startUs - node.startUs);
+    else {
+      const gap = child.startUs - children[w]!.endUs;
+      s = (children[w]!.plumbing ? newEnd[w]! : doneEnd) + gap;
+      if (change === PARALLEL && newStart[w]! < s) {
+        // Parallel: start with the sibling it followed. The caller's own work between the two (handling the
+        // first one's answer, most likely) still comes after that sibling, before whatever follows.
+        s = newStart[w]!;
+        if (gap > 0) {
+          newEnd[w] = Math.max(newEnd[w]!, ownWorkUntil) + gap;
+          ownWorkUntil = newEnd[w]!;
+          doneEnd = Math.max(doneEnd, newEnd[w]!);
+          if (newEnd[w]! > latest) latest = newEnd[w]!;
+        }
+      }
+    }
     newStart[i] = s;
     const took = duration(child);
     const end = change === ASYNC ? s + Math.min(took, r.publishCostUs) : change === FASTER ? s + took / 2 : r.affected[child.index] ? replay(child, s, r) : s + took;
