@@ -49,7 +49,8 @@ export function activate(context: vscode.ExtensionContext): void {
   let lastMappingErrors = '';
   const currentLocator = (): SourceLocator => {
     if (locator) return locator;
-    locator = newSourceLocator(sourceLineSettings().pathMappings);
+    const { pathMappings, skipFrames } = sourceLineSettings();
+    locator = newSourceLocator(pathMappings, skipFrames);
     const problems = locator.mappingErrors;
     if (problems.join() !== lastMappingErrors && problems.length > 0) {
       for (const problem of problems) log.warn(problem);
@@ -65,6 +66,9 @@ export function activate(context: vscode.ExtensionContext): void {
     sourceLines?.reload();
   };
   let sourceLines: SourceLines | undefined;
+  // Stack frames the locator passes over, the worker passes over too: the call sites and the trace view agree.
+  const passSkipFrames = () => receiver.setSkipFrames(sourceLineSettings().skipFrames);
+  passSkipFrames();
   const warnAboutSourceLineSettings = () => {
     const { errors } = sourceLineSettings();
     for (const error of errors) log.warn(error);
@@ -196,6 +200,12 @@ export function activate(context: vscode.ExtensionContext): void {
         tracePanels.refreshAll();
       } else if (event.affectsConfiguration('hopscope.sourceLines')) {
         warnAboutSourceLineSettings();
+        if (event.affectsConfiguration('hopscope.sourceLines.skipFrames')) {
+          log.info('skipped stack frames changed; finding the spans\' code again');
+          passSkipFrames();
+          forgetLocator();
+          tracePanels.refreshAll();
+        }
         sourceLines?.reload();
       } else if (event.affectsConfiguration('hopscope.analysis')) {
         const { settings: current, problems } = settings();
@@ -233,9 +243,10 @@ function workspaceFolders(): { name: string; path: string }[] {
 }
 
 /** Spans' code in the open workspace folders; suffix matching looks through the workspace's files (not node_modules). */
-function newSourceLocator(mappings: unknown): SourceLocator {
+function newSourceLocator(mappings: unknown, skipFrames: readonly string[]): SourceLocator {
   return new SourceLocator(workspaceFolders(), {
     mappings: mappings as Record<string, string>, // as the user wrote it: the locator validates it and names bad entries
+    skipFrames,
     listFiles: async () => (await vscode.workspace.findFiles('**/*', '**/node_modules/**', 50_000)).map((uri) => uri.fsPath),
   });
 }

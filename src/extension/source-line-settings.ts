@@ -1,14 +1,18 @@
 /**
- * `hopscope.sourceLines.*` (which editor surfaces show) and
- * `hopscope.pathMappings` (with `${workspaceFolder}` expanded). Values come
- * from hand-edited JSON: a bad one is named and its default used.
+ * `hopscope.sourceLines.*` (which editor surfaces show, which stack frames to
+ * pass over) and `hopscope.pathMappings` (with `${workspaceFolder}` expanded).
+ * Values come from hand-edited JSON: a bad one is named and its default used.
  */
+import { readSkipFrames } from '../source/skip-frames';
+
 export interface SourceLineSettings {
   codeLens: boolean;
   hints: boolean;
   hovers: boolean;
   problems: boolean;
   revealOnSelect: boolean;
+  /** `hopscope.sourceLines.skipFrames`, the valid entries: stack frames that are never a span's place. */
+  skipFrames: string[];
   /** `hopscope.pathMappings` with variables expanded; validated by the source locator. */
   pathMappings: unknown;
   /** One sentence per bad setting. */
@@ -26,7 +30,9 @@ export function readSourceLineSettings(get: (key: string) => unknown, folders: r
     return true;
   };
   const [codeLens, hints, hovers, problems, revealOnSelect] = SWITCHES.map(flag) as [boolean, boolean, boolean, boolean, boolean];
-  return { codeLens, hints, hovers, problems, revealOnSelect, pathMappings: expandFolders(get('pathMappings'), folders), errors };
+  const skipFrames = readSkipFrames(get('sourceLines.skipFrames'));
+  errors.push(...skipFrames.errors);
+  return { codeLens, hints, hovers, problems, revealOnSelect, skipFrames: skipFrames.patterns, pathMappings: expandFolders(get('pathMappings'), folders), errors };
 }
 
 /**

@@ -10,6 +10,7 @@ import type { TraceTree } from '../analysis/trace-tree';
 import type { SpanRecord } from '../model/span';
 import type { CallSitesView } from '../protocol/call-sites';
 import { attributeCandidates, exceptionFrames, takesParentPlace } from '../source/span-source';
+import { frameSkipper, type SkipFrame } from '../source/skip-frames';
 import { suffixPath } from '../source/stack-frames';
 import { newestTraces, StoreCache, STORE_VIEW_BUDGET, treeOf, type StoreBudget } from './store-views';
 import type { TraceStore, TraceSummary } from './trace-store';
@@ -27,29 +28,29 @@ export const CALL_SITES_WINDOW_MS = 15 * 60_000;
  * in the same service and on the same side of a broker (`takesParentPlace`):
  * a callee's own spans never land on the line of the caller that called it.
  */
-export function spanPlace(span: SpanRecord, tree?: TraceTree): CodePlace | undefined {
-  const mine = ownPlace(span);
+export function spanPlace(span: SpanRecord, tree?: TraceTree, skip?: SkipFrame): CodePlace | undefined {
+  const mine = ownPlace(span, skip);
   if (mine || !tree) return mine;
   const seen = new Set([span.spanId]);
   let child = tree.byId.get(span.spanId);
   for (let node = child?.parent; child && node && !seen.has(node.spanId); child = node, node = node.parent) {
     if (!takesParentPlace(child, node, seen.size === 1, child.mode === 'async')) return undefined;
     seen.add(node.spanId);
-    const theirs = node.span && ownPlace(node.span);
+    const theirs = node.span && ownPlace(node.span, skip);
     if (theirs) return theirs;
   }
   return undefined;
 }
 
-function ownPlace(span: SpanRecord): CodePlace | undefined {
-  const found = attributeCandidates(span)[0];
+function ownPlace(span: SpanRecord, skip: SkipFrame | undefined): CodePlace | undefined {
+  const found = attributeCandidates(span, skip)[0];
   if (found) {
     const place: CodePlace = { path: found.path, line: found.line };
     if (found.column !== undefined) place.column = found.column;
     if (found.functionName !== undefined) place.functionName = found.functionName;
     return place;
   }
-  const frame = exceptionFrames(span)[0];
+  const frame = exceptionFrames(span, skip)[0];
   if (!frame) return undefined;
   const place: CodePlace = { path: suffixPath(frame), line: frame.line };
   if (frame.column !== undefined) place.column = frame.column;
@@ -58,7 +59,10 @@ function ownPlace(span: SpanRecord): CodePlace | undefined {
 }
 
 export interface CallSitesOptions {
+  /** Where a span's code is; by default `spanPlace`, passing over the `skipFrames`. */
   locate?: Locate;
+  /** `hopscope.sourceLines.skipFrames` (see skip-frames.ts). */
+  skipFrames?: readonly string[];
   settings?: AnalysisSettings | undefined;
   budget?: StoreBudget;
   /** Traces that last changed before this (store clock, ms) are left out. */
@@ -67,7 +71,9 @@ export interface CallSitesOptions {
 }
 
 export function callSitesOf(store: TraceStore, options: CallSitesOptions = {}, memo?: AnalysisMemo): CallSitesView {
-  const { locate = spanPlace, settings, budget = STORE_VIEW_BUDGET, receivedSinceMs, now = Date.now() } = options;
+  const { settings, budget = STORE_VIEW_BUDGET, receivedSinceMs, now = Date.now() } = options;
+  const skip = frameSkipper(options.skipFrames);
+  const locate = options.locate ?? ((span: SpanRecord, tree: TraceTree) => spanPlace(span, tree, skip));
   const analyse = (summary: TraceSummary): AnalysedTrace | undefined => {
     const tree = treeOf(store, summary.traceId);
     return tree && { tree, findings: analyzeTree(tree, settings).findings };
@@ -143,13 +149,22 @@ const memoKey = (store: TraceStore, traceId: string, spanCount: number) => `${sp
  */
 export class CallSitesCache extends StoreCache<CallSitesView> {
   private readonly memo: AnalysisMemo;
+  private readonly frames: { skip: readonly string[] };
 
   constructor(store: TraceStore, settings: () => AnalysisSettings | undefined, options: { windowMs?: number; clock?: () => number; budget?: StoreBudget } = {}) {
     const { windowMs = CALL_SITES_WINDOW_MS, clock = Date.now, budget = STORE_VIEW_BUDGET } = options;
     const memo = new AnalysisMemo(clock);
-    super(store, (s) => callSitesOf(s, { settings: settings(), budget, receivedSinceMs: clock() - windowMs, now: clock() }, memo), () => Math.floor(clock() / 60_000));
+    const frames = { skip: [] as readonly string[] };
+    super(store, (s) => callSitesOf(s, { settings: settings(), skipFrames: frames.skip, budget, receivedSinceMs: clock() - windowMs, now: clock() }, memo), () => Math.floor(clock() / 60_000));
     this.memo = memo;
+    this.frames = frames;
     this.traces = store;
+  }
+
+  /** `hopscope.sourceLines.skipFrames` changed: the places are found again (the analyses are kept). */
+  setSkipFrames(patterns: readonly string[]): void {
+    this.frames.skip = patterns;
+    super.invalidate();
   }
 
   private readonly traces: TraceStore;

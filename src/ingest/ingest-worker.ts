@@ -135,6 +135,11 @@ export class IngestWorker {
     this.send({ type: 'analysisSettings', settings });
   }
 
+  /** Stack frames that are never a call's place (`hopscope.sourceLines.skipFrames`). */
+  setSkipFrames(patterns: readonly string[]): void {
+    this.send({ type: 'skipFrames', patterns: [...patterns] });
+  }
+
   /** Closes the ports and ends the worker; safe to call more than once. */
   stop(): Promise<void> {
     this.stopping ??= new Promise<void>((resolve) => {

@@ -69,6 +69,7 @@ export class ReceiverController {
   private remote: RemoteReceiver | undefined;
   /** Event streams that failed before their first event, in a row. */
   private failedFollows = 0;
+  private skipFrames: string[] = [];
 
   constructor(private readonly options: ReceiverControllerOptions) {}
 
@@ -113,6 +114,16 @@ export class ReceiverController {
   /** New analysis thresholds for the running worker (no restart: traces are kept). */
   setAnalysisSettings(settings: AnalysisSettings): void {
     this.worker?.setAnalysisSettings(settings);
+  }
+
+  /**
+   * Stack frames that are never a call's place (`hopscope.sourceLines.skipFrames`), for this
+   * window's worker now and every worker it starts later. A Hopscope that is followed finds
+   * places with its own settings.
+   */
+  setSkipFrames(patterns: readonly string[]): void {
+    this.skipFrames = [...patterns];
+    this.worker?.setSkipFrames(this.skipFrames);
   }
 
   /** Clears the stored traces; while following, only this window's list (the API is read-only). */
@@ -166,6 +177,7 @@ export class ReceiverController {
 
   private adopt(worker: IngestWorker, generation: number): void {
     this.worker = worker;
+    if (this.skipFrames.length > 0) worker.setSkipFrames(this.skipFrames);
     worker.onLog(({ level, message }) => this.log(level, message));
     worker.onUpdate(({ changed, removed, stats }) => this.traces.fire({ reset: false, changed, removed, stats }));
     worker.onExit((failure) => {

@@ -30,6 +30,8 @@ export type HostToWorker =
   | { type: 'clear' }
   /** The analysis settings changed; traces are analysed again with them. */
   | { type: 'analysisSettings'; settings: AnalysisSettings }
+  /** `hopscope.sourceLines.skipFrames` (valid entries): stack frames that are never a call's place. */
+  | { type: 'skipFrames'; patterns: string[] }
   /** Close the ports and finish; the worker answers `stopped`. */
   | { type: 'stop' };
 

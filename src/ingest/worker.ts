@@ -83,6 +83,9 @@ async function main(start: WorkerStart): Promise<void> {
       case 'getCallSites':
         post({ type: 'callSites', requestId: message.requestId, sites: callSites.get() });
         break;
+      case 'skipFrames':
+        callSites.setSkipFrames(message.patterns);
+        break;
       case 'analysisSettings':
         analysis.setSettings(message.settings);
         analysisSettings = message.settings;

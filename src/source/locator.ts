@@ -18,6 +18,7 @@
 import type { SpanRecord } from '../model/span';
 import { validatePathMappings, type PathMapping } from './path-mappings';
 import { PathResolver, type CodeReference, type InsidePosition, type Outside } from './resolve-path';
+import { frameSkipper, type SkipFrame } from './skip-frames';
 import { ownSource, spanSource, withAncestors, type FoundSource, type OutsideSource, type SourceOrigin } from './span-source';
 import type { PlacedFile, WorkspaceFolderPath } from './workspace-paths';
 
@@ -52,6 +53,8 @@ export interface SourceLocatorOptions {
   mappings?: readonly PathMapping[] | Readonly<Record<string, string>>;
   /** Every workspace file as an absolute path, for suffix matching; asked at most once. */
   listFiles?: () => Promise<readonly string[]> | readonly string[];
+  /** `hopscope.sourceLines.skipFrames` as `readSkipFrames` kept it: stack frames that are never a span's place. */
+  skipFrames?: readonly string[];
 }
 
 /** A span's parent, looked up by the span's id. */
@@ -61,12 +64,14 @@ export class SourceLocator {
   /** One sentence per path mapping that was left out. */
   readonly mappingErrors: readonly string[];
   private readonly resolver: PathResolver;
+  private readonly skip: SkipFrame | undefined;
   private readonly own = new WeakMap<SpanRecord, Promise<FoundSource | OutsideSource | undefined>>();
 
   constructor(folders: readonly WorkspaceFolderPath[], options: SourceLocatorOptions = {}) {
     const { mappings, errors } = validatePathMappings(options.mappings);
     this.mappingErrors = errors;
     this.resolver = new PathResolver({ folders, mappings, ...(options.listFiles && { listFiles: options.listFiles }) });
+    this.skip = frameSkipper(options.skipFrames);
   }
 
   /** Where the span's code is in the workspace, if anywhere (its parent's, when `parentOf` is given and it names none). */
@@ -110,7 +115,7 @@ export class SourceLocator {
 
   private ownSource(span: SpanRecord): Promise<FoundSource | OutsideSource | undefined> {
     let found = this.own.get(span);
-    if (!found) this.own.set(span, (found = ownSource(span, (ref) => this.resolver.resolvePosition(ref))));
+    if (!found) this.own.set(span, (found = ownSource(span, (ref) => this.resolver.resolvePosition(ref), this.skip)));
     return found;
   }
 }

@@ -6,6 +6,7 @@
  *   legacy-attributes  code.filepath   code.lineno       code.column         code.namespace + code.function
  *   code.stacktrace    its first frame that is not a library's, the runtime's or OpenTelemetry's
  *   exception          the first frame of an `exception` event's stack that is in the workspace
+ *                      (in both stacks, frames `hopscope.sourceLines.skipFrames` names are passed over)
  *   parent             the nearest ancestor that has a location of its own, within the service
  *
  *   GET /orders (server)  code.file.path=/app/src/routes.ts:12      ─► attributes
@@ -20,6 +21,7 @@
  */
 import type { Attributes, SpanRecord } from '../model/span';
 import { isLibraryFrame } from './library-frames';
+import type { SkipFrame } from './skip-frames';
 import type { CodeReference, InsidePosition, Outside } from './resolve-path';
 import { parseStackTrace, suffixPath, type StackFrame } from './stack-frames';
 import { isSanePath } from './workspace-paths';
@@ -50,6 +52,8 @@ export type Resolve = (ref: CodeReference) => Promise<InsidePosition | Outside>;
 
 export interface SpanSourceOptions {
   resolve: Resolve;
+  /** Stack frames that are never the span's place (shared helpers). */
+  skip?: SkipFrame | undefined;
   /** The parent span of the span with this id, for the last level. */
   parentOf?: (spanId: string) => SpanRecord | undefined;
   /** `ownSource` for a span; pass a cached one to share work across a trace. */
@@ -84,7 +88,7 @@ export function takesParentPlace(child: Hop, parent: Hop, first: boolean, asyncE
 
 /** The span's place in the code: its own, else its nearest located ancestor's (see `takesParentPlace`), else its own as text. */
 export async function spanSource(span: SpanRecord, options: SpanSourceOptions): Promise<FoundSource | OutsideSource | undefined> {
-  const own = options.own ?? ((s: SpanRecord) => ownSource(s, options.resolve));
+  const own = options.own ?? ((s: SpanRecord) => ownSource(s, options.resolve, options.skip));
   const mine = await own(span);
   if (mine && !mine.outside) return mine;
   const seen = new Set([span.spanId]);
@@ -154,11 +158,11 @@ export function withAncestors(
 }
 
 /** The span's own place: the first of its attribute levels, then its exceptions, that resolves inside the workspace. */
-export async function ownSource(span: SpanRecord, resolve: Resolve): Promise<FoundSource | OutsideSource | undefined> {
+export async function ownSource(span: SpanRecord, resolve: Resolve, skip?: SkipFrame): Promise<FoundSource | OutsideSource | undefined> {
   let first: OutsideSource | undefined;
   const tries: { from: Exclude<SourceOrigin, 'parent'>; ref: CodeReference; functionName: string | undefined }[] = [
-    ...attributeCandidates(span).map(({ from, functionName, ...ref }) => ({ from, ref, functionName })),
-    ...exceptionFrames(span).map((frame) => ({ from: 'exception' as const, ref: frameReference(frame), functionName: frame.function })),
+    ...attributeCandidates(span, skip).map(({ from, functionName, ...ref }) => ({ from, ref, functionName })),
+    ...exceptionFrames(span, skip).map((frame) => ({ from: 'exception' as const, ref: frameReference(frame), functionName: frame.function })),
   ];
   for (const { from, ref, functionName } of tries) {
     const position = await resolve(ref);
@@ -168,15 +172,15 @@ export async function ownSource(span: SpanRecord, resolve: Resolve): Promise<Fou
   return first;
 }
 
-/** The places a span's attributes name, best first: current names, pre-1.30 names, then `code.stacktrace`. */
-export function attributeCandidates(span: SpanRecord): SpanCandidate[] {
+/** The places a span's attributes name, best first: current names, pre-1.30 names, then `code.stacktrace` (past the frames `skip` names). */
+export function attributeCandidates(span: SpanRecord, skip?: SkipFrame): SpanCandidate[] {
   const a = span.attributes ?? {};
   const out: SpanCandidate[] = [];
   const current = candidate(a, 'attributes', 'code.file.path', ['code.line.number', 'code.lineno'], ['code.column.number', 'code.column'], functionName(a, 'code.function.name'));
   const legacy = candidate(a, 'legacy-attributes', 'code.filepath', ['code.lineno', 'code.line.number'], ['code.column', 'code.column.number'], legacyFunctionName(a));
   if (current) out.push(current);
   if (legacy && legacy.path !== current?.path) out.push(legacy);
-  const frame = parseStackTrace(a['code.stacktrace']).find((f) => !isLibraryFrame(f));
+  const frame = parseStackTrace(a['code.stacktrace']).find((f) => !isLibraryFrame(f) && !skip?.(f));
   if (frame) out.push({ from: 'code.stacktrace', ...frameReference(frame), ...(frame.function !== undefined && { functionName: frame.function }) });
   return out;
 }
@@ -187,8 +191,8 @@ export function codeAttributes(span: SpanRecord): { path: string; line: number }
   return named && { path: named.path, line: named.line };
 }
 
-/** The frames of the span's exception stack traces that may be the application's, top first. */
-export function exceptionFrames(span: SpanRecord): StackFrame[] {
+/** The frames of the span's exception stack traces that may be the application's (and `skip` does not name), top first. */
+export function exceptionFrames(span: SpanRecord, skip?: SkipFrame): StackFrame[] {
   const frames: StackFrame[] = [];
   const events = Array.isArray(span.events) ? span.events : [];
   let read = 0;
@@ -197,7 +201,7 @@ export function exceptionFrames(span: SpanRecord): StackFrame[] {
     const stack = event?.attributes?.['exception.stacktrace'];
     if (event?.name !== 'exception' || typeof stack !== 'string') continue;
     read++;
-    frames.push(...parseStackTrace(stack).filter((f) => !isLibraryFrame(f)));
+    frames.push(...parseStackTrace(stack).filter((f) => !isLibraryFrame(f) && !skip?.(f)));
   }
   return frames.slice(0, MAX_EXCEPTION_FRAMES);
 }

@@ -20,6 +20,15 @@ describe('source line settings', () => {
     assert.deepEqual(read.errors, ['hopscope.sourceLines.problems must be true or false, not "no"; using true.']);
   });
 
+  it('read the stack frames to skip, naming the bad entries among the errors', () => {
+    assert.deepEqual(readSourceLineSettings(() => undefined, folders).skipFrames, []);
+    const read = readSourceLineSettings((key) => (key === 'sourceLines.skipFrames' ? ['lib/work.ts', '/(/', 7] : undefined), folders);
+    assert.deepEqual(read.skipFrames, ['lib/work.ts']);
+    assert.equal(read.errors.length, 2);
+    assert.match(read.errors[0]!, /^hopscope\.sourceLines\.skipFrames\[1\] "\/\(\/" is not a regular expression/);
+    assert.match(read.errors[1]!, /^hopscope\.sourceLines\.skipFrames\[2\] must be a string, not number 7; left out\.$/);
+  });
+
   it('expand ${workspaceFolder} and ${workspaceFolder:name} in path mappings, in both shapes', () => {
     assert.deepEqual(expandFolders({ '/app': '${workspaceFolder}/services', '/lib': '${workspaceFolder:lib}/src' }, folders), { '/app': '/ws/shop/services', '/lib': '/ws/lib/src' });
     assert.deepEqual(expandFolders([{ from: '/app', to: '${workspaceFolder}' }, 'junk'], folders), [{ from: '/app', to: '/ws/shop' }, 'junk']);

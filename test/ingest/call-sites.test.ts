@@ -31,6 +31,21 @@ async function send(port: number, spans: SpanRecord[]): Promise<void> {
   assert.equal((await request(port, 'POST', '/v1/traces', toOtlpJson(spans), { 'Content-Type': 'application/json' })).status, 200);
 }
 
+//  orders' call to stock was made in its shared helper lib/http.ts, called from orders.ts:21.
+const failedInHelper = (traceId: string) => {
+  const spans = timeline(`
+    orders | POST /orders | server | 0-100
+      orders | orders → stock | client | 50-90 | error
+        stock | GET /stock | server | 51-89
+  `).spans.map((span) => ({ ...span, traceId }));
+  const failing = spans.find((s) => s.name === 'orders → stock')!;
+  // As code.stacktrace (exceptions' stacks are passed over the same way): the OTLP JSON the tests send carries attributes.
+  failing.attributes['code.stacktrace'] = 'Error: down\n    at getJson (/app/src/lib/http.ts:8:11)\n    at reserve (/app/src/orders.ts:21:9)';
+  return spans;
+};
+
+const stockLine = (view: CallSitesView | undefined) => view?.sites.find((s) => s.calls.some((c) => c.callee === 'stock'))?.place;
+
 const emailSite = (view: CallSitesView) => view.sites.find((s) => s.place.path === '/app/src/orders.ts' && s.place.line === 42);
 
 describe('call sites over the stored traces', () => {
@@ -84,6 +99,21 @@ describe('the receiver controller\'s call sites', () => {
   });
 });
 
+describe('the stack frames a window skips', () => {
+  const windows = useWindowPair();
+
+  it('reach its worker, the one running and one started later', async () => {
+    const { first, httpPort, startFirst } = await windows();
+    first.setSkipFrames(['lib/http.ts']);
+    await startFirst();
+    await send(httpPort, failedInHelper(id(31)));
+    const skipping = await eventually(async () => stockLine(await first.getCallSites()));
+    assert.equal(skipping.line, 21, 'set before the worker started');
+    first.setSkipFrames([]);
+    assert.equal(stockLine(await first.getCallSites())?.line, 8, 'and changed while it runs');
+  });
+});
+
 describe('where the worker puts a call', () => {
   it('takes an exception\'s first application frame, else the nearest ancestor\'s place', () => {
     const spans = timeline(`
@@ -124,6 +154,25 @@ describe('where the worker puts a call', () => {
     const placeOf = (name: string) => spanPlace(drawn.spans.find((s) => s.name === name)!, tree)?.line;
     assert.deepEqual(['GET cart', 'order.placed process', 'charge card', 'SELECT cards', 'POST /charge', 'send confirmation email'].map(placeOf), [undefined, undefined, undefined, undefined, undefined, undefined]);
     assert.deepEqual(['POST /send', 'notify'].map(placeOf), [50, 50]);
+  });
+
+  it('passes over the stack frames the window skips, in the worker\'s cache too', () => {
+    const store = new TraceStore();
+    store.add(failedInHelper(id(30)));
+    assert.deepEqual(stockLine(callSitesOf(store)), { path: '/app/src/lib/http.ts', line: 8, column: 11, functionName: 'getJson' });
+    assert.deepEqual(stockLine(callSitesOf(store, { skipFrames: ['lib/http.ts'] })), { path: '/app/src/orders.ts', line: 21, column: 9, functionName: 'reserve' });
+    const thrown = new TraceStore();
+    thrown.add(failedInHelper(id(32)).map((span) => {
+      const stack = span.attributes['code.stacktrace'];
+      if (typeof stack !== 'string') return span;
+      const { 'code.stacktrace': _, ...attributes } = span.attributes;
+      return { ...span, attributes, events: [{ name: 'exception', timeUs: span.endUs, attributes: { 'exception.stacktrace': stack }, droppedAttributesCount: 0 }] };
+    }));
+    assert.equal(stockLine(callSitesOf(thrown, { skipFrames: ['lib/http.ts'] }))?.line, 21, 'from an exception the same');
+    const cache = new CallSitesCache(store, () => undefined);
+    assert.equal(stockLine(cache.get())?.line, 8);
+    cache.setSkipFrames(['/\\/lib\\/http\\.ts$/']);
+    assert.equal(stockLine(cache.get())?.line, 21, 'a new setting is applied at once, though the store did not change');
   });
 
   it('leaves out traces that received nothing in the window, and sees them age out as the clock moves', () => {

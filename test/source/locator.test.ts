@@ -74,6 +74,16 @@ describe('finding the line a span stands for', () => {
       assert.deepEqual([found?.from, found?.label, found?.functionName], ['exception', 'orders/src/stock.ts:42', 'reserve']);
     });
 
+    it('passes over the frames skipFrames names in both stack traces, for the line that called the helper', async () => {
+      const stack = ['Error: mail server refused the message', '    at work (/app/src/stock.ts:3:9)', '    at send (/app/src/routes.ts:12:5)'].join('\n');
+      const skipping = new SourceLocator([ws.folder], { listFiles: () => ws.files(), skipFrames: ['src/stock.ts'] });
+      const failed = span({}, { events: [exceptionEvent(stack)] });
+      const traced = span({ 'code.stacktrace': stack });
+      assert.deepEqual([(await locator.locate(failed))?.label, (await locator.locate(traced))?.label], ['orders/src/stock.ts:3', 'orders/src/stock.ts:3'], 'without the setting: the helper');
+      assert.deepEqual([(await skipping.locate(failed))?.label, (await skipping.locate(traced))?.label], ['orders/src/routes.ts:12', 'orders/src/routes.ts:12']);
+      assert.equal((await skipping.locate(span({ 'code.file.path': '/app/src/stock.ts', 'code.line.number': 3 })))?.label, 'orders/src/stock.ts:3', 'code.* attributes are taken as they are');
+    });
+
     it('reads an exception from Python the same way', async () => {
       const stack = 'Traceback (most recent call last):\n  File "/app/app/views.py", line 88, in post\n    raise OutOfStock()\nOutOfStock';
       const found = await locator.locate(span({}, { events: [exceptionEvent(stack)] }));
