@@ -50,9 +50,10 @@ const sdk = new NodeSDK({
   serviceName: process.env.OTEL_SERVICE_NAME ?? 'demo-service',
   spanProcessors: [
     // Each client and producer span carries the line that made the call (code.file.path,
-    // code.line.number), so the editor shows it there. Not the demo's own helpers: the
-    // service line that called a peer or published says more than the helper's insides.
-    new CallSiteSpanProcessor({ ignore: [/\/demo\/lib\/(?:client|messaging|peers)\.ts$/] }),
+    // code.line.number), so the editor shows it there. Not the demo's shared helpers in lib/:
+    // the service line that called a peer, published or worked says more than the helper's
+    // insides. (demo/.vscode/settings.json skips them in stack traces the same way.)
+    new CallSiteSpanProcessor({ ignore: [/\/demo\/lib\//] }),
     // A short delay so a trace shows up about when its order completes.
     new BatchSpanProcessor({ exporter, scheduledDelayMillis: 200 }),
   ],

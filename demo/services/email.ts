@@ -11,8 +11,10 @@ import { orderAttributes } from '../lib/order';
 import { startService } from '../lib/server';
 import { work } from '../lib/work';
 
-const sendEmail = (order: unknown) =>
-  work({ span: 'send confirmation email', ms: 500, slowMs: 3_000, failure: 'mail server refused the message (demo switch email=fail)', attributes: orderAttributes(order) });
+// Awaited here (not just returned), so that a failure's stack trace names this line (as an `async` frame) below lib/work.ts.
+const sendEmail = async (order: unknown): Promise<void> => {
+  await work({ span: 'send confirmation email', ms: 500, slowMs: 3_000, failure: 'mail server refused the message (demo switch email=fail)', attributes: orderAttributes(order) });
+};
 
 startService('email', {
   'POST /send': async (order) => {

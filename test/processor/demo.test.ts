@@ -9,6 +9,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { SpanRecord } from '../../src/model/span';
+import { SourceLocator } from '../../src/source/locator';
+import { readSkipFrames } from '../../src/source/skip-frames';
 import { storedTrace, useServedDemo } from '../support/served-demo';
 
 const DEMO = join(__dirname, '..', '..', 'demo');
@@ -24,6 +26,14 @@ function only(spans: SpanRecord[], key: string): SpanRecord {
   const found = spans.filter((s) => `${s.service} ${s.name} ${s.kind}` === key);
   assert.equal(found.length, 1, key);
   return found[0]!;
+}
+
+/** `hopscope.sourceLines.skipFrames` as the demo's workspace settings give it (JSON with comments). */
+function demoSkipFrames(): string[] {
+  const text = readFileSync(join(DEMO, '.vscode', 'settings.json'), 'utf8').replace(/^\s*\/\/.*$/gm, '');
+  const read = readSkipFrames((JSON.parse(text) as Record<string, unknown>)['hopscope.sourceLines.skipFrames']);
+  assert.deepEqual(read.errors, []);
+  return read.patterns;
 }
 
 /** The demo file and the text at the span's `code.*` position. */
@@ -68,5 +78,24 @@ describe('call sites in the demo shop', () => {
     assert.equal(producer.file, 'services/orders.ts');
     assert.match(producer.text, /^publish\(queue, 'order\.created', order\)/);
     assert.equal(only(spans, 'email process order.created consumer').attributes['code.file.path'], undefined);
+  });
+
+  it("a failing consumer: its exception points at the service's line past the shared work helper, with the demo's workspace settings", async () => {
+    await served.demo().setSwitches('email', { behaviour: 'fail' });
+    try {
+      const order = await served.demo().sendOrder('events');
+      assert.equal(order.status, 201, 'the order does not wait for the email');
+      const spans = await storedTrace(served.server().httpPort, order.traceId!, (got) => (got.some((s) => s.kind === 'consumer' && s.service === 'email' && s.events.some((e) => e.name === 'exception')) ? [] : ['the email consumer\'s exception']));
+      const consumer = spans.find((s) => s.kind === 'consumer' && s.service === 'email')!;
+      const folder = [{ name: 'demo', path: DEMO }];
+      const plain = await new SourceLocator(folder).locate(consumer);
+      assert.match(plain?.label ?? '', /^lib\/work\.ts:\d+$/, 'without the setting: the helper that threw');
+      const skipping = await new SourceLocator(folder, { skipFrames: demoSkipFrames() }).locate(consumer);
+      assert.equal(skipping?.label.replace(/:\d+$/, ''), 'services/email.ts');
+      const text = readFileSync(join(DEMO, 'services', 'email.ts'), 'utf8').split('\n')[skipping!.line - 1] ?? '';
+      assert.match(text, /await work\(\{ span: 'send confirmation email'/);
+    } finally {
+      await served.demo().setSwitches('email', { behaviour: 'ok' });
+    }
   });
 });
