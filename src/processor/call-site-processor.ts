@@ -228,7 +228,7 @@ let newestWrap: FetchWrap | undefined;
 let fetchCallers: NodeJS.CallSite[] | undefined;
 let fetchWrapper: Function | undefined;
 /** How many frames below the wrapper to capture: as deep as a caller of fetch was found. */
-let fetchDepth = 4;
+let fetchDepth = 2;
 
 function wrapFetch(): FetchWrap | undefined {
   const original = globalThis.fetch;
