@@ -27,7 +27,7 @@ const CASES = [
 function distinctView(spanCount: number): TraceView {
   const view = syntheticView(spanCount);
   const names = new Map(view.nodes.map((n, i) => [n.spanId, `${n.name} #${i}`]));
-  return { ...view, nodes: view.nodes.map((n) => ({ ...n, name: names.get(n.spanId)! })), spans: view.spans.map((s) => ({ ...s, name: names.get(s.spanId) ?? s.name })) };
+  return { ...view, nodes: view.nodes.map((n) => ({ ...n, name: names.get(n.spanId)!, label: names.get(n.spanId)! })), spans: view.spans.map((s) => ({ ...s, name: names.get(s.spanId) ?? s.name })) };
 }
 const INTERACT_MS = 2000;
 

@@ -97,7 +97,7 @@ export function analyzeTree(tree: TraceTree, settings: AnalysisSettings = DEFAUL
  *   orders POST /orders     [=====================]    entry
  *   orders POST ─► email          [=========]           a call: can change
  */
-function entrySpine(root: TraceNode): Set<TraceNode> {
+export function entrySpine(root: TraceNode): Set<TraceNode> {
   const spine = new Set<TraceNode>([root]);
   for (let node = root; ; ) {
     const next = node.blocking.length === 1 ? node.blocking[0]! : undefined;

@@ -7,7 +7,7 @@
  *                  └─ nodes[3]                  after orphans and cycles were repaired
  */
 import type { AnalysisSettings } from '../analysis/settings';
-import { analyzeTree, type TraceAnalysis } from '../analysis/analyze-trace';
+import { analyzeTree, entrySpine, type TraceAnalysis } from '../analysis/analyze-trace';
 import type { EdgeMode } from '../analysis/edge-modes';
 import { callee, isCall, isPlumbing, operationOf } from '../analysis/calls';
 import { buildTree, duration, type TraceNode } from '../analysis/trace-tree';
@@ -27,6 +27,8 @@ export interface ViewNode {
   peer?: string;
   /** Connection-pool checkouts, acks and other plumbing: part of the call they serve, not a call of their own. */
   plumbing?: true;
+  /** The request's own entry (the root and what the whole request passes through on its way in): no what-if changes it. */
+  entry?: true;
   kind: SpanKind;
   startUs: number;
   endUs: number;
@@ -57,12 +59,15 @@ export function toTraceView(traceId: string, spans: readonly SpanRecord[], logs:
   if (!tree) return undefined;
   const analysis = analyzeTree(tree, settings);
   const nodes: ViewNode[] = [];
+  const entry = entrySpine(tree.root);
   const add = (top: TraceNode) => {
     // Iterative: a broken trace can be thousands of levels deep.
     const stack = [top];
     while (stack.length > 0) {
       const node = stack.pop()!;
-      nodes.push(viewNode(node));
+      const shown = viewNode(node);
+      if (entry.has(node)) shown.entry = true;
+      nodes.push(shown);
       for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]!);
     }
   };

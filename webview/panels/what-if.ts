@@ -85,36 +85,20 @@ export interface RequestFacts {
 }
 
 const CALLER_SIDE = new Set(['client', 'producer']);
-/** As the analysis decides it: a single blocking child taking this share of its parent's time is the request passing through. */
-const PASS_THROUGH_SHARE = 0.9;
 
 /**
- * The entry spine as the analysis draws it (analyze-trace.ts), and the
- * request's spans: `nodes` lists the request first, depth-first, then each
- * detached part (a root without parent).
- *
- *   gateway POST /orders [==========================]   entry
- *   gateway POST ─► orders [======================]    entry (the request passing through)
- *   orders POST /orders     [=====================]    entry
- *   orders POST ─► email          [=========]           a call: can change
+ * The request's spans and its entry, as the analysis marked it (`entry`):
+ * `nodes` lists the request first, depth-first, then each detached part (a
+ * root without parent).
  */
 export function requestFacts(view: TraceView): RequestFacts {
   const inRequest = new Set<string>();
-  const blocking = new Map<string, ViewNode[]>();
+  const entry = new Set<string>();
   for (const [i, n] of view.nodes.entries()) {
     if (i > 0 && !n.parentSpanId) break;
     inRequest.add(n.spanId);
-    if (n.mode !== 'sync' && n.mode !== 'parallel') continue;
-    const list = blocking.get(n.parentSpanId);
-    if (list) list.push(n);
-    else blocking.set(n.parentSpanId, [n]);
-  }
-  const entry = new Set<string>();
-  for (let node = view.nodes[0]; node && !entry.has(node.spanId); ) {
-    entry.add(node.spanId);
-    const next = blocking.get(node.spanId);
-    if (next?.length !== 1 || next[0]!.endUs - next[0]!.startUs < PASS_THROUGH_SHARE * (node.endUs - node.startUs)) break;
-    node = next[0];
+    // A view kept from before the analysis marked its entry: the root is the entry.
+    if (n.entry || i === 0) entry.add(n.spanId);
   }
   return { entry, inRequest };
 }
