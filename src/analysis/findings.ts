@@ -141,7 +141,7 @@ function repeatedCalls({ settings, inRequest, saving, callee, calleeOperation, t
     const saved = saving(places.flatMap((p) => p.calls.slice(1).map((c): [string, Change] => [c.spanId, 'parallel'])));
     out.push({
       rule: 'n-plus-one', severity: 'warning', spanIds: places.flatMap((p) => p.calls.map((c) => c.spanId)), savingUs: saved,
-      message: `${parent.service} calls ${callee(calls[0]!)} ${calleeOperation(calls[0]!)} ${calls.length} times for one ${ownOperation(parent)}${times(places.length)}: batch them into one call${saved > 0 ? ` (or at least run them in parallel: −${formatDuration(saved)})` : ' (running them in parallel would not shorten this request: they are not what it waited on)'}.`,
+      message: `${parent.service} calls ${callee(calls[0]!)} ${calleeOperation(calls[0]!)} ${calls.length} times for one ${ownOperation(entryOf(parent))}${times(places.length)}: batch them into one call${saved > 0 ? ` (or at least run them in parallel: −${formatDuration(saved)})` : ' (running them in parallel would not shorten this request: they are not what it waited on)'}.`,
     });
   }
   for (const places of sequential.values()) {
@@ -207,6 +207,12 @@ function cascadingFailures({ tree, callee, calleeOperation }: Context, failures:
         : `${started} spread through ${cascade.services.join(' → ')} before it was contained.`,
     };
   });
+}
+
+/** The request a span works for in its service: its nearest server or consumer ancestor (the handler's layers aside). */
+function entryOf(node: TraceNode): TraceNode {
+  for (let n: TraceNode | undefined = node; n && n.service === node.service; n = n.parent) if (n.kind === 'server' || n.kind === 'consumer') return n;
+  return node;
 }
 
 function isDescendant(node: TraceNode, ancestor: TraceNode): boolean {
