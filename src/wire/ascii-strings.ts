@@ -65,9 +65,19 @@ function sameAscii(text: string, buf: Uint8Array, start: number): boolean {
   return true;
 }
 
-/** ASCII bytes to a flat one-byte string in one call. */
+/** `String.fromCharCode.apply` passes every byte as an argument: past this many the stack overflows. */
+const APPLY_CHUNK = 8192;
+
+/** ASCII bytes to a flat one-byte string in one call (in chunks where there is no native slicer). */
 export function ascii(buf: Uint8Array, start: number, end: number): string {
-  return native(buf)?.latin1Slice(start, end) ?? String.fromCharCode.apply(null, buf.subarray(start, end) as unknown as number[]);
+  const slices = native(buf);
+  if (slices) return slices.latin1Slice(start, end);
+  if (end - start <= APPLY_CHUNK) return String.fromCharCode.apply(null, buf.subarray(start, end) as unknown as number[]);
+  const parts: string[] = [];
+  for (let at = start; at < end; at += APPLY_CHUNK) {
+    parts.push(String.fromCharCode.apply(null, buf.subarray(at, Math.min(end, at + APPLY_CHUNK)) as unknown as number[]));
+  }
+  return parts.join('');
 }
 
 const HEX_CODES = Uint8Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
@@ -78,7 +88,7 @@ const hexScratch = NodeBuffer ? NodeBuffer.allocUnsafe(64) : new Uint8Array(64);
 /** Lower-case hex of `bytes[start, end)` as one flat string (ids are 8 or 16 bytes). */
 export function hexString(bytes: Uint8Array, start: number, end: number): string {
   const length = end - start;
-  const out = length <= 32 ? hexScratch : new Uint8Array(length * 2);
+  const out = length <= 32 ? hexScratch : NodeBuffer ? NodeBuffer.allocUnsafe(length * 2) : new Uint8Array(length * 2);
   for (let i = 0; i < length; i++) {
     const b = bytes[start + i]!;
     out[2 * i] = HEX_CODES[b >> 4]!;

@@ -160,10 +160,21 @@ export function readScope(r: ProtoReader, end: number): Scope {
   return { name, version };
 }
 
+/**
+ * Ids are 16 (trace) or 8 (span) bytes. A wrong length up to this only rejects
+ * its span (partial success); a longer one is not an id at all and refuses the
+ * request, before a string twice its size is made.
+ */
+export const MAX_ID_BYTES = 64;
+
 /** A `bytes` id field as lower-case hex. */
 export function readId(r: ProtoReader, end: number, name: string, hex: (buf: Uint8Array, start: number, end: number) => string): string {
   r.expect(LENGTH_DELIMITED, name);
+  const at = r.pos;
   const stop = r.delimited(end);
+  if (stop - r.pos > MAX_ID_BYTES) {
+    throw new WireError(`${name} is ${stop - r.pos} bytes at byte ${at}; an id is 16 bytes (trace) or 8 (span), and more than ${MAX_ID_BYTES} is refused`);
+  }
   const id = hex(r.buf, r.pos, stop);
   r.pos = stop;
   return id;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { decodeString, hexString } from '../../src/wire/ascii-strings';
+import { ascii, decodeString, hexString } from '../../src/wire/ascii-strings';
 import { random } from '../support/mutate';
 
 const utf8 = new TextDecoder();
@@ -45,5 +45,12 @@ describe('decoding strings on the hot path', () => {
   it('writes ids as flat lower-case hex', () => {
     assert.equal(hexString(Uint8Array.from([0, 1, 0xab, 0xff]), 0, 4), '0001abff');
     assert.equal(hexString(Uint8Array.from({ length: 40 }, (_, i) => i), 0, 40).length, 80);
+  });
+
+  it('makes long strings from plain arrays (no native slicer) without overflowing the stack', () => {
+    const long = new Uint8Array(600 * 1024).fill(0x61);
+    assert.equal(ascii(long, 0, long.length), 'a'.repeat(long.length));
+    assert.equal(ascii(long, 5, 20_005).length, 20_000);
+    assert.equal(hexString(long, 0, 300 * 1024), '61'.repeat(300 * 1024));
   });
 });

@@ -133,6 +133,20 @@ describe('the OTLP protobuf trace decoder', () => {
   it('treats an empty body as a request with no spans', () => {
     assert.deepEqual(decodeTracesProto(new Uint8Array(0)), { spans: [], rejected: 0, rejectReason: '' });
   });
+
+  it('refuses an id of half a megabyte naming the field, from a Buffer or a plain array, without overflowing the stack', () => {
+    const huge = new Uint8Array(512 * 1024).fill(0xab);
+    const payload = request(bytes(1, huge), bytes(2, hex('00000000000000d1')));
+    for (const body of [payload, Buffer.from(payload)]) {
+      assert.throws(() => decodeTracesProto(body), (error: unknown) => {
+        assert.ok(error instanceof WireError);
+        assert.match(error.message, /^resource_spans\[0\]\.scope_spans\[0\]\.spans\[0\]: trace_id is 524288 bytes at byte \d+; an id is 16 bytes/);
+        return true;
+      });
+    }
+    const log = message(1, message(2, message(2, bytes(9, hex(TRACE)), bytes(10, huge))));
+    assert.throws(() => decodeLogsProto(log), /span_id is 524288 bytes/);
+  });
 });
 
 describe('the OTLP protobuf logs decoder', () => {
