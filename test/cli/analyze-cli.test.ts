@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { sync } from '../support/shop-drawings';
-import { toOtlpJson } from '../support/timeline';
+import { timeline, toOtlpJson } from '../support/timeline';
 
 const shop = sync;
 
@@ -66,6 +66,27 @@ describe('hopscope check', () => {
     assert.match(run.stdout, /blocking chain of 2 hops > 1/);
     assert.match(run.stdout, /680\.0 ms > 500 ms/);
     assert.match(run.stdout, /sync-non-critical: orders waits/);
+  });
+
+  it('tests the chain with the most hops, not the one that accumulated the most latency', () => {
+    //  a → b  holds 400 ms of b's own work (ranked first);  a → c → d → e → f: 4 hops, little time in each
+    const deep = join(dir, 'deep.json');
+    writeFileSync(deep, toOtlpJson(timeline(`
+      a | GET /x | server | 0-500
+        a | a→b | client | 1-420
+          b | B | server | 2-419
+        a | a→c | client | 421-499
+          c | C | server | 422-498
+            c | c→d | client | 423-497
+              d | D | server | 424-496
+                d | d→e | client | 425-495
+                  e | E | server | 426-494
+                    e | e→f | client | 427-493
+                      f | F | server | 428-492
+    `).spans));
+    const run = cli('check', '--max-hops', '3', deep);
+    assert.equal(run.status, 1, run.stdout + run.stderr);
+    assert.match(run.stdout, /blocking chain of 4 hops > 3 \(a → c → d → e → f\)/);
   });
 
   it('refuses an unknown rule with exit 2', () => {
