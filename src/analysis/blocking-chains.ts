@@ -39,38 +39,71 @@ export interface BlockingChain {
  * have made the cut), so a budget on hops sees it.
  */
 export function blockingChains(root: TraceNode, limit = 10): BlockingChain[] {
-  const chains: BlockingChain[] = [];
-  let deepest: BlockingChain | undefined;
-  // One frame per span on the current path: its window (clipped to its ancestors) and the blocked time in it.
-  // Each span is visited once, so the intervals of its blocking children are merged once.
-  const frames: Frame[] = [];
-  const visit = (node: TraceNode, from: number, to: number) => {
+  // Candidates are kept as their last span and described once the walk is over: a chain is the path from
+  // the root along blocking edges, so it can be walked again, and only the few kept are.
+  const chains: Candidate[] = [];
+  let deepest: Candidate | undefined;
+  // The walk keeps its own stack (a sender decides how deep a trace is) and, per span on the current path,
+  // the sums of what the chain accumulated and the hops it made down to it: a leaf's chain costs nothing more.
+  const path: Frame[] = [];
+  const stack: { node: TraceNode; from: number; to: number; depth: number }[] = [{ node: root, from: root.startUs, to: root.endUs, depth: 0 }];
+  while (stack.length > 0) {
+    const { node, from, to, depth } = stack.pop()!;
+    path.length = depth;
     const next = node.blocking;
-    frames.push({ node, from, to, busy: next.length === 0 ? 0 : covered(next, from, to) });
+    const busy = next.length === 0 ? 0 : covered(next, from, to);
+    const above = path[depth - 1];
+    const own = Math.max(0, to - from) - busy;
+    path.push({ node, from, to, busy, accumulated: (above?.accumulated ?? 0) + own, hops: above ? above.hops + (above.node.service !== node.service ? 1 : 0) : 0 });
     if (next.length === 0) {
       // Only the largest `limit` chains are described in full; the rest only need their sum.
-      const accumulated = frames.reduce((sum, f) => sum + Math.max(0, f.to - f.from) - f.busy, 0);
-      const hops = hopsOf(frames);
+      const { accumulated, hops } = path[depth]!;
       if (hops > 0 && (chains.length < limit || accumulated > chains[chains.length - 1]!.accumulatedUs)) {
-        chains.push(describe(frames));
+        chains.push({ leaf: node, accumulatedUs: accumulated, hops });
         chains.sort((a, b) => b.accumulatedUs - a.accumulatedUs || b.hops - a.hops);
         if (chains.length > limit) chains.pop();
       }
-      if (hops > (deepest?.hops ?? 0)) deepest = describe(frames);
-    } else for (const child of next) visit(child, Math.max(from, child.startUs), Math.max(Math.max(from, child.startUs), Math.min(to, child.endUs)));
-    frames.pop();
-  };
-  visit(root, root.startUs, root.endUs);
+      if (hops > (deepest?.hops ?? 0)) deepest = { leaf: node, accumulatedUs: accumulated, hops };
+      continue;
+    }
+    for (let i = next.length - 1; i >= 0; i--) {
+      const child = next[i]!;
+      const start = Math.max(from, child.startUs);
+      stack.push({ node: child, from: start, to: Math.max(start, Math.min(to, child.endUs)), depth: depth + 1 });
+    }
+  }
   chains.sort((a, b) => b.accumulatedUs - a.accumulatedUs || b.hops - a.hops);
   const top = chains.slice(0, limit);
   if (deepest && !top.some((c) => c.hops >= deepest!.hops)) top.push(deepest);
-  return top;
+  return top.map((c) => describe(framesTo(root, c.leaf)));
 }
 
-function hopsOf(frames: readonly Frame[]): number {
-  let hops = 0;
-  for (let i = 1; i < frames.length; i++) if (frames[i]!.node.service !== frames[i - 1]!.node.service) hops++;
-  return hops;
+/** A chain not yet described: its last span, and what it accumulated. */
+interface Candidate {
+  leaf: TraceNode;
+  accumulatedUs: number;
+  hops: number;
+}
+
+/** The frames of the chain from the root to `leaf` along blocking edges, windows clipped as the walk clips them. */
+function framesTo(root: TraceNode, leaf: TraceNode): Frame[] {
+  const nodes: TraceNode[] = [];
+  for (let n: TraceNode | undefined = leaf; n && n !== root; n = n.parent) nodes.push(n);
+  nodes.push(root);
+  nodes.reverse();
+  const frames: Frame[] = [];
+  let from = root.startUs;
+  let to = root.endUs;
+  for (let i = 0; i < nodes.length; i++) {
+    const node = nodes[i]!;
+    if (i > 0) {
+      const start = Math.max(from, node.startUs);
+      to = Math.max(start, Math.min(to, node.endUs));
+      from = start;
+    }
+    frames.push({ node, from, to, busy: node.blocking.length === 0 ? 0 : covered(node.blocking, from, to), accumulated: 0, hops: 0 });
+  }
+  return frames;
 }
 
 interface Frame {
@@ -78,6 +111,10 @@ interface Frame {
   from: number;
   to: number;
   busy: number;
+  /** Self time of the chain's spans down to this one (with the wire into each hop). */
+  accumulated: number;
+  /** Service changes down to this span. */
+  hops: number;
 }
 
 /** Time covered by the spans (sorted by start, as `blocking` is), clipped to [from, to]. */

@@ -229,35 +229,38 @@ function breakCycles(byId: Map<string, TraceNode>, tops: TraceNode[], repairs: R
  */
 function prepare(top: TraceNode, depth: number, repairs: Repair[], out: TraceNode[]): void {
   top.depth = depth;
+  // A shift moves a whole subtree: each node carries the shifts of its ancestors down to its children, which
+  // take them when their parent is prepared, so a chain of shifts costs one pass, however deep.
   const stack: TraceNode[] = [top];
+  const carried: number[] = [0];
   while (stack.length > 0) {
     const node = stack.pop()!;
+    const carry = carried.pop()!;
     node.index = out.length;
     out.push(node);
     const children = node.children;
     if (children.length === 0) continue;
     for (const child of children) {
       child.depth = node.depth + 1;
+      if (carry !== 0) {
+        child.startUs += carry;
+        child.endUs += carry;
+      }
       if (child.service === node.service || node.span === undefined || child.span === undefined || sameClock(node, child)) continue;
       const slack = tolerance(node, child);
       const inside = child.startUs >= node.startUs - slack && child.endUs <= node.endUs + slack;
       if (inside || duration(child) > duration(node)) continue;
       const shift = Math.round(node.startUs + (duration(node) - duration(child)) / 2 - child.startUs);
-      shiftSubtree(child, shift);
+      child.startUs += shift;
+      child.endUs += shift;
       child.skewUs += shift;
       repairs.push({ kind: 'clock-skew', spanId: child.spanId, shiftUs: shift });
     }
     if (children.length > 1) children.sort((a, b) => a.startUs - b.startUs || a.endUs - b.endUs || (a.spanId < b.spanId ? -1 : 1));
-    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
-  }
-}
-
-function shiftSubtree(node: TraceNode, shift: number): void {
-  const stack = [node];
-  while (stack.length > 0) {
-    const n = stack.pop()!;
-    n.startUs += shift;
-    n.endUs += shift;
-    stack.push(...n.children);
+    for (let i = children.length - 1; i >= 0; i--) {
+      stack.push(children[i]!);
+      // Its own shift (set once, here) on top of what its parent carried.
+      carried.push(carry + children[i]!.skewUs);
+    }
   }
 }

@@ -123,16 +123,18 @@ export function projectedSaving(root: TraceNode, changes: ReadonlyMap<string, Ch
 export function followedSibling(node: TraceNode): TraceNode | undefined {
   if (!node.parent || !isBlocking(node)) return undefined;
   const head = unitHead(node);
-  const { children, waitedFor } = planOf(node.parent);
-  const w = waitedFor[children.indexOf(head)];
+  const plan = planOf(node.parent);
+  const w = plan.waitedFor[positionOf(plan, head)];
+  const { children } = plan;
   return w !== undefined && w >= 0 ? children[w] : undefined;
 }
 
 /** The plumbing a call waited for (its pool checkout) comes with it: the first span of that unit. */
 function unitHead(node: TraceNode): TraceNode {
   if (!node.parent) return node;
-  const { children, waitedFor } = planOf(node.parent);
-  let i = children.indexOf(node);
+  const plan = planOf(node.parent);
+  const { children, waitedFor } = plan;
+  let i = positionOf(plan, node);
   while (i >= 0 && waitedFor[i]! >= 0 && isPlumbing(children[waitedFor[i]!]!)) i = waitedFor[i]!;
   return i >= 0 ? children[i]! : node;
 }
@@ -161,6 +163,15 @@ interface Plan {
   /** Scratch for a replay of this span (a span is never replayed inside its own replay). */
   newStart: number[];
   newEnd: number[];
+  /** Each child's index in `children`, made when first asked for (an N+1 of thousands asks for every one). */
+  positions?: Map<TraceNode, number>;
+}
+
+/** Where a child is among its parent's blocking children; -1 when it is not one of them. */
+function positionOf(plan: Plan, node: TraceNode): number {
+  if (plan.children.length <= 8) return plan.children.indexOf(node);
+  plan.positions ??= new Map(plan.children.map((c, i) => [c, i]));
+  return plan.positions.get(node) ?? -1;
 }
 
 const plans = new WeakMap<TraceNode, Plan>();
@@ -232,44 +243,99 @@ function popMin(heap: number[], key: (i: number) => number): number {
 /**
  * A child starts as long after what it waited for as it did: after every sibling that had ended by its start
  * (they may end in another order once a call is changed), and after its own plumbing only, when it waited for
- * a checkout (the checkout carries the waiting).
+ * a checkout (the checkout carries the waiting). The walk keeps its own stack: a sender decides how deep a
+ * trace is.
  */
-function replay(node: TraceNode, start: number, r: Replay): number {
-  if (!r.affected[node.index]) return start + duration(node);
-  const { children, waitedFor, doneOrder, doneUntil, tailUs, newStart, newEnd } = planOf(node);
-  if (children.length === 0) return start + duration(node);
-  let latest = -Infinity;
-  let doneEnd = -Infinity;
-  let popped = 0;
-  // The caller's own work left after a sibling by a call made parallel runs on one thread, one piece at a time.
-  let ownWorkUntil = -Infinity;
-  for (let i = 0; i < children.length; i++) {
-    const child = children[i]!;
-    for (; popped < doneUntil[i]!; popped++) doneEnd = Math.max(doneEnd, newEnd[doneOrder[popped]!]!);
-    const w = waitedFor[i]!;
-    const change = r.changed[child.index];
-    let s: number;
-    if (w < 0) s = start + (child.startUs - node.startUs);
-    else {
-      const gap = child.startUs - children[w]!.endUs;
-      s = (children[w]!.plumbing ? newEnd[w]! : doneEnd) + gap;
-      if (change === PARALLEL && newStart[w]! < s) {
-        // Parallel: start with the sibling it followed. The caller's own work between the two (handling the
-        // first one's answer, most likely) still comes after that sibling, before whatever follows.
-        s = newStart[w]!;
-        if (gap > 0) {
-          newEnd[w] = Math.max(newEnd[w]!, ownWorkUntil) + gap;
-          ownWorkUntil = newEnd[w]!;
-          doneEnd = Math.max(doneEnd, newEnd[w]!);
-          if (newEnd[w]! > latest) latest = newEnd[w]!;
-        }
+function replay(root: TraceNode, rootStart: number, r: Replay): number {
+  if (!r.affected[root.index]) return rootStart + duration(root);
+  const first = replayFrame(root, rootStart);
+  if (!first) return rootStart + duration(root);
+  const stack: ReplayFrame[] = [first];
+  /** The end a finished child frame returned to its parent's frame. */
+  let returned: number | undefined;
+  for (;;) {
+    const f = stack[stack.length - 1]!;
+    const { children } = f.plan;
+    if (returned !== undefined) {
+      settle(f, returned);
+      returned = undefined;
+    }
+    let below: ReplayFrame | undefined;
+    while (f.i < children.length) {
+      const child = children[f.i]!;
+      const s = startOf(f, r);
+      const change = r.changed[child.index];
+      const took = duration(child);
+      if (change !== ASYNC && change !== FASTER && r.affected[child.index]) {
+        below = replayFrame(child, s);
+        if (below) break;
+      }
+      settle(f, change === ASYNC ? s + Math.min(took, r.publishCostUs) : change === FASTER ? s + took / 2 : s + took);
+    }
+    if (below) {
+      stack.push(below);
+      continue;
+    }
+    const end = Math.max(f.start, f.latest + f.plan.tailUs);
+    stack.pop();
+    if (stack.length === 0) return end;
+    returned = end;
+  }
+}
+
+/** One span being replayed: where it starts, and how far through its blocking children the replay is. */
+interface ReplayFrame {
+  node: TraceNode;
+  start: number;
+  plan: Plan;
+  i: number;
+  latest: number;
+  doneEnd: number;
+  popped: number;
+  /** The caller's own work left after a sibling by a call made parallel runs on one thread, one piece at a time. */
+  ownWorkUntil: number;
+}
+
+/** A frame for a span with blocking children; undefined for one without (it just keeps its time). */
+function replayFrame(node: TraceNode, start: number): ReplayFrame | undefined {
+  const plan = planOf(node);
+  if (plan.children.length === 0) return undefined;
+  return { node, start, plan, i: 0, latest: -Infinity, doneEnd: -Infinity, popped: 0, ownWorkUntil: -Infinity };
+}
+
+/** Where child `f.i` starts in the replay (it may move the end of the sibling it followed: see `parallel`). */
+function startOf(f: ReplayFrame, r: Replay): number {
+  const { node, start } = f;
+  const { children, waitedFor, doneOrder, doneUntil, newStart, newEnd } = f.plan;
+  const i = f.i;
+  const child = children[i]!;
+  for (; f.popped < doneUntil[i]!; f.popped++) f.doneEnd = Math.max(f.doneEnd, newEnd[doneOrder[f.popped]!]!);
+  const w = waitedFor[i]!;
+  const change = r.changed[child.index];
+  let s: number;
+  if (w < 0) s = start + (child.startUs - node.startUs);
+  else {
+    const gap = child.startUs - children[w]!.endUs;
+    s = (children[w]!.plumbing ? newEnd[w]! : f.doneEnd) + gap;
+    if (change === PARALLEL && newStart[w]! < s) {
+      // Parallel: start with the sibling it followed. The caller's own work between the two (handling the
+      // first one's answer, most likely) still comes after that sibling, before whatever follows.
+      s = newStart[w]!;
+      if (gap > 0) {
+        newEnd[w] = Math.max(newEnd[w]!, f.ownWorkUntil) + gap;
+        f.ownWorkUntil = newEnd[w]!;
+        f.doneEnd = Math.max(f.doneEnd, newEnd[w]!);
+        if (newEnd[w]! > f.latest) f.latest = newEnd[w]!;
       }
     }
-    newStart[i] = s;
-    const took = duration(child);
-    const end = change === ASYNC ? s + Math.min(took, r.publishCostUs) : change === FASTER ? s + took / 2 : r.affected[child.index] ? replay(child, s, r) : s + took;
-    newEnd[i] = end;
-    if (end > latest) latest = end;
   }
-  return Math.max(start, latest + tailUs);
+  newStart[i] = s;
+  return s;
+}
+
+/** Child `f.i` ended at `end` in the replay: on to the next. */
+function settle(f: ReplayFrame, end: number): void {
+  f.plan.newEnd[f.i] = end;
+  if (end > f.latest) f.latest = end;
+  f.i++;
 }
