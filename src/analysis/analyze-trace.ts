@@ -34,8 +34,6 @@ export interface TraceAnalysis {
   repairs: Repair[];
 }
 
-/** Deeper trees than this are analysed without chains and what-ifs (recursion stays bounded). */
-export const MAX_ANALYSED_DEPTH = 1500;
 /** Calls on the critical path replayed for what-ifs, most path time first; a trace can hold thousands. */
 const MAX_REPLAYED_CALLS = 50;
 /** What-ifs listed at most (the calls beyond save nothing or were not replayed). */
@@ -49,10 +47,11 @@ export function analyzeTrace(spans: readonly SpanRecord[], settings: AnalysisSet
 
 export function analyzeTree(tree: TraceTree, settings: AnalysisSettings = DEFAULT_ANALYSIS_SETTINGS): TraceAnalysis {
   const { root } = tree;
-  const shallow = tree.nodes.every((n) => n.depth <= MAX_ANALYSED_DEPTH);
-  const chains = shallow ? blockingChains(root) : [];
-  const failures = shallow ? analyzeFailures(tree.nodes) : { cascades: [], timeouts: [], retries: [] };
-  const found = shallow ? findings(tree, chains, failures, settings) : [];
+  // Every walk keeps its own stack and every climb is worked out once per span: a trace of any depth is
+  // analysed in full (test/analysis/deep-traces.test.ts).
+  const chains = blockingChains(root);
+  const failures = analyzeFailures(tree.nodes);
+  const found = findings(tree, chains, failures, settings);
   const path = criticalPath(root);
   return {
     traceId: tree.traceId,
@@ -72,7 +71,7 @@ export function analyzeTree(tree: TraceTree, settings: AnalysisSettings = DEFAUL
     timeouts: failures.timeouts,
     retries: failures.retries,
     findings: found,
-    whatIf: shallow ? whatIfs(tree, path, settings) : [],
+    whatIf: whatIfs(tree, path, settings),
     repairs: tree.repairs,
   };
 }

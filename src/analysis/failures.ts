@@ -57,6 +57,11 @@ export interface Failures {
 
 export const failed = (node: TraceNode): boolean => node.span !== undefined && isFailed(node.span);
 
+/** Cascades listed at most; the largest reach first when there are more (a sender can fail every span). */
+export const MAX_CASCADES = 1000;
+/** Propagated spans listed per cascade, nearest first; `blastRadius.spans` counts them all. */
+export const MAX_PROPAGATED_LISTED = 200;
+
 export function analyzeFailures(nodes: readonly TraceNode[]): Failures {
   // Nodes come in depth-first order: walking them backwards meets every child before its parent.
   const failedBelow = new Uint8Array(nodes.length);
@@ -69,24 +74,39 @@ export function analyzeFailures(nodes: readonly TraceNode[]): Failures {
   const hasFailedSyncDescendant = (node: TraceNode): boolean => failedBelow[node.index] === 1;
   const gaveUp = timeouts(nodes);
   const timedOutOn = new Map(gaveUp.map((t) => [t.caller, t.callee]));
+  // A failure climbs from a span to its parent while the span was waited for. Per span, worked out parents
+  // first (so that a chain of any depth costs one pass): the nearest and the farthest failed span on that
+  // climb from the span itself, how many failed on it, and where it stops (the first span not waited for).
+  const count = nodes.length;
+  const nearest: (TraceNode | undefined)[] = new Array(count);
+  const farthest: (TraceNode | undefined)[] = new Array(count);
+  const failedOnClimb = new Int32Array(count);
+  const stop: TraceNode[] = new Array(count);
+  for (const node of nodes) {
+    const i = node.index;
+    const up = isBlocking(node) ? node.parent : undefined;
+    const here = failedHere[i] === 1;
+    nearest[i] = here ? node : up && nearest[up.index];
+    farthest[i] = (up && farthest[up.index]) ?? (here ? node : undefined);
+    failedOnClimb[i] = (here ? 1 : 0) + (up ? failedOnClimb[up.index]! : 0);
+    stop[i] = up ? stop[up.index]! : node;
+  }
+  const climbFrom = (node: TraceNode): TraceNode | undefined => (isBlocking(node) ? node.parent : undefined);
   const cascades: Cascade[] = [];
   for (const node of nodes) {
     if (!failedHere[node.index] || hasFailedSyncDescendant(node)) continue;
-    const ancestors: TraceNode[] = [];
-    let isolatedAt = false;
-    for (let current = node; current.parent; current = current.parent) {
-      if (!isBlocking(current)) {
-        isolatedAt = true;
-        break;
-      }
-      ancestors.push(current.parent);
+    // It climbs to its parent if it was waited for; the failed spans on the way are propagated up to the
+    // farthest one, and the span above that contained it (none when the climb stopped there).
+    const above = climbFrom(node);
+    const top = above && farthest[above.index];
+    const propagated: TraceNode[] = [];
+    for (let n = above && nearest[above.index]; n && propagated.length < MAX_PROPAGATED_LISTED; ) {
+      propagated.push(n);
+      const next = climbFrom(n);
+      n = next && nearest[next.index];
     }
-    let top = -1;
-    ancestors.forEach((a, i) => {
-      if (failed(a)) top = i;
-    });
-    const propagated = ancestors.slice(0, top + 1).filter(failed);
-    const container = ancestors[top + 1];
+    const container = top ? climbFrom(top) : above;
+    const isolatedAt = stop[node.index]!.parent !== undefined;
     // A caller that timed out failed because its callee was slow: the callee's service is where it started.
     const slow = timedOutOn.get(node);
     const services = [...new Set([...(slow ? [slow] : []), node, ...propagated].map((n) => n.service))];
@@ -96,11 +116,18 @@ export function analyzeFailures(nodes: readonly TraceNode[]): Failures {
       containedBySpanId: container?.spanId ?? null,
       isolated: !container && isolatedAt,
       services,
-      blastRadius: { services: services.length, spans: propagated.length + 1 },
+      blastRadius: { services: services.length, spans: (above ? failedOnClimb[above.index]! : 0) + 1 },
     });
   }
   const found = gaveUp.map(({ caller, callee, overrunUs }) => ({ callerSpanId: caller.spanId, calleeSpanId: callee.spanId, overrunUs }));
-  return { cascades, timeouts: found, retries: retries(nodes, new Set(gaveUp.map((t) => t.caller))) };
+  return { cascades: largest(cascades, MAX_CASCADES), timeouts: found, retries: retries(nodes, new Set(gaveUp.map((t) => t.caller))) };
+}
+
+/** At most `max` cascades, those that reached the most spans, in their order. */
+function largest(cascades: Cascade[], max: number): Cascade[] {
+  if (cascades.length <= max) return cascades;
+  const kept = new Set(cascades.map((c, i) => ({ c, i })).sort((a, b) => b.c.blastRadius.spans - a.c.blastRadius.spans || a.i - b.i).slice(0, max).map(({ c }) => c));
+  return cascades.filter((c) => kept.has(c));
 }
 
 /**
@@ -118,66 +145,67 @@ export function analyzeFailures(nodes: readonly TraceNode[]): Failures {
  */
 function timeouts(nodes: readonly TraceNode[]): { caller: TraceNode; callee: TraceNode; overrunUs: number }[] {
   const out: { caller: TraceNode; callee: TraceNode; overrunUs: number }[] = [];
+  let ends: Float64Array | undefined;
   for (const caller of nodes) {
     if (!failed(caller) && !(caller.kind === 'client' && caller.parent !== undefined && failed(caller.parent))) continue;
     // A caller that got an answer did not give up, however late the callee's span closed.
     if (caller.kind === 'client' && answered(caller)) continue;
     for (const callee of caller.children) {
       if (callee.service === caller.service || callee.kind === 'consumer' || callee.mode === 'async') continue;
-      const overrunUs = latestEnd(callee) - caller.endUs;
+      ends ??= latestEnds(nodes);
+      const overrunUs = ends[callee.index]! - caller.endUs;
       if (overrunUs > Math.max(CALL_TOLERANCE_US, tolerance(caller, callee))) out.push({ caller, callee, overrunUs });
     }
   }
   return out;
 }
 
-/** When the last span under `node` (itself included) ended, async work left out: the callee's own work. */
-function latestEnd(node: TraceNode): number {
-  let end = node.endUs + node.trimmedUs;
-  const stack = [...node.children];
-  while (stack.length > 0) {
-    const n = stack.pop()!;
-    if (n.mode === 'async') continue;
-    end = Math.max(end, n.endUs + n.trimmedUs);
-    for (const child of n.children) stack.push(child);
+/** Per node, when the last span under it (itself included) ended, async work left out: the callee's own work.
+ * Children before parents (nodes come depth-first), so each span is looked at once. */
+function latestEnds(nodes: readonly TraceNode[]): Float64Array {
+  const ends = new Float64Array(nodes.length);
+  for (let i = nodes.length - 1; i >= 0; i--) {
+    const node = nodes[i]!;
+    let end = node.endUs + node.trimmedUs;
+    for (const child of node.children) if (child.mode !== 'async') end = Math.max(end, ends[child.index]!);
+    ends[node.index] = end;
   }
-  return end;
+  return ends;
 }
 
 /** The same call (what the caller asked for) repeated by one span after an attempt failed or timed out. */
 function retries(nodes: readonly TraceNode[], timedOut: ReadonlySet<TraceNode>): Retry[] {
   const gaveUp = (n: TraceNode) => failed(n) || timedOut.has(n);
   const found = new Map<TraceNode, Retry[]>();
-  const out: Retry[] = [];
-  // Deepest first, so amplification below is known when a parent is looked at.
-  const byDepth = nodes.filter((n) => n.children.length >= 2 && n.children.some(gaveUp)).sort((a, b) => b.depth - a.depth);
-  for (const parent of byDepth) {
-    const groups = new Map<string, TraceNode[]>();
-    for (const child of parent.children) {
-      if (!isCall(child)) continue;
-      const key = requestKey(child);
-      const list = groups.get(key);
-      if (list) list.push(child);
-      else groups.set(key, [child]);
+  // Per node, the worst amplification of the retries at or below it (0: none). Children before parents
+  // (nodes come depth-first), so amplification below is known when a parent is looked at.
+  const worstBelow = new Float64Array(nodes.length);
+  for (let i = nodes.length - 1; i >= 0; i--) {
+    const parent = nodes[i]!;
+    let worst = 0;
+    for (const child of parent.children) worst = Math.max(worst, worstBelow[child.index]!);
+    if (parent.children.length >= 2 && parent.children.some(gaveUp)) {
+      const groups = new Map<string, TraceNode[]>();
+      for (const child of parent.children) {
+        if (!isCall(child)) continue;
+        const key = requestKey(child);
+        const list = groups.get(key);
+        if (list) list.push(child);
+        else groups.set(key, [child]);
+      }
+      for (const attempts of groups.values()) {
+        if (attempts.length < 2 || !attempts.slice(0, -1).some(gaveUp)) continue;
+        let below = 1;
+        for (const a of attempts) below = Math.max(below, worstBelow[a.index]!);
+        const retry: Retry = { parentSpanId: parent.spanId, spanIds: attempts.map((a) => a.spanId), amplification: attempts.length * below };
+        const here = found.get(parent);
+        if (here) here.push(retry);
+        else found.set(parent, [retry]);
+        worst = Math.max(worst, retry.amplification);
+      }
     }
-    for (const attempts of groups.values()) {
-      if (attempts.length < 2 || !attempts.slice(0, -1).some(gaveUp)) continue;
-      const below = Math.max(1, ...attempts.flatMap((a) => amplificationUnder(a, found)));
-      const retry: Retry = { parentSpanId: parent.spanId, spanIds: attempts.map((a) => a.spanId), amplification: attempts.length * below };
-      found.set(parent, [...(found.get(parent) ?? []), retry]);
-      out.push(retry);
-    }
+    worstBelow[parent.index] = worst;
   }
-  return out;
-}
-
-function amplificationUnder(node: TraceNode, found: Map<TraceNode, Retry[]>): number[] {
-  const out: number[] = [];
-  const stack = [node];
-  while (stack.length > 0) {
-    const n = stack.pop()!;
-    for (const r of found.get(n) ?? []) out.push(r.amplification);
-    stack.push(...n.children);
-  }
-  return out;
+  // Deepest first (in node order on a level), as they are reported.
+  return [...found.keys()].sort((a, b) => b.depth - a.depth || a.index - b.index).flatMap((parent) => found.get(parent)!);
 }

@@ -46,6 +46,10 @@ interface Context {
   calleeOperation(node: TraceNode): string;
   /** callee + operation: what identifies "the same call". */
   target(node: TraceNode): string;
+  /** The request a span works for in its service (see `entryFinder`). */
+  entry(node: TraceNode): TraceNode;
+  /** The index in `tree.nodes` just past the node's subtree (a subtree is a run of the depth-first order). */
+  subtreeEnd(node: TraceNode): number;
 }
 
 export function findings(tree: TraceTree, chains: BlockingChain[], failures: Failures, settings: AnalysisSettings): Finding[] {
@@ -76,6 +80,8 @@ function context(tree: TraceTree, settings: AnalysisSettings): Context {
     callee: (node) => (calleeMemo[node.index] ??= calleeOf(node)),
     calleeOperation: (node) => (operationMemo[node.index] ??= operationOf(node)),
     target: (node) => (targetMemo[node.index] ??= `${ctx.callee(node)}\u0000${ctx.calleeOperation(node)}`),
+    entry: entryFinder(tree),
+    subtreeEnd: subtreeEnds(tree),
   };
   return ctx;
 }
@@ -118,7 +124,7 @@ function syncNonCritical({ settings, blockingCalls, saving, callee, calleeOperat
 }
 
 /** N+1 (the same call many times from one span) and sequential calls (different calls one after another). */
-function repeatedCalls({ settings, inRequest, saving, callee, calleeOperation, target }: Context, retried: ReadonlySet<string>): Finding[] {
+function repeatedCalls({ settings, inRequest, saving, callee, calleeOperation, target, entry }: Context, retried: ReadonlySet<string>): Finding[] {
   const repeated = new Map<string, { parent: TraceNode; calls: TraceNode[] }[]>();
   const sequential = new Map<string, { parent: TraceNode; run: TraceNode[] }[]>();
   for (const parent of inRequest) {
@@ -141,7 +147,7 @@ function repeatedCalls({ settings, inRequest, saving, callee, calleeOperation, t
     const saved = saving(places.flatMap((p) => p.calls.slice(1).map((c): [string, Change] => [c.spanId, 'parallel'])));
     out.push({
       rule: 'n-plus-one', severity: 'warning', spanIds: places.flatMap((p) => p.calls.map((c) => c.spanId)), savingUs: saved,
-      message: `${parent.service} calls ${callee(calls[0]!)} ${calleeOperation(calls[0]!)} ${calls.length} times for one ${ownOperation(entryOf(parent))}${times(places.length)}: batch them into one call${saved > 0 ? ` (or at least run them in parallel: −${formatDuration(saved)})` : ' (running them in parallel would not shorten this request: they are not what it waited on)'}.`,
+      message: `${parent.service} calls ${callee(calls[0]!)} ${calleeOperation(calls[0]!)} ${calls.length} times for one ${ownOperation(entry(parent))}${times(places.length)}: batch them into one call${saved > 0 ? ` (or at least run them in parallel: −${formatDuration(saved)})` : ' (running them in parallel would not shorten this request: they are not what it waited on)'}.`,
     });
   }
   for (const places of sequential.values()) {
@@ -174,14 +180,24 @@ function retryAmplification({ tree, callee, calleeOperation }: Context, failures
 }
 
 /** A span that publishes, then blocks until a reply is consumed in its own service, inside its own time. */
-function requestReplyOverMessaging({ inRequest }: Context): Finding[] {
+function requestReplyOverMessaging({ inRequest, subtreeEnd }: Context): Finding[] {
+  // Per service, its consumers in depth-first order: those under a span are one run of the list.
   const consumersByService = new Map<string, TraceNode[]>();
   for (const r of inRequest) if (r.kind === 'consumer' && isMessaging(r)) push(consumersByService, r.service, r);
   const out: Finding[] = [];
   for (const node of consumersByService.size === 0 ? [] : inRequest) {
     const producer = node.children.find((c) => c.kind === 'producer');
     if (!producer || node.kind === 'producer') continue;
-    const reply = (consumersByService.get(node.service) ?? []).find((r) => r.startUs + tolerance(r, producer) >= producer.endUs && r.endUs <= node.endUs && isDescendant(r, node));
+    const consumers = consumersByService.get(node.service) ?? [];
+    const end = subtreeEnd(node);
+    let reply: TraceNode | undefined;
+    for (let i = firstAfter(consumers, node.index), seen = 0; i < consumers.length && consumers[i]!.index < end && seen < MAX_REPLY_CANDIDATES; i++, seen++) {
+      const r = consumers[i]!;
+      if (r.startUs + tolerance(r, producer) >= producer.endUs && r.endUs <= node.endUs) {
+        reply = r;
+        break;
+      }
+    }
     if (!reply) continue;
     out.push({
       rule: 'request-reply-over-messaging', severity: 'warning', spanIds: [node.spanId, producer.spanId, reply.spanId], savingUs: null,
@@ -189,6 +205,18 @@ function requestReplyOverMessaging({ inRequest }: Context): Finding[] {
     });
   }
   return out;
+}
+
+/** The position of the first node after `index` in a list ordered by index (binary search). */
+function firstAfter(nodes: readonly TraceNode[], index: number): number {
+  let low = 0;
+  let high = nodes.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (nodes[mid]!.index <= index) low = mid + 1;
+    else high = mid;
+  }
+  return low;
 }
 
 function cascadingFailures({ tree, callee, calleeOperation }: Context, failures: Failures): Finding[] {
@@ -209,16 +237,54 @@ function cascadingFailures({ tree, callee, calleeOperation }: Context, failures:
   });
 }
 
-/** The request a span works for in its service: its nearest server or consumer ancestor (the handler's layers aside). */
-function entryOf(node: TraceNode): TraceNode {
-  for (let n: TraceNode | undefined = node; n && n.service === node.service; n = n.parent) if (n.kind === 'server' || n.kind === 'consumer') return n;
-  return node;
+/**
+ * The request a span works for in its service: its nearest server or consumer ancestor (the handler's
+ * layers aside), else the span itself. Asked of many spans of one deep service: each span's answer is
+ * worked out once, by the climb that first passes it.
+ */
+function entryFinder(tree: TraceTree): (node: TraceNode) => TraceNode {
+  // Per node: the nearest server or consumer at or above it in its service; null when there is none.
+  const memo: (TraceNode | null | undefined)[] = new Array(tree.nodes.length);
+  const known = (n: TraceNode) => n.index >= 0 && n.index < memo.length;
+  return (node) => {
+    const climbed: TraceNode[] = [];
+    let found: TraceNode | null = null;
+    for (let n: TraceNode | undefined = node; n && n.service === node.service; n = n.parent) {
+      const memoised = known(n) ? memo[n.index] : undefined;
+      if (memoised !== undefined) {
+        found = memoised;
+        break;
+      }
+      if (n.kind === 'server' || n.kind === 'consumer') {
+        found = n;
+        break;
+      }
+      climbed.push(n);
+    }
+    for (const n of climbed) if (known(n)) memo[n.index] = found;
+    return found ?? node;
+  };
 }
 
-function isDescendant(node: TraceNode, ancestor: TraceNode): boolean {
-  for (let n = node.parent; n; n = n.parent) if (n === ancestor) return true;
-  return false;
+/** Per node, the index just past its subtree in the depth-first order, worked out once when first asked. */
+function subtreeEnds(tree: TraceTree): (node: TraceNode) => number {
+  let ends: Int32Array | undefined;
+  return (node) => {
+    if (!ends) {
+      ends = new Int32Array(tree.nodes.length);
+      // Children before parents.
+      for (let i = tree.nodes.length - 1; i >= 0; i--) {
+        let end = i + 1;
+        for (const child of tree.nodes[i]!.children) end = Math.max(end, ends[child.index]!);
+        ends[i] = end;
+      }
+    }
+    return node.index >= 0 && node.index < ends.length ? ends[node.index]! : node.index + 1;
+  };
 }
+
+/** Consumers looked at per span for its reply: a sender could otherwise make every span look at every consumer below it. */
+const MAX_REPLY_CANDIDATES = 256;
 
 /** ` (4 times in this trace)` when a pattern repeats. */
 const times = (n: number): string => (n > 1 ? ` (${n} times in this trace)` : '');

@@ -6,7 +6,7 @@
 import { analyzeTree } from '../analysis/analyze-trace';
 import { callSites, type AnalysedTrace, type CodePlace, type Locate } from '../analysis/call-sites';
 import type { AnalysisSettings } from '../analysis/settings';
-import type { TraceTree } from '../analysis/trace-tree';
+import type { TraceNode, TraceTree } from '../analysis/trace-tree';
 import type { SpanRecord } from '../model/span';
 import type { CallSitesView } from '../protocol/call-sites';
 import { attributeCandidates, exceptionFrames, takesParentPlace } from '../source/span-source';
@@ -29,18 +29,67 @@ export const CALL_SITES_WINDOW_MS = 15 * 60_000;
  * a callee's own spans never land on the line of the caller that called it.
  */
 export function spanPlace(span: SpanRecord, tree?: TraceTree, skip?: SkipFrame): CodePlace | undefined {
-  const mine = ownPlace(span, skip);
-  if (mine || !tree) return mine;
-  const seen = new Set([span.spanId]);
-  let child = tree.byId.get(span.spanId);
-  for (let node = child?.parent; child && node && !seen.has(node.spanId); child = node, node = node.parent) {
-    if (!takesParentPlace(child, node, seen.size === 1, child.mode === 'async')) return undefined;
-    seen.add(node.spanId);
-    const theirs = node.span && ownPlace(node.span, skip);
-    if (theirs) return theirs;
-  }
-  return undefined;
+  if (!tree) return ownPlace(span, skip);
+  return placesOf(tree, skip)(span);
 }
+
+/**
+ * `spanPlace` for the spans of one tree, each span's own place read (its stacks parsed) once, and each
+ * climb to an ancestor's place made once: the answer of a span as an ancestor is kept for the spans below.
+ * A trace of any depth costs one pass.
+ */
+function placesOf(tree: TraceTree, skip: SkipFrame | undefined): (span: SpanRecord) => CodePlace | undefined {
+  let bySkip = finders.get(tree);
+  if (!bySkip) finders.set(tree, (bySkip = new Map()));
+  let find = bySkip.get(skip);
+  if (find) return find;
+  const count = tree.nodes.length;
+  const inTree = (node: TraceNode) => node.index >= 0 && node.index < count && tree.nodes[node.index] === node;
+  /** Each node's own place (null: none); undefined until read. */
+  const own: (CodePlace | null | undefined)[] = new Array(count);
+  const ownOf = (node: TraceNode): CodePlace | null => {
+    if (!inTree(node)) return (node.span && ownPlace(node.span, skip)) ?? null;
+    let place = own[node.index];
+    if (place === undefined) own[node.index] = place = (node.span && ownPlace(node.span, skip)) ?? null;
+    return place;
+  };
+  /** Each node's place as an ancestor of another: its own, else its parent's as an ancestor where it may take it. */
+  const asAncestor: (CodePlace | null | undefined)[] = new Array(count);
+  const ancestorPlace = (start: TraceNode): CodePlace | undefined => {
+    const climbed: TraceNode[] = [];
+    let found: CodePlace | null = null;
+    for (let node: TraceNode | undefined = start; node; ) {
+      const known = inTree(node) ? asAncestor[node.index] : undefined;
+      if (known !== undefined) {
+        found = known;
+        break;
+      }
+      climbed.push(node);
+      const mine = ownOf(node);
+      if (mine) {
+        found = mine;
+        break;
+      }
+      const parent: TraceNode | undefined = node.parent;
+      node = parent && takesParentPlace(node, parent, false, node.mode === 'async') ? parent : undefined;
+    }
+    for (const node of climbed) if (inTree(node)) asAncestor[node.index] = found;
+    return found ?? undefined;
+  };
+  find = (span) => {
+    const node = tree.byId.get(span.spanId);
+    if (!node) return ownPlace(span, skip);
+    const mine = node.span === span ? ownOf(node) : ownPlace(span, skip);
+    if (mine) return mine;
+    const parent = node.parent;
+    // The span itself may take its caller's line when it stands for a call its caller did not record.
+    return parent && takesParentPlace(node, parent, true, node.mode === 'async') ? ancestorPlace(parent) : undefined;
+  };
+  bySkip.set(skip, find);
+  return find;
+}
+
+const finders = new WeakMap<TraceTree, Map<SkipFrame | undefined, (span: SpanRecord) => CodePlace | undefined>>();
 
 function ownPlace(span: SpanRecord, skip: SkipFrame | undefined): CodePlace | undefined {
   const found = attributeCandidates(span, skip)[0];
