@@ -3,6 +3,7 @@
  * second Hopscope window:
  *   GET /api/traces            summaries, newest first
  *   GET /api/traces/{traceId}  one trace's spans and logs (404 when unknown)
+ *   GET /api/traces/{traceId}/view  what a trace panel draws (tree, analysis, view nodes), built once per trace version
  *   GET /api/stats             counters and which program answers
  *   GET /api/service-map       services and the calls between them, with each edge's slowest calls
  *   GET /api/call-sites        the lines of code that made calls, with what the calls cost
@@ -16,10 +17,12 @@ import type { IngestConfig } from './ingest-config';
 import type { IngestCore, IngestStats } from './ingest-core';
 import type { EventStream } from './event-stream';
 import { isLoopbackAddress, isLoopbackHost } from './origin-policy';
-import type { ApiHandler } from './http-receiver';
+import { quoted, type ApiHandler } from './http-receiver';
 import type { CallSitesView } from '../protocol/call-sites';
 import { callSitesOf } from './call-site-source';
 import { serviceMapOf } from './service-map-source';
+import type { TraceView } from '../protocol/trace-view';
+import { TraceViews } from './trace-views';
 
 export const PROGRAM_ID = 'hopscope';
 
@@ -41,31 +44,43 @@ export interface StatsDocument extends IngestStats {
 export interface StoreViews {
   serviceMap(): ServiceMapView;
   callSites(): CallSitesView;
+  /** What a trace panel draws for the trace, built once per trace version; undefined when it is not stored. */
+  traceView(traceId: string): TraceView | undefined;
 }
 
 export function apiHandler(config: IngestConfig, core: IngestCore, events: EventStream, stats: () => StatsDocument, views: StoreViews = freshViews(core)): ApiHandler {
   const checkHost = isLoopbackAddress(config.host);
   return (req, res, path) => {
     if (checkHost && !isLoopbackHost(req.headers.host)) {
-      return json(res, 403, { code: 7, message: `Host ${JSON.stringify(req.headers.host ?? '')} is not allowed: the API answers loopback names only` });
+      return json(res, 403, { code: 7, message: `Host ${quoted(req.headers.host ?? '')} is not allowed: the API answers loopback names only` });
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('Allow', 'GET');
-      return json(res, 405, { code: 12, message: `method ${req.method} is not allowed on ${path}; the API is read-only (GET)` });
+      return json(res, 405, { code: 12, message: `method ${req.method} is not allowed on ${quoted(path)}; the API is read-only (GET)` });
     }
     if (path === '/api/traces') return json(res, 200, { traces: core.store.summaries() });
     if (path === '/api/stats') return json(res, 200, stats());
     if (path === '/api/service-map') return json(res, 200, views.serviceMap());
     if (path === '/api/call-sites') return json(res, 200, views.callSites());
     if (path === '/api/events') return events.attach(res, { stats: stats(), traces: core.store.summaries() });
-    const match = /^\/api\/traces\/([^/]+)$/.exec(path);
+    const match = /^\/api\/traces\/([^/]+?)(\/view)?$/.exec(path);
     if (match) {
-      const traceId = decodeURIComponent(match[1]!).toLowerCase();
-      const trace = /^[0-9a-f]{32}$/.test(traceId) ? core.store.get(traceId) : undefined;
-      if (!trace) return json(res, 404, { code: 5, message: `no trace ${JSON.stringify(traceId)} is stored` });
+      let traceId: string;
+      try {
+        traceId = decodeURIComponent(match[1]!).toLowerCase();
+      } catch {
+        return json(res, 400, { code: 3, message: `the trace id in ${quoted(path)} is not valid percent-encoding; a trace id is 32 hex digits` });
+      }
+      const valid = /^[0-9a-f]{32}$/.test(traceId);
+      if (match[2]) {
+        const view = valid ? views.traceView(traceId) : undefined;
+        return view ? json(res, 200, view) : json(res, 404, { code: 5, message: `not found: no trace ${quoted(traceId)} is stored` });
+      }
+      const trace = valid ? core.store.get(traceId) : undefined;
+      if (!trace) return json(res, 404, { code: 5, message: `not found: no trace ${quoted(traceId)} is stored` });
       return json(res, 200, trace);
     }
-    json(res, 404, { code: 5, message: `no such API path ${JSON.stringify(path)}; see /api/traces, /api/traces/{traceId}, /api/stats, /api/service-map, /api/call-sites, /api/events` });
+    json(res, 404, { code: 5, message: `not found: no such API path ${quoted(path)}; see /api/traces, /api/traces/{traceId}, /api/stats, /api/service-map, /api/call-sites, /api/events` });
   };
 }
 
@@ -76,5 +91,6 @@ function json(res: ServerResponse, status: number, body: unknown): void {
 }
 
 function freshViews(core: IngestCore): StoreViews {
-  return { serviceMap: () => serviceMapOf(core.store), callSites: () => callSitesOf(core.store) };
+  const views = new TraceViews(core.store);
+  return { serviceMap: () => serviceMapOf(core.store), callSites: () => callSitesOf(core.store), traceView: (traceId) => views.get(traceId) };
 }

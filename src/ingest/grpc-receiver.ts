@@ -2,17 +2,29 @@
  * OTLP/gRPC: the Trace, Logs and Metrics `Export` methods on @grpc/grpc-js.
  * Messages are taken as raw bytes (identity (de)serializers) and go to the
  * same decoder and queue as OTLP/HTTP; no protobufjs objects are made.
+ *
+ * Memory: a message over the body limit is refused by grpc-js from its
+ * 5-byte length prefix, before it is buffered (RESOURCE_EXHAUSTED). Below
+ * that, grpc-js buffers whole messages before any handler or interceptor sees
+ * them, so the bytes-in-flight budget shared with OTLP/HTTP is kept by
+ * counting each call's HTTP/2 DATA as it arrives: a call that would pass it
+ * is answered RESOURCE_EXHAUSTED with a RetryInfo at once, and grpc-js drops
+ * the rest of its data unbuffered.
  */
-import { Server, ServerCredentials, status, type sendUnaryData, type ServerUnaryCall, type ServiceDefinition } from '@grpc/grpc-js';
+import { Metadata, ResponderBuilder, Server, ServerCredentials, ServerInterceptingCall, ServerListenerBuilder, status, type sendUnaryData, type ServerInterceptor, type ServerUnaryCall, type ServiceDefinition } from '@grpc/grpc-js';
 import { createServer } from 'node:net';
 import { WireError } from '../wire/wire-error';
-import { exportResponse, type Signal } from '../wire/otlp-responses';
+import { exportResponse, retryStatusDetails, type Signal } from '../wire/otlp-responses';
 import type { IngestConfig } from './ingest-config';
 import type { IngestCore } from './ingest-core';
-import type { Logger } from './http-receiver';
+import { RETRY_AFTER_SECONDS, type Logger } from './http-receiver';
 import { PortError, listen } from './listen';
+import { inflightBudget, type InflightBudget } from './inflight-budget';
 
-const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+/** Answers are small (an Export*ServiceResponse); this only has to be large enough. */
+const MAX_SEND_BYTES = 4 * 1024 * 1024;
+/** HTTP/2 streams one connection may have open at once; each can hold at most one message. */
+export const MAX_CONCURRENT_STREAMS = 32;
 
 const SERVICES: [Signal, string][] = [
   ['traces', 'opentelemetry.proto.collector.trace.v1.TraceService'],
@@ -42,7 +54,13 @@ export interface GrpcReceiver {
 }
 
 export async function startGrpcReceiver(config: IngestConfig, core: IngestCore, log: Logger): Promise<GrpcReceiver> {
-  const server = new Server({ 'grpc.max_receive_message_length': MAX_MESSAGE_BYTES, 'grpc.max_send_message_length': MAX_MESSAGE_BYTES });
+  const budget = inflightBudget(core, config);
+  const server = new Server({
+    'grpc.max_receive_message_length': config.maxBodyBytes,
+    'grpc.max_send_message_length': MAX_SEND_BYTES,
+    'grpc.max_concurrent_streams': MAX_CONCURRENT_STREAMS,
+    interceptors: [budgetInterceptor(budget, config.maxBodyBytes)],
+  });
   for (const [signal, service] of SERVICES) {
     server.addService(exportDefinition(service), {
       Export: (call: ServerUnaryCall<Buffer, Buffer>, callback: sendUnaryData<Buffer>) => exportCall(signal, call.request, callback, core, log),
@@ -87,6 +105,67 @@ function exportCall(signal: Signal, request: Buffer, callback: sendUnaryData<Buf
       callback({ code: status.INTERNAL, details: 'internal error; see the Hopscope log' });
     },
   );
+}
+
+/** The http2 stream under grpc-js's innermost call: a grpc-js internal, so found by feature detection. */
+interface DataSource {
+  prependListener(event: 'data', listener: (chunk: Buffer) => void): unknown;
+  once(event: 'close', listener: () => void): unknown;
+}
+
+function dataSource(call: unknown): DataSource | undefined {
+  const stream = (call as { stream?: Partial<DataSource> }).stream;
+  return typeof stream?.prependListener === 'function' && typeof stream.once === 'function' ? (stream as DataSource) : undefined;
+}
+
+/**
+ * Keeps each call's bytes in the shared budget from its first DATA frame until
+ * it ends in any way (answered, refused, cancelled, reset). Where grpc-js does
+ * not expose the stream (another version), each call instead holds the largest
+ * message it could send from its start, which bounds memory just as well, with
+ * fewer calls at once.
+ */
+export function budgetInterceptor(budget: InflightBudget, maxMessageBytes: number): ServerInterceptor {
+  return (_method, call) => {
+    const reservation = budget.open();
+    let refused = false;
+    const refuse = () => {
+      if (refused) return;
+      refused = true;
+      reservation.release();
+      const details = `receiver is busy: requests in flight already hold its budget of ${budget.limit} bytes; retry after ${RETRY_AFTER_SECONDS} s`;
+      const metadata = new Metadata();
+      metadata.set('grpc-status-details-bin', Buffer.from(retryStatusDetails(status.RESOURCE_EXHAUSTED, details, RETRY_AFTER_SECONDS)));
+      call.sendStatus({ code: status.RESOURCE_EXHAUSTED, details, metadata });
+    };
+    const stream = dataSource(call);
+    if (stream) {
+      // Before grpc-js's own listener, so a refused chunk is never buffered.
+      stream.prependListener('data', (chunk) => {
+        if (!refused && !reservation.add(chunk.length)) refuse();
+      });
+      stream.once('close', () => reservation.release());
+    } else if (!reservation.ensure(maxMessageBytes)) {
+      process.nextTick(refuse); // once grpc-js has finished setting up the call
+    }
+    const listener = new ServerListenerBuilder()
+      .withOnReceiveMessage((message: Buffer, next) => {
+        // A compressed message is larger now than the bytes that carried it.
+        if (refused) return;
+        if (stream && !reservation.ensure(Math.max(reservation.bytes, message.length))) return refuse();
+        next(message);
+      })
+      .withOnCancel(() => reservation.release())
+      .build();
+    const responder = new ResponderBuilder()
+      .withStart((next) => next(listener))
+      .withSendStatus((answer, next) => {
+        reservation.release();
+        next(answer);
+      })
+      .build();
+    return new ServerInterceptingCall(call, responder);
+  };
 }
 
 async function probe(host: string, port: number, hint: string): Promise<void> {

@@ -10,8 +10,10 @@ import type { IngestConfig } from './ingest-config';
 import type { IngestCore } from './ingest-core';
 import { originPolicy } from './origin-policy';
 import { ReceiverError, busy } from './receiver-error';
-import { readBody, releaseBody } from './request-body';
+import { admitBody, readBody, releaseBody, type BodyLimits } from './request-body';
 import { listen } from './listen';
+import { inflightBudget } from './inflight-budget';
+import { BadRequestLog } from './bad-request-log';
 
 export type Logger = (level: 'info' | 'warn' | 'error', message: string) => void;
 
@@ -26,6 +28,15 @@ const CONTENT_TYPES: Record<string, Encoding> = {
 };
 const MEDIA_TYPE: Record<Encoding, string> = { protobuf: 'application/x-protobuf', json: 'application/json' };
 export const RETRY_AFTER_SECONDS = 1;
+/** Node's own bound on a request's header block; over it the answer is 431. */
+export const MAX_HEADER_BYTES = 16 * 1024;
+/** How much of a request path an error message quotes. */
+const QUOTED_PATH = 80;
+
+/** `text` for an error message, cut to `max` characters (a client's path can be as long as the header limit). */
+export function quoted(text: string, max = QUOTED_PATH): string {
+  return JSON.stringify(text.length > max ? `${text.slice(0, max)}…` : text);
+}
 
 export interface HttpReceiver {
   server: Server;
@@ -35,34 +46,49 @@ export interface HttpReceiver {
 
 export async function startHttpReceiver(config: IngestConfig, core: IngestCore, api: ApiHandler, log: Logger): Promise<HttpReceiver> {
   const origins = originPolicy(config.allowedOrigins);
+  const budget = inflightBudget(core, config);
+  const badRequests = new BadRequestLog(log);
 
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  /** `expectsContinue`: the client waits for `100 Continue`, sent only once the body is to be read. */
+  const handle = async (req: IncomingMessage, res: ServerResponse, expectsContinue = false): Promise<void> => {
     const path = (req.url ?? '/').split('?', 1)[0]!;
     const origin = req.headers.origin;
     if (origin !== undefined) {
       if (!origins.allows(origin)) {
-        return refuse(res, 'json', new ReceiverError(403, GrpcCode.PERMISSION_DENIED, `origin ${JSON.stringify(origin)} is not allowed; allow it with --allow-origin or hopscope.receiver.allowedOrigins`), core);
+        return refuse(res, 'json', new ReceiverError(403, GrpcCode.PERMISSION_DENIED, `origin ${quoted(origin)} is not allowed; allow it with --allow-origin or hopscope.receiver.allowedOrigins`), core);
       }
       res.setHeader('Access-Control-Allow-Origin', origin);
       res.setHeader('Vary', 'Origin');
     }
     if (path.startsWith('/api/')) return api(req, res, path);
     const signal = SIGNALS[path];
-    if (!signal) return refuse(res, 'json', new ReceiverError(404, GrpcCode.NOT_FOUND, `no such path ${JSON.stringify(path)}; OTLP/HTTP is served at /v1/traces, /v1/logs and /v1/metrics`), core);
+    if (!signal) return refuse(res, 'json', new ReceiverError(404, GrpcCode.NOT_FOUND, `not found: no such path ${quoted(path)}; OTLP/HTTP is served at /v1/traces, /v1/logs and /v1/metrics`), core);
     if (req.method === 'OPTIONS') return preflight(req, res);
     if (req.method !== 'POST') {
-      return refuse(res, 'json', new ReceiverError(405, GrpcCode.UNIMPLEMENTED, `method ${req.method} is not allowed on ${path}; use POST`, { Allow: 'POST, OPTIONS' }), core);
+      return refuse(res, 'json', new ReceiverError(405, GrpcCode.UNIMPLEMENTED, `method ${req.method} is not allowed on ${quoted(path)}; use POST`, { Allow: 'POST, OPTIONS' }), core);
     }
     const mediaType = (req.headers['content-type'] ?? '').split(';', 1)[0]!.trim().toLowerCase();
     const encoding = CONTENT_TYPES[mediaType];
     if (!encoding) {
-      const named = mediaType === '' ? 'no Content-Type' : `Content-Type ${JSON.stringify(mediaType)}`;
+      const named = mediaType === '' ? 'no Content-Type' : `Content-Type ${quoted(mediaType)}`;
       return refuse(res, 'json', new ReceiverError(415, GrpcCode.INVALID_ARGUMENT, `${named} is not supported; send application/x-protobuf or application/json`), core);
     }
     if (core.queue.busy) return refuse(res, encoding, busy(RETRY_AFTER_SECONDS), core);
+    // The body's bytes count against the budget from before it is read until the request ends in any way.
+    const reservation = budget.open();
+    res.once('close', () => reservation.release());
+    const limits: BodyLimits = {
+      maxBytes: config.maxBodyBytes,
+      reservation,
+      retryAfterSeconds: RETRY_AFTER_SECONDS,
+      idleTimeoutMs: config.bodyIdleTimeoutMs,
+      totalTimeoutMs: config.bodyTimeoutMs,
+    };
     let body: Uint8Array;
     try {
-      body = await readBody(req, config.maxBodyBytes);
+      admitBody(req, limits);
+      if (expectsContinue) res.writeContinue();
+      body = await readBody(req, limits);
     } catch (error) {
       return refuse(res, encoding, asReceiverError(error, log), core);
     }
@@ -81,15 +107,21 @@ export async function startHttpReceiver(config: IngestConfig, core: IngestCore, 
     }
   };
 
-  const server = createServer({ keepAliveTimeout: 30_000 }, (req, res) => {
-    handle(req, res).catch((error: unknown) => {
+  const run = (req: IncomingMessage, res: ServerResponse, expectsContinue: boolean) => {
+    handle(req, res, expectsContinue).catch((error: unknown) => {
       log('error', `request failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
       if (!res.headersSent) send(res, 500, 'json', statusBody('json', GrpcCode.INTERNAL, 'internal error; see the Hopscope log'));
     });
-  });
-  server.on('clientError', (error, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
-    log('warn', `malformed HTTP request: ${error.message}`);
+  };
+  const server = createServer({ keepAliveTimeout: 30_000, maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => run(req, res, false));
+  // With a listener here Node no longer answers `Expect: 100-continue` by itself: 100 is sent only
+  // once the request has passed every check that needs no body (a body over the limit gets 413 instead).
+  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => run(req, res, true));
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    const [status, reason] = CLIENT_ERROR_STATUS[error.code ?? ''] ?? [400, 'Bad Request'];
+    if (socket.writable) socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    else socket.destroy();
+    badRequests.warn(`malformed HTTP request (answered ${status}): ${error.message}`);
   });
   const port = await listen(server, config.host, config.httpPort, 'OTLP/HTTP', config.portHints.http);
   return {
@@ -97,11 +129,18 @@ export async function startHttpReceiver(config: IngestConfig, core: IngestCore, 
     port,
     close: () =>
       new Promise<void>((resolve) => {
+        badRequests.close();
         server.close(() => resolve());
         server.closeAllConnections();
       }),
   };
 }
+
+/** Node's parser errors that have a more precise status than 400. */
+const CLIENT_ERROR_STATUS: Record<string, [number, string]> = {
+  HPE_HEADER_OVERFLOW: [431, 'Request Header Fields Too Large'],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout'],
+};
 
 function preflight(req: IncomingMessage, res: ServerResponse): void {
   res.setHeader('Access-Control-Allow-Methods', 'POST, OPTIONS');

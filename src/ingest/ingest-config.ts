@@ -13,9 +13,24 @@ export interface IngestConfig {
   grpcEnabled: boolean;
   maxSpans: number;
   maxTraces: number;
+  /** The store's byte budget: estimated retained bytes of spans and logs (see retained-size.ts). */
+  maxStoreBytes: number;
+  /** Longest attribute value or log body kept, UTF-8 bytes; longer ones are cut and marked. */
+  maxAttributeBytes: number;
   settleMs: number;
-  /** Largest request body after decompression, bytes. */
+  /** Largest request body after decompression, bytes (OTLP/HTTP and OTLP/gRPC). */
   maxBodyBytes: number;
+  /**
+   * Request bytes held at once across all OTLP/HTTP and OTLP/gRPC requests
+   * being read, decoded or answered; past it a request is refused with
+   * 503 / RESOURCE_EXHAUSTED before more of it is read. Never less than
+   * `maxBodyBytes` in effect.
+   */
+  maxInflightBytes: number;
+  /** A request body that sends nothing for this long is cut off with 408. */
+  bodyIdleTimeoutMs: number;
+  /** A request body not complete after this long is cut off with 408. */
+  bodyTimeoutMs: number;
   maxQueuedBytes: number;
   maxQueuedJobs: number;
   allowedOrigins: string[];
@@ -34,8 +49,14 @@ export const DEFAULT_INGEST_CONFIG: IngestConfig = {
   grpcEnabled: true,
   maxSpans: DEFAULT_STORE_LIMITS.maxSpans,
   maxTraces: DEFAULT_STORE_LIMITS.maxTraces,
+  maxStoreBytes: DEFAULT_STORE_LIMITS.maxBytes,
+  maxAttributeBytes: DEFAULT_STORE_LIMITS.maxAttributeBytes,
   settleMs: DEFAULT_STORE_LIMITS.settleMs,
   maxBodyBytes: 20 * 1024 * 1024,
+  // Sized for the extension host: the receiver shares its process with the editor.
+  maxInflightBytes: 64 * 1024 * 1024,
+  bodyIdleTimeoutMs: 10_000,
+  bodyTimeoutMs: 30_000,
   maxQueuedBytes: DEFAULT_QUEUE_LIMITS.maxQueuedBytes,
   maxQueuedJobs: DEFAULT_QUEUE_LIMITS.maxQueuedJobs,
   allowedOrigins: [...DEFAULT_ALLOWED_ORIGINS],
@@ -61,7 +82,12 @@ export function configProblems(config: IngestConfig): string[] {
   }
   positive('maxSpans', config.maxSpans);
   positive('maxTraces', config.maxTraces);
+  positive('maxStoreBytes', config.maxStoreBytes);
+  if (!Number.isInteger(config.maxAttributeBytes) || config.maxAttributeBytes < 1024) problems.push(`maxAttributeBytes must be a whole number of at least 1024, not ${config.maxAttributeBytes}`);
   positive('maxBodyBytes', config.maxBodyBytes);
+  positive('maxInflightBytes', config.maxInflightBytes);
+  positive('bodyIdleTimeoutMs', config.bodyIdleTimeoutMs);
+  positive('bodyTimeoutMs', config.bodyTimeoutMs);
   positive('maxQueuedBytes', config.maxQueuedBytes);
   positive('maxQueuedJobs', config.maxQueuedJobs);
   if (!Number.isFinite(config.settleMs) || config.settleMs < 0) problems.push(`settleMs must be 0 or more, not ${config.settleMs}`);

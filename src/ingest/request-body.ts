@@ -1,27 +1,58 @@
 import type { IncomingMessage } from 'node:http';
 import { gunzip, inflate, type InputType } from 'node:zlib';
-import { ReceiverError, badRequest, tooLarge } from './receiver-error';
+import { ReceiverError, badRequest, bodyTimeout, overBudget, tooLarge } from './receiver-error';
+import type { Reservation } from './inflight-budget';
 import { GrpcCode } from '../wire/otlp-responses';
 
+export interface BodyLimits {
+  /** Largest body after decompression. */
+  maxBytes: number;
+  /** This request's share of the bytes-in-flight budget; the body's bytes are added to it as they arrive. */
+  reservation: Reservation;
+  /** The seconds a refusal for the budget tells the client to wait. */
+  retryAfterSeconds: number;
+  /** No bytes for this long: 408. */
+  idleTimeoutMs: number;
+  /** Not complete after this long: 408. */
+  totalTimeoutMs: number;
+}
+
 /**
- * Reads a request body, never holding more than `limit` bytes: a Content-Length
- * over it is refused before reading, a stream that grows past it is cut off,
- * and decompression stops as soon as its output would pass it.
+ * What can be refused before a byte of the body is read: an encoding not
+ * supported, a declared Content-Length over the limit (413) or over what the
+ * budget has left (503, and that length is then held for this request).
+ * Called before `100 Continue` is sent, and again (idempotent) by `readBody`.
  */
-export async function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array> {
-  const encoding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+export function admitBody(req: IncomingMessage, limits: BodyLimits): void {
+  const encoding = contentEncoding(req);
   if (encoding !== 'identity' && encoding !== 'gzip' && encoding !== 'deflate' && encoding !== '') {
     throw new ReceiverError(415, GrpcCode.INVALID_ARGUMENT, `unsupported Content-Encoding "${encoding}"; send gzip, deflate or none`);
   }
   const declared = Number(req.headers['content-length']);
-  if (declared > limit) throw tooLarge(limit);
-  const raw = await collect(req, limit);
+  if (declared > limits.maxBytes) throw tooLarge(limits.maxBytes);
+  if (declared > 0 && !limits.reservation.ensure(declared)) throw overBudget(limits.retryAfterSeconds, limits.reservation.limit);
+}
+
+/**
+ * Reads a request body, never holding more than `maxBytes` bytes, nor more
+ * than the budget has left: a Content-Length over either is refused before
+ * reading, a stream that grows past either is cut off, and decompression stops
+ * as soon as its output would pass them. A body that stalls is cut off too.
+ */
+export async function readBody(req: IncomingMessage, limits: BodyLimits): Promise<Uint8Array> {
+  admitBody(req, limits);
+  const encoding = contentEncoding(req);
+  const raw = await collect(req, limits);
   if (encoding === 'identity' || encoding === '') return raw;
   try {
-    return await decompress(encoding === 'gzip' ? gunzip : inflate, raw, limit, encoding);
+    return await decompress(encoding === 'gzip' ? gunzip : inflate, raw, limits, encoding);
   } finally {
     releaseBody(raw);
   }
+}
+
+function contentEncoding(req: IncomingMessage): string {
+  return (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
 }
 
 /**
@@ -31,6 +62,8 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Uin
  * A body goes back with `releaseBody` once it has been decoded.
  */
 const POOLED_FROM = 64 * 1024;
+/** Larger bodies are rare; pooling them would keep that much memory for good. */
+const POOLED_UP_TO = 4 * 1024 * 1024;
 const POOL_SIZE = 8;
 const pool: ArrayBuffer[] = [];
 const pooled = new WeakSet<ArrayBuffer>();
@@ -50,23 +83,33 @@ export function releaseBody(body: Uint8Array): void {
   if (pool.length < POOL_SIZE) pool.push(buffer);
 }
 
-function collect(req: IncomingMessage, limit: number): Promise<Uint8Array> {
+function collect(req: IncomingMessage, limits: BodyLimits): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (chunk: Buffer) => {
+    let settled = false;
+    const fail = (error: ReceiverError) => {
+      if (settled) return;
+      settled = true;
+      stop();
+      chunks.length = 0;
+      req.pause();
+      reject(error);
+    };
+    const idle = setTimeout(() => fail(bodyTimeout(`request body sent nothing for ${limits.idleTimeoutMs / 1000} s; it was cut off`)), limits.idleTimeoutMs);
+    const total = setTimeout(() => fail(bodyTimeout(`request body was not complete after ${limits.totalTimeoutMs / 1000} s; it was cut off`)), limits.totalTimeoutMs);
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size > limit) {
-        chunks.length = 0;
-        req.removeAllListeners('data');
-        req.pause();
-        reject(tooLarge(limit));
-        return;
-      }
+      if (size > limits.maxBytes) return fail(tooLarge(limits.maxBytes));
+      if (!limits.reservation.ensure(size)) return fail(overBudget(limits.retryAfterSeconds, limits.reservation.limit));
       chunks.push(chunk);
-    });
-    req.on('end', () => {
-      if (chunks.length === 1 || size < POOLED_FROM) return resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+      idle.refresh();
+    };
+    const onEnd = () => {
+      if (settled) return;
+      settled = true;
+      stop();
+      if (chunks.length === 1 || size < POOLED_FROM || size > POOLED_UP_TO) return resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
       const body = pooledBuffer(size);
       let at = 0;
       for (const chunk of chunks) {
@@ -74,19 +117,44 @@ function collect(req: IncomingMessage, limit: number): Promise<Uint8Array> {
         at += chunk.length;
       }
       resolve(body);
-    });
-    req.on('error', (error) => reject(badRequest(`request body could not be read: ${error.message}`)));
-    req.on('aborted', () => reject(badRequest('request body was aborted by the client')));
+    };
+    const onError = (error: Error) => fail(badRequest(`request body could not be read: ${error.message}`));
+    const onClose = () => {
+      if (!req.complete) fail(badRequest('request body was aborted by the client'));
+    };
+    const stop = () => {
+      clearTimeout(idle);
+      clearTimeout(total);
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      req.off('close', onClose);
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+    req.on('close', onClose);
   });
 }
 
 type Inflater = (input: InputType, options: { maxOutputLength: number }, callback: (error: Error | null, result: Buffer) => void) => void;
 
-function decompress(inflater: Inflater, raw: Uint8Array, limit: number, name: string): Promise<Uint8Array> {
+/**
+ * Inflates with its output bounded by the body limit and by what the budget
+ * has left; the output is added to the request's share of the budget.
+ */
+function decompress(inflater: Inflater, raw: Uint8Array, limits: BodyLimits, name: string): Promise<Uint8Array> {
+  const room = limits.reservation.room();
+  const bound = Math.min(limits.maxBytes, room);
   return new Promise((resolve, reject) => {
-    inflater(raw, { maxOutputLength: limit }, (error, result) => {
-      if (!error) return resolve(result);
-      if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') return reject(tooLarge(limit));
+    inflater(raw, { maxOutputLength: Math.max(bound, 1) }, (error, result) => {
+      if (!error) {
+        if (!limits.reservation.add(result.length)) return reject(overBudget(limits.retryAfterSeconds, limits.reservation.limit));
+        return resolve(result);
+      }
+      if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+        return reject(bound < limits.maxBytes ? overBudget(limits.retryAfterSeconds, limits.reservation.limit) : tooLarge(limits.maxBytes));
+      }
       reject(badRequest(`${name} body is corrupt or truncated: ${error.message}`));
     });
   });

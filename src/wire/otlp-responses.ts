@@ -33,10 +33,31 @@ export function statusBody(encoding: Encoding, grpcCode: number, message: string
   return writer.finish();
 }
 
+/**
+ * `google.rpc.Status` with one `google.rpc.RetryInfo` detail, for gRPC's
+ * `grpc-status-details-bin` trailer: how an OTLP/gRPC server says that a
+ * RESOURCE_EXHAUSTED is temporary and when to retry (the OTLP spec's rule).
+ */
+export function retryStatusDetails(grpcCode: number, message: string, retryAfterSeconds: number): Uint8Array {
+  const duration = new ProtoWriter();
+  duration.varintField(1, retryAfterSeconds);
+  const retryInfo = new ProtoWriter();
+  retryInfo.bytesField(1, duration.finish());
+  const any = new ProtoWriter();
+  any.bytesField(1, utf8('type.googleapis.com/google.rpc.RetryInfo'));
+  any.bytesField(2, retryInfo.finish());
+  const status = new ProtoWriter();
+  status.varintField(1, grpcCode);
+  status.bytesField(2, utf8(message));
+  status.bytesField(3, any.finish());
+  return status.finish();
+}
+
 /** gRPC status codes used by the receivers (google.rpc.Code). */
 export const GrpcCode = {
   OK: 0,
   INVALID_ARGUMENT: 3,
+  DEADLINE_EXCEEDED: 4,
   NOT_FOUND: 5,
   PERMISSION_DENIED: 7,
   RESOURCE_EXHAUSTED: 8,
