@@ -6,21 +6,45 @@
  * is kept up to date in O(1) per span. A trace is *settled* once nothing has
  * arrived for `settleMs`, and unsettles if more arrives.
  *
- * Bounds are hard: past `maxSpans` or `maxTraces` whole traces are evicted,
- * least recently changed first, and counted. A single trace that alone exceeds
- * `maxSpans` is evicted too.
+ * Bounds are hard: past `maxSpans`, `maxTraces` or `maxBytes` (the estimated
+ * retained size, see retained-size.ts) whole traces are evicted, least
+ * recently changed first, and counted. A single trace that alone exceeds
+ * `maxSpans` or `maxBytes` is evicted too. Attribute values (and log bodies)
+ * over `maxAttributeBytes` are cut as they are stored, and counted.
+ *
+ * Logs never make a trace: a log record of a trace the store does not hold
+ * waits in a side buffer, bounded by count and bytes (the oldest trace's
+ * records are dropped first, counted), and joins its trace when the trace's
+ * first span arrives.
  */
 import type { AnalysisHeadline } from '../analysis/headline';
 import { isFailed } from '../model/failure';
-import type { LogRecord, SpanRecord } from '../model/span';
+import type { LogRecord, Resource, SpanRecord } from '../model/span';
+import { limitAttributes, limitLog, limitSpan, logBytes, resourceBytes, spanBytes, type Truncations } from './retained-size';
 
 export interface StoreLimits {
   maxSpans: number;
   maxTraces: number;
+  /** Estimated retained bytes of the stored spans and logs (retained-size.ts). */
+  maxBytes: number;
+  /** Longest attribute value (or log body) kept, UTF-8 bytes; longer ones are cut and marked. */
+  maxAttributeBytes: number;
+  /** Log records waiting for their trace's first span: at most this many … */
+  maxPendingLogs: number;
+  /** … and this many estimated bytes. */
+  maxPendingLogBytes: number;
   settleMs: number;
 }
 
-export const DEFAULT_STORE_LIMITS: StoreLimits = { maxSpans: 200_000, maxTraces: 2_000, settleMs: 1_500 };
+export const DEFAULT_STORE_LIMITS: StoreLimits = {
+  maxSpans: 200_000,
+  maxTraces: 2_000,
+  maxBytes: 256 * 1024 * 1024,
+  maxAttributeBytes: 64 * 1024,
+  maxPendingLogs: 10_000,
+  maxPendingLogBytes: 16 * 1024 * 1024,
+  settleMs: 1_500,
+};
 
 /** Logs kept per trace; more are counted in `droppedLogs`. */
 export const MAX_LOGS_PER_TRACE = 10_000;
@@ -56,7 +80,15 @@ export interface StoreStats {
   duplicateSpans: number;
   evictedSpans: number;
   evictedTraces: number;
+  /** Logs not kept: beyond MAX_LOGS_PER_TRACE, or dropped from the side buffer (a trace's evicted logs are not counted here). */
   droppedLogs: number;
+  /** Estimated retained bytes of what is stored (the side buffer not included). */
+  bytesStored: number;
+  /** Log records waiting for their trace, and their estimated bytes. */
+  logsPending: number;
+  pendingLogBytes: number;
+  /** Attribute values and log bodies cut to maxAttributeBytes. */
+  truncatedValues: number;
 }
 
 export interface TraceChanges {
@@ -76,6 +108,15 @@ interface Entry {
   services: Set<string>;
   lastChangeMs: number;
   settled: boolean;
+  /** Estimated retained bytes of its spans, logs and resources. */
+  bytes: number;
+  /** Resources its spans share, each counted once in `bytes`. */
+  resources: Set<Resource>;
+}
+
+interface PendingLogs {
+  logs: LogRecord[];
+  bytes: number;
 }
 
 export class TraceStore {
@@ -90,6 +131,15 @@ export class TraceStore {
   private evictedTraces = 0;
   private droppedLogs = 0;
   private changes = 0;
+  private byteTotal = 0;
+  /** Logs of traces not (yet) stored, oldest trace first. */
+  private readonly pending = new Map<string, PendingLogs>();
+  private pendingCount = 0;
+  private pendingBytes = 0;
+  private readonly truncations: Truncations = { count: 0 };
+  /** Resources whose attributes have been limited already (they are shared by a batch). */
+  private readonly limitedResources = new WeakMap<Resource, number>();
+  private summaryCache: { version: number; summaries: TraceSummary[] } | undefined;
 
   constructor(limits: Partial<StoreLimits> = {}, private readonly now: () => number = Date.now) {
     this.limits = { ...DEFAULT_STORE_LIMITS, ...limits };
@@ -104,6 +154,10 @@ export class TraceStore {
       evictedSpans: this.evictedSpans,
       evictedTraces: this.evictedTraces,
       droppedLogs: this.droppedLogs,
+      bytesStored: this.byteTotal,
+      logsPending: this.pendingCount,
+      pendingLogBytes: this.pendingBytes,
+      truncatedValues: this.truncations.count,
     };
   }
 
@@ -128,6 +182,14 @@ export class TraceStore {
         continue;
       }
       span.traceId = entry.traceId;
+      limitSpan(span, this.limits.maxAttributeBytes, this.truncations);
+      let bytes = spanBytes(span);
+      if (!entry.resources.has(span.resource)) {
+        entry.resources.add(span.resource);
+        bytes += this.resourceSize(span.resource);
+      }
+      entry.bytes += bytes;
+      this.byteTotal += bytes;
       entry.spans.set(span.spanId, span);
       stored++;
       if (span.startUs < entry.minStart) entry.minStart = span.startUs;
@@ -145,20 +207,32 @@ export class TraceStore {
     return { stored, duplicates };
   }
 
+  /** Stores logs with their traces; a log of a trace not stored waits for it (see the module comment). Returns how many were kept or wait. */
   addLogs(logs: readonly LogRecord[]): number {
     const now = this.now();
     let kept = 0;
     let entry: Entry | undefined;
     for (const log of logs) {
-      if (entry === undefined || entry.traceId !== log.traceId) entry = this.touch(log.traceId, now);
+      limitLog(log, this.limits.maxAttributeBytes, this.truncations);
+      if (entry === undefined || entry.traceId !== log.traceId) {
+        entry = this.traces.has(log.traceId) ? this.touch(log.traceId, now) : undefined;
+      }
+      if (entry === undefined) {
+        if (this.addPending(log)) kept++;
+        continue;
+      }
       if (entry.logs.length >= MAX_LOGS_PER_TRACE) {
         this.droppedLogs++;
         continue;
       }
+      const bytes = logBytes(log);
       entry.logs.push(log);
+      entry.bytes += bytes;
+      this.byteTotal += bytes;
+      this.logTotal++;
       kept++;
     }
-    this.logTotal += kept;
+    this.trimPending();
     this.enforceLimits();
     return kept;
   }
@@ -178,11 +252,17 @@ export class TraceStore {
     return entry && entry.spans.size > 0 ? summarize(entry) : undefined;
   }
 
-  /** Summaries of every trace with spans, newest first (by start time). */
-  summaries(): TraceSummary[] {
+  /**
+   * Summaries of every trace with spans, newest first (by start time). The same array is returned
+   * until the store changes (every reader of an unchanged store shares it): do not modify it.
+   */
+  summaries(): readonly TraceSummary[] {
+    if (this.summaryCache?.version === this.changes) return this.summaryCache.summaries;
     const out: TraceSummary[] = [];
     for (const entry of this.traces.values()) if (entry.spans.size > 0) out.push(summarize(entry));
-    return out.sort((a, b) => b.startUs - a.startUs || (a.traceId < b.traceId ? -1 : 1));
+    out.sort((a, b) => b.startUs - a.startUs || (a.traceId < b.traceId ? -1 : 1));
+    this.summaryCache = { version: this.changes, summaries: out };
+    return out;
   }
 
   /** What changed since the last call: summaries of changed traces (with spans) and ids removed. */
@@ -220,10 +300,15 @@ export class TraceStore {
     this.changed.clear();
     this.spanTotal = 0;
     this.logTotal = 0;
+    this.byteTotal = 0;
+    this.pending.clear();
+    this.pendingCount = 0;
+    this.pendingBytes = 0;
   }
 
   setLimits(limits: Partial<StoreLimits>): void {
     this.limits = { ...this.limits, ...limits };
+    this.trimPending();
     this.enforceLimits();
   }
 
@@ -235,9 +320,21 @@ export class TraceStore {
     } else {
       entry = {
         traceId, spans: new Map(), logs: [], root: undefined, minStart: Infinity, maxEnd: -Infinity,
-        errorCount: 0, services: new Set(), lastChangeMs: now, settled: false,
+        errorCount: 0, services: new Set(), lastChangeMs: now, settled: false, bytes: 0, resources: new Set(),
       };
       this.removed.delete(traceId);
+      const waiting = this.pending.get(traceId);
+      if (waiting) {
+        this.pending.delete(traceId);
+        this.pendingCount -= waiting.logs.length;
+        this.pendingBytes -= waiting.bytes;
+        const logs = waiting.logs.length > MAX_LOGS_PER_TRACE ? waiting.logs.slice(0, MAX_LOGS_PER_TRACE) : waiting.logs;
+        this.droppedLogs += waiting.logs.length - logs.length;
+        entry.logs = logs;
+        entry.bytes = waiting.bytes;
+        this.byteTotal += waiting.bytes;
+        this.logTotal += logs.length;
+      }
     }
     this.traces.set(traceId, entry);
     this.changes++;
@@ -247,15 +344,58 @@ export class TraceStore {
     return entry;
   }
 
+  /** A resource's estimated size, its attribute values limited the first time it is seen. */
+  private resourceSize(resource: Resource): number {
+    let bytes = this.limitedResources.get(resource);
+    if (bytes === undefined) {
+      limitAttributes(resource.attributes, this.limits.maxAttributeBytes, this.truncations);
+      bytes = resourceBytes(resource);
+      this.limitedResources.set(resource, bytes);
+    }
+    return bytes;
+  }
+
+  private addPending(log: LogRecord): boolean {
+    const bytes = logBytes(log);
+    if (bytes > this.limits.maxPendingLogBytes) {
+      this.droppedLogs++;
+      return false;
+    }
+    let waiting = this.pending.get(log.traceId);
+    if (!waiting) this.pending.set(log.traceId, (waiting = { logs: [], bytes: 0 }));
+    waiting.logs.push(log);
+    waiting.bytes += bytes;
+    this.pendingCount++;
+    this.pendingBytes += bytes;
+    return true;
+  }
+
+  /** Drops the oldest traces' waiting logs until the side buffer is within its bounds. */
+  private trimPending(): void {
+    const { maxPendingLogs, maxPendingLogBytes } = this.limits;
+    for (const [traceId, waiting] of this.pending) {
+      if (this.pendingCount <= maxPendingLogs && this.pendingBytes <= maxPendingLogBytes) break;
+      this.pending.delete(traceId);
+      this.pendingCount -= waiting.logs.length;
+      this.pendingBytes -= waiting.bytes;
+      this.droppedLogs += waiting.logs.length;
+    }
+  }
+
+  private withinLimits(): boolean {
+    const { maxSpans, maxTraces, maxBytes } = this.limits;
+    return this.spanTotal <= maxSpans && this.traces.size <= maxTraces && this.byteTotal <= maxBytes;
+  }
+
   private enforceLimits(): void {
-    const { maxSpans, maxTraces } = this.limits;
-    if (this.spanTotal <= maxSpans && this.traces.size <= maxTraces) return;
+    if (this.withinLimits()) return;
     for (const entry of this.traces.values()) {
-      if (this.spanTotal <= maxSpans && this.traces.size <= maxTraces) break;
+      if (this.withinLimits()) break;
       this.changes++;
       this.traces.delete(entry.traceId);
       this.spanTotal -= entry.spans.size;
       this.logTotal -= entry.logs.length;
+      this.byteTotal -= entry.bytes;
       this.evictedSpans += entry.spans.size;
       this.evictedTraces++;
       this.changed.delete(entry.traceId);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { SpanRecord } from '../../src/model/span';
+import type { LogRecord, SpanRecord } from '../../src/model/span';
+import { resourceBytes, spanBytes } from '../../src/ingest/retained-size';
 import { TraceStore } from '../../src/ingest/trace-store';
 
 const T1 = 'a1000000000000000000000000000001';
@@ -159,5 +160,95 @@ describe('the trace store', () => {
     const copy = structuredClone(b);
     store.add([b]);
     assert.deepEqual(b, copy);
+  });
+});
+
+describe('the trace store within its byte budget', () => {
+  const traceId = (i: number) => (0xb0000000 + i).toString(16).padStart(32, '0');
+  const logOf = (trace: string, body: LogRecord['body'] = 'hello'): LogRecord => ({
+    traceId: trace, spanId: '', timeUs: 5, observedTimeUs: 5, severityNumber: 9, severityText: 'INFO', eventName: '',
+    body, attributes: {}, service: 'svc', resource: { attributes: {}, droppedAttributesCount: 0 }, scope: { name: '', version: '' }, flags: 0, droppedAttributesCount: 0,
+  });
+
+  it('estimates each span once and evicts whole traces, oldest first, past maxBytes, counting them', () => {
+    const one = spanBytes(span({ spanId: '0000000000000001', attributes: { note: 'x'.repeat(1000) } })) + resourceBytes(a.resource);
+    const store = new TraceStore({ maxBytes: one * 3 + 10 });
+    for (let i = 0; i < 5; i++) store.add([span({ traceId: traceId(i), spanId: '0000000000000001', attributes: { note: 'x'.repeat(1000) } })]);
+    assert.deepEqual(store.summaries().map((s) => s.traceId).sort(), [traceId(2), traceId(3), traceId(4)]);
+    assert.deepEqual([store.stats.evictedTraces, store.stats.evictedSpans, store.stats.bytesStored], [2, 2, one * 3]);
+    assert.deepEqual(store.takeChanges().removed.sort(), [traceId(0), traceId(1)]);
+    store.clear();
+    assert.equal(store.stats.bytesStored, 0);
+  });
+
+  it('evicts a single trace larger than maxBytes: the bound is hard', () => {
+    const store = new TraceStore({ maxBytes: 10_000, maxAttributeBytes: 1 << 20 });
+    store.add([span({ spanId: '0000000000000001', attributes: { note: 'x'.repeat(20_000) } })]);
+    assert.deepEqual([store.stats.tracesStored, store.stats.evictedTraces, store.stats.bytesStored], [0, 1, 0]);
+  });
+
+  it('cuts attribute values over the limit with a marker, counted: strings, arrays, event attributes, resources, log bodies', () => {
+    const store = new TraceStore({ maxAttributeBytes: 1024 });
+    const resource = { attributes: { 'service.name': 'svc', big: 'r'.repeat(5000) }, droppedAttributesCount: 0 };
+    const events = [{ name: 'e', timeUs: 1, attributes: { payload: 'e'.repeat(3000) }, droppedAttributesCount: 0 }];
+    store.add([span({ spanId: '0000000000000001', resource, events, attributes: { blob: 'x'.repeat(1_000_000), list: Array.from({ length: 500 }, () => 'abcdefgh'), short: 'ok', n: 42 } })]);
+    const stored = store.get(T1)!.spans[0]!;
+    const blob = stored.attributes.blob as string;
+    assert.equal(blob, `${'x'.repeat(1024)}…[truncated ${1_000_000 - 1024} bytes]`);
+    const list = stored.attributes.list as string[];
+    assert.equal(list.length, 129);
+    assert.equal(list.at(-1), `…[truncated ${500 * 8 - 128 * 8} bytes]`);
+    assert.equal(stored.attributes.short, 'ok');
+    assert.equal(stored.events[0]!.attributes.payload, `${'e'.repeat(1024)}…[truncated ${3000 - 1024} bytes]`);
+    assert.match(resource.attributes.big, /^r{1024}…\[truncated 3976 bytes\]$/);
+    store.addLogs([logOf(T1, 'b'.repeat(2000))]);
+    assert.match(store.get(T1)!.logs[0]!.body as string, /^b{1024}…\[truncated 976 bytes\]$/);
+    assert.equal(store.stats.truncatedValues, 5);
+  });
+
+  it('cuts multi-byte text on a character boundary and counts the UTF-8 bytes left out', () => {
+    const store = new TraceStore({ maxAttributeBytes: 1024 });
+    store.add([span({ spanId: '0000000000000001', attributes: { text: 'é'.repeat(1000), emoji: '😀'.repeat(300) } })]);
+    const { text, emoji } = store.get(T1)!.spans[0]!.attributes as { text: string; emoji: string };
+    assert.equal(text, `${'é'.repeat(512)}…[truncated 976 bytes]`);
+    assert.equal(emoji, `${'😀'.repeat(256)}…[truncated 176 bytes]`);
+  });
+
+  it('never lets logs of unknown traces evict traces: 2,000 wait aside and join their traces when they arrive', () => {
+    const store = new TraceStore({ maxTraces: 2_000 });
+    for (let i = 0; i < 2_000; i++) store.add([span({ traceId: traceId(i), spanId: '0000000000000001' })]);
+    store.takeChanges();
+    const logs = Array.from({ length: 2_000 }, (_, i) => logOf(traceId(10_000 + i)));
+    assert.equal(store.addLogs(logs), 2_000);
+    assert.equal(store.summaries().length, 2_000, 'every trace is still listed');
+    assert.deepEqual([store.stats.tracesStored, store.stats.evictedTraces, store.stats.logsPending, store.stats.logsStored], [2_000, 0, 2_000, 0]);
+    assert.deepEqual(store.takeChanges(), { changed: [], removed: [] }, 'a waiting log changes no trace');
+    store.add([span({ traceId: traceId(10_007), spanId: '0000000000000001' })]);
+    assert.equal(store.summary(traceId(10_007))!.logCount, 1);
+    assert.equal(store.get(traceId(10_007))!.logs[0]!.body, 'hello');
+    assert.deepEqual([store.stats.logsPending, store.stats.logsStored, store.stats.tracesStored, store.stats.evictedTraces], [1_999, 1, 2_000, 1]);
+  });
+
+  it('bounds the waiting logs by count and bytes, dropping the oldest trace\'s first, counted', () => {
+    const store = new TraceStore({ maxPendingLogs: 10, maxPendingLogBytes: 1 << 20 });
+    store.addLogs(Array.from({ length: 15 }, (_, i) => logOf(traceId(i))));
+    assert.deepEqual([store.stats.logsPending, store.stats.droppedLogs], [10, 5]);
+    store.add([span({ traceId: traceId(0), spanId: '0000000000000001' })]);
+    assert.equal(store.summary(traceId(0))!.logCount, 0, 'the oldest were dropped');
+    const bytes = new TraceStore({ maxPendingLogs: 1_000, maxPendingLogBytes: 4_000, maxAttributeBytes: 1024 });
+    bytes.addLogs(Array.from({ length: 10 }, (_, i) => logOf(traceId(i), 'y'.repeat(800))));
+    assert.ok(bytes.stats.pendingLogBytes <= 4_000);
+    assert.equal(bytes.stats.logsPending + bytes.stats.droppedLogs, 10);
+    assert.ok(bytes.stats.droppedLogs > 0);
+  });
+
+  it('hands every reader of an unchanged store the same summaries, and new ones once it changes', () => {
+    const store = new TraceStore();
+    store.add([a]);
+    const first = store.summaries();
+    assert.equal(store.summaries(), first);
+    store.add([b]);
+    assert.notEqual(store.summaries(), first);
+    assert.equal(store.summaries()[0]!.spanCount, 2);
   });
 });
