@@ -7,9 +7,10 @@
  * 5-byte length prefix, before it is buffered (RESOURCE_EXHAUSTED). Below
  * that, grpc-js buffers whole messages before any handler or interceptor sees
  * them, so the bytes-in-flight budget shared with OTLP/HTTP is kept by
- * counting each call's HTTP/2 DATA as it arrives: a call that would pass it
- * is answered RESOURCE_EXHAUSTED with a RetryInfo at once, and grpc-js drops
- * the rest of its data unbuffered.
+ * reading each call's HTTP/2 DATA as it arrives: the message's length prefix
+ * holds its whole size at once, and a call that would pass the budget is
+ * answered RESOURCE_EXHAUSTED with a RetryInfo at once, and grpc-js drops the
+ * rest of its data unbuffered.
  */
 import { Metadata, ResponderBuilder, Server, ServerCredentials, ServerInterceptingCall, ServerListenerBuilder, status, type sendUnaryData, type ServerInterceptor, type ServerUnaryCall, type ServiceDefinition } from '@grpc/grpc-js';
 import { createServer } from 'node:net';
@@ -140,9 +141,20 @@ export function budgetInterceptor(budget: InflightBudget, maxMessageBytes: numbe
     };
     const stream = dataSource(call);
     if (stream) {
+      // The 5-byte gRPC frame prefix (compressed flag, length) comes first: the whole message is
+      // held from it, as a Content-Length is, so an admitted call always completes, and many
+      // calls cannot each take a part of the budget and none finish.
+      const prefix = Buffer.alloc(5);
+      let received = 0;
       // Before grpc-js's own listener, so a refused chunk is never buffered.
       stream.prependListener('data', (chunk) => {
-        if (!refused && !reservation.add(chunk.length)) refuse();
+        if (refused) return;
+        if (received < 5) chunk.copy(prefix, received, 0, Math.min(chunk.length, 5 - received));
+        received += chunk.length;
+        const declared = received >= 5 ? 5 + prefix.readUInt32BE(1) : 0;
+        // Over the message limit: grpc-js refuses it from the same prefix, before buffering.
+        if (declared - 5 > maxMessageBytes) return;
+        if (!reservation.ensure(Math.max(received, declared))) refuse();
       });
       stream.once('close', () => reservation.release());
     } else if (!reservation.ensure(maxMessageBytes)) {
