@@ -11,7 +11,7 @@ import type { Encoding, Signal } from '../wire/otlp-responses';
 import { bodyText } from './body-text';
 import type { IngestConfig } from './ingest-config';
 import { IngestQueue } from './ingest-queue';
-import { TraceStore } from './trace-store';
+import { DEFAULT_STORE_LIMITS, TraceStore } from './trace-store';
 
 export interface IngestJob {
   signal: Signal;
@@ -37,7 +37,33 @@ export interface IngestStats {
   tracesStored: number;
   tracesEvicted: number;
   logsStored: number;
+  /** Log records waiting for their trace's first span (they never make a trace themselves). */
+  logsPending: number;
+  /** Log records not kept (over the per-trace bound, or dropped from the waiting buffer). */
+  logsDropped: number;
+  /** The store's estimated retained bytes, and its budget. */
+  bytesStored: number;
+  maxStoreBytes: number;
+  /** Attribute values and log bodies cut to the attribute limit. */
+  valuesTruncated: number;
+  /** The worker's own V8 heap in use, bytes (0 outside a worker's stats). */
+  heapUsedBytes: number;
+  /** Event-stream (`/api/events`) clients, and how they are kept up (see event-stream.ts). */
+  eventClients: number;
+  eventBytesQueued: number;
+  eventUpdatesCoalesced: number;
+  eventClientsDropped: number;
 }
+
+/** What the event stream reports into the stats; zeros where there is none. */
+export interface EventStreamStats {
+  eventClients: number;
+  eventBytesQueued: number;
+  eventUpdatesCoalesced: number;
+  eventClientsDropped: number;
+}
+
+const NO_EVENT_STREAM: EventStreamStats = { eventClients: 0, eventBytesQueued: 0, eventUpdatesCoalesced: 0, eventClientsDropped: 0 };
 
 export class IngestCore {
   readonly store: TraceStore;
@@ -47,9 +73,23 @@ export class IngestCore {
   private busyResponses = 0;
   private spansReceived = 0;
   private spansRejected = 0;
+  private readonly maxStoreBytes: number;
+  /** Set by the worker: its event stream's counters. */
+  eventStats: () => EventStreamStats = () => NO_EVENT_STREAM;
+  /** Set by the worker: its heap in use. */
+  heapUsed: () => number = () => 0;
 
-  constructor(config: Pick<IngestConfig, 'maxSpans' | 'maxTraces' | 'settleMs' | 'maxQueuedBytes' | 'maxQueuedJobs'>, schedule?: (drain: () => void) => void, now?: () => number) {
-    this.store = new TraceStore({ maxSpans: config.maxSpans, maxTraces: config.maxTraces, settleMs: config.settleMs }, now);
+  constructor(
+    config: Pick<IngestConfig, 'maxSpans' | 'maxTraces' | 'settleMs' | 'maxQueuedBytes' | 'maxQueuedJobs'> & Partial<Pick<IngestConfig, 'maxStoreBytes' | 'maxAttributeBytes'>>,
+    schedule?: (drain: () => void) => void,
+    now?: () => number,
+  ) {
+    this.store = new TraceStore({
+      maxSpans: config.maxSpans, maxTraces: config.maxTraces, settleMs: config.settleMs,
+      ...(config.maxStoreBytes === undefined ? {} : { maxBytes: config.maxStoreBytes }),
+      ...(config.maxAttributeBytes === undefined ? {} : { maxAttributeBytes: config.maxAttributeBytes }),
+    }, now);
+    this.maxStoreBytes = config.maxStoreBytes ?? DEFAULT_STORE_LIMITS.maxBytes;
     this.queue = new IngestQueue((job) => this.process(job), { maxQueuedBytes: config.maxQueuedBytes, maxQueuedJobs: config.maxQueuedJobs }, schedule);
   }
 
@@ -82,6 +122,13 @@ export class IngestCore {
       tracesStored: store.tracesStored,
       tracesEvicted: store.evictedTraces,
       logsStored: store.logsStored,
+      logsPending: store.logsPending,
+      logsDropped: store.droppedLogs,
+      bytesStored: store.bytesStored,
+      maxStoreBytes: this.maxStoreBytes,
+      valuesTruncated: store.truncatedValues,
+      heapUsedBytes: this.heapUsed(),
+      ...this.eventStats(),
     };
   }
 

@@ -71,6 +71,11 @@ export class LiveAnalysis {
     return refreshed;
   }
 
+  /** The last headline worked out for the trace, if any. */
+  headlineOf(traceId: string): AnalysisHeadline | undefined {
+    return this.headlines.get(traceId)?.headline;
+  }
+
   clear(): void {
     this.headlines.clear();
     this.waiting.clear();

@@ -7,6 +7,7 @@ import { request, type IncomingMessage } from 'node:http';
 import { Emitter } from '../common/emitter';
 import type { CallSitesView } from '../protocol/call-sites';
 import type { ServiceMapView } from '../protocol/service-map';
+import type { TraceView } from '../protocol/trace-view';
 import { PROGRAM_ID, type StatsDocument } from './api-routes';
 import type { StoredTrace, TraceSummary } from './trace-store';
 
@@ -45,6 +46,9 @@ export async function fetchRemoteTrace(host: string, port: number, traceId: stri
   }
 }
 
+/** What a trace panel draws for the trace, built by the Hopscope on host:port; undefined when it has none or does not answer. */
+export const fetchRemoteTraceView = (host: string, port: number, traceId: string): Promise<TraceView | undefined> => fetchRemoteJson(host, port, `/api/traces/${encodeURIComponent(traceId)}/view`);
+
 /** The service map of the Hopscope on host:port, or undefined when it has none (an older version) or does not answer. */
 export const fetchRemoteServiceMap = (host: string, port: number): Promise<ServiceMapView | undefined> => fetchRemoteJson(host, port, '/api/service-map');
 
@@ -61,7 +65,7 @@ async function fetchRemoteJson<T>(host: string, port: number, path: string): Pro
 }
 
 /**
- * Follows `/api/events`. `onHello` gives the whole state, `onUpdate` what
+ * Follows `/api/events`. `onHello` gives the whole state (again after a `resync`), `onUpdate` what
  * changed, and `onClose` fires once when the stream ends for any reason
  * (the other Hopscope went away, or close() was called).
  */
@@ -116,7 +120,8 @@ export class RemoteReceiver {
     }
     if (data === '') return; // heartbeat comment
     try {
-      if (event === 'hello') this.hellos.fire(JSON.parse(data) as RemoteHello);
+      // `resync`: this stream fell behind and gets the whole state again (see event-stream.ts).
+      if (event === 'hello' || event === 'resync') this.hellos.fire(JSON.parse(data) as RemoteHello);
       else if (event === 'update') this.updates.fire(JSON.parse(data) as RemoteUpdate);
     } catch (error) {
       this.req.destroy();

@@ -2,6 +2,7 @@
  * The ingest worker: receivers, decoders and the trace store, off the thread
  * that hosts the editor. Started by IngestWorker with a WorkerStart.
  */
+import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import { apiHandler, PROGRAM_ID, type Endpoints, type StatsDocument } from './api-routes';
 import { configProblems } from './ingest-config';
@@ -13,6 +14,7 @@ import { startHttpReceiver, type HttpReceiver, type Logger } from './http-receiv
 import { PortError } from './listen';
 import { CallSitesCache } from './call-site-source';
 import { ServiceMapCache } from './service-map-source';
+import type { TraceSummary } from './trace-store';
 import { UPDATE_INTERVAL_MS, type HostToWorker, type WorkerStart, type WorkerToHost } from './worker-protocol';
 
 const port = parentPort;
@@ -32,7 +34,23 @@ async function main(start: WorkerStart): Promise<void> {
   const callSites = new CallSitesCache(core.store, () => analysisSettings);
   // A trace the headlines were just worked out for need not be analysed again for the call sites.
   const analysis = new LiveAnalysis(core.store, config.analysis, undefined, (traceId, spanCount, analysed) => callSites.offer(traceId, spanCount, analysed));
-  const events = new EventStream();
+  // The state a new event-stream client starts from: taken at most once per update sent (any snapshot
+  // taken after the last update is consistent with the updates that follow it), with the headlines.
+  let updatesSent = 0;
+  let snapshot: { at: number; traces: readonly TraceSummary[] } | undefined;
+  const snapshotTraces = (): readonly TraceSummary[] => {
+    if (snapshot?.at !== updatesSent) {
+      const traces = core.store.summaries().map((s) => {
+        const headline = analysis.headlineOf(s.traceId);
+        return headline ? { ...s, headline } : s;
+      });
+      snapshot = { at: updatesSent, traces };
+    }
+    return snapshot.traces;
+  };
+  const events = new EventStream(() => ({ stats: stats(), traces: snapshotTraces() }));
+  core.eventStats = () => events.stats;
+  core.heapUsed = () => getHeapStatistics().used_heap_size;
   const serviceMap = new ServiceMapCache(core.store);
   let endpoints: Endpoints = { http: { host: config.host, port: config.httpPort }, grpc: null };
   const stats = (): StatsDocument => ({ program: PROGRAM_ID, runner: start.runner, version: start.version, pid: process.pid, endpoints, ...core.stats() });
@@ -68,7 +86,8 @@ async function main(start: WorkerStart): Promise<void> {
     lastRequests = activity;
     const update: WorkerToHost = { type: 'update', changed, removed, stats: current };
     post(update);
-    events.send('update', { changed, removed, stats: stats() });
+    updatesSent++;
+    events.update(changed, removed, stats());
   };
   const timer = setInterval(flush, UPDATE_INTERVAL_MS);
 
