@@ -8,7 +8,7 @@ import { DEFAULT_INGEST_CONFIG } from '../ingest/ingest-config';
 import type { ReceiverSettings } from '../ingest/receiver-controller';
 
 export const SETTING_KEYS = [
-  'receiver.enabled', 'receiver.host', 'receiver.httpPort', 'receiver.grpcPort', 'store.maxSpans',
+  'receiver.enabled', 'receiver.host', 'receiver.httpPort', 'receiver.grpcPort', 'store.maxSpans', 'store.maxMB', 'store.maxAttributeKB',
   'analysis.maxSyncHops', 'analysis.longSyncCallMs', 'analysis.nPlusOneMin', 'analysis.nonCriticalPatterns', 'analysis.publishCostMs',
 ] as const;
 type Key = (typeof SETTING_KEYS)[number];
@@ -51,6 +51,16 @@ export function readReceiverSettings(get: (key: Key) => unknown): ReadSettings {
   if (typeof maxSpansValue === 'number' && Number.isInteger(maxSpansValue) && maxSpansValue >= 1000 && maxSpansValue <= 5_000_000) maxSpans = maxSpansValue;
   else if (maxSpansValue !== undefined) problems.push(`hopscope.store.maxSpans must be a whole number from 1,000 to 5,000,000, not ${JSON.stringify(maxSpansValue)}; using ${maxSpans}`);
 
+  const integer = (key: Key, min: number, max: number, fallback: number): number => {
+    const value = get(key);
+    if (value === undefined) return fallback;
+    if (typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max) return value;
+    problems.push(`hopscope.${key} must be a whole number from ${min.toLocaleString('en-US')} to ${max.toLocaleString('en-US')}, not ${JSON.stringify(value)}; using ${fallback}`);
+    return fallback;
+  };
+  const maxStoreBytes = integer('store.maxMB', 16, 16_384, DEFAULT_INGEST_CONFIG.maxStoreBytes / 1048576) * 1048576;
+  const maxAttributeBytes = integer('store.maxAttributeKB', 1, 16_384, DEFAULT_INGEST_CONFIG.maxAttributeBytes / 1024) * 1024;
+
   const whole = (key: Key, min: number, max: number, fallback: number): number => {
     const value = get(key);
     if (value === undefined) return fallback;
@@ -83,6 +93,8 @@ export function readReceiverSettings(get: (key: Key) => unknown): ReadSettings {
         httpPort,
         grpcPort,
         maxSpans,
+        maxStoreBytes,
+        maxAttributeBytes,
         portHints: { http: 'the hopscope.receiver.httpPort setting', grpc: 'the hopscope.receiver.grpcPort setting' },
         program: 'vscode',
         analysis,
