@@ -1,10 +1,12 @@
 /**
  * `hopscope serve`: the same ingest worker the extension runs, headless.
- * Prints one line when listening; stops cleanly on SIGINT / SIGTERM.
+ * Prints one line when listening; stops cleanly on SIGINT / SIGTERM. A worker
+ * that dies is started again on the same ports (restart-backoff.ts).
  */
 import { parseArgs } from 'node:util';
 import { DEFAULT_INGEST_CONFIG, configProblems, type IngestConfig } from '../ingest/ingest-config';
 import { IngestStartError, IngestWorker } from '../ingest/ingest-worker';
+import { lostText, RestartBackoff } from '../ingest/restart-backoff';
 import { version } from './version';
 
 export const SERVE_USAGE = `Options for serve:
@@ -14,6 +16,8 @@ export const SERVE_USAGE = `Options for serve:
   --no-grpc                 do not start the gRPC receiver
   --max-spans <n>           spans kept before the oldest traces are evicted (default 200000)
   --max-traces <n>          traces kept (default 2000)
+  --max-store-mb <n>        the store's memory budget, MiB (estimated; default 256)
+  --max-attribute-kb <n>    longest attribute value or log body kept, KiB; longer ones are cut and marked (default 64)
   --max-body-mb <n>         largest request body after decompression, MiB (default 20)
   --allow-origin <origin>   a browser origin allowed to send spans, e.g. http://localhost:5173 (repeatable;
                             default: any port on localhost, 127.0.0.1 and [::1])
@@ -32,6 +36,8 @@ export function serveConfig(args: string[]): { config: IngestConfig; quiet: bool
       'no-grpc': { type: 'boolean' },
       'max-spans': { type: 'string' },
       'max-traces': { type: 'string' },
+      'max-store-mb': { type: 'string' },
+      'max-attribute-kb': { type: 'string' },
       'max-body-mb': { type: 'string' },
       'allow-origin': { type: 'string', multiple: true },
       quiet: { type: 'boolean' },
@@ -50,6 +56,8 @@ export function serveConfig(args: string[]): { config: IngestConfig; quiet: bool
     grpcEnabled: !values['no-grpc'],
     maxSpans: number('max-spans', values['max-spans'], DEFAULT_INGEST_CONFIG.maxSpans),
     maxTraces: number('max-traces', values['max-traces'], DEFAULT_INGEST_CONFIG.maxTraces),
+    maxStoreBytes: number('max-store-mb', values['max-store-mb'], DEFAULT_INGEST_CONFIG.maxStoreBytes / 1048576) * 1048576,
+    maxAttributeBytes: number('max-attribute-kb', values['max-attribute-kb'], DEFAULT_INGEST_CONFIG.maxAttributeBytes / 1024) * 1024,
     maxBodyBytes: number('max-body-mb', values['max-body-mb'], DEFAULT_INGEST_CONFIG.maxBodyBytes / 1048576) * 1048576,
     allowedOrigins: values['allow-origin'] ?? DEFAULT_INGEST_CONFIG.allowedOrigins,
     portHints: { http: '--http-port', grpc: '--grpc-port' },
@@ -74,10 +82,22 @@ export async function runServe(args: string[]): Promise<number> {
     process.once('SIGINT', () => resolve('SIGINT'));
     process.once('SIGTERM', () => resolve('SIGTERM'));
   });
-  const worker = new IngestWorker(config, { runner: 'hopscope serve', version });
-  worker.onLog(({ level, message }) => {
+  const log = (level: 'info' | 'warn' | 'error', message: string) => {
     if (level !== 'info' || !quiet) process.stderr.write(`[${level}] ${message}\n`);
-  });
+  };
+  const launch = (at: IngestConfig): IngestWorker => {
+    const started = new IngestWorker(at, { runner: 'hopscope serve', version });
+    started.onLog(({ level, message }) => log(level, message));
+    if (!quiet) {
+      started.onUpdate(({ stats }) => {
+        process.stderr.write(`\r${stats.spansStored.toLocaleString('en-US')} spans in ${stats.tracesStored.toLocaleString('en-US')} traces`);
+      });
+    }
+    return started;
+  };
+  let worker = launch(config);
+  // Supervision tests only: with HOPSCOPE_TEST_HOOKS=1, SIGUSR2 makes the worker throw.
+  if (process.env.HOPSCOPE_TEST_HOOKS === '1') process.on('SIGUSR2', () => worker.crashForTest());
   let endpoints;
   try {
     endpoints = await Promise.race([worker.ready, signalled.then(() => undefined)]);
@@ -93,20 +113,49 @@ export async function runServe(args: string[]): Promise<number> {
   const http = `http://${bracket(endpoints.http.host)}:${endpoints.http.port}`;
   const grpc = endpoints.grpc ? ` · OTLP/gRPC ${bracket(endpoints.grpc.host)}:${endpoints.grpc.port}` : '';
   process.stdout.write(`Hopscope listening · OTLP/HTTP ${http}${grpc} · API ${http}/api/traces\n`);
-  if (!quiet) {
-    worker.onUpdate(({ stats }) => {
-      process.stderr.write(`\r${stats.spansStored.toLocaleString('en-US')} spans in ${stats.tracesStored.toLocaleString('en-US')} traces`);
-    });
+  // A worker that dies is started again on the same ports, with backoff; serve itself never exits for it.
+  const bound = { ...config, httpPort: endpoints.http.port, grpcPort: endpoints.grpc?.port ?? config.grpcPort };
+  const backoff = new RestartBackoff();
+  let restarts = 0;
+  let upSince = performance.now();
+  for (;;) {
+    const current = worker;
+    const crashed = new Promise<Error>((resolve) => current.onExit((failure) => resolve(failure ?? new Error('the ingest worker stopped'))));
+    const ending = await Promise.race([signalled, crashed]);
+    if (!(ending instanceof Error)) {
+      process.stderr.write(`\nhopscope serve: ${ending}, stopping\n`);
+      await worker.stop();
+      return 0;
+    }
+    for (;;) {
+      const delay = backoff.next(performance.now() - upSince);
+      restarts++;
+      process.stderr.write(`\n[error] ${ending.message}; ${lostText(worker.lastStats)}. Restarting it in ${(delay / 1000).toFixed(1)} s (restart ${restarts})\n`);
+      const woken = await Promise.race([sleep(delay).then(() => undefined), signalled]);
+      if (woken !== undefined) {
+        process.stderr.write(`hopscope serve: ${woken}, stopping\n`);
+        return 0;
+      }
+      worker = launch(bound);
+      try {
+        const back = await Promise.race([worker.ready, signalled]);
+        if (typeof back === 'string') {
+          await worker.stop();
+          return 0;
+        }
+        upSince = performance.now();
+        process.stderr.write(`[warn] the ingest worker is back on OTLP/HTTP ${bracket(back.http.host)}:${back.http.port}${back.grpc ? `, OTLP/gRPC ${bracket(back.grpc.host)}:${back.grpc.port}` : ''} (restart ${restarts}); the traces start again from none\n`);
+        break;
+      } catch (error) {
+        await worker.stop();
+        ending.message = error instanceof Error ? error.message : String(error);
+      }
+    }
   }
-  const crashed = new Promise<Error>((resolve) => worker.onExit((failure) => failure && resolve(failure)));
-  const ending = await Promise.race([signalled, crashed]);
-  if (ending instanceof Error) {
-    process.stderr.write(`hopscope serve: ${ending.message}\n`);
-    return 1;
-  }
-  process.stderr.write(`\nhopscope serve: ${ending}, stopping\n`);
-  await worker.stop();
-  return 0;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function bracket(host: string): string {

@@ -45,7 +45,13 @@ export class ReceiverStatusBar implements vscode.Disposable {
         break;
       case 'listening':
         this.item.text = `$(radio-tower) Hopscope :${state.endpoints.http.port}${spans}`;
-        this.item.tooltip = tooltip('Hopscope is receiving spans', state.endpoints, stats);
+        this.item.tooltip = tooltip(
+          state.restarts
+            ? `Hopscope is receiving spans\n\nThe receiver's worker died and was restarted ${plural(state.restarts, 'time')} (last: ${state.lastCrash ?? 'unknown'}); the traces it held were lost. See Show Log.`
+            : 'Hopscope is receiving spans',
+          state.endpoints,
+          stats,
+        );
         break;
       case 'following':
         this.item.text = `$(radio-tower) Hopscope :${state.endpoints.http.port} (shared)${spans}`;
@@ -69,6 +75,10 @@ export class ReceiverStatusBar implements vscode.Disposable {
   }
 }
 
+function formatMiB(bytes: number): string {
+  return `${(bytes / 1048576).toFixed(bytes < 10 * 1048576 ? 1 : 0)} MiB`;
+}
+
 function tooltip(headline: string, endpoints: { http: { host: string; port: number }; grpc: { host: string; port: number } | null }, stats: IngestStats | undefined): string {
   const lines = [headline, '', `OTLP/HTTP  ${endpoints.http.host}:${endpoints.http.port}`, `OTLP/gRPC  ${endpoints.grpc ? `${endpoints.grpc.host}:${endpoints.grpc.port}` : 'off'}`];
   if (stats) {
@@ -76,8 +86,14 @@ function tooltip(headline: string, endpoints: { http: { host: string; port: numb
       '',
       `${plural(stats.tracesStored, 'trace')}, ${plural(stats.spansStored, 'span')} held`,
       `${formatCount(stats.spansRejected)} rejected, ${formatCount(stats.spansEvicted)} evicted (${plural(stats.tracesEvicted, 'trace')})`,
-      `${plural(stats.requests, 'request')}, ${formatCount(stats.badRequests)} malformed`,
     );
+    // Absent in the stats of an older Hopscope this window follows.
+    if (stats.maxStoreBytes) {
+      const cut = stats.valuesTruncated > 0 ? `, ${formatCount(stats.valuesTruncated)} long values cut` : '';
+      const dropped = stats.logsDropped > 0 ? `, ${formatCount(stats.logsDropped)} logs dropped` : '';
+      lines.push(`memory ${formatMiB(stats.bytesStored)} of ${formatMiB(stats.maxStoreBytes)} (estimated)${cut}${dropped}`);
+    }
+    lines.push(`${plural(stats.requests, 'request')}, ${formatCount(stats.badRequests)} malformed`);
   }
   return lines.join('\n');
 }

@@ -11,6 +11,7 @@ import type { CallSitesView } from '../protocol/call-sites';
 import type { ServiceMapView } from '../protocol/service-map';
 import type { Endpoints } from './api-routes';
 import type { IngestConfig } from './ingest-config';
+import type { IngestStats } from './ingest-core';
 import type { StoredTrace } from './trace-store';
 import type { HostToWorker, WorkerStart, WorkerToHost } from './worker-protocol';
 
@@ -49,9 +50,13 @@ export class IngestWorker {
   private nextRequest = 1;
   private stopping: Promise<void> | undefined;
   private exited = false;
+  /** The counters of the last update: what a worker that dies takes with it. */
+  lastStats: IngestStats | undefined;
+  /** Why the worker crashed (its uncaught error), once it has. */
+  private crashReason: string | undefined;
 
   constructor(config: IngestConfig, options: IngestWorkerOptions) {
-    const start: WorkerStart = { config, runner: options.runner, version: options.version };
+    const start: WorkerStart = { config, runner: options.runner, version: options.version, testHooks: process.env.HOPSCOPE_TEST_HOOKS === '1' };
     this.worker = new Worker(resolve(options.workerPath ?? join(__dirname, 'worker.js')), { workerData: start, name: 'hopscope-ingest' });
     let settle: { resolve: (e: Endpoints) => void; reject: (e: Error) => void } | undefined;
     this.ready = new Promise<Endpoints>((resolve, reject) => (settle = { resolve, reject }));
@@ -66,6 +71,7 @@ export class IngestWorker {
           void this.worker.terminate();
           break;
         case 'update':
+          this.lastStats = message.stats;
           this.updates.fire(message);
           break;
         case 'log':
@@ -85,6 +91,7 @@ export class IngestWorker {
       }
     });
     this.worker.on('error', (error) => {
+      this.crashReason = error.message;
       const failure = new IngestStartError('crashed', `the ingest worker crashed: ${error.message}`);
       settle?.reject(failure);
       this.logs.fire({ type: 'log', level: 'error', message: failure.message + (error.stack ? `\n${error.stack}` : '') });
@@ -93,7 +100,7 @@ export class IngestWorker {
       this.exited = true;
       for (const resolve of this.pending.values()) resolve(undefined);
       this.pending.clear();
-      const failure = this.stopping || code === 0 ? undefined : new IngestStartError('crashed', `the ingest worker exited with code ${code}`);
+      const failure = this.stopping || code === 0 ? undefined : new IngestStartError('crashed', `the ingest worker exited with code ${code}${this.crashReason ? ` (${this.crashReason})` : ''}`);
       settle?.reject(failure ?? new IngestStartError('crashed', 'the ingest worker stopped before it was listening'));
       this.exits.fire(failure);
     });
@@ -129,6 +136,11 @@ export class IngestWorker {
 
   clear(): void {
     this.send({ type: 'clear' });
+  }
+
+  /** Tests of supervision only: makes the worker throw (it ignores this unless HOPSCOPE_TEST_HOOKS=1 was set when it started). */
+  crashForTest(): void {
+    this.send({ type: 'crashForTest' });
   }
 
   setAnalysisSettings(settings: AnalysisSettings): void {

@@ -5,7 +5,7 @@
  * and take the port over when it goes away. Only a port held by a foreign
  * program is an error. No `vscode` here, so it is tested with real sockets.
  *
- *   start ─► listening ─────────────► (crash) error
+ *   start ─► listening ─► (the worker dies) starting ─► listening again, same ports (backoff, counted)
  *      │
  *      └─ port in use ─► probe /api/stats ─► Hopscope? ─► following ─► (it left) start again
  *                                        └─ no ───────► error (port-in-use)
@@ -13,18 +13,21 @@
 import type { AnalysisSettings } from '../analysis/settings';
 import type { CallSitesView } from '../protocol/call-sites';
 import type { ServiceMapView } from '../protocol/service-map';
+import type { TraceView } from '../protocol/trace-view';
 import { Emitter } from '../common/emitter';
 import type { Endpoints } from './api-routes';
 import type { IngestConfig } from './ingest-config';
 import type { IngestStats } from './ingest-core';
 import { IngestStartError, IngestWorker } from './ingest-worker';
-import { fetchRemoteCallSites, fetchRemoteServiceMap, fetchRemoteTrace, probeHopscope, RemoteReceiver } from './remote-receiver';
+import { lostText, RestartBackoff } from './restart-backoff';
+import { fetchRemoteCallSites, fetchRemoteServiceMap, fetchRemoteTrace, fetchRemoteTraceView, probeHopscope, RemoteReceiver } from './remote-receiver';
 import type { StoredTrace, TraceSummary } from './trace-store';
 
 export type ReceiverState =
   | { kind: 'stopped'; why: 'disabled' | 'stopped' }
   | { kind: 'starting' }
-  | { kind: 'listening'; endpoints: Endpoints }
+  /** `restarts`: how often the worker died and was started again (with the last reason), when it has. */
+  | { kind: 'listening'; endpoints: Endpoints; restarts?: number; lastCrash?: string }
   /** Another Hopscope holds the port; its traces are shown live. */
   | { kind: 'following'; endpoints: Endpoints; runner: string; pid: number }
   | { kind: 'error'; reason: IngestStartError['reason']; message: string; port?: number };
@@ -72,6 +75,10 @@ export class ReceiverController {
   /** Event streams that failed before their first event, in a row. */
   private failedFollows = 0;
   private skipFrames: string[] = [];
+  /** Workers that died and were started again since start(). */
+  private restarts = 0;
+  private lastCrash = '';
+  private backoff = new RestartBackoff();
 
   constructor(private readonly options: ReceiverControllerOptions) {}
 
@@ -82,6 +89,8 @@ export class ReceiverController {
   /** (Re)starts with these settings; whatever ran before is stopped first. */
   async start(settings: ReceiverSettings): Promise<void> {
     this.failedFollows = 0;
+    this.restarts = 0;
+    this.backoff = new RestartBackoff();
     await this.run(++this.generation, settings, false);
   }
 
@@ -96,6 +105,21 @@ export class ReceiverController {
   getTrace(traceId: string): Promise<StoredTrace | undefined> {
     if (this.worker) return this.worker.getTrace(traceId);
     if (this.remote) return fetchRemoteTrace(this.remote.host, this.remote.port, traceId);
+    return Promise.resolve(undefined);
+  }
+
+  /**
+   * Gives this window's worker a trace kept with a panel back (after a reload restarted the receiver) and answers
+   * with its view; undefined when this window follows another Hopscope, whose store it cannot write to.
+   */
+  restoreTrace(trace: StoredTrace): Promise<TraceView | undefined> {
+    return this.worker ? this.worker.restoreTrace(trace) : Promise.resolve(undefined);
+  }
+
+  /** What a trace panel draws, built by the worker that holds the trace (this window's, or the Hopscope it follows). */
+  getTraceView(traceId: string): Promise<TraceView | undefined> {
+    if (this.worker) return this.worker.getTraceView(traceId);
+    if (this.remote) return fetchRemoteTraceView(this.remote.host, this.remote.port, traceId);
     return Promise.resolve(undefined);
   }
 
@@ -134,6 +158,11 @@ export class ReceiverController {
     else this.traces.fire({ reset: true, changed: [], removed: [], stats: EMPTY_STATS });
   }
 
+  /** Supervision tests only: makes this window's worker throw (it obeys only when HOPSCOPE_TEST_HOOKS=1 was set). */
+  crashWorkerForTest(): void {
+    this.worker?.crashForTest();
+  }
+
   async dispose(): Promise<void> {
     ++this.generation;
     await this.teardown();
@@ -154,10 +183,10 @@ export class ReceiverController {
       try {
         const endpoints = await worker.ready;
         if (generation !== this.generation) return void (await worker.stop());
-        this.adopt(worker, generation);
-        this.log('info', `listening: OTLP/HTTP ${endpoints.http.host}:${endpoints.http.port}, OTLP/gRPC ${endpoints.grpc ? `${endpoints.grpc.host}:${endpoints.grpc.port}` : 'off'}`);
+        this.adopt(worker, generation, settings, endpoints);
+        this.log('info', `listening: OTLP/HTTP ${endpoints.http.host}:${endpoints.http.port}, OTLP/gRPC ${endpoints.grpc ? `${endpoints.grpc.host}:${endpoints.grpc.port}` : 'off'}${this.restarts > 0 ? ` (after restart ${this.restarts})` : ''}`);
         this.traces.fire({ reset: true, changed: [], removed: [], stats: EMPTY_STATS });
-        return this.setState({ kind: 'listening', endpoints });
+        return this.setState(this.restarts > 0 ? { kind: 'listening', endpoints, restarts: this.restarts, lastCrash: this.lastCrash } : { kind: 'listening', endpoints });
       } catch (caught) {
         if (generation !== this.generation) return;
         const error = caught instanceof IngestStartError ? caught : new IngestStartError('crashed', String(caught));
@@ -177,18 +206,27 @@ export class ReceiverController {
     }
   }
 
-  private adopt(worker: IngestWorker, generation: number): void {
+  private adopt(worker: IngestWorker, generation: number, settings: ReceiverSettings, endpoints: Endpoints): void {
     this.worker = worker;
+    const upSince = performance.now();
     if (this.skipFrames.length > 0) worker.setSkipFrames(this.skipFrames);
     worker.onLog(({ level, message }) => this.log(level, message));
     worker.onUpdate(({ changed, removed, stats }) => this.traces.fire({ reset: false, changed, removed, stats }));
     worker.onExit((failure) => {
       if (this.worker !== worker) return;
       this.worker = undefined;
-      if (failure && generation === this.generation) {
-        this.log('error', failure.message);
-        this.setState({ kind: 'error', reason: 'crashed', message: failure.message });
-      }
+      if (!failure || generation !== this.generation) return;
+      // A worker that dies is started again on the ports it had (so senders find it where they were sending), with backoff.
+      const delay = this.backoff.next(performance.now() - upSince);
+      this.restarts++;
+      this.lastCrash = failure.message;
+      this.log('error', `${failure.message}; ${lostText(worker.lastStats)}. Restarting it in ${(delay / 1000).toFixed(1)} s (restart ${this.restarts})`);
+      this.setState({ kind: 'starting' });
+      this.traces.fire({ reset: true, changed: [], removed: [], stats: EMPTY_STATS });
+      const again = { ...settings, config: { ...settings.config, httpPort: endpoints.http.port, grpcPort: endpoints.grpc?.port ?? settings.config.grpcPort } };
+      void sleep(delay).then(() => {
+        if (generation === this.generation) return this.run(generation, again, true);
+      });
     });
   }
 

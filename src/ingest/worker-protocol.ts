@@ -17,6 +17,8 @@ export interface WorkerStart {
   /** Who runs it (`hopscope serve`, `VS Code window`), reported by /api/stats. */
   runner: string;
   version: string;
+  /** Honour `crashForTest` (set only when the host runs with HOPSCOPE_TEST_HOOKS=1). */
+  testHooks?: boolean;
 }
 
 export type HostToWorker =
@@ -32,6 +34,8 @@ export type HostToWorker =
   | { type: 'analysisSettings'; settings: AnalysisSettings }
   /** `hopscope.sourceLines.skipFrames` (valid entries): stack frames that are never a call's place. */
   | { type: 'skipFrames'; patterns: string[] }
+  /** Tests of supervision only: throw from the worker (ignored unless started with `testHooks`). */
+  | { type: 'crashForTest' }
   /** Close the ports and finish; the worker answers `stopped`. */
   | { type: 'stop' };
 

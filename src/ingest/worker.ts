@@ -115,6 +115,10 @@ async function main(start: WorkerStart): Promise<void> {
         analysis.clear();
         flush();
         break;
+      case 'crashForTest':
+        // Supervision tests only: the host sends this only when started with HOPSCOPE_TEST_HOOKS=1 (never from the network).
+        if (start.testHooks) setImmediate(() => { throw new Error('crash requested by a test'); });
+        break;
       case 'stop':
         clearInterval(timer);
         events.close();

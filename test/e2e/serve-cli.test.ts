@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { describe, it } from 'node:test';
+import { eventually } from '../support/free-port';
 import { request } from '../support/http-client';
 import { serve, serveFailing } from '../support/serve-process';
 
@@ -63,5 +64,26 @@ describe('hopscope serve', () => {
     const sameTwice = await serveFailing(['--http-port', '5000', '--grpc-port', '5000']);
     assert.equal(sameTwice.code, 2);
     assert.match(sameTwice.stderr, /both 5000/);
+  });
+});
+
+describe('hopscope serve when its worker dies', () => {
+  it('starts the worker again on the same ports, says what was lost and counts the restart, and does not exit', async () => {
+    const server = await serve(['--http-port', '0', '--grpc-port', '0'], { HOPSCOPE_TEST_HOOKS: '1' });
+    try {
+      const body = JSON.stringify({ resourceSpans: [{ resource: { attributes: [] }, scopeSpans: [{ scope: { name: 't' }, spans: [{ traceId: 'e0000000000000000000000000000001', spanId: '0000000000000001', name: 'x', kind: 2, startTimeUnixNano: '1', endTimeUnixNano: '2' }] }] }] });
+      assert.equal((await request(server.httpPort, 'POST', '/v1/traces', body, { 'Content-Type': 'application/json' })).status, 200);
+      await eventually(() => (/1 spans in 1 traces/.test(server.stderr()) ? true : undefined)); // the counters the log line reports have arrived
+      server.child.kill('SIGUSR2');
+      await eventually(() => (/is back on/.test(server.stderr()) ? true : undefined));
+      assert.match(server.stderr(), /crash requested by a test.*the 1 traces \(1 spans, 0 logs\) it held are lost.*restart 1/s);
+      assert.match(server.stderr(), new RegExp(`back on OTLP/HTTP 127\\.0\\.0\\.1:${server.httpPort}, OTLP/gRPC 127\\.0\\.0\\.1:${server.grpcPort} \\(restart 1\\)`));
+      assert.equal(server.child.exitCode, null, 'serve is still running');
+      assert.equal((await request(server.httpPort, 'POST', '/v1/traces', body, { 'Content-Type': 'application/json' })).status, 200);
+      const stats = JSON.parse((await request(server.httpPort, 'GET', '/api/stats')).text) as { tracesStored: number };
+      assert.equal(stats.tracesStored, 1);
+    } finally {
+      assert.equal(await server.stop('SIGINT'), 0);
+    }
   });
 });

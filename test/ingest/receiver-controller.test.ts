@@ -106,3 +106,32 @@ describe('the receiver controller', () => {
     assert.deepEqual(second.states.map((s) => s.kind), ['starting', 'following', 'starting', 'listening']);
   });
 });
+
+describe('the receiver controller when its worker dies', () => {
+  it('starts the worker again on the same ports, counts the restart and says what was lost', async () => {
+    process.env.HOPSCOPE_TEST_HOOKS = '1';
+    const [httpPort, grpcPort] = [await freePort(), await freePort()];
+    const w = window('crashing');
+    const logs: string[] = [];
+    w.controller.onLog(({ level, message }) => logs.push(`${level}: ${message}`));
+    try {
+      await w.controller.start(settings(httpPort, grpcPort));
+      await sendTrace(httpPort, 'c0000000000000000000000000000005');
+      await eventually(() => w.traces.get('c0000000000000000000000000000005'));
+      w.controller.crashWorkerForTest();
+      await eventually(() => (w.controller.state.kind === 'listening' && w.controller.state.restarts === 1 ? true : undefined));
+      const state = w.controller.state;
+      assert.ok(state.kind === 'listening');
+      assert.deepEqual(state.endpoints, { http: { host: '127.0.0.1', port: httpPort }, grpc: { host: '127.0.0.1', port: grpcPort } });
+      assert.equal(state.restarts, 1);
+      assert.match(state.lastCrash ?? '', /crash requested by a test/);
+      assert.ok(logs.some((l) => /^error: .*crash requested by a test.*the 1 traces \(\d+ spans, 0 logs\) it held are lost.*restart 1/.test(l)), logs.join('\n'));
+      assert.equal(w.traces.size, 0, 'the list is emptied: the traces went with the worker');
+      await sendTrace(httpPort, 'c0000000000000000000000000000006');
+      await eventually(() => w.traces.get('c0000000000000000000000000000006'));
+    } finally {
+      delete process.env.HOPSCOPE_TEST_HOOKS;
+      await w.controller.dispose();
+    }
+  });
+});

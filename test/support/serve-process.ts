@@ -10,8 +10,8 @@ export interface Served {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export function serve(args: string[] = ['--http-port', '0', '--grpc-port', '0']): Promise<Served> {
-  const child = spawn(process.execPath, ['dist/cli.js', 'serve', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+export function serve(args: string[] = ['--http-port', '0', '--grpc-port', '0'], env: Record<string, string> = {}): Promise<Served> {
+  const child = spawn(process.execPath, ['dist/cli.js', 'serve', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let stdout = '';
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
