@@ -180,3 +180,21 @@ describe('the graph laid out by ELK', () => {
     }
   });
 });
+
+describe('the trace graph of a trace a sender made 100,000 deep', () => {
+  it('folds within its node budget even with the whole chain highlighted, keeps short keys, and accounts for every span', async () => {
+    const { deepChain, deepCycle } = await import('../../bench/deep');
+    for (const spans of [deepChain(100_000), deepCycle(100_000)]) {
+      const view = viewOf(spans);
+      const chain = new Set(view.analysis.blockingChains[0]!.spanIds);
+      assert.equal(chain.size, 100_000);
+      const model = buildTraceGraph(view, { expanded: new Set(), important: chain, preferred: new Set(view.analysis.criticalPath.map((s) => s.spanId)) });
+      assert.ok(model.nodes.length <= NODE_BUDGET, `${model.nodes.length} nodes, folds included`);
+      assert.ok(model.nodes.every((n) => n.key.length <= 260), 'keys stay short however deep');
+      assert.equal(new Set(model.nodes.map((n) => n.key)).size, model.nodes.length, 'keys are unique');
+      assert.equal(model.nodeOfSpan.size, view.nodes.length);
+      const folds = model.nodes.filter((n) => n.folded !== undefined);
+      assert.equal(model.nodes.reduce((sum, n) => sum + n.spanIds.length, 0) + folds.reduce((sum, f) => sum + f.folded!, 0), view.nodes.length);
+    }
+  });
+});

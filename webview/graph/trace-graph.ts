@@ -14,8 +14,11 @@
  *
  * Past the node budget, subtrees fold into one `+N spans` node per parent.
  * What must show (the highlighted chain, failures, the selection) always
- * does; the critical path comes next, then the rest, breadth first.
- * Keys are built from the path of call identities, so they stay the same
+ * does, unless it alone is more than the budget (a chain a sender made
+ * 100,000 deep): then it shows breadth first while the room lasts; the
+ * critical path comes next, then the rest, breadth first.
+ * Keys are built from the path of call identities (hashed past 200
+ * characters, so a deep path costs no more than a shallow one), so they stay the same
  * when late spans arrive.
  */
 import type { EdgeMode } from '../../src/analysis/edge-modes';
@@ -189,7 +192,7 @@ function childGroups(group: Group, childrenOf: Map<string, ViewNode[]>, expanded
     return made;
   };
   for (const [id, members] of buckets) {
-    let key = `${group.key}>${hash(id)}`;
+    let key = compact(`${group.key}>${hash(id)}`);
     // Two call identities with one hash under one parent: the later one gets a suffix.
     while (used.has(key)) key += "'";
     used.add(key);
@@ -199,7 +202,7 @@ function childGroups(group: Group, childrenOf: Map<string, ViewNode[]>, expanded
   }
   for (const p of alone) {
     // One node each, keyed by the span (stable as late spans arrive), never grouped.
-    const single = makeGroup(`${group.key}>p${p.spanId}`, [p], group, false);
+    const single = makeGroup(compact(`${group.key}>p${p.spanId}`), [p], group, false);
     single.isPlumbing = true;
     out.push(single);
   }
@@ -217,13 +220,17 @@ function toModel(groups: Group[], top: Group[], view: TraceView, options: GraphO
   const budget = options.budget ?? NODE_BUDGET;
   // The `+N spans` nodes count too: the most room for groups that leaves room for their folds (binary search).
   const size = (kept: Set<Group>) => kept.size + new Set(groups.filter((g) => !kept.has(g) && g.parent && kept.has(g.parent)).map((g) => g.parent)).size;
-  let kept = choose(groups, top, options, budget);
+  // What must show always does, unless it alone is more than the budget (a chain 100,000 deep): then it
+  // shows while the room lasts, breadth first, like the rest.
+  const capImportant = top.length + groups.filter((g) => g.important).length > budget;
+  const choose = (room: number) => chooseGroups(groups, top, options, room, capImportant);
+  let kept = choose(budget);
   if (size(kept) > budget) {
     let [low, high] = [Math.floor(budget / 4), budget];
-    kept = choose(groups, top, options, low);
+    kept = choose(low);
     while (high - low > 4) {
       const room = Math.floor((low + high) / 2);
-      const tried = choose(groups, top, options, room);
+      const tried = choose(room);
       if (size(tried) <= budget) [low, kept] = [room, tried];
       else high = room;
     }
@@ -231,6 +238,8 @@ function toModel(groups: Group[], top: Group[], view: TraceView, options: GraphO
   const queueOf = new Map(view.analysis.edges.filter((e) => e.queueUs !== undefined).map((e) => [e.childSpanId, e.queueUs!]));
   const model: GraphModel = { nodes: [], services: new Map(), nodeOfSpan: new Map() };
   const folds = new Map<string, GraphNode>();
+  /** The nearest kept ancestor of each folded group (parents come first, so one look each). */
+  const anchors = new Map<Group, Group>();
   for (const group of groups) {
     if (kept.has(group)) {
       const node = graphNode(group, queueOf);
@@ -241,8 +250,9 @@ function toModel(groups: Group[], top: Group[], view: TraceView, options: GraphO
       continue;
     }
     // Folded: counted into the `+N spans` node under its nearest kept ancestor.
-    let anchor = group.parent!;
-    while (!kept.has(anchor)) anchor = anchor.parent!;
+    const parent = group.parent!;
+    const anchor = kept.has(parent) ? parent : anchors.get(parent)!;
+    anchors.set(group, anchor);
     const foldKey = `more:${anchor.key}`;
     let fold = folds.get(foldKey);
     if (!fold) {
@@ -262,10 +272,13 @@ function toModel(groups: Group[], top: Group[], view: TraceView, options: GraphO
 }
 
 /** The groups shown with room for `room` nodes: what must show, then preferred, then the rest, breadth first. */
-function choose(groups: Group[], top: Group[], options: GraphOptions, room: number): Set<Group> {
-  const kept = new Set<Group>();
-  for (const group of groups) if (group.important) kept.add(group);
-  for (const group of top) kept.add(group);
+function chooseGroups(groups: Group[], top: Group[], options: GraphOptions, room: number, capImportant: boolean): Set<Group> {
+  const kept = new Set<Group>(top);
+  for (const group of groups) {
+    if (!group.important || kept.has(group)) continue;
+    if (!capImportant) kept.add(group);
+    else if (kept.size < room && group.parent && kept.has(group.parent)) kept.add(group);
+  }
   // `groups` lists parents before children.
   for (const pass of [true, false]) {
     for (const group of groups) {
@@ -325,9 +338,17 @@ function addToService(model: GraphModel, node: GraphNode): void {
   else model.services.set(node.service, [node.key]);
 }
 
+/** Keys longer than this are replaced by a hash of them: a key grows with the depth, and a sender decides the depth. */
+const MAX_KEY = 200;
+
+/** The key, or for a long one a 64-bit hash of it (stable, as the key is). */
+function compact(key: string): string {
+  return key.length <= MAX_KEY ? key : `~${hash(key)}${hash(key, 0x01000193)}`;
+}
+
 /** A short stable id for a call identity (FNV-1a), to keep keys small. */
-function hash(text: string): string {
-  let h = 0x811c9dc5;
+function hash(text: string, seed = 0x811c9dc5): string {
+  let h = seed;
   for (let i = 0; i < text.length; i++) {
     h ^= text.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
