@@ -66,6 +66,49 @@ export function resourceBytes(resource: Resource): number {
   return RESOURCE_OVERHEAD_BYTES + attributesBytes(resource.attributes);
 }
 
+/** Cuts the span's values to `maxBytes` (limitSpan) and returns its estimated size (spanBytes), in one pass over its attributes. */
+export function limitAndMeasureSpan(span: SpanRecord, maxBytes: number, counted: Truncations): number {
+  let bytes = SPAN_OVERHEAD_BYTES + 2 * (span.spanId.length + span.parentSpanId.length + span.name.length + span.traceState.length);
+  bytes += limitAndMeasure(span.attributes, maxBytes, counted);
+  for (const event of span.events) bytes += EVENT_OVERHEAD_BYTES + event.name.length * 2 + limitAndMeasure(event.attributes, maxBytes, counted);
+  for (const link of span.links) bytes += LINK_OVERHEAD_BYTES + 2 * (link.traceId.length + link.spanId.length + link.traceState.length) + limitAndMeasure(link.attributes, maxBytes, counted);
+  if (span.status.message.length * 3 > maxBytes) {
+    const cut = limitString(span.status.message, maxBytes);
+    if (cut !== undefined) {
+      span.status = { ...span.status, message: cut };
+      counted.count++;
+    }
+  }
+  return bytes + span.status.message.length * 2;
+}
+
+function limitAndMeasure(attributes: Attributes, maxBytes: number, counted: Truncations): number {
+  let bytes = 0;
+  for (const key in attributes) {
+    let value: AttrValue = attributes[key]!;
+    if (typeof value === 'string') {
+      if (value.length * 3 > maxBytes) {
+        const cut = limitString(value, maxBytes);
+        if (cut !== undefined) {
+          attributes[key] = value = cut;
+          counted.count++;
+        }
+      }
+      bytes += ATTRIBUTE_OVERHEAD_BYTES + 2 * (key.length + value.length);
+      continue;
+    }
+    if (value !== null && typeof value === 'object') {
+      const cut = limitValue(value, maxBytes);
+      if (cut !== undefined) {
+        attributes[key] = value = cut;
+        counted.count++;
+      }
+    }
+    bytes += ATTRIBUTE_OVERHEAD_BYTES + key.length * 2 + valueBytes(value);
+  }
+  return bytes;
+}
+
 /** Cuts every attribute value of the span (its events' and links' too) to `maxBytes`; counts the cuts. */
 export function limitSpan(span: SpanRecord, maxBytes: number, counted: Truncations): void {
   limitAttributes(span.attributes, maxBytes, counted);

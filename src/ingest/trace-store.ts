@@ -20,7 +20,7 @@
 import type { AnalysisHeadline } from '../analysis/headline';
 import { isFailed } from '../model/failure';
 import type { LogRecord, Resource, SpanRecord } from '../model/span';
-import { limitAttributes, limitLog, limitSpan, logBytes, resourceBytes, spanBytes, type Truncations } from './retained-size';
+import { limitAndMeasureSpan, limitAttributes, limitLog, logBytes, resourceBytes, type Truncations } from './retained-size';
 
 export interface StoreLimits {
   maxSpans: number;
@@ -182,8 +182,7 @@ export class TraceStore {
         continue;
       }
       span.traceId = entry.traceId;
-      limitSpan(span, this.limits.maxAttributeBytes, this.truncations);
-      let bytes = spanBytes(span);
+      let bytes = limitAndMeasureSpan(span, this.limits.maxAttributeBytes, this.truncations);
       if (!entry.resources.has(span.resource)) {
         entry.resources.add(span.resource);
         bytes += this.resourceSize(span.resource);
