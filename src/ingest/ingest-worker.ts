@@ -4,7 +4,7 @@
  * extension and the CLI.
  */
 import { join, resolve } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { Emitter } from '../common/emitter';
 import type { AnalysisSettings } from '../analysis/settings';
 import type { CallSitesView } from '../protocol/call-sites';
@@ -31,6 +31,8 @@ export interface IngestWorkerOptions {
   version: string;
   /** The worker bundle; defaults to `worker.js` beside this bundle. */
   workerPath?: string;
+  /** The worker's heap limits (tests make it run out of memory on purpose); Node's defaults otherwise. */
+  resourceLimits?: ResourceLimits;
 }
 
 export class IngestWorker {
@@ -57,7 +59,7 @@ export class IngestWorker {
 
   constructor(config: IngestConfig, options: IngestWorkerOptions) {
     const start: WorkerStart = { config, runner: options.runner, version: options.version, testHooks: process.env.HOPSCOPE_TEST_HOOKS === '1' };
-    this.worker = new Worker(resolve(options.workerPath ?? join(__dirname, 'worker.js')), { workerData: start, name: 'hopscope-ingest' });
+    this.worker = new Worker(resolve(options.workerPath ?? join(__dirname, 'worker.js')), { workerData: start, name: 'hopscope-ingest', ...(options.resourceLimits ? { resourceLimits: options.resourceLimits } : {}) });
     let settle: { resolve: (e: Endpoints) => void; reject: (e: Error) => void } | undefined;
     this.ready = new Promise<Endpoints>((resolve, reject) => (settle = { resolve, reject }));
     this.ready.catch(() => undefined); // observed by callers; never an unhandled rejection

@@ -14,6 +14,7 @@ import type { AnalysisSettings } from '../analysis/settings';
 import type { CallSitesView } from '../protocol/call-sites';
 import type { ServiceMapView } from '../protocol/service-map';
 import type { TraceView } from '../protocol/trace-view';
+import type { ResourceLimits } from 'node:worker_threads';
 import { Emitter } from '../common/emitter';
 import type { Endpoints } from './api-routes';
 import type { IngestConfig } from './ingest-config';
@@ -49,6 +50,8 @@ export interface ReceiverControllerOptions {
   runner: string;
   version: string;
   workerPath?: string;
+  /** The worker's heap limits (tests only; Node's defaults otherwise). */
+  resourceLimits?: ResourceLimits;
   /** Waits between attempts to take a port over from a Hopscope that is closing. */
   takeoverDelaysMs?: number[];
 }

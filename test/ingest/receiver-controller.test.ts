@@ -13,6 +13,7 @@ import { ReceiverController, type ReceiverState, type TracesUpdate } from '../..
 import type { TraceSummary } from '../../src/ingest/trace-store';
 import { shopTrace } from '../support/otel-trace';
 import { eventually, freePort } from '../support/free-port';
+import { request } from '../support/http-client';
 
 const options = { runner: 'test window', version: '0.0.0', workerPath: 'dist/worker.js', takeoverDelaysMs: [50, 100, 200, 400, 800] };
 
@@ -132,6 +133,33 @@ describe('the receiver controller when its worker dies', () => {
     } finally {
       delete process.env.HOPSCOPE_TEST_HOOKS;
       await w.controller.dispose();
+    }
+  });
+});
+
+describe('the receiver controller when its worker runs out of heap', () => {
+  it('starts it again on the same ports, naming the reason', async () => {
+    const [httpPort, grpcPort] = [await freePort(), await freePort()];
+    // A heap far smaller than the store's budget, so the store cannot save it: the worker dies of memory.
+    const controller = new ReceiverController({ ...options, runner: 'oom', resourceLimits: { maxOldGenerationSizeMb: 48 } });
+    try {
+      await controller.start({ enabled: true, config: { ...DEFAULT_INGEST_CONFIG, httpPort, grpcPort, maxStoreBytes: 4 * 1024 * 1024 * 1024, maxTraces: 1_000_000, maxSpans: 5_000_000 } });
+      assert.equal(controller.state.kind, 'listening');
+      for (let round = 0; round < 200 && controller.state.kind === 'listening'; round++) {
+        const spans = Array.from({ length: 100 }, (_, i) => ({
+          traceId: (0xf0000000 + round).toString(16).padStart(32, '0'), spanId: (i + 1).toString(16).padStart(16, '0'), name: 'x', kind: 2,
+          startTimeUnixNano: '1', endTimeUnixNano: '2', attributes: [{ key: 'payload', value: { stringValue: `${round}-${i}-${'y'.repeat(60_000)}` } }],
+        }));
+        const body = JSON.stringify({ resourceSpans: [{ resource: { attributes: [] }, scopeSpans: [{ scope: { name: 't' }, spans }] }] });
+        await request(httpPort, 'POST', '/v1/traces', body, { 'Content-Type': 'application/json' }).catch(() => undefined); // the worker may die mid-request
+      }
+      await eventually(() => (controller.state.kind === 'listening' && controller.state.restarts === 1 ? true : undefined));
+      const state = controller.state;
+      assert.ok(state.kind === 'listening');
+      assert.equal(state.endpoints.http.port, httpPort);
+      assert.match(state.lastCrash ?? '', /memory/i);
+    } finally {
+      await controller.dispose();
     }
   });
 });
