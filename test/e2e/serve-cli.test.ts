@@ -87,3 +87,20 @@ describe('hopscope serve when its worker dies', () => {
     }
   });
 });
+
+describe('hopscope serve store flags', () => {
+  it('takes --max-store-mb and --max-attribute-kb', async () => {
+    const server = await serve(['--http-port', '0', '--no-grpc', '--max-store-mb', '16', '--max-attribute-kb', '1', '--quiet']);
+    try {
+      const traceId = 'e0000000000000000000000000000002';
+      const body = JSON.stringify({ resourceSpans: [{ resource: { attributes: [] }, scopeSpans: [{ scope: { name: 't' }, spans: [{ traceId, spanId: '0000000000000001', name: 'x', kind: 2, startTimeUnixNano: '1', endTimeUnixNano: '2', attributes: [{ key: 'blob', value: { stringValue: 'z'.repeat(5000) } }] }] }] }] });
+      assert.equal((await request(server.httpPort, 'POST', '/v1/traces', body, { 'Content-Type': 'application/json' })).status, 200);
+      const trace = JSON.parse((await request(server.httpPort, 'GET', `/api/traces/${traceId}`)).text) as { spans: { attributes: { blob: string } }[] };
+      assert.equal(trace.spans[0]!.attributes.blob, `${'z'.repeat(1024)}…[truncated 3976 bytes]`);
+      const stats = JSON.parse((await request(server.httpPort, 'GET', '/api/stats')).text) as { maxStoreBytes: number; valuesTruncated: number };
+      assert.deepEqual([stats.maxStoreBytes, stats.valuesTruncated], [16 * 1024 * 1024, 1]);
+    } finally {
+      await server.stop();
+    }
+  });
+});
