@@ -10,10 +10,10 @@ import type { AnalysisSettings } from '../analysis/settings';
 import type { Disposable } from '../common/emitter';
 import { Throttle } from '../common/throttle';
 import type { ReceiverController, TracesUpdate } from '../ingest/receiver-controller';
-import type { StoredTrace, TraceSummary } from '../ingest/trace-store';
+import type { TraceSummary } from '../ingest/trace-store';
 import type { SpanRecord } from '../model/span';
 import type { WebviewToHost } from '../protocol/messages';
-import { toTraceView } from '../protocol/trace-view';
+import { toTraceView, type TraceView } from '../protocol/trace-view';
 import { restoredTrace } from './panel-inputs';
 import { keptTraceMessage, missingTraceMessage, summaryRoot, traceTitle, viewRoot } from './panel-text';
 import { editorLine } from './positions';
@@ -23,9 +23,11 @@ import { PanelConnection, webviewOptions, type PanelContext } from './webview-pa
 
 export const TRACE_VIEW_TYPE = 'hopscope.trace';
 export const REFRESH_INTERVAL_MS = 1000;
+/** A growing trace's kept copy is written again at most this often (ms): the whole trace, so not on every refresh. */
+const KEEP_INTERVAL_MS = 10_000;
 
 export interface TracePanelDeps extends PanelContext {
-  receiver: Pick<ReceiverController, 'getTrace' | 'onTraces' | 'state'>;
+  receiver: Pick<ReceiverController, 'getTraceView' | 'restoreTrace' | 'onTraces' | 'state'>;
   analysisSettings(): AnalysisSettings;
   /** Finds spans' code inside the workspace (one per workspace state, with its caches). */
   locator(): SourceLocator;
@@ -101,10 +103,12 @@ class TracePanel {
   private generation = 0;
   private spans = new Map<string, SpanRecord>();
   private parentOf: ParentOf = () => undefined;
-  /** The copy this panel was restored from, when the receiver had lost the trace; late spans are added to it. */
-  private keptCopy: StoredTrace | undefined;
   /** How many spans and logs the drawn trace had: stored spans never change, so equal counts mean nothing new to draw. */
   private drawnCounts: { spans: number; logs: number } | undefined;
+  /** How many spans and logs the copy kept with the panel had, and when it was written (ms). */
+  private keptCounts: { spans: number; logs: number; atMs: number } | undefined;
+  /** A newer view to keep once KEEP_INTERVAL_MS has passed since the last copy was written. */
+  private keepLater: { view: TraceView; timer: ReturnType<typeof setTimeout> } | undefined;
 
   constructor(
     panel: vscode.WebviewPanel,
@@ -117,6 +121,7 @@ class TracePanel {
   ) {
     this.connection = new PanelConnection(panel, 'trace', deps, (message) => this.receive(message));
     this.connection.onClose(() => {
+      if (this.keepLater) clearTimeout(this.keepLater.timer);
       this.refresh.dispose();
       this.revealSelected.dispose();
     });
@@ -174,16 +179,24 @@ class TracePanel {
     const generation = ++this.generation;
     const stale = () => this.connection.disposed || generation !== this.generation;
     try {
-      const received = await this.deps.receiver.getTrace(this.traceId);
+      // The worker built the view (once per trace version, for every panel): this thread only forwards it.
+      let view = await this.deps.receiver.getTraceView(this.traceId);
       if (stale()) return;
-      // Not in the receiver (any more): the copy kept with the panel, if there is one.
-      if (!received && !this.drawn) this.keptCopy = await this.deps.kept.load(this.traceId);
-      if (stale()) return;
-      const live = received && this.keptCopy ? merged(this.keptCopy, received) : received;
-      const stored = live ?? (this.drawn ? undefined : this.keptCopy);
-      const view = stored && toTraceView(this.traceId, stored.spans, stored.logs, this.deps.analysisSettings());
+      let fromKeptCopy = false;
+      if (!view && !this.drawn) {
+        // Not in the receiver (any more, e.g. it restarted with the window): the copy kept with the panel goes back
+        // into it, merged with whatever arrived since. A window that follows another Hopscope cannot write to it:
+        // then, once, the copy is drawn as it is.
+        const kept = await this.deps.kept.load(this.traceId);
+        if (stale()) return;
+        if (kept) {
+          view = (await this.deps.receiver.restoreTrace(kept)) ?? toTraceView(this.traceId, kept.spans, kept.logs, this.deps.analysisSettings());
+          fromKeptCopy = true;
+          if (stale()) return;
+        }
+      }
       if (!view) return this.missing();
-      if (live) void this.deps.kept.save(live).catch((error: unknown) => this.deps.log.warn(`could not keep a copy of trace ${this.traceId}: ${String(error)}`));
+      this.keep(view);
       const sources = await this.deps.locator().locateAll(view.spans, view.nodes);
       if (stale()) return;
       this.spans = new Map(view.spans.map((span) => [span.spanId, span]));
@@ -191,16 +204,40 @@ class TracePanel {
       this.connection.panel.title = traceTitle(this.traceId, viewRoot(view));
       this.connection.post({ type: 'trace', view, sources: sources.map(({ spanId, label }) => ({ spanId, label })) });
       this.drawn = true;
-      this.drawnCounts = received ? { spans: received.spans.length, logs: received.logs.length } : undefined;
+      this.drawnCounts = { spans: view.spans.length, logs: view.logs.length };
       if (this.pendingSelect) this.connection.post({ type: 'select', spanId: this.pendingSelect });
       this.pendingSelect = undefined;
-      if (!live) this.connection.post({ type: 'traceMissing', traceId: this.traceId, message: keptTraceMessage(this.traceId) });
+      if (fromKeptCopy) this.connection.post({ type: 'traceMissing', traceId: this.traceId, message: keptTraceMessage(this.traceId) });
     } catch (error) {
       if (stale()) return;
       const why = error instanceof Error ? error.message : String(error);
       this.deps.log.error(`could not show trace ${this.traceId}: ${why}`);
       this.connection.post({ type: 'traceMissing', traceId: this.traceId, message: `Trace ${this.traceId} could not be shown: ${why}` });
     }
+  }
+
+  /**
+   * Keeps a copy of the trace with the panel, for after a window reload (the receiver's store lives in memory):
+   * written when it first shows and then at most every KEEP_INTERVAL_MS while the trace grows, not on every refresh.
+   */
+  private keep(view: TraceView): void {
+    const now = Date.now();
+    const counts = { spans: view.spans.length, logs: view.logs.length };
+    const known = this.keptCounts;
+    if (known && known.spans === counts.spans && known.logs === counts.logs) return;
+    if (known && now - known.atMs < KEEP_INTERVAL_MS) {
+      if (this.keepLater) this.keepLater.view = view;
+      else {
+        const later = { view, timer: setTimeout(() => {
+          this.keepLater = undefined;
+          if (!this.connection.disposed) this.keep(later.view);
+        }, KEEP_INTERVAL_MS - (now - known.atMs)) };
+        this.keepLater = later;
+      }
+      return;
+    }
+    this.keptCounts = { ...counts, atMs: now };
+    void this.deps.kept.save({ traceId: this.traceId, spans: view.spans, logs: view.logs }).catch((error: unknown) => this.deps.log.warn(`could not keep a copy of trace ${this.traceId}: ${String(error)}`));
   }
 
   private missing(): void {
@@ -235,8 +272,3 @@ class TracePanel {
   }
 }
 
-/** A kept copy with the spans and logs received since. */
-function merged(kept: StoredTrace, received: StoredTrace): StoredTrace {
-  const ids = new Set(received.spans.map((s) => s.spanId));
-  return { traceId: received.traceId, spans: [...kept.spans.filter((s) => !ids.has(s.spanId)), ...received.spans], logs: [...kept.logs, ...received.logs] };
-}

@@ -9,6 +9,7 @@ import { Emitter } from '../common/emitter';
 import type { AnalysisSettings } from '../analysis/settings';
 import type { CallSitesView } from '../protocol/call-sites';
 import type { ServiceMapView } from '../protocol/service-map';
+import type { TraceView } from '../protocol/trace-view';
 import type { Endpoints } from './api-routes';
 import type { IngestConfig } from './ingest-config';
 import type { IngestStats } from './ingest-core';
@@ -82,6 +83,9 @@ export class IngestWorker {
         case 'trace':
           this.answer(message.requestId, message.trace ?? undefined);
           break;
+        case 'traceView':
+          this.answer(message.requestId, message.view ?? undefined);
+          break;
         case 'serviceMap':
           this.answer(message.requestId, message.map);
           break;
@@ -110,6 +114,16 @@ export class IngestWorker {
 
   getTrace(traceId: string): Promise<StoredTrace | undefined> {
     return this.ask<StoredTrace>((requestId) => ({ type: 'getTrace', requestId, traceId }));
+  }
+
+  /** Stores a kept copy of a trace again (merged by span id with what arrived since) and answers with its view. */
+  restoreTrace(trace: StoredTrace): Promise<TraceView | undefined> {
+    return this.ask<TraceView>((requestId) => ({ type: 'restoreTrace', requestId, trace }));
+  }
+
+  /** What a trace panel draws, built by the worker; undefined when it does not hold the trace. */
+  getTraceView(traceId: string): Promise<TraceView | undefined> {
+    return this.ask<TraceView>((requestId) => ({ type: 'getTraceView', requestId, traceId }));
   }
 
   /** The service map over the stored traces; undefined once the worker has ended. */

@@ -14,6 +14,7 @@ import { startHttpReceiver, type HttpReceiver, type Logger } from './http-receiv
 import { PortError } from './listen';
 import { CallSitesCache } from './call-site-source';
 import { ServiceMapCache } from './service-map-source';
+import { TraceViews } from './trace-views';
 import type { TraceSummary } from './trace-store';
 import { UPDATE_INTERVAL_MS, type HostToWorker, type WorkerStart, type WorkerToHost } from './worker-protocol';
 
@@ -52,13 +53,14 @@ async function main(start: WorkerStart): Promise<void> {
   core.eventStats = () => events.stats;
   core.heapUsed = () => getHeapStatistics().used_heap_size;
   const serviceMap = new ServiceMapCache(core.store);
+  const traceViews = new TraceViews(core.store, config.analysis);
   let endpoints: Endpoints = { http: { host: config.host, port: config.httpPort }, grpc: null };
   const stats = (): StatsDocument => ({ program: PROGRAM_ID, runner: start.runner, version: start.version, pid: process.pid, endpoints, ...core.stats() });
 
   let http: HttpReceiver | undefined;
   let grpc: GrpcReceiver | undefined;
   try {
-    http = await startHttpReceiver(config, core, apiHandler(config, core, events, stats, { serviceMap: () => serviceMap.get(), callSites: () => callSites.get() }), log);
+    http = await startHttpReceiver(config, core, apiHandler(config, core, events, stats, { serviceMap: () => serviceMap.get(), callSites: () => callSites.get(), traceView: (traceId) => traceViews.get(traceId) }), log);
     endpoints = { ...endpoints, http: { host: config.host, port: http.port } };
     if (config.grpcEnabled) {
       grpc = await startGrpcReceiver(config, core, log);
@@ -96,6 +98,17 @@ async function main(start: WorkerStart): Promise<void> {
       case 'getTrace':
         post({ type: 'trace', requestId: message.requestId, trace: core.store.get(message.traceId.toLowerCase()) ?? null });
         break;
+      case 'getTraceView':
+        post({ type: 'traceView', requestId: message.requestId, view: traceViews.get(message.traceId.toLowerCase()) ?? null });
+        break;
+      case 'restoreTrace': {
+        const traceId = message.trace.traceId.toLowerCase();
+        // Only the spans of the trace it names: a kept copy is the extension's own file, but still checked.
+        core.store.add(message.trace.spans.filter((s) => s.traceId === traceId));
+        core.store.addLogs(message.trace.logs.filter((l) => l.traceId === traceId));
+        post({ type: 'traceView', requestId: message.requestId, view: traceViews.get(traceId) ?? null });
+        break;
+      }
       case 'getServiceMap':
         post({ type: 'serviceMap', requestId: message.requestId, map: serviceMap.get() });
         break;
@@ -108,11 +121,13 @@ async function main(start: WorkerStart): Promise<void> {
       case 'analysisSettings':
         analysis.setSettings(message.settings);
         analysisSettings = message.settings;
+        traceViews.setSettings(message.settings);
         callSites.invalidate();
         break;
       case 'clear':
         core.store.clear();
         analysis.clear();
+        traceViews.clear();
         flush();
         break;
       case 'crashForTest':
