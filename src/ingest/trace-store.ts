@@ -139,7 +139,9 @@ export class TraceStore {
   private readonly truncations: Truncations = { count: 0 };
   /** Resources whose attributes have been limited already (they are shared by a batch). */
   private readonly limitedResources = new WeakMap<Resource, number>();
-  private summaryCache: { version: number; summaries: TraceSummary[] } | undefined;
+  private summaryCache: { version: number; settles: number; summaries: TraceSummary[] } | undefined;
+  /** Rounds of settle() that settled something: a summary's `settled` changes without the store's version. */
+  private settles = 0;
 
   constructor(limits: Partial<StoreLimits> = {}, private readonly now: () => number = Date.now) {
     this.limits = { ...DEFAULT_STORE_LIMITS, ...limits };
@@ -256,11 +258,11 @@ export class TraceStore {
    * until the store changes (every reader of an unchanged store shares it): do not modify it.
    */
   summaries(): readonly TraceSummary[] {
-    if (this.summaryCache?.version === this.changes) return this.summaryCache.summaries;
+    if (this.summaryCache?.version === this.changes && this.summaryCache.settles === this.settles) return this.summaryCache.summaries;
     const out: TraceSummary[] = [];
     for (const entry of this.traces.values()) if (entry.spans.size > 0) out.push(summarize(entry));
     out.sort((a, b) => b.startUs - a.startUs || (a.traceId < b.traceId ? -1 : 1));
-    this.summaryCache = { version: this.changes, summaries: out };
+    this.summaryCache = { version: this.changes, settles: this.settles, summaries: out };
     return out;
   }
 
@@ -289,6 +291,7 @@ export class TraceStore {
       this.changed.add(entry.traceId);
       settled++;
     }
+    if (settled > 0) this.settles++;
     return settled;
   }
 

@@ -251,4 +251,14 @@ describe('the trace store within its byte budget', () => {
     assert.notEqual(store.summaries(), first);
     assert.equal(store.summaries()[0]!.spanCount, 2);
   });
+
+  it('lists a trace as settled as soon as it settles', () => {
+    const time = clock();
+    const store = new TraceStore({ settleMs: 100 }, time.now);
+    store.add([a]);
+    assert.equal(store.summaries()[0]!.settled, false);
+    time.advance(100);
+    store.settle();
+    assert.equal(store.summaries()[0]!.settled, true);
+  });
 });
