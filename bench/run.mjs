@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
 
-const entries = ['write-payloads', 'decode', 'memory', 'end-to-end', 'peer-receiver', 'analysis', 'webview', 'typing'];
+const entries = ['write-payloads', 'decode', 'memory', 'end-to-end', 'peer-receiver', 'analysis', 'host-open', 'attacks', 'webview', 'typing'];
 await esbuild.build({
   entryPoints: Object.fromEntries(entries.map((e) => [e, `bench/${e}.ts`])),
   bundle: true, platform: 'node', format: 'cjs', target: 'node20', outdir: 'dist/bench', minify: false, logLevel: 'warning',
@@ -132,6 +132,16 @@ try {
   row(`aggregate over ${analysis.aggregateSpans.toLocaleString('en-US')} spans in 1,000 traces (trees included)`, ms(analysis.aggregateMs), '≤ 500 ms', analysis.aggregateMs <= 500, `JSON copy of the spans ${ms(analysis.aggregateCopyMs)}`);
   const mbps = (msTaken) => `${(analysis.fileMB / (msTaken / 1000)).toFixed(0)} MB/s`;
   row(`hopscope analyze --json, ${analysis.fileMB.toFixed(0)} MB OTLP JSON (whole process)`, `${ms(analysis.cliMs)} (${mbps(analysis.cliMs)})`, '(no target)', true, `node JSON.parse of the file ${ms(analysis.jsonParseMs)} (${mbps(analysis.jsonParseMs)})`);
+  console.log('opening a 10,000-span trace in a panel: the host thread\'s share…');
+  const open = JSON.parse(node(['dist/bench/host-open.js', 'dist/worker.js']));
+  row(`extension host main-thread time to open a ${open.spans.toLocaleString('en-US')}-span trace (view built in the worker; median of ${open.oursRuns.map((r) => r.toFixed(0)).join(', ')} ms)`, ms(open.oursMs), '≤ 10 ms', open.oursMs <= 10, `the host building and analysing the view itself ${ms(open.peerMs)}`);
+  console.log('attacks (one at a time against hopscope serve, a valid exporter sending meanwhile)…');
+  const attacks = JSON.parse(node(['dist/bench/attacks.js']));
+  for (const name of ['deep chain', 'hostile stacks', 'slow uploads', 'stuck SSE client']) {
+    const a = attacks[name];
+    row(`worst valid-POST latency during: ${name}${a.refused ? ` (${a.refused} refused)` : ''}`, ms(a.worstMs), '≤ 100 ms', a.worstMs <= 100 && a.refused === 0, `idle receiver ${ms(attacks.idle.worstMs)}`);
+    row(`peak RSS of hopscope serve during: ${name}`, `${a.peakRssMiB.toFixed(0)} MiB`, '≤ 256 MiB store + 128 MiB margin', a.peakRssMiB <= 384, `idle receiver ${attacks.idle.peakRssMiB.toFixed(0)} MiB`);
+  }
   callSiteRows();
   webviewRows();
   typingRows();
