@@ -62,7 +62,7 @@ export function apiHandler(config: IngestConfig, core: IngestCore, events: Event
     if (path === '/api/stats') return json(res, 200, stats());
     if (path === '/api/service-map') return json(res, 200, views.serviceMap());
     if (path === '/api/call-sites') return json(res, 200, views.callSites());
-    if (path === '/api/events') return events.attach(res, { stats: stats(), traces: core.store.summaries() });
+    if (path === '/api/events') return events.attach(res, () => ({ stats: stats(), traces: core.store.summaries() }));
     const match = /^\/api\/traces\/([^/]+?)(\/view)?$/.exec(path);
     if (match) {
       let traceId: string;

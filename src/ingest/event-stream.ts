@@ -75,8 +75,9 @@ export class EventStream {
     return { eventClients: this.clients.size, eventBytesQueued: queued, eventUpdatesCoalesced: this.coalesced, eventClientsDropped: this.dropped };
   }
 
-  /** Starts streaming to `res`, first sending `hello` with the current state (the stream's own, when it has one). */
-  attach(res: ServerResponse, hello?: StreamState): void {
+  /** Starts streaming to `res`, first sending `hello` with the current state (the stream's own, when it has one;
+   * else `hello`'s, asked for only then: it costs O(traces)). */
+  attach(res: ServerResponse, hello?: () => StreamState): void {
     if (this.clients.size >= this.limits.maxClients) {
       this.dropped++;
       const body = JSON.stringify({ code: 14, message: `too many event streams (${this.limits.maxClients}); try again later` });
@@ -84,7 +85,7 @@ export class EventStream {
       res.end(body);
       return;
     }
-    const state = this.state?.() ?? hello ?? { stats: {}, traces: [] };
+    const state = this.state?.() ?? hello?.() ?? { stats: {}, traces: [] };
     res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
     const client: Client = { res, waitingSince: undefined, pending: undefined, resync: false, latestStats: state.stats, snapshotBytes: 0 };
     this.clients.add(client);

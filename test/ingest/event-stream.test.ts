@@ -111,7 +111,7 @@ describe('the event stream with a client that falls behind', () => {
 
   it('answers 503 past its client bound', async () => {
     const small = new EventStream(undefined, { maxClients: 1 });
-    const s = createServer((_req, res) => small.attach(res, { stats: {}, traces: [] }));
+    const s = createServer((_req, res) => small.attach(res, () => ({ stats: {}, traces: [] })));
     await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
     const p = (s.address() as { port: number }).port;
     const first = client(p);
