@@ -183,7 +183,7 @@ describe('the graph laid out by ELK', () => {
 
 describe('the trace graph of a trace a sender made 100,000 deep', () => {
   it('folds within its node budget even with the whole chain highlighted, keeps short keys, and accounts for every span', async () => {
-    const { deepChain, deepCycle } = await import('../../bench/deep');
+    const { deepChain, deepCycle } = await import('../../bench/deep.js');
     for (const spans of [deepChain(100_000), deepCycle(100_000)]) {
       const view = viewOf(spans);
       const chain = new Set(view.analysis.blockingChains[0]!.spanIds);
