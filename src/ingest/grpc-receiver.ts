@@ -13,6 +13,7 @@
  * rest of its data unbuffered.
  */
 import { Metadata, ResponderBuilder, Server, ServerCredentials, ServerInterceptingCall, ServerListenerBuilder, status, type sendUnaryData, type ServerInterceptor, type ServerUnaryCall, type ServiceDefinition } from '@grpc/grpc-js';
+import { constants } from 'node:http2';
 import { createServer } from 'node:net';
 import { WireError } from '../wire/wire-error';
 import { exportResponse, retryStatusDetails, type Signal } from '../wire/otlp-responses';
@@ -112,11 +113,12 @@ function exportCall(signal: Signal, request: Buffer, callback: sendUnaryData<Buf
 interface DataSource {
   prependListener(event: 'data', listener: (chunk: Buffer) => void): unknown;
   once(event: 'close', listener: () => void): unknown;
+  close(code?: number): void;
 }
 
 function dataSource(call: unknown): DataSource | undefined {
   const stream = (call as { stream?: Partial<DataSource> }).stream;
-  return typeof stream?.prependListener === 'function' && typeof stream.once === 'function' ? (stream as DataSource) : undefined;
+  return typeof stream?.prependListener === 'function' && typeof stream.once === 'function' && typeof stream.close === 'function' ? (stream as DataSource) : undefined;
 }
 
 /**
@@ -138,6 +140,9 @@ export function budgetInterceptor(budget: InflightBudget, maxMessageBytes: numbe
       const metadata = new Metadata();
       metadata.set('grpc-status-details-bin', Buffer.from(retryStatusDetails(status.RESOURCE_EXHAUSTED, details, RETRY_AFTER_SECONDS)));
       call.sendStatus({ code: status.RESOURCE_EXHAUSTED, details, metadata });
+      // The answer is complete: RST_STREAM(NO_ERROR) tells the client to stop sending the rest
+      // (RFC 9113 §8.1), rather than have it read here only to be thrown away.
+      if (stream) setImmediate(() => stream.close(constants.NGHTTP2_NO_ERROR));
     };
     const stream = dataSource(call);
     if (stream) {

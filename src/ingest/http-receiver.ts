@@ -4,6 +4,7 @@
  * `google.rpc.Status` saying exactly what was wrong.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { WireError } from '../wire/wire-error';
 import { GrpcCode, exportResponse, statusBody, type Encoding, type Signal } from '../wire/otlp-responses';
 import type { IngestConfig } from './ingest-config';
@@ -160,8 +161,32 @@ function asReceiverError(error: unknown, log: Logger): ReceiverError {
 function refuse(res: ServerResponse, encoding: Encoding, error: ReceiverError, core: IngestCore, count = true, unreadBody = true): void {
   if (count) core.countRefused(error.httpStatus);
   for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
-  if (unreadBody && !res.req.complete) res.setHeader('Connection', 'close');
+  if (unreadBody && !res.req.complete) {
+    res.setHeader('Connection', 'close');
+    if (res.socket) lingeringClose(res.socket);
+  }
   send(res, error.httpStatus, encoding, statusBody(encoding, error.grpcCode, error.message));
+}
+
+/** How long a connection whose body was refused unread stays half-open after the answer. */
+const LINGER_MS = 2000;
+
+/**
+ * Closing a socket with unread input sends a TCP reset, and a reset makes the
+ * client's kernel drop the answer it has not read yet: a client still
+ * uploading would see "connection reset" instead of the 413 or 503. So the
+ * answer is followed by a FIN only; reading stops (TCP flow control then stops
+ * the client, and nothing more is buffered here), and the socket is destroyed
+ * when the client closes or after `LINGER_MS`.
+ */
+function lingeringClose(socket: Socket): void {
+  socket.destroySoon = () => {
+    socket.pause();
+    socket.end();
+    const timer = setTimeout(() => socket.destroy(), LINGER_MS);
+    timer.unref();
+    socket.once('close', () => clearTimeout(timer));
+  };
 }
 
 function send(res: ServerResponse, status: number, encoding: Encoding, body: Uint8Array): void {

@@ -6,7 +6,6 @@
  * a valid request is still served.
  */
 import assert from 'node:assert/strict';
-import { connect as http2Connect, type ClientHttp2Session } from 'node:http2';
 import { after, before, describe, it } from 'node:test';
 import { Client, credentials, status, type ServiceError } from '@grpc/grpc-js';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
@@ -22,6 +21,7 @@ import { startHarness, type Harness } from '../support/receiver-harness';
 import { bytes, hex, message } from '../support/proto-writer';
 import { decodeStatus } from '../support/status';
 import { postHead, rawRequest, statuses } from '../support/raw-http';
+import { grpcFrame, grpcSession, rawGrpc } from '../support/raw-grpc';
 
 const KiB = 1024;
 const PROTO = { 'Content-Type': 'application/x-protobuf' };
@@ -246,7 +246,7 @@ describe('OTLP/gRPC under big concurrent messages', () => {
     const budget = inflightBudget(core, config);
     // 40 messages of 900 KiB at once on 4 connections: two fit in 2 MiB at a time.
     const payload = grpcFrame(900 * KiB);
-    const sessions = Array.from({ length: 4 }, () => http2Connect(`http://127.0.0.1:${receiver.port}`));
+    const sessions = Array.from({ length: 4 }, () => grpcSession(receiver.port));
     let peak = 0;
     const sampler = setInterval(() => (peak = Math.max(peak, budget.inUse)), 1);
     try {
@@ -264,41 +264,3 @@ describe('OTLP/gRPC under big concurrent messages', () => {
     }
   });
 });
-
-/** A gRPC length-prefixed message: an ExportTraceServiceRequest whose one resource_spans holds an unknown field of `size` bytes. */
-export function grpcFrame(size: number): Buffer {
-  const unknown = Buffer.concat([Buffer.from([(15 << 3) | 2, ...varint(size)]), Buffer.alloc(size)]);
-  const outer = Buffer.concat([Buffer.from([(1 << 3) | 2, ...varint(unknown.length)]), unknown]);
-  const prefix = Buffer.alloc(5);
-  prefix.writeUInt32BE(outer.length, 1);
-  return Buffer.concat([prefix, outer]);
-}
-
-function varint(value: number): number[] {
-  const out: number[] = [];
-  while (value >= 128) {
-    out.push((value % 128) | 128);
-    value = Math.floor(value / 128);
-  }
-  out.push(value);
-  return out;
-}
-
-/** One unary call on a raw HTTP/2 session, writing the (shared) frame by reference; resolves with its grpc-status. */
-export function rawGrpc(session: ClientHttp2Session, frame: Buffer): Promise<{ code: number; retryInfo: boolean }> {
-  return new Promise((resolve) => {
-    const stream = session.request({ ':method': 'POST', ':path': TRACE_PATH, 'content-type': 'application/grpc', te: 'trailers' });
-    let code = -1;
-    let retryInfo = false;
-    const read = (headers: Record<string, unknown>) => {
-      if (headers['grpc-status'] !== undefined) code = Number(headers['grpc-status']);
-      if (headers['grpc-status-details-bin'] !== undefined) retryInfo = Buffer.from(String(headers['grpc-status-details-bin']), 'base64').includes('google.rpc.RetryInfo');
-    };
-    stream.on('response', read);
-    stream.on('trailers', read);
-    stream.on('error', () => undefined);
-    stream.on('close', () => resolve({ code, retryInfo }));
-    stream.resume();
-    stream.end(frame);
-  });
-}
