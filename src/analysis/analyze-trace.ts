@@ -37,7 +37,7 @@ export interface TraceAnalysis {
 /** Calls on the critical path replayed for what-ifs, most path time first; a trace can hold thousands. */
 const MAX_REPLAYED_CALLS = 50;
 /** Replaying a change walks up through every ancestor of the call: the what-ifs of one trace walk at most this
- * many ancestors in all (a 10,000-deep chain would otherwise cost 150 walks of 10,000). */
+ * many ancestors in all, past the first call (a 10,000-deep chain would otherwise cost 150 walks of 10,000). */
 const MAX_REPLAY_STEPS = 60_000;
 /** What-ifs listed at most (the calls beyond save nothing or were not replayed). */
 const MAX_WHAT_IFS = 600;
@@ -129,7 +129,9 @@ function whatIfs(tree: TraceTree, path: PathSegment[], settings: AnalysisSetting
     if (weight === 0 && out.length >= MAX_WHAT_IFS) return;
     const changes: Change[] = call.kind === 'producer' ? ['faster'] : ['async', 'faster'];
     if (followedSibling(call)) changes.push('parallel');
-    if (weight > 0 && (steps += changes.length * (call.depth + 1)) > MAX_REPLAY_STEPS) return;
+    // The first call with path time is always priced; the others while the budget lasts.
+    steps += weight > 0 ? changes.length * (call.depth + 1) : 0;
+    if (weight > 0 && rank > 0 && steps > MAX_REPLAY_STEPS) return;
     for (const change of changes) {
       const savingUs = weight > 0 ? projectedSaving(tree.root, new Map([[call.spanId, change]]), settings.publishCostUs, tree.byId) : 0;
       out.push({ spanId: call.spanId, change, durationUs: rootUs - savingUs, savingUs });
