@@ -1,5 +1,6 @@
 /**
- * Analysis speed: one 10,000-span trace; the aggregate over 100,000 spans in
+ * Analysis speed: one 10,000-span trace; a chain 100,000 deep (bench/deep.ts);
+ * the aggregate over 100,000 spans in
  * 1,000 traces; and `hopscope analyze` of a 50 MB OTLP JSON file beside
  * `JSON.parse` of the same file. Peers run interleaved in the same process.
  * Usage: node dist/bench/analysis.js <dir>   (prints JSON)
@@ -12,6 +13,7 @@ import { analyzeTrace } from '../src/analysis/analyze-trace';
 import { buildTree } from '../src/analysis/trace-tree';
 import type { SpanRecord } from '../src/model/span';
 import { throughputs } from './measure';
+import { deepChain } from './deep';
 import { syntheticTrace } from './synthetic';
 import { toOtlpJson } from '../test/support/timeline';
 
@@ -22,6 +24,9 @@ function json(dir: string): void {
   const copy = (spans: SpanRecord[]) => JSON.parse(JSON.stringify(spans)) as unknown;
 
   const [analysisPerSec = 0, copyPerSec = 0] = throughputs([big], () => 1, [(s) => analyzeTrace(s), (s) => copy(s)], 7, 500);
+  // A chain a hostile sender can send: 100,000 spans, each the parent of the next.
+  const deep = deepChain(100_000);
+  const [deepPerSec = 0] = throughputs([deep], () => 1, [(s) => analyzeTrace(s)], 3, 3000);
   const [aggregatePerSec = 0, aggregateCopyPerSec = 0] = throughputs([manyTraces], () => 1, [(list) => aggregate(list.map((t) => buildTree(t)!)), (list) => list.map(copy)], 5, 1500);
 
   // A 50 MB OTLP JSON file of many traces, for the CLI.
@@ -53,6 +58,7 @@ function json(dir: string): void {
   process.stdout.write(JSON.stringify({
     traceSpans: big.length,
     analysisMs: 1000 / analysisPerSec, copyMs: 1000 / copyPerSec,
+    deepSpans: deep.length, deepAnalysisMs: 1000 / deepPerSec,
     aggregateSpans: spansIn(manyTraces), aggregateMs: 1000 / aggregatePerSec, aggregateCopyMs: 1000 / aggregateCopyPerSec,
     fileMB: bytes / 1024 / 1024, cliMs: median(cliMs), jsonParseMs: median(parseMs),
   }));
