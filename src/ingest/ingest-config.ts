@@ -1,7 +1,7 @@
 import { DEFAULT_ANALYSIS_SETTINGS, type AnalysisSettings } from '../analysis/settings';
 import { DEFAULT_ALLOWED_ORIGINS } from './origin-policy';
 import { DEFAULT_QUEUE_LIMITS } from './ingest-queue';
-import { DEFAULT_STORE_LIMITS } from './trace-store';
+import { DEFAULT_STORE_LIMITS } from './store-limits';
 
 /** Everything the ingest worker is started with. Plain JSON: it crosses into the worker. */
 export interface IngestConfig {

@@ -11,7 +11,8 @@ import type { Encoding, Signal } from '../wire/otlp-responses';
 import { bodyText } from './body-text';
 import type { IngestConfig } from './ingest-config';
 import { IngestQueue } from './ingest-queue';
-import { DEFAULT_STORE_LIMITS, TraceStore } from './trace-store';
+import { DEFAULT_STORE_LIMITS } from './store-limits';
+import { TraceStore } from './trace-store';
 
 export interface IngestJob {
   signal: Signal;

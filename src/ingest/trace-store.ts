@@ -21,33 +21,9 @@ import type { AnalysisHeadline } from '../analysis/headline';
 import { isFailed } from '../model/failure';
 import type { LogRecord, Resource, SpanRecord } from '../model/span';
 import { limitAndMeasureSpan, limitAttributes, limitLog, logBytes, resourceBytes, type Truncations } from './retained-size';
+import { PendingLogs } from './pending-logs';
+import { DEFAULT_STORE_LIMITS, MAX_LOGS_PER_TRACE, type StoreLimits } from './store-limits';
 
-export interface StoreLimits {
-  maxSpans: number;
-  maxTraces: number;
-  /** Estimated retained bytes of the stored spans and logs (retained-size.ts). */
-  maxBytes: number;
-  /** Longest attribute value (or log body) kept, UTF-8 bytes; longer ones are cut and marked. */
-  maxAttributeBytes: number;
-  /** Log records waiting for their trace's first span: at most this many … */
-  maxPendingLogs: number;
-  /** … and this many estimated bytes. */
-  maxPendingLogBytes: number;
-  settleMs: number;
-}
-
-export const DEFAULT_STORE_LIMITS: StoreLimits = {
-  maxSpans: 200_000,
-  maxTraces: 2_000,
-  maxBytes: 256 * 1024 * 1024,
-  maxAttributeBytes: 64 * 1024,
-  maxPendingLogs: 10_000,
-  maxPendingLogBytes: 16 * 1024 * 1024,
-  settleMs: 1_500,
-};
-
-/** Logs kept per trace; more are counted in `droppedLogs`. */
-export const MAX_LOGS_PER_TRACE = 10_000;
 
 export interface TraceSummary {
   traceId: string;
@@ -114,11 +90,6 @@ interface Entry {
   resources: Set<Resource>;
 }
 
-interface PendingLogs {
-  logs: LogRecord[];
-  bytes: number;
-}
-
 export class TraceStore {
   private readonly traces = new Map<string, Entry>();
   private readonly changed = new Set<string>();
@@ -133,9 +104,7 @@ export class TraceStore {
   private changes = 0;
   private byteTotal = 0;
   /** Logs of traces not (yet) stored, oldest trace first. */
-  private readonly pending = new Map<string, PendingLogs>();
-  private pendingCount = 0;
-  private pendingBytes = 0;
+  private readonly pending = new PendingLogs();
   private readonly truncations: Truncations = { count: 0 };
   /** Resources whose attributes have been limited already (they are shared by a batch). */
   private readonly limitedResources = new WeakMap<Resource, number>();
@@ -157,8 +126,8 @@ export class TraceStore {
       evictedTraces: this.evictedTraces,
       droppedLogs: this.droppedLogs,
       bytesStored: this.byteTotal,
-      logsPending: this.pendingCount,
-      pendingLogBytes: this.pendingBytes,
+      logsPending: this.pending.count,
+      pendingLogBytes: this.pending.bytes,
       truncatedValues: this.truncations.count,
     };
   }
@@ -304,8 +273,6 @@ export class TraceStore {
     this.logTotal = 0;
     this.byteTotal = 0;
     this.pending.clear();
-    this.pendingCount = 0;
-    this.pendingBytes = 0;
   }
 
   setLimits(limits: Partial<StoreLimits>): void {
@@ -325,11 +292,8 @@ export class TraceStore {
         errorCount: 0, services: new Set(), lastChangeMs: now, settled: false, bytes: 0, resources: new Set(),
       };
       this.removed.delete(traceId);
-      const waiting = this.pending.get(traceId);
+      const waiting = this.pending.take(traceId);
       if (waiting) {
-        this.pending.delete(traceId);
-        this.pendingCount -= waiting.logs.length;
-        this.pendingBytes -= waiting.bytes;
         const logs = waiting.logs.length > MAX_LOGS_PER_TRACE ? waiting.logs.slice(0, MAX_LOGS_PER_TRACE) : waiting.logs;
         this.droppedLogs += waiting.logs.length - logs.length;
         entry.logs = logs;
@@ -363,25 +327,13 @@ export class TraceStore {
       this.droppedLogs++;
       return false;
     }
-    let waiting = this.pending.get(log.traceId);
-    if (!waiting) this.pending.set(log.traceId, (waiting = { logs: [], bytes: 0 }));
-    waiting.logs.push(log);
-    waiting.bytes += bytes;
-    this.pendingCount++;
-    this.pendingBytes += bytes;
+    this.pending.add(log, bytes);
     return true;
   }
 
   /** Drops the oldest traces' waiting logs until the side buffer is within its bounds. */
   private trimPending(): void {
-    const { maxPendingLogs, maxPendingLogBytes } = this.limits;
-    for (const [traceId, waiting] of this.pending) {
-      if (this.pendingCount <= maxPendingLogs && this.pendingBytes <= maxPendingLogBytes) break;
-      this.pending.delete(traceId);
-      this.pendingCount -= waiting.logs.length;
-      this.pendingBytes -= waiting.bytes;
-      this.droppedLogs += waiting.logs.length;
-    }
+    this.droppedLogs += this.pending.trim(this.limits.maxPendingLogs, this.limits.maxPendingLogBytes);
   }
 
   private withinLimits(): boolean {
