@@ -2,7 +2,7 @@
  * Named findings: what a developer should change, each with a sentence and,
  * where a what-if can price it, the latency the change would save.
  */
-import { formatDuration } from '../common/format';
+import { formatDuration, formatRoute } from '../common/format';
 import type { BlockingChain } from './blocking-chains';
 import { callee as calleeOf, calleeOperation as operationOf, isBlockingCall, operationOf as ownOperation } from './calls';
 import { tolerance } from './clock';
@@ -91,7 +91,7 @@ function deepSyncChain({ settings }: Context, chains: BlockingChain[]): Finding[
   if (!deepest || deepest.hops <= settings.maxSyncHops) return [];
   return [{
     rule: 'deep-sync-chain', severity: 'warning', spanIds: deepest.spanIds, savingUs: null,
-    message: `The request waits through ${deepest.hops} service hops in a row (${route(deepest.services)}): every hop adds its latency and can fail the whole request.`,
+    message: `The request waits through ${deepest.hops} service hops in a row (${formatRoute(deepest.services)}): every hop adds its latency and can fail the whole request.`,
   }];
 }
 
@@ -285,13 +285,6 @@ function subtreeEnds(tree: TraceTree): (node: TraceNode) => number {
 
 /** Consumers looked at per span for its reply: a sender could otherwise make every span look at every consumer below it. */
 const MAX_REPLY_CANDIDATES = 256;
-
-/** `a → b → c`; a chain a sender made thousands of hops deep keeps its first and last few, and says how many between. */
-function route(services: readonly string[]): string {
-  const MAX = 12;
-  if (services.length <= MAX) return services.join(' → ');
-  return `${services.slice(0, 6).join(' → ')} → … ${services.length - 11} more … → ${services.slice(-5).join(' → ')}`;
-}
 
 /** ` (4 times in this trace)` when a pattern repeats. */
 const times = (n: number): string => (n > 1 ? ` (${n} times in this trace)` : '');

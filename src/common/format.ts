@@ -19,3 +19,12 @@ export function formatCount(n: number): string {
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${formatCount(n)} ${n === 1 ? one : many}`;
 }
+
+/**
+ * `a → b → c`; a route a sender made thousands of hops long keeps its first 6 and last 5 and says how
+ * many are between: `a → b → c → d → e → f → … 49,989 more … → v → w → x → y → z`.
+ */
+export function formatRoute(services: readonly string[]): string {
+  if (services.length <= 12) return services.join(' → ');
+  return `${services.slice(0, 6).join(' → ')} → … ${formatCount(services.length - 11)} more … → ${services.slice(-5).join(' → ')}`;
+}

@@ -1,0 +1,17 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { formatRoute } from '../../src/common/format';
+
+describe('a route of services, as the views and findings say it', () => {
+  it('names every service of a route of up to 12', () => {
+    assert.equal(formatRoute(['gateway', 'orders', 'email']), 'gateway → orders → email');
+    const twelve = Array.from({ length: 12 }, (_, i) => `s${i}`);
+    assert.equal(formatRoute(twelve), twelve.join(' → '));
+  });
+
+  it('keeps the first 6 and the last 5 of a longer one, and counts those between', () => {
+    const long = Array.from({ length: 50_000 }, (_, i) => `s${i}`);
+    assert.equal(formatRoute(long), 's0 → s1 → s2 → s3 → s4 → s5 → … 49,989 more … → s49995 → s49996 → s49997 → s49998 → s49999');
+    assert.equal(formatRoute(long.slice(0, 13)), 's0 → s1 → s2 → s3 → s4 → s5 → … 2 more … → s8 → s9 → s10 → s11 → s12');
+  });
+});
