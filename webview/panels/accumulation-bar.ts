@@ -8,10 +8,16 @@
  *   gateway│orders                           │email
  *   ██▒    │██▒░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░│█████████████████████████████
  *          self ▒ network ░ waiting
+ *
+ * A chain of more than MAX_BAR_HOPS hops (a sender can make one 50,000 hops
+ * long) draws its first HEAD_HOPS and last TAIL_HOPS hops, and one segment for
+ * the hops between them, as wide as their time together and split the same way:
+ *
+ *   │s│s│s│…  40 hops  …│+49,950 more hops · 1.99 s                │… 10 hops …│
  */
 import type { BlockingChain, HopBreakdown } from '../../src/analysis/blocking-chains';
 import type { TraceView } from '../../src/protocol/trace-view';
-import { formatDuration } from '../../src/common/format';
+import { formatCount, formatDuration, formatRoute } from '../../src/common/format';
 import { element } from '../dom';
 import { labelOf } from '../labels';
 import type { Store } from '../store';
@@ -30,6 +36,16 @@ const PARTS: readonly { part: Part; label: string; field: 'selfUs' | 'networkUs'
 const PART_LABEL_MIN_SHARE = 0.08;
 /** Below this share of the bar a hop shows no service name. */
 const HOP_LABEL_MIN_SHARE = 0.03;
+/** Hops drawn one by one at most; past it the first HEAD_HOPS, one segment for the rest, the last TAIL_HOPS. */
+export const MAX_BAR_HOPS = 50;
+const HEAD_HOPS = 40;
+const TAIL_HOPS = MAX_BAR_HOPS - HEAD_HOPS;
+
+/** What one group of the bar stands for: hops `from` up to (not including) `to`; more than one only for the summary. */
+interface Slot {
+  from: number;
+  to: number;
+}
 
 export function mountAccumulationBar(parent: HTMLElement, store: Store): void {
   const picker = element('select', { id: 'chain-picker', class: 'acc-picker' });
@@ -51,9 +67,10 @@ export function mountAccumulationBar(parent: HTMLElement, store: Store): void {
 
   /** What the bar shows now, so that a highlight that does not change the chain costs nothing. */
   let shown: { view: TraceView; chain: number } | undefined;
-  /** Which hop each span of the shown chain belongs to, and the hop elements. */
+  /** Which hop each span of the shown chain belongs to, and the group drawing each hop (the summary for those it stands for). */
   let hopOf = new Map<string, number>();
-  let hops: HTMLElement[] = [];
+  let groups: HTMLElement[] = [];
+  let slots: Slot[] = [];
   let current: HTMLElement | undefined;
 
   picker.addEventListener('change', () => store.setChain(Number(picker.value)));
@@ -68,7 +85,8 @@ export function mountAccumulationBar(parent: HTMLElement, store: Store): void {
     const chain = chains[store.chain] ?? chains[0];
     shown = { view, chain: store.chain };
     tip.hide();
-    hops = [];
+    groups = [];
+    slots = [];
     hopOf = new Map();
     current = undefined;
     const hasChain = chain !== undefined;
@@ -86,15 +104,19 @@ export function mountAccumulationBar(parent: HTMLElement, store: Store): void {
     // Defensive: a chain that covers less than the request gets a rest segment; one that covers more scales down.
     const restUs = Math.max(0, durationUs - chainUs);
     const scale = Math.max(durationUs, chainUs, 1);
-    bar.setAttribute('aria-label', `Latency accumulation along ${chain.services.join(' → ')}, ${formatDuration(durationUs)}`);
-    hops = chain.breakdown.map((hop, index) => {
+    bar.setAttribute('aria-label', `Latency accumulation along ${formatRoute(chain.services)}, ${formatDuration(durationUs)}`);
+    slots = barSlots(chain.breakdown.length);
+    groups = slots.map((slot) => {
+      const summary = slot.to - slot.from > 1;
+      const hop: HopBreakdown = summary ? sumHops(chain.breakdown, slot) : chain.breakdown[slot.from]!;
       const hopUs = hop.selfUs + hop.networkUs + hop.waitUs;
       const numbers = PARTS.map(({ label, field }) => `${label} ${formatDuration(hop[field])}`).join(', ');
-      const who = hopName(hop, store);
+      const who = summary ? `${formatCount(slot.to - slot.from)} more hops (${formatCount(slot.from + 1)} to ${formatCount(slot.to)} of ${formatCount(chain.breakdown.length)})` : hopName(hop, store);
+      const where: Record<string, string> = summary ? { 'data-hops': `${slot.from}-${slot.to - 1}` } : { 'data-hop': String(slot.from), 'data-service': hop.service };
       const parts = PARTS.map(({ part, label, field }) => {
         const us = hop[field];
         const share = us / scale;
-        const el = element('div', { class: `acc-part acc-${part}`, 'data-hop': String(index), 'data-service': hop.service, 'data-part': part, 'data-us': String(us), 'aria-label': `${who}: ${label} ${formatDuration(us)}` });
+        const el = element('div', { class: `acc-part acc-${part}`, ...where, 'data-part': part, 'data-us': String(us), 'aria-label': `${who}: ${label} ${formatDuration(us)}` });
         el.style.flexGrow = String(us);
         if (share >= PART_LABEL_MIN_SHARE) el.append(element('span', { class: 'acc-part-label' }, `${label} ${formatDuration(us)}`));
         el.addEventListener('pointermove', (event) =>
@@ -102,13 +124,16 @@ export function mountAccumulationBar(parent: HTMLElement, store: Store): void {
         );
         return el;
       });
+      // The summary always says what it stands for, however narrow: it is the only sign that hops are not drawn.
+      const title = summary ? `+${formatCount(slot.to - slot.from)} more hops · ${formatDuration(hopUs)}` : hopUs / scale >= HOP_LABEL_MIN_SHARE ? hop.service : '';
       const group = element(
         'div',
-        { class: 'acc-hop', 'data-hop': String(index), 'data-service': hop.service, role: 'button', tabindex: '0', 'aria-label': `${who}: ${numbers}` },
-        element('div', { class: 'acc-hop-label', 'aria-hidden': 'true' }, hopUs / scale >= HOP_LABEL_MIN_SHARE ? hop.service : ''),
+        { class: summary ? 'acc-hop acc-more' : 'acc-hop', ...where, role: 'button', tabindex: '0', 'aria-label': `${who}: ${numbers}` },
+        element('div', { class: 'acc-hop-label', 'aria-hidden': 'true' }, title),
         element('div', { class: 'acc-parts' }, ...parts),
       );
       group.style.flexGrow = String(hopUs);
+      // The summary selects the first hop it stands for.
       group.addEventListener('click', () => store.select(hop.spanId, 'bar'));
       group.addEventListener('keydown', (event) => {
         if (event.key !== 'Enter' && event.key !== ' ') return;
@@ -122,7 +147,7 @@ export function mountAccumulationBar(parent: HTMLElement, store: Store): void {
       group.addEventListener('blur', () => tip.hide());
       return group;
     });
-    bar.replaceChildren(...hops);
+    bar.replaceChildren(...groups);
     if (restUs > 0) {
       const rest = element('div', { class: 'acc-part acc-rest', 'data-part': 'rest', 'data-us': String(restUs), 'aria-label': `not on this chain: ${formatDuration(restUs)}` });
       rest.style.flexGrow = String(restUs);
@@ -133,8 +158,14 @@ export function mountAccumulationBar(parent: HTMLElement, store: Store): void {
     markSelection();
   };
 
+  /** The group that draws hop `index`: its own, or the summary that stands for it. */
+  const groupOf = (index: number): HTMLElement | undefined => {
+    const slot = slots.findIndex((s) => index >= s.from && index < s.to);
+    return slot < 0 ? undefined : groups[slot];
+  };
+
   const markSelection = () => {
-    const hop = store.selected === null ? undefined : hops[hopOf.get(store.selected) ?? -1];
+    const hop = store.selected === null ? undefined : groupOf(hopOf.get(store.selected) ?? -1);
     if (hop === current) return;
     current?.removeAttribute('aria-current');
     hop?.setAttribute('aria-current', 'true');
@@ -164,7 +195,31 @@ export function mountAccumulationBar(parent: HTMLElement, store: Store): void {
 function chainLabel(chain: BlockingChain, store: Store): string {
   const last = store.nodes.get(chain.spanIds[chain.spanIds.length - 1] ?? '');
   const end = last ? `: ${labelOf(last)}` : '';
-  return `${chain.services.join(' → ')}${end} · ${formatDuration(chainTime(chain))} (${formatDuration(chain.accumulatedUs)} accumulated)`;
+  return `${formatRoute(chain.services)}${end} · ${formatDuration(chainTime(chain))} (${formatDuration(chain.accumulatedUs)} accumulated)`;
+}
+
+/** Each hop a group of its own, or, past MAX_BAR_HOPS, the first HEAD_HOPS, one for those between and the last TAIL_HOPS. */
+function barSlots(hops: number): Slot[] {
+  const one = (i: number): Slot => ({ from: i, to: i + 1 });
+  if (hops <= MAX_BAR_HOPS) return Array.from({ length: hops }, (_, i) => one(i));
+  return [
+    ...Array.from({ length: HEAD_HOPS }, (_, i) => one(i)),
+    { from: HEAD_HOPS, to: hops - TAIL_HOPS },
+    ...Array.from({ length: TAIL_HOPS }, (_, i) => one(hops - TAIL_HOPS + i)),
+  ];
+}
+
+/** The hops of a slot as one: their parts summed, starting at the first one's span. */
+function sumHops(breakdown: readonly HopBreakdown[], slot: Slot): HopBreakdown {
+  const first = breakdown[slot.from]!;
+  const sum = { ...first, selfUs: 0, networkUs: 0, waitUs: 0 };
+  for (let i = slot.from; i < slot.to; i++) {
+    const hop = breakdown[i]!;
+    sum.selfUs += hop.selfUs;
+    sum.networkUs += hop.networkUs;
+    sum.waitUs += hop.waitUs;
+  }
+  return sum;
 }
 
 /** `orders (POST /orders)`: the hop's service and what its first span is. */
