@@ -15,7 +15,8 @@ export function valueText(value: AttrValue | undefined): string {
   try {
     return JSON.stringify(value) ?? String(value);
   } catch {
-    return String(value);
+    // Only nesting deeper than the engine's stack throws here, and String() of it would recurse as deep.
+    return '(a value nested too deeply to show)';
   }
 }
 
