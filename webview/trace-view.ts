@@ -10,6 +10,7 @@ import { mountDetails } from './panels/details';
 import { mountFindings } from './panels/findings-list';
 import { mountWaterfall } from './panels/waterfall';
 import { Store } from './store';
+import { readView, sourceLinks } from './trace-document';
 import { mountToolbar } from './toolbar';
 import { element } from './dom';
 
@@ -37,7 +38,10 @@ export function mountTraceView(body: HTMLElement, host: Host): void {
   store.on((aspect) => {
     if (aspect === 'selection') {
       host.saveState({ selected: store.selected });
-      if (store.selectionOrigin !== 'host') host.post({ type: 'select', spanId: store.selected });
+      if (store.selectionOrigin !== 'host') {
+        const place = store.selected === null ? undefined : store.sources.get(store.selected)?.place;
+        host.post(place === undefined ? { type: 'select', spanId: store.selected } : { type: 'select', spanId: store.selected, place });
+      }
     }
   });
   host.onMessage((message) => {
@@ -45,10 +49,11 @@ export function mountTraceView(body: HTMLElement, host: Host): void {
       case 'trace': {
         performance.mark('hopscope:trace-received');
         const first = store.view === undefined;
+        const view = readView(message.document);
         notice.hidden = true;
-        host.saveState({ kind: 'trace', traceId: message.view.traceId });
-        store.setView(message.view, message.sources);
-        if (first && saved?.traceId === message.view.traceId && saved.selected) store.select(saved.selected, 'host');
+        host.saveState({ kind: 'trace', traceId: view.traceId });
+        store.setView(view, sourceLinks(view, message.places));
+        if (first && saved?.traceId === view.traceId && saved.selected) store.select(saved.selected, 'host');
         break;
       }
       case 'traceMissing':

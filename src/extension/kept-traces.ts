@@ -1,45 +1,53 @@
 /**
  * Copies of the traces shown in open panels, kept in the extension's storage
- * folder. The receiver holds traces only in memory, so after a window reload
- * (or a receiver restart) a restored panel draws its kept copy instead of an
- * empty page. A copy goes when its panel is closed, or after a week.
+ * folder as the trace documents the panels drew (src/protocol/trace-document.ts).
+ * The receiver holds traces only in memory, so after a window reload (or a
+ * receiver restart) a restored panel draws its kept copy instead of an empty
+ * page. A copy goes when its panel is closed, or after a week. The bytes are
+ * written and read as they are: this thread never serialises a trace.
  */
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { StoredTrace } from '../ingest/trace-store';
+import { readTraceHead } from '../protocol/trace-document';
 
 /** Bigger traces are not kept (a restored panel then says the trace is gone). */
 export const MAX_KEPT_BYTES = 32 * 1024 * 1024;
 const MAX_AGE_MS = 7 * 24 * 3600 * 1000;
 const TRACE_ID = /^[0-9a-f]{32}$/;
+/** Copies written before trace documents (one JSON object each) are not read any more; they go with `forget` and `prune`. */
+const OLD_SUFFIX = '.json';
 
 export class KeptTraces {
   constructor(private readonly dir: string) {}
 
-  async save(trace: StoredTrace): Promise<void> {
-    if (!TRACE_ID.test(trace.traceId)) return;
-    const text = JSON.stringify(trace);
-    if (text.length > MAX_KEPT_BYTES) return this.forget(trace.traceId);
+  async save(traceId: string, document: Uint8Array): Promise<void> {
+    if (!TRACE_ID.test(traceId)) return;
+    if (document.byteLength > MAX_KEPT_BYTES) return this.forget(traceId);
     await mkdir(this.dir, { recursive: true });
-    await writeFile(this.file(trace.traceId), text);
+    await writeFile(this.file(traceId), document);
   }
 
-  /** The kept copy, or undefined when there is none or it cannot be read. */
-  async load(traceId: string): Promise<StoredTrace | undefined> {
+  /**
+   * The kept document, in a buffer of its own (it may be transferred to the worker), or undefined when there is
+   * none, it is too big, or its head does not name the trace.
+   */
+  async load(traceId: string): Promise<Uint8Array | undefined> {
     if (!TRACE_ID.test(traceId)) return undefined;
-    let parsed: unknown;
     try {
-      parsed = JSON.parse(await readFile(this.file(traceId), 'utf8'));
+      const path = this.file(traceId);
+      if ((await stat(path)).size > MAX_KEPT_BYTES) return undefined;
+      const bytes = await readFile(path);
+      const document = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? new Uint8Array(bytes.buffer, 0, bytes.byteLength) : new Uint8Array(bytes);
+      return readTraceHead(document).traceId === traceId ? document : undefined;
     } catch {
       return undefined;
     }
-    const trace = parsed as Partial<StoredTrace> | null;
-    if (!trace || trace.traceId !== traceId || !Array.isArray(trace.spans) || !Array.isArray(trace.logs)) return undefined;
-    return trace as StoredTrace;
   }
 
   async forget(traceId: string): Promise<void> {
-    if (TRACE_ID.test(traceId)) await rm(this.file(traceId), { force: true });
+    if (!TRACE_ID.test(traceId)) return;
+    await rm(this.file(traceId), { force: true });
+    await rm(join(this.dir, `${traceId}${OLD_SUFFIX}`), { force: true });
   }
 
   /** Removes copies older than a week (their panels were lost with a crash, say). */
@@ -53,6 +61,6 @@ export class KeptTraces {
   }
 
   private file(traceId: string): string {
-    return join(this.dir, `${traceId}.json`);
+    return join(this.dir, `${traceId}.ndjson`);
   }
 }

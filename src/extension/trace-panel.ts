@@ -11,13 +11,12 @@ import type { Disposable } from '../common/emitter';
 import { Throttle } from '../common/throttle';
 import type { ReceiverController, TracesUpdate } from '../ingest/receiver-controller';
 import type { TraceSummary } from '../ingest/trace-store';
-import type { SpanRecord } from '../model/span';
 import type { WebviewToHost } from '../protocol/messages';
-import { toTraceView, type TraceView } from '../protocol/trace-view';
+import { readTraceHead, type TraceDocumentHead } from '../protocol/trace-document';
 import { restoredTrace } from './panel-inputs';
-import { keptTraceMessage, missingTraceMessage, summaryRoot, traceTitle, viewRoot } from './panel-text';
+import { keptTraceMessage, missingTraceMessage, summaryRoot, traceTitle } from './panel-text';
 import { editorLine } from './positions';
-import { parentLookup, type ParentOf, type SourceLocator } from '../source/locator';
+import type { PlacedLine, SourceLocator } from '../source/locator';
 import type { KeptTraces } from './kept-traces';
 import { PanelConnection, webviewOptions, type PanelContext } from './webview-panel';
 
@@ -101,14 +100,16 @@ class TracePanel {
   private drawn = false;
   /** Bumped by every load and by a missing trace, so that an older answer is never drawn over a newer one. */
   private generation = 0;
-  private spans = new Map<string, SpanRecord>();
-  private parentOf: ParentOf = () => undefined;
+  /** The drawn document's place lists as lines of this workspace (undefined: not in it), by list index. */
+  private places: (PlacedLine | undefined)[] = [];
+  /** The place the page gave for the selected span's line. */
+  private selectedPlace: number | undefined;
   /** How many spans and logs the drawn trace had: stored spans never change, so equal counts mean nothing new to draw. */
   private drawnCounts: { spans: number; logs: number } | undefined;
   /** How many spans and logs the copy kept with the panel had, and when it was written (ms). */
   private keptCounts: { spans: number; logs: number; atMs: number } | undefined;
   /** A newer view to keep once KEEP_INTERVAL_MS has passed since the last copy was written. */
-  private keepLater: { view: TraceView; timer: ReturnType<typeof setTimeout> } | undefined;
+  private keepLater: { document: Uint8Array; head: TraceDocumentHead; timer: ReturnType<typeof setTimeout> } | undefined;
 
   constructor(
     panel: vscode.WebviewPanel,
@@ -162,10 +163,11 @@ class TracePanel {
         return this.load();
       case 'select':
         this.selected = message.spanId;
-        if (message.spanId && this.deps.revealOnSelect()) this.revealSelected.request();
+        this.selectedPlace = message.place;
+        if (message.spanId && message.place !== undefined && this.deps.revealOnSelect()) this.revealSelected.request();
         return undefined;
       case 'openSource':
-        return this.openSource(message.spanId);
+        return this.openSource(message.spanId, message.place);
       case 'openTrace':
         return this.openTrace(message.traceId, message.spanId);
       case 'export':
@@ -179,32 +181,35 @@ class TracePanel {
     const generation = ++this.generation;
     const stale = () => this.connection.disposed || generation !== this.generation;
     try {
-      // The worker built the view (once per trace version, for every panel): this thread only forwards it.
-      let view = await this.deps.receiver.getTraceView(this.traceId);
+      // The worker built the trace's document (once per trace version, for every panel): this thread reads its
+      // small head, resolves its few place lists and forwards the bytes; it never parses or walks the spans.
+      let document = await this.deps.receiver.getTraceView(this.traceId);
       if (stale()) return;
       let fromKeptCopy = false;
-      if (!view && !this.drawn) {
+      if (!document && !this.drawn) {
         // Not in the receiver (any more, e.g. it restarted with the window): the copy kept with the panel goes back
         // into it, merged with whatever arrived since. A window that follows another Hopscope cannot write to it:
         // then, once, the copy is drawn as it is.
         const kept = await this.deps.kept.load(this.traceId);
         if (stale()) return;
         if (kept) {
-          view = (await this.deps.receiver.restoreTrace(kept)) ?? toTraceView(this.traceId, kept.spans, kept.logs, this.deps.analysisSettings());
+          // The bytes are transferred to the worker (empty afterwards) unless this window has none.
+          document = (await this.deps.receiver.restoreTrace(kept)) ?? (kept.byteLength > 0 ? kept : undefined);
           fromKeptCopy = true;
           if (stale()) return;
         }
       }
-      if (!view) return this.missing();
-      this.keep(view);
-      const sources = await this.deps.locator().locateAll(view.spans, view.nodes);
+      if (!document) return this.missing();
+      const head = readTraceHead(document);
+      if (head.traceId !== this.traceId) throw new Error(`the receiver answered with trace ${head.traceId}`);
+      this.keep(document, head);
+      const places = await this.deps.locator().placesOf(head.places);
       if (stale()) return;
-      this.spans = new Map(view.spans.map((span) => [span.spanId, span]));
-      this.parentOf = parentLookup(view.spans, view.nodes);
-      this.connection.panel.title = traceTitle(this.traceId, viewRoot(view));
-      this.connection.post({ type: 'trace', view, sources: sources.map(({ spanId, label }) => ({ spanId, label })) });
+      this.places = places;
+      this.connection.panel.title = traceTitle(this.traceId, head.root);
+      this.connection.post({ type: 'trace', document, places: places.map((place) => place?.label ?? null) });
       this.drawn = true;
-      this.drawnCounts = { spans: view.spans.length, logs: view.logs.length };
+      this.drawnCounts = { spans: head.spans, logs: head.logs };
       if (this.pendingSelect) this.connection.post({ type: 'select', spanId: this.pendingSelect });
       this.pendingSelect = undefined;
       if (fromKeptCopy) this.connection.post({ type: 'traceMissing', traceId: this.traceId, message: keptTraceMessage(this.traceId) });
@@ -217,27 +222,28 @@ class TracePanel {
   }
 
   /**
-   * Keeps a copy of the trace with the panel, for after a window reload (the receiver's store lives in memory):
-   * written when it first shows and then at most every KEEP_INTERVAL_MS while the trace grows, not on every refresh.
+   * Keeps a copy of the trace's document with the panel, for after a window reload (the receiver's store lives in
+   * memory): written when it first shows and then at most every KEEP_INTERVAL_MS while the trace grows, not on
+   * every refresh. The bytes are written as they came: nothing is serialised on this thread.
    */
-  private keep(view: TraceView): void {
+  private keep(document: Uint8Array, head: TraceDocumentHead): void {
     const now = Date.now();
-    const counts = { spans: view.spans.length, logs: view.logs.length };
+    const counts = { spans: head.spans, logs: head.logs };
     const known = this.keptCounts;
     if (known && known.spans === counts.spans && known.logs === counts.logs) return;
     if (known && now - known.atMs < KEEP_INTERVAL_MS) {
-      if (this.keepLater) this.keepLater.view = view;
+      if (this.keepLater) Object.assign(this.keepLater, { document, head });
       else {
-        const later = { view, timer: setTimeout(() => {
+        const later = { document, head, timer: setTimeout(() => {
           this.keepLater = undefined;
-          if (!this.connection.disposed) this.keep(later.view);
+          if (!this.connection.disposed) this.keep(later.document, later.head);
         }, KEEP_INTERVAL_MS - (now - known.atMs)) };
         this.keepLater = later;
       }
       return;
     }
     this.keptCounts = { ...counts, atMs: now };
-    void this.deps.kept.save({ traceId: this.traceId, spans: view.spans, logs: view.logs }).catch((error: unknown) => this.deps.log.warn(`could not keep a copy of trace ${this.traceId}: ${String(error)}`));
+    void this.deps.kept.save(this.traceId, document).catch((error: unknown) => this.deps.log.warn(`could not keep a copy of trace ${this.traceId}: ${String(error)}`));
   }
 
   private missing(): void {
@@ -246,19 +252,18 @@ class TracePanel {
     this.connection.post({ type: 'traceMissing', traceId: this.traceId, message: missingTraceMessage(this.traceId, this.deps.receiver.state) });
   }
 
-  /** The location is looked up again here from the stored span: the page only names the span. */
-  private async openSource(spanId: string): Promise<void> {
-    if (!(await this.showSource(spanId, false))) void vscode.window.showWarningMessage('Hopscope: this span names no source file inside the workspace.');
+  /** The page names the span and the place it showed for it; the place's line is this window's own resolution. */
+  private async openSource(spanId: string, place: number | undefined): Promise<void> {
+    if (!(await this.showSource(spanId, place, false))) void vscode.window.showWarningMessage('Hopscope: this span names no source file inside the workspace.');
   }
 
   /** The selected span's line, beside the panel, focus kept in the panel; nothing when its code is not in the workspace. */
   private async revealSource(): Promise<void> {
-    if (this.selected && !this.connection.disposed) await this.showSource(this.selected, true);
+    if (this.selected && !this.connection.disposed) await this.showSource(this.selected, this.selectedPlace, true);
   }
 
-  private async showSource(spanId: string, quietly: boolean): Promise<boolean> {
-    const span = this.spans.get(spanId);
-    const location = span && (await this.deps.locator().locate(span, this.parentOf));
+  private async showSource(spanId: string, place: number | undefined, quietly: boolean): Promise<boolean> {
+    const location = place === undefined ? undefined : this.places[place];
     if (!location) return false;
     if (quietly && this.selected !== spanId) return true; // a newer selection will show its own line
     const line = editorLine(location.line);
@@ -271,4 +276,3 @@ class TracePanel {
     return true;
   }
 }
-

@@ -3,7 +3,8 @@
  * second Hopscope window:
  *   GET /api/traces            summaries, newest first
  *   GET /api/traces/{traceId}  one trace's spans and logs (404 when unknown)
- *   GET /api/traces/{traceId}/view  what a trace panel draws (tree, analysis, view nodes), built once per trace version
+ *   GET /api/traces/{traceId}/view  what a trace panel draws: a trace document (NDJSON: head, then the view with
+ *                              tree, analysis and code places; see src/protocol/trace-document.ts), once per trace version
  *   GET /api/stats             counters and which program answers
  *   GET /api/service-map       services and the calls between them, with each edge's slowest calls
  *   GET /api/call-sites        the lines of code that made calls, with what the calls cost
@@ -21,7 +22,7 @@ import { quoted, type ApiHandler } from './http-receiver';
 import type { CallSitesView } from '../protocol/call-sites';
 import { callSitesOf } from './call-site-source';
 import { serviceMapOf } from './service-map-source';
-import type { TraceView } from '../protocol/trace-view';
+import { TRACE_DOCUMENT_TYPE } from '../protocol/trace-document';
 import { TraceViews } from './trace-views';
 
 export const PROGRAM_ID = 'hopscope';
@@ -44,8 +45,8 @@ export interface StatsDocument extends IngestStats {
 export interface StoreViews {
   serviceMap(): ServiceMapView;
   callSites(): CallSitesView;
-  /** What a trace panel draws for the trace, built once per trace version; undefined when it is not stored. */
-  traceView(traceId: string): TraceView | undefined;
+  /** What a trace panel draws for the trace, as a trace document built once per trace version; undefined when it is not stored. */
+  traceView(traceId: string): Uint8Array | undefined;
 }
 
 export function apiHandler(config: IngestConfig, core: IngestCore, events: EventStream, stats: () => StatsDocument, views: StoreViews = freshViews(core)): ApiHandler {
@@ -73,8 +74,8 @@ export function apiHandler(config: IngestConfig, core: IngestCore, events: Event
       }
       const valid = /^[0-9a-f]{32}$/.test(traceId);
       if (match[2]) {
-        const view = valid ? views.traceView(traceId) : undefined;
-        return view ? json(res, 200, view) : json(res, 404, { code: 5, message: `not found: no trace ${quoted(traceId)} is stored` });
+        const document = valid ? views.traceView(traceId) : undefined;
+        return document ? bytes(res, document, TRACE_DOCUMENT_TYPE) : json(res, 404, { code: 5, message: `not found: no trace ${quoted(traceId)} is stored` });
       }
       const trace = valid ? core.store.get(traceId) : undefined;
       if (!trace) return json(res, 404, { code: 5, message: `not found: no trace ${quoted(traceId)} is stored` });
@@ -88,6 +89,11 @@ function json(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store' });
   res.end(text);
+}
+
+function bytes(res: ServerResponse, body: Uint8Array, type: string): void {
+  res.writeHead(200, { 'Content-Type': `${type}; charset=utf-8`, 'Content-Length': body.byteLength, 'Cache-Control': 'no-store' });
+  res.end(body);
 }
 
 function freshViews(core: IngestCore): StoreViews {

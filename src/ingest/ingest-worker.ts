@@ -9,7 +9,6 @@ import { Emitter } from '../common/emitter';
 import type { AnalysisSettings } from '../analysis/settings';
 import type { CallSitesView } from '../protocol/call-sites';
 import type { ServiceMapView } from '../protocol/service-map';
-import type { TraceView } from '../protocol/trace-view';
 import type { Endpoints } from './api-routes';
 import type { IngestConfig } from './ingest-config';
 import type { IngestStats } from './ingest-core';
@@ -84,7 +83,7 @@ export class IngestWorker {
           this.answer(message.requestId, message.trace ?? undefined);
           break;
         case 'traceView':
-          this.answer(message.requestId, message.view ?? undefined);
+          this.answer(message.requestId, message.document ?? undefined);
           break;
         case 'serviceMap':
           this.answer(message.requestId, message.map);
@@ -116,14 +115,19 @@ export class IngestWorker {
     return this.ask<StoredTrace>((requestId) => ({ type: 'getTrace', requestId, traceId }));
   }
 
-  /** Stores a kept copy of a trace again (merged by span id with what arrived since) and answers with its view. */
-  restoreTrace(trace: StoredTrace): Promise<TraceView | undefined> {
-    return this.ask<TraceView>((requestId) => ({ type: 'restoreTrace', requestId, trace }));
+  /**
+   * Stores the spans of a kept trace document again (merged by span id with what arrived since) and answers with
+   * the trace's document. The bytes are transferred to the worker: `document` is empty afterwards.
+   */
+  restoreTrace(document: Uint8Array): Promise<Uint8Array | undefined> {
+    // Only a buffer the document has to itself is transferred (a Buffer from node's pool shares its ArrayBuffer).
+    const own = document.byteOffset === 0 && document.byteLength === document.buffer.byteLength ? document : document.slice();
+    return this.ask<Uint8Array>((requestId) => ({ type: 'restoreTrace', requestId, document: own }), [own.buffer as ArrayBuffer]);
   }
 
-  /** What a trace panel draws, built by the worker; undefined when it does not hold the trace. */
-  getTraceView(traceId: string): Promise<TraceView | undefined> {
-    return this.ask<TraceView>((requestId) => ({ type: 'getTraceView', requestId, traceId }));
+  /** What a trace panel draws, built by the worker, as a trace document; undefined when it does not hold the trace. */
+  getTraceView(traceId: string): Promise<Uint8Array | undefined> {
+    return this.ask<Uint8Array>((requestId) => ({ type: 'getTraceView', requestId, traceId }));
   }
 
   /** The service map over the stored traces; undefined once the worker has ended. */
@@ -136,12 +140,12 @@ export class IngestWorker {
     return this.ask<CallSitesView>((requestId) => ({ type: 'getCallSites', requestId }));
   }
 
-  private ask<T>(message: (requestId: number) => HostToWorker): Promise<T | undefined> {
+  private ask<T>(message: (requestId: number) => HostToWorker, transfer?: ArrayBuffer[]): Promise<T | undefined> {
     if (this.exited) return Promise.resolve(undefined);
     const requestId = this.nextRequest++;
     return new Promise((resolve) => {
       this.pending.set(requestId, resolve as (answer: unknown) => void);
-      this.send(message(requestId));
+      this.send(message(requestId), transfer);
     });
   }
 
@@ -182,7 +186,7 @@ export class IngestWorker {
     return this.stopping;
   }
 
-  private send(message: HostToWorker): void {
-    if (!this.exited) this.worker.postMessage(message);
+  private send(message: HostToWorker, transfer?: ArrayBuffer[]): void {
+    if (!this.exited) this.worker.postMessage(message, transfer);
   }
 }

@@ -13,7 +13,6 @@
 import type { AnalysisSettings } from '../analysis/settings';
 import type { CallSitesView } from '../protocol/call-sites';
 import type { ServiceMapView } from '../protocol/service-map';
-import type { TraceView } from '../protocol/trace-view';
 import type { ResourceLimits } from 'node:worker_threads';
 import { Emitter } from '../common/emitter';
 import type { Endpoints } from './api-routes';
@@ -112,15 +111,16 @@ export class ReceiverController {
   }
 
   /**
-   * Gives this window's worker a trace kept with a panel back (after a reload restarted the receiver) and answers
-   * with its view; undefined when this window follows another Hopscope, whose store it cannot write to.
+   * Gives this window's worker a trace document kept with a panel back (after a reload restarted the receiver;
+   * the bytes are transferred) and answers with the trace's document; undefined when this window follows another
+   * Hopscope, whose store it cannot write to.
    */
-  restoreTrace(trace: StoredTrace): Promise<TraceView | undefined> {
-    return this.worker ? this.worker.restoreTrace(trace) : Promise.resolve(undefined);
+  restoreTrace(document: Uint8Array): Promise<Uint8Array | undefined> {
+    return this.worker ? this.worker.restoreTrace(document) : Promise.resolve(undefined);
   }
 
-  /** What a trace panel draws, built by the worker that holds the trace (this window's, or the Hopscope it follows). */
-  getTraceView(traceId: string): Promise<TraceView | undefined> {
+  /** What a trace panel draws, as the trace document the worker that holds the trace built (this window's, or the Hopscope it follows). */
+  getTraceView(traceId: string): Promise<Uint8Array | undefined> {
     if (this.worker) return this.worker.getTraceView(traceId);
     if (this.remote) return fetchRemoteTraceView(this.remote.host, this.remote.port, traceId);
     return Promise.resolve(undefined);

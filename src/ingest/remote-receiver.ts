@@ -7,7 +7,6 @@ import { request, type IncomingMessage } from 'node:http';
 import { Emitter } from '../common/emitter';
 import type { CallSitesView } from '../protocol/call-sites';
 import type { ServiceMapView } from '../protocol/service-map';
-import type { TraceView } from '../protocol/trace-view';
 import { PROGRAM_ID, type StatsDocument } from './api-routes';
 import type { StoredTrace, TraceSummary } from './trace-store';
 
@@ -23,6 +22,8 @@ export interface RemoteUpdate {
 }
 
 const PROBE_TIMEOUT_MS = 1500;
+/** The largest answer read from another Hopscope (a trace document is bounded by its store's bytes). */
+const MAX_ANSWER_BYTES = 1024 * 1024 * 1024;
 
 /** Who answers `GET /api/stats` on host:port: a Hopscope's stats, or undefined for anything else (or nothing). */
 export async function probeHopscope(host: string, port: number): Promise<StatsDocument | undefined> {
@@ -46,8 +47,15 @@ export async function fetchRemoteTrace(host: string, port: number, traceId: stri
   }
 }
 
-/** What a trace panel draws for the trace, built by the Hopscope on host:port; undefined when it has none or does not answer. */
-export const fetchRemoteTraceView = (host: string, port: number, traceId: string): Promise<TraceView | undefined> => fetchRemoteJson(host, port, `/api/traces/${encodeURIComponent(traceId)}/view`);
+/** What a trace panel draws for the trace, as the trace document the Hopscope on host:port built; undefined when it has none or does not answer. */
+export async function fetchRemoteTraceView(host: string, port: number, traceId: string): Promise<Uint8Array | undefined> {
+  try {
+    const { status, body } = await getBody(host, port, `/api/traces/${encodeURIComponent(traceId)}/view`, 10_000);
+    return status === 200 ? body : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** The service map of the Hopscope on host:port, or undefined when it has none (an older version) or does not answer. */
 export const fetchRemoteServiceMap = (host: string, port: number): Promise<ServiceMapView | undefined> => fetchRemoteJson(host, port, '/api/service-map');
@@ -140,13 +148,22 @@ function hostHeader(host: string, port: number): string {
   return `${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
-function getText(host: string, port: number, path: string, timeoutMs: number): Promise<{ status: number; body: string }> {
+async function getText(host: string, port: number, path: string, timeoutMs: number): Promise<{ status: number; body: string }> {
+  const { status, body } = await getBody(host, port, path, timeoutMs);
+  return { status, body: body.toString('utf8') };
+}
+
+function getBody(host: string, port: number, path: string, timeoutMs: number): Promise<{ status: number; body: Buffer }> {
   return new Promise((resolve, reject) => {
     const req = request({ host, port, path, headers: { Host: hostHeader(host, port) }, timeout: timeoutMs }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      const chunks: Buffer[] = [];
+      let bytes = 0;
+      res.on('data', (chunk: Buffer) => {
+        bytes += chunk.length;
+        if (bytes > MAX_ANSWER_BYTES) return req.destroy(new Error(`${host}:${port} answered ${path} with more than ${MAX_ANSWER_BYTES} bytes`));
+        chunks.push(chunk);
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
       res.on('error', reject);
     });
     req.on('timeout', () => req.destroy(new Error(`no answer from ${host}:${port} within ${timeoutMs} ms`)));

@@ -1,12 +1,12 @@
 /**
  * Messages between the ingest worker and the thread that started it (the
- * extension host or the CLI). Plain JSON only; the host never receives raw
- * spans in bulk, only throttled summaries and a trace it asked for.
+ * extension host or the CLI). Plain data, and trace documents as transferred
+ * bytes; the host never receives raw spans in bulk, only throttled summaries
+ * and a trace it asked for.
  */
 import type { AnalysisSettings } from '../analysis/settings';
 import type { CallSitesView } from '../protocol/call-sites';
 import type { ServiceMapView } from '../protocol/service-map';
-import type { TraceView } from '../protocol/trace-view';
 import type { Endpoints } from './api-routes';
 import type { IngestConfig } from './ingest-config';
 import type { IngestStats } from './ingest-core';
@@ -25,10 +25,10 @@ export interface WorkerStart {
 export type HostToWorker =
   /** The host wants one whole trace (e.g. to open it). */
   | { type: 'getTrace'; requestId: number; traceId: string }
-  /** The host wants what a trace panel draws: the trace's view, built here once per trace version. */
+  /** The host wants what a trace panel draws: the trace's document (trace-document.ts), built here once per trace version. */
   | { type: 'getTraceView'; requestId: number; traceId: string }
-  /** A panel restored after a reload brings the copy it kept: stored again (merged by span id), answered with its view. */
-  | { type: 'restoreTrace'; requestId: number; trace: StoredTrace }
+  /** A panel restored after a reload brings the document it kept (transferred): its spans are stored again (merged by span id), answered with its document. */
+  | { type: 'restoreTrace'; requestId: number; document: Uint8Array }
   /** The host wants the service map over the stored traces (an open map, at most once a second). */
   | { type: 'getServiceMap'; requestId: number }
   /** The host wants the call sites (the editor's CodeLens, hints and Problems). */
@@ -55,8 +55,8 @@ export type WorkerToHost =
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
   /** The answer to `getTrace`; null when the trace is not stored. */
   | { type: 'trace'; requestId: number; trace: StoredTrace | null }
-  /** The answer to `getTraceView`; null when the trace is not stored. */
-  | { type: 'traceView'; requestId: number; view: TraceView | null }
+  /** The answer to `getTraceView` and `restoreTrace` (the bytes transferred, not copied); null when the trace is not stored. */
+  | { type: 'traceView'; requestId: number; document: Uint8Array | null }
   /** The answer to `getServiceMap`. */
   | { type: 'serviceMap'; requestId: number; map: ServiceMapView }
   /** The answer to `getCallSites`. */

@@ -14,13 +14,18 @@ import { startHttpReceiver, type HttpReceiver, type Logger } from './http-receiv
 import { PortError } from './listen';
 import { CallSitesCache } from './call-site-source';
 import { ServiceMapCache } from './service-map-source';
-import { TraceViews } from './trace-views';
+import { keptTrace, TraceViews } from './trace-views';
 import type { TraceSummary } from './trace-store';
 import { UPDATE_INTERVAL_MS, type HostToWorker, type WorkerStart, type WorkerToHost } from './worker-protocol';
 
 const port = parentPort;
 if (!port) throw new Error('the ingest worker must run in a worker_thread');
-const post = (message: WorkerToHost) => port.postMessage(message);
+const post = (message: WorkerToHost, transfer?: ArrayBuffer[]) => port.postMessage(message, transfer);
+/** A trace document to the host: a copy is transferred (the cache keeps its own), so the host's thread copies nothing. */
+const postDocument = (requestId: number, document: Uint8Array | undefined) => {
+  const copy = document?.slice();
+  post({ type: 'traceView', requestId, document: copy ?? null }, copy && [copy.buffer]);
+};
 const log: Logger = (level, message) => post({ type: 'log', level, message });
 
 async function main(start: WorkerStart): Promise<void> {
@@ -99,14 +104,15 @@ async function main(start: WorkerStart): Promise<void> {
         post({ type: 'trace', requestId: message.requestId, trace: core.store.get(message.traceId.toLowerCase()) ?? null });
         break;
       case 'getTraceView':
-        post({ type: 'traceView', requestId: message.requestId, view: traceViews.get(message.traceId.toLowerCase()) ?? null });
+        postDocument(message.requestId, traceViews.get(message.traceId.toLowerCase()));
         break;
       case 'restoreTrace': {
-        const traceId = message.trace.traceId.toLowerCase();
-        // Only the spans of the trace it names: a kept copy is the extension's own file, but still checked.
-        core.store.add(message.trace.spans.filter((s) => s.traceId === traceId));
-        core.store.addLogs(message.trace.logs.filter((l) => l.traceId === traceId));
-        post({ type: 'traceView', requestId: message.requestId, view: traceViews.get(traceId) ?? null });
+        const kept = keptTrace(message.document, log);
+        if (kept) {
+          core.store.add(kept.spans);
+          core.store.addLogs(kept.logs);
+        }
+        postDocument(message.requestId, kept && traceViews.get(kept.traceId));
         break;
       }
       case 'getServiceMap':
@@ -117,6 +123,7 @@ async function main(start: WorkerStart): Promise<void> {
         break;
       case 'skipFrames':
         callSites.setSkipFrames(message.patterns);
+        traceViews.setSkipFrames(message.patterns);
         break;
       case 'analysisSettings':
         analysis.setSettings(message.settings);

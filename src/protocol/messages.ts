@@ -5,18 +5,23 @@
  * the host checks each message it receives with `parseWebviewMessage`.
  */
 import type { ServiceMapView } from './service-map';
-import type { TraceView } from './trace-view';
 
 /** Where a span's code is, when the host could place it inside the workspace. */
 export interface SourceLink {
   spanId: string;
   /** What to show, e.g. `orders/src/orders.ts:42` (workspace-relative). */
   label: string;
+  /** The trace document's place list the line came from (sent back with `select` and `openSource`). */
+  place: number;
 }
 
 export type HostToWebview =
-  /** The trace to draw, sent after `ready` and again (throttled) as late spans arrive; the view keeps zoom, pan and selection. */
-  | { type: 'trace'; view: TraceView; sources: SourceLink[] }
+  /**
+   * The trace to draw, sent after `ready` and again (throttled) as late spans arrive; the view keeps zoom, pan and
+   * selection. `document` is the trace document's bytes (trace-document.ts: a head line, then the TraceView);
+   * `places[i]` is where the head's place list i is in the workspace (`orders/src/orders.ts:42`), or null.
+   */
+  | { type: 'trace'; document: Uint8Array; places: (string | null)[] }
   /** The trace is not (or no longer) stored, e.g. after Clear Traces or a receiver restart. */
   | { type: 'traceMissing'; traceId: string; message: string }
   /** The service map, sent after `ready` and at most once a second while traces arrive. */
@@ -27,10 +32,10 @@ export type HostToWebview =
 export type WebviewToHost =
   /** The webview has loaded and listens; the host answers with `trace` or `serviceMap`. */
   | { type: 'ready' }
-  /** The user selected a span (null: cleared the selection). */
-  | { type: 'select'; spanId: string | null }
-  /** The user asked to open the selected span's source (the host looks the location up itself). */
-  | { type: 'openSource'; spanId: string }
+  /** The user selected a span (null: cleared the selection); `place`: the place list its line came from. */
+  | { type: 'select'; spanId: string | null; place?: number }
+  /** The user asked to open the span's source: the place list whose line the page showed (the host resolved it). */
+  | { type: 'openSource'; spanId: string; place?: number }
   /** The user asked to open a trace, e.g. one of an edge's slowest calls on the service map. */
   | { type: 'openTrace'; traceId: string; spanId?: string }
   /** The user exported the graph: SVG text, or a PNG as a `data:image/png;base64,` URL. */
@@ -54,10 +59,16 @@ export function parseWebviewMessage(value: unknown): WebviewToHost {
   switch (message.type) {
     case 'ready':
       return { type: 'ready' };
-    case 'select':
-      return { type: 'select', spanId: message.spanId === null ? null : id(message, 'spanId', SPAN_ID) };
-    case 'openSource':
-      return { type: 'openSource', spanId: id(message, 'spanId', SPAN_ID) };
+    case 'select': {
+      const spanId = message.spanId === null ? null : id(message, 'spanId', SPAN_ID);
+      const place = placeIndex(message);
+      return place === undefined || spanId === null ? { type: 'select', spanId } : { type: 'select', spanId, place };
+    }
+    case 'openSource': {
+      const spanId = id(message, 'spanId', SPAN_ID);
+      const place = placeIndex(message);
+      return place === undefined ? { type: 'openSource', spanId } : { type: 'openSource', spanId, place };
+    }
     case 'openTrace': {
       const traceId = id(message, 'traceId', TRACE_ID);
       return message.spanId === undefined ? { type: 'openTrace', traceId } : { type: 'openTrace', traceId, spanId: id(message, 'spanId', SPAN_ID) };
@@ -78,6 +89,13 @@ export function parseWebviewMessage(value: unknown): WebviewToHost {
     default:
       throw new ProtocolError(`unknown webview message type ${describe(message.type)}`);
   }
+}
+
+function placeIndex(message: Record<string, unknown>): number | undefined {
+  const value = message.place;
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) throw new ProtocolError(`${String(message.type)}.place must be a place index (an integer ≥ 0), not ${describe(value)}`);
+  return value;
 }
 
 function id(message: Record<string, unknown>, field: string, pattern: RegExp): string {

@@ -42,6 +42,8 @@ export interface ViewNode {
   placeholder: boolean;
   /** How far clock-skew repair moved it, µs (0 when untouched). */
   skewUs: number;
+  /** Where its line may be, best first: indexes into the document head's `places` (see trace-document.ts). */
+  places?: number[];
 }
 
 export interface TraceView {

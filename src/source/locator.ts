@@ -19,7 +19,9 @@ import type { SpanRecord } from '../model/span';
 import { validatePathMappings, type PathMapping } from './path-mappings';
 import { PathResolver, type CodeReference, type InsidePosition, type Outside } from './resolve-path';
 import { frameSkipper, type SkipFrame } from './skip-frames';
-import { ownSource, spanSource, withAncestors, type FoundSource, type OutsideSource, type SourceOrigin } from './span-source';
+import type { PlaceCandidate } from '../protocol/trace-document';
+import { firstInside, ownSource, spanSource, type FoundSource, type OutsideSource, type SourceOrigin } from './span-source';
+import { tracePlaces } from './trace-places';
 import type { PlacedFile, WorkspaceFolderPath } from './workspace-paths';
 
 export interface SourceLocation {
@@ -39,6 +41,9 @@ export interface SourceLocation {
   /** When a source map moved the location: where the compiled code was. */
   generated?: PlacedFile & { line: number; column?: number };
 }
+
+/** A place list's line in the workspace, before it is any one span's. */
+export type PlacedLine = Omit<SourceLocation, 'spanId' | 'fromSpanId'>;
 
 /** A place a span names that is not in the workspace: text to show, never a file to open. */
 export interface OutsideLocation {
@@ -95,17 +100,38 @@ export class SourceLocator {
   /**
    * Every span of a trace that has a location, in span order. Parents come
    * from `tree` (e.g. the TraceView's repaired nodes) or else from the spans'
-   * own `parentSpanId`.
+   * own `parentSpanId`. The same rule as the trace panel's (`tracePlaces`, then `placeOf` per list).
    */
   async locateAll(spans: readonly SpanRecord[], tree?: readonly { spanId: string; parentSpanId: string }[]): Promise<SourceLocation[]> {
     const parentIds = new Map((tree ?? spans).map((node) => [node.spanId, node.parentSpanId]));
-    const owns = await Promise.all(spans.map((span) => this.ownSource(span).catch(() => undefined)));
     const byId = new Map(spans.map((span) => [span.spanId, span]));
-    const found = withAncestors(new Map(spans.map((span, i) => [span.spanId, owns[i]])), (id) => parentIds.get(id) || undefined, (id) => byId.get(id));
-    return spans.flatMap((span) => {
-      const source = found.get(span.spanId);
-      return source && !source.outside ? [toLocation(span.spanId, source)] : [];
+    const nodes = spans.map((span) => ({ spanId: span.spanId, parentSpanId: parentIds.get(span.spanId) ?? '', kind: span.kind, service: span.service }));
+    const { lists, tries } = tracePlaces(nodes, (id) => byId.get(id), this.skip);
+    const placed = await this.placesOf(lists);
+    return spans.flatMap((span, i) => {
+      const hit = tries[i]?.find((t) => placed[t.list]);
+      if (!hit) return [];
+      const location = { ...placed[hit.list]!, spanId: span.spanId };
+      if (hit.node !== i) Object.assign(location, { from: 'parent', fromSpanId: spans[hit.node]!.spanId });
+      return [location];
     });
+  }
+
+  /** `placeOf` for each of a trace document's place lists, in order. */
+  placesOf(lists: readonly (readonly PlaceCandidate[])[]): Promise<(PlacedLine | undefined)[]> {
+    return Promise.all(lists.map((list) => this.placeOf(list)));
+  }
+
+  /** The first of a place list's candidates that is inside the workspace (see trace-places.ts), or undefined. */
+  async placeOf(candidates: readonly PlaceCandidate[]): Promise<PlacedLine | undefined> {
+    try {
+      const found = await firstInside(candidates, (ref) => this.resolver.resolvePosition(ref));
+      if (!found || found.outside) return undefined;
+      const { spanId: _, ...line } = toLocation('', { ...found, spanId: '' });
+      return line;
+    } catch {
+      return undefined;
+    }
   }
 
   /** A path and line from anywhere (a stack frame in the details pane, say) as a workspace position. */

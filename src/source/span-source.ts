@@ -20,13 +20,14 @@
  * back as text (`outside`), for the UI to show but never to open.
  */
 import type { Attributes, SpanRecord } from '../model/span';
+import type { PlaceCandidate } from '../protocol/trace-document';
 import { isLibraryFrame } from './library-frames';
 import type { SkipFrame } from './skip-frames';
 import type { CodeReference, InsidePosition, Outside } from './resolve-path';
 import { parseStackTrace, suffixPath, type StackFrame } from './stack-frames';
 import { isSanePath } from './workspace-paths';
 
-export type SourceOrigin = 'attributes' | 'legacy-attributes' | 'code.stacktrace' | 'exception' | 'parent';
+export type SourceOrigin = PlaceCandidate['from'] | 'parent';
 
 /** A place a span's own attributes name, before any file is looked at. */
 export interface SpanCandidate extends CodeReference {
@@ -104,72 +105,29 @@ export async function spanSource(span: SpanRecord, options: SpanSourceOptions): 
   return mine;
 }
 
-/**
- * `spanSource` for every span of a trace at once, given each span's own
- * place: each chain of ancestors is walked once, however deep the trace.
- * With `hopOf` (each span's kind and service) the walk takes only the edges
- * `takesParentPlace` allows; without it, every edge.
- *
- *   a (own: routes.ts:12) ─ b (none) ─ c (none)     b, c ─► routes.ts:12 from a
- *   d (parent never received) ─ e (none)            d, e ─► none
- */
-export function withAncestors(
-  own: ReadonlyMap<string, FoundSource | OutsideSource | undefined>,
-  parentIdOf: (spanId: string) => string | undefined,
-  hopOf?: (spanId: string) => Hop | undefined,
-): Map<string, FoundSource | OutsideSource | undefined> {
-  const located = (id: string) => {
-    const mine = own.get(id);
-    return mine && !mine.outside ? mine : undefined;
-  };
-  /** The parent whose place `id` may take (as the span itself when `first`, else as an ancestor on the way up). */
-  const up = (id: string, first: boolean): string | undefined => {
-    const parentId = parentIdOf(id);
-    if (parentId === undefined || !own.has(parentId)) return undefined;
-    const child = hopOf?.(id);
-    const parent = hopOf?.(parentId);
-    return !child || !parent || takesParentPlace(child, parent, first) ? parentId : undefined;
-  };
-  // The nearest span at or above each span, as an ancestor of another, that has a place of its own.
-  const nearest = new Map<string, FoundSource | undefined>();
-  for (const start of own.keys()) {
-    const chain: string[] = [];
-    const onChain = new Set<string>();
-    let found: FoundSource | undefined;
-    for (let id: string | undefined = start; id !== undefined && !onChain.has(id); id = up(id, false)) {
-      if (nearest.has(id)) {
-        found = nearest.get(id);
-        break;
-      }
-      found = located(id);
-      if (found) break;
-      chain.push(id);
-      onChain.add(id);
-    }
-    for (const id of chain) nearest.set(id, found);
-  }
-  const out = new Map<string, FoundSource | OutsideSource | undefined>();
-  for (const [id, mine] of own) {
-    const parentId = located(id) ? undefined : up(id, true);
-    const found = located(id) ?? (parentId === undefined ? undefined : located(parentId) ?? nearest.get(parentId));
-    out.set(id, found === undefined ? mine : found.spanId === id ? found : { ...found, from: 'parent' });
-  }
-  return out;
+/** The span's own place: the first of its candidates (`spanCandidates`) that resolves inside the workspace. */
+export async function ownSource(span: SpanRecord, resolve: Resolve, skip?: SkipFrame): Promise<FoundSource | OutsideSource | undefined> {
+  const found = await firstInside(spanCandidates(span, skip), resolve);
+  return found && { ...found, spanId: span.spanId };
 }
 
-/** The span's own place: the first of its attribute levels, then its exceptions, that resolves inside the workspace. */
-export async function ownSource(span: SpanRecord, resolve: Resolve, skip?: SkipFrame): Promise<FoundSource | OutsideSource | undefined> {
-  let first: OutsideSource | undefined;
-  const tries: { from: Exclude<SourceOrigin, 'parent'>; ref: CodeReference; functionName: string | undefined }[] = [
-    ...attributeCandidates(span, skip).map(({ from, functionName, ...ref }) => ({ from, ref, functionName })),
-    ...exceptionFrames(span, skip).map((frame) => ({ from: 'exception' as const, ref: frameReference(frame), functionName: frame.function })),
-  ];
-  for (const { from, ref, functionName } of tries) {
+/** The first candidate that resolves inside the workspace; else the first one as text; undefined for none. */
+export async function firstInside(candidates: readonly PlaceCandidate[], resolve: Resolve): Promise<Omit<FoundSource, 'spanId'> | Omit<OutsideSource, 'spanId'> | undefined> {
+  let first: Omit<OutsideSource, 'spanId'> | undefined;
+  for (const { from, functionName, ...ref } of candidates) {
     const position = await resolve(ref);
-    if (!position.outside) return { from, spanId: span.spanId, position, ...(functionName !== undefined && { functionName }) };
-    first ??= { from, spanId: span.spanId, outside: true, text: position.text };
+    if (!position.outside) return { from, position, ...(functionName !== undefined && { functionName }) };
+    first ??= { from, outside: true, text: position.text };
   }
   return first;
+}
+
+/** Every place the span names, best first: its attribute levels (`attributeCandidates`), then its exceptions' application frames. */
+export function spanCandidates(span: SpanRecord, skip?: SkipFrame): PlaceCandidate[] {
+  return [
+    ...attributeCandidates(span, skip),
+    ...exceptionFrames(span, skip).map((frame): PlaceCandidate => ({ from: 'exception', ...frameReference(frame), ...(frame.function !== undefined && { functionName: frame.function }) })),
+  ];
 }
 
 /** The places a span's attributes name, best first: current names, pre-1.30 names, then `code.stacktrace` (past the frames `skip` names). */

@@ -1,7 +1,8 @@
 /**
  * What a trace panel draws is built in the ingest worker, once per trace
- * version, and handed to the extension host (or to a window following over
- * the API) as it is: the host's thread does not rebuild or re-analyse traces.
+ * version, as a trace document (a small head, then the view), and handed to
+ * the extension host (or to a window following over the API) as bytes: the
+ * host's thread does not rebuild, re-analyse or even parse traces.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -10,7 +11,8 @@ import { DEFAULT_ANALYSIS_SETTINGS } from '../../src/analysis/settings';
 import { DEFAULT_INGEST_CONFIG } from '../../src/ingest/ingest-config';
 import { IngestWorker } from '../../src/ingest/ingest-worker';
 import { TraceStore } from '../../src/ingest/trace-store';
-import { TraceViews } from '../../src/ingest/trace-views';
+import { traceDocument, TraceViews } from '../../src/ingest/trace-views';
+import { readTraceHead, readTraceView, TRACE_DOCUMENT_TYPE } from '../../src/protocol/trace-document';
 import { toTraceView } from '../../src/protocol/trace-view';
 import { request } from '../support/http-client';
 import { shopTrace } from '../support/otel-trace';
@@ -29,13 +31,38 @@ describe('the views of stored traces', () => {
     const views = new TraceViews(store);
     const traceId = drawn.spans[0]!.traceId;
     const first = views.get(traceId)!;
-    assert.equal(views.get(traceId), first, 'the same view, not built again');
-    assert.equal(first.nodes.length, 2);
+    assert.equal(views.get(traceId), first, 'the same document, not built again');
+    assert.equal(readTraceView(first).nodes.length, 2);
+    assert.deepEqual(readTraceHead(first), { format: 1, traceId, spans: 2, logs: 0, places: [], root: { name: 'POST /orders', durationUs: 100_000 } });
     store.add(drawn.spans.slice(2));
     const grown = views.get(traceId)!;
     assert.notEqual(grown, first);
-    assert.deepEqual(grown, toTraceView(traceId, store.get(traceId)!.spans, [], undefined));
+    assert.deepEqual(readTraceView(grown), toTraceView(traceId, store.get(traceId)!.spans, [], undefined));
     assert.equal(views.get('f'.repeat(32)), undefined);
+  });
+
+  it('lists the code places its spans name in the head, and on each node the ones to try for its line', () => {
+    const store = new TraceStore();
+    const placed = timeline(`
+      gateway | POST /orders | server | 0-100 | code.file.path=/app/src/routes.ts code.line.number=12
+        gateway | POST | client | 1-99 | peer.service=orders
+          orders | POST /orders | server | 2-98
+    `);
+    store.add(placed.spans);
+    const views = new TraceViews(store);
+    const document = views.get(placed.spans[0]!.traceId)!;
+    assert.deepEqual(readTraceHead(document).places, [[{ from: 'attributes', path: '/app/src/routes.ts', line: 12 }]]);
+    assert.deepEqual(readTraceView(document).nodes.map((n) => n.places), [[0], [0], undefined], 'the client call is on its caller\'s line; the callee\'s entry is not');
+  });
+
+  it('reads the places again when the frames to skip change', () => {
+    const store = new TraceStore();
+    store.add(drawn.spans);
+    const views = new TraceViews(store);
+    const traceId = drawn.spans[0]!.traceId;
+    const before = views.get(traceId)!;
+    views.setSkipFrames(['**/lib/**']);
+    assert.notEqual(views.get(traceId), before);
   });
 
   it('builds the views again when the analysis settings change', () => {
@@ -62,17 +89,22 @@ describe('the worker\'s trace views', () => {
   });
   after(() => worker.stop());
 
-  it('answers the host with the view the worker built: nodes, labels and analysis', async () => {
-    const view = (await worker.getTraceView(traceId))!;
+  it('answers the host with the document the worker built: nodes, labels and analysis', async () => {
+    const document = (await worker.getTraceView(traceId))!;
     const trace = (await worker.getTrace(traceId))!;
-    assert.deepEqual(view, toTraceView(traceId, trace.spans, trace.logs, DEFAULT_INGEST_CONFIG.analysis));
+    assert.deepEqual(document, traceDocument(traceId, trace.spans, trace.logs, DEFAULT_INGEST_CONFIG.analysis));
+    assert.equal(readTraceHead(document).spans, trace.spans.length);
     assert.equal(await worker.getTraceView('f'.repeat(32)), undefined);
   });
 
-  it('serves the same view to a following window at /api/traces/{id}/view, and 404 for a trace it does not hold', async () => {
+  it('serves the same document to a following window at /api/traces/{id}/view, and 404 for a trace it does not hold', async () => {
     const reply = await request(httpPort, 'GET', `/api/traces/${traceId}/view`);
     assert.equal(reply.status, 200);
-    assert.deepEqual(JSON.parse(reply.text), await worker.getTraceView(traceId));
+    assert.equal(reply.headers['content-type'], `${TRACE_DOCUMENT_TYPE}; charset=utf-8`);
+    assert.deepEqual(new Uint8Array(Buffer.from(reply.text)), await worker.getTraceView(traceId));
+    const lines = reply.text.split('\n');
+    assert.equal(lines.length, 2, 'NDJSON: the head, then the view');
+    assert.equal(JSON.parse(lines[1]!).traceId, traceId);
     assert.equal((await request(httpPort, 'GET', `/api/traces/${'f'.repeat(32)}/view`)).status, 404);
   });
 
@@ -81,10 +113,23 @@ describe('the worker\'s trace views', () => {
       web | GET / | server | 0-50
         web | GET | client | 1-40 | peer.service=api
     `);
-    const spans = kept.spans.map((s) => ({ ...s, traceId: '3c000000000000000000000000000002' }));
-    const view = (await worker.restoreTrace({ traceId: spans[0]!.traceId, spans, logs: [] }))!;
-    assert.equal(view.nodes.length, 2);
-    const again = (await worker.restoreTrace({ traceId: spans[0]!.traceId, spans, logs: [] }))!;
-    assert.equal(again.nodes.length, 2, 'the same spans twice are one trace, not two copies');
+    const keptId = '3c000000000000000000000000000002';
+    const spans = kept.spans.map((s) => ({ ...s, traceId: keptId }));
+    // A stray span of another trace in the file is not taken in.
+    const stray = { ...kept.spans[0]!, traceId: '3c000000000000000000000000000003', spanId: 'abababababababab' };
+    const copy = traceDocument(keptId, [...spans, stray], [])!;
+    const sent = copy.slice();
+    const document = (await worker.restoreTrace(sent))!;
+    assert.equal(sent.byteLength, 0, 'the bytes were transferred, not copied');
+    assert.equal(readTraceView(document).nodes.length, 2);
+    const again = (await worker.restoreTrace(copy.slice()))!;
+    assert.equal(readTraceHead(again).spans, 2, 'the same spans twice are one trace, not two copies');
+    assert.equal(await worker.getTrace('3c000000000000000000000000000003'), undefined);
+  });
+
+  it('answers a kept copy it cannot read with nothing, and stays up', async () => {
+    assert.equal(await worker.restoreTrace(new TextEncoder().encode('{"format":1}\n{')), undefined);
+    assert.equal(await worker.restoreTrace(new TextEncoder().encode('not a document')), undefined);
+    assert.ok(await worker.getTraceView(traceId));
   });
 });

@@ -22,7 +22,9 @@ describe('parseWebviewMessage', () => {
       { type: 'ready' },
       { type: 'select', spanId: SPAN },
       { type: 'select', spanId: null },
+      { type: 'select', spanId: SPAN, place: 3 },
       { type: 'openSource', spanId: SPAN },
+      { type: 'openSource', spanId: SPAN, place: 0 },
       { type: 'openTrace', traceId: TRACE },
       { type: 'openTrace', traceId: TRACE, spanId: SPAN },
       { type: 'export', format: 'svg', data: '<svg xmlns="http://www.w3.org/2000/svg"></svg>' },
@@ -57,6 +59,9 @@ describe('parseWebviewMessage', () => {
     rejects({ type: 'select' }, /select\.spanId .*undefined/);
     rejects({ type: 'openSource', spanId: '../../etc/passwd' }, /openSource\.spanId must be a 16-digit/);
     rejects({ type: 'openSource', spanId: 7 }, /openSource\.spanId .*number 7/);
+    rejects({ type: 'openSource', spanId: SPAN, place: -1 }, /openSource\.place must be a place index .*number -1/);
+    rejects({ type: 'select', spanId: SPAN, place: '2' }, /select\.place must be a place index .*"2"/);
+    rejects({ type: 'select', spanId: SPAN, place: 1.5 }, /select\.place must be a place index/);
     rejects({ type: 'openTrace', traceId: SPAN }, /openTrace\.traceId must be a 32-digit/);
     rejects({ type: 'openTrace', traceId: TRACE, spanId: '' }, /openTrace\.spanId must be a 16-digit/);
   });

@@ -19,7 +19,8 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, resolve, sep } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { webviewHtml, type WebviewKind } from '../../src/extension/webview-html';
-import { parseWebviewMessage, type HostToWebview, type SourceLink, type WebviewToHost } from '../../src/protocol/messages';
+import { parseWebviewMessage, type HostToWebview, type WebviewToHost } from '../../src/protocol/messages';
+import { encodeTraceDocument } from '../../src/protocol/trace-document';
 import type { TraceView } from '../../src/protocol/trace-view';
 import { ARTIFACTS } from './code-server';
 import { BODY_CLASS, themeVariables, VSCODE_DEFAULT_STYLES, type ThemeKind } from './vscode-themes';
@@ -45,7 +46,8 @@ export interface Harness {
   /** Delivers a host message the way VS Code does (a `message` event on the window). */
   send(message: HostToWebview): Promise<void>;
   /** Sends a trace and waits until the graph has been laid out and drawn again. */
-  showTrace(view: TraceView, sources?: SourceLink[]): Promise<void>;
+  /** Draws the view as the host does: its trace document, with `sources` as the lines the host placed. */
+  showTrace(view: TraceView, sources?: { spanId: string; label: string }[]): Promise<void>;
   /** Every message the webview posted so far, in order. */
   posted(): Promise<WebviewToHost[]>;
   /** The first posted message of this type that `match` accepts, waiting up to 10 s for it. */
@@ -136,6 +138,45 @@ export async function setTheme(page: Page, kind: ThemeKind): Promise<void> {
   await page.evaluate((k) => (window as unknown as { __setTheme(k: string): void }).__setTheme(k), kind);
 }
 
+/**
+ * The text of the trace document the host would forward for `view`, and the labels it would send: each of
+ * `sources` becomes a place list of its own, placed at its label.
+ */
+export function traceDocumentText(view: TraceView, sources: readonly { spanId: string; label: string }[] = []): { text: string; places: string[] } {
+  const placeOf = new Map(sources.map((s, i) => [s.spanId, i]));
+  const nodes = view.nodes.map((node) => (placeOf.has(node.spanId) ? { ...node, places: [placeOf.get(node.spanId)!] } : node));
+  const lists = sources.map((s) => [{ path: s.label, line: 1, from: 'attributes' as const }]);
+  return { text: new TextDecoder().decode(encodeTraceDocument({ ...view, nodes }, lists)), places: sources.map((s) => s.label) };
+}
+
+/**
+ * What one `page.evaluate` carries at most, in characters: the DevTools pipe between Playwright and
+ * Chromium holds 100 MiB per message, past which Chromium closes it and the page is lost (a 100,000-deep
+ * view's document is ≈ 123 MB, ≈ 140 MB as the JSON of the message).
+ */
+const PIECE_CHARS = 16_000_000;
+
+/** Posts the trace to the page the way VS Code delivers it: the document as a Uint8Array (sent as text in pieces, then encoded in the page). */
+export async function sendTrace(page: Page, view: TraceView, sources: readonly { spanId: string; label: string }[] = []): Promise<void> {
+  const { text, places } = traceDocumentText(view, sources);
+  await page.evaluate(() => void ((window as unknown as { __traceText: string[] }).__traceText = []));
+  for (let start = 0; start < text.length; ) {
+    let end = Math.min(text.length, start + PIECE_CHARS);
+    // Never between the two halves of a surrogate pair: a lone half would not survive the trip.
+    const last = text.charCodeAt(end - 1);
+    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end--;
+    const piece = text.slice(start, end);
+    await page.evaluate((p) => void (window as unknown as { __traceText: string[] }).__traceText.push(p), piece);
+    start = end;
+  }
+  await page.evaluate((p) => {
+    const w = window as unknown as { __traceText?: string[] };
+    const document = new TextEncoder().encode(w.__traceText!.join(''));
+    delete w.__traceText;
+    window.postMessage({ type: 'trace', document, places: p }, '*');
+  }, places);
+}
+
 export async function openHarness(browser: Browser, options: HarnessOptions = {}): Promise<Harness> {
   const kind = options.view ?? 'trace';
   if (!statSync(resolve('dist', 'webview.js'), { throwIfNoEntry: false })) throw new Error('dist/webview.js is missing: build it with `node esbuild.mjs` first');
@@ -182,7 +223,7 @@ export async function openHarness(browser: Browser, options: HarnessOptions = {}
             }
           }).observe(graph, { attributes: true, attributeFilter: ['data-state', 'data-render-ms'] });
         }));
-        await harness.send({ type: 'trace', view, sources });
+        await sendTrace(page, view, sources);
         await settled;
       },
       posted,

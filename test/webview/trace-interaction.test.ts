@@ -83,7 +83,10 @@ describe('the source of a span', () => {
       assert.equal(await h.page.locator('#details [data-action="open-source"]').count(), 0, 'no source known for inventory');
       await h.send({ type: 'select', spanId: charge });
       await h.page.click('#details [data-action="open-source"]');
-      assert.deepEqual(await h.waitForPosted('openSource'), { type: 'openSource', spanId: charge });
+      assert.deepEqual(await h.waitForPosted('openSource'), { type: 'openSource', spanId: charge, place: 0 }, 'with the place the host resolved');
+      await h.send({ type: 'select', spanId: id('inventory', 'POST /reserve') });
+      await h.page.click(node(charge));
+      assert.deepEqual(await h.waitForPosted('select', (m) => m.spanId === charge), { type: 'select', spanId: charge, place: 0 }, 'a selection names its place too');
       assert.ok((await h.page.textContent('#details'))!.includes('payments/src/charge.ts:42'), 'the details say where');
     });
   });

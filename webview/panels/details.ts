@@ -149,7 +149,7 @@ export function mountDetails(parent: HTMLElement, store: Store, host: Host): voi
     const source = store.sources.get(node.spanId);
     if (source) {
       const openSource = element('button', { type: 'button', class: 'hs-button', 'data-action': 'open-source' }, codicon('go-to-file'), ' Open');
-      openSource.addEventListener('click', () => host.post({ type: 'openSource', spanId: node.spanId }));
+      openSource.addEventListener('click', () => host.post({ type: 'openSource', spanId: node.spanId, place: source.place }));
       rows.push(['Source', 'source', element('span', { class: 'dt-source' }, element('span', { class: 'dt-source-label' }, source.label), ' ', openSource)]);
     }
     if (span && (span.scope.name || span.scope.version)) rows.push(['Scope', 'scope', span.scope.version ? `${span.scope.name} ${span.scope.version}` : span.scope.name]);

@@ -1,0 +1,95 @@
+/**
+ * A trace view as it travels — ingest worker → extension host → webview, a
+ * following window's HTTP answer, the copy kept with a panel — as bytes the
+ * extension host never has to parse: two lines of JSON (NDJSON).
+ *
+ *   {"format":1,"traceId":"…","root":{…},"spans":10000,"logs":3,"places":[[…],…]}   ← the head: small, read by the host
+ *   {"traceId":"…","nodes":[…],"spans":[…],"logs":[…],"analysis":{…}}              ← the TraceView: forwarded as it is
+ *
+ * The head's `places` are the distinct lists of code places the trace's spans
+ * name (see src/source/trace-places.ts); each view node lists, in `places`,
+ * the ones to try for its line. The host resolves each list once against its
+ * own workspace and sends the webview one label per list, so neither the
+ * host's work nor its messages grow with the number of spans.
+ */
+import type { TraceView } from './trace-view';
+
+export const TRACE_DOCUMENT_FORMAT = 1;
+export const TRACE_DOCUMENT_TYPE = 'application/x-ndjson';
+
+/** A place in the code a span names, as the telemetry names it (the host resolves the path). */
+export interface PlaceCandidate {
+  path: string;
+  /** 1-based. */
+  line: number;
+  column?: number;
+  /** Only the file's base name is known (Java). */
+  suffixOnly?: boolean;
+  /** Which of the span's data named it (src/source/span-source.ts). */
+  from: 'attributes' | 'legacy-attributes' | 'code.stacktrace' | 'exception';
+  functionName?: string;
+}
+
+export interface TraceDocumentHead {
+  format: typeof TRACE_DOCUMENT_FORMAT;
+  traceId: string;
+  /** The root span's name and duration, for a tab title; absent when the root was never received. */
+  root?: { name: string; durationUs: number };
+  spans: number;
+  logs: number;
+  /** Each list: the candidates of one place, best first; the first inside the workspace is the place. */
+  places: PlaceCandidate[][];
+}
+
+const NEWLINE = 10;
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** The document of a view and its place lists. */
+export function encodeTraceDocument(view: TraceView, places: PlaceCandidate[][]): Uint8Array {
+  const root = view.nodes[0];
+  const head: TraceDocumentHead = { format: TRACE_DOCUMENT_FORMAT, traceId: view.traceId, spans: view.spans.length, logs: view.logs.length, places };
+  if (root && !root.placeholder) head.root = { name: root.name, durationUs: root.endUs - root.startUs };
+  // JSON.stringify never writes a raw newline, so the first one ends the head.
+  return encoder.encode(`${JSON.stringify(head)}\n${JSON.stringify(view)}`);
+}
+
+export class TraceDocumentError extends Error {}
+
+/** The head, read and checked; the view stays bytes. Throws a TraceDocumentError naming what is wrong. */
+export function readTraceHead(document: Uint8Array): TraceDocumentHead {
+  const end = document.indexOf(NEWLINE);
+  if (end < 0) throw new TraceDocumentError('a trace document has two lines (head, view); this one has one');
+  let head: unknown;
+  try {
+    head = JSON.parse(decoder.decode(document.subarray(0, end)));
+  } catch (error) {
+    throw new TraceDocumentError(`the head of a trace document is not JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const h = head as Partial<TraceDocumentHead> | null;
+  if (typeof h !== 'object' || h === null) throw new TraceDocumentError('the head of a trace document must be an object');
+  if (h.format !== TRACE_DOCUMENT_FORMAT) throw new TraceDocumentError(`trace document format ${JSON.stringify(h.format)} is not ${TRACE_DOCUMENT_FORMAT}`);
+  if (typeof h.traceId !== 'string' || !/^[0-9a-f]{32}$/.test(h.traceId)) throw new TraceDocumentError('the head of a trace document names no valid traceId');
+  if (!Number.isSafeInteger(h.spans) || !Number.isSafeInteger(h.logs)) throw new TraceDocumentError('the head of a trace document must count its spans and logs');
+  if (!Array.isArray(h.places) || !h.places.every((list) => Array.isArray(list) && list.every(isCandidate))) throw new TraceDocumentError('the places of a trace document must be lists of {path, line, from}');
+  if (h.root !== undefined && (typeof h.root?.name !== 'string' || typeof h.root.durationUs !== 'number')) throw new TraceDocumentError('the root of a trace document must have a name and a duration');
+  return h as TraceDocumentHead;
+}
+
+/** The view line's bytes (for the webview, which parses them). */
+export function traceViewBytes(document: Uint8Array): Uint8Array {
+  const end = document.indexOf(NEWLINE);
+  return end < 0 ? document : document.subarray(end + 1);
+}
+
+/** The view itself (where it must be read: the webview, the worker taking a kept copy back, tests). */
+export function readTraceView(document: Uint8Array): TraceView {
+  const view = JSON.parse(decoder.decode(traceViewBytes(document))) as TraceView | null;
+  if (typeof view !== 'object' || view === null || !Array.isArray(view.nodes) || !Array.isArray(view.spans) || !Array.isArray(view.logs)) throw new TraceDocumentError('the view of a trace document must have nodes, spans and logs');
+  return view;
+}
+
+function isCandidate(value: unknown): value is PlaceCandidate {
+  const c = value as Partial<PlaceCandidate> | null;
+  return typeof c === 'object' && c !== null && typeof c.path === 'string' && Number.isSafeInteger(c.line) && typeof c.from === 'string';
+}
