@@ -4,10 +4,15 @@
  * that dies is started again on the same ports (restart-backoff.ts).
  */
 import { parseArgs } from 'node:util';
+import { Throttle } from '../common/throttle';
+import type { IngestStats } from '../ingest/ingest-core';
 import { DEFAULT_INGEST_CONFIG, configProblems, type IngestConfig } from '../ingest/ingest-config';
 import { IngestStartError, IngestWorker } from '../ingest/ingest-worker';
 import { lostText, RestartBackoff } from '../ingest/restart-backoff';
 import { version } from './version';
+
+/** How often `hopscope serve` writes its span count into a log file or pipe. */
+const COUNT_LOG_INTERVAL_MS = 10_000;
 
 export const SERVE_USAGE = `Options for serve:
   --host <address>          interface to bind (default 127.0.0.1; 0.0.0.0 exposes your traces to the network)
@@ -89,9 +94,21 @@ export async function runServe(args: string[]): Promise<number> {
     const started = new IngestWorker(at, { runner: 'hopscope serve', version });
     started.onLog(({ level, message }) => log(level, message));
     if (!quiet) {
-      started.onUpdate(({ stats }) => {
-        process.stderr.write(`\r${stats.spansStored.toLocaleString('en-US')} spans in ${stats.tracesStored.toLocaleString('en-US')} traces`);
+      // A terminal gets a running count on one line; a file or a pipe gets it as a log line at most every 10 s
+      // (never a `\r` per update), the first change at once.
+      const count = (stats: IngestStats) => `${stats.spansStored.toLocaleString('en-US')} spans in ${stats.tracesStored.toLocaleString('en-US')} traces`;
+      let latest: IngestStats | undefined;
+      let logged = '';
+      const logCount = new Throttle(COUNT_LOG_INTERVAL_MS, () => {
+        const line = latest && count(latest);
+        if (line && line !== logged) log('info', (logged = line));
       });
+      started.onUpdate(({ stats }) => {
+        if (process.stderr.isTTY) return void process.stderr.write(`\r${count(stats)}`);
+        latest = stats;
+        logCount.request();
+      });
+      started.onExit(() => logCount.dispose());
     }
     return started;
   };

@@ -73,12 +73,14 @@ describe('hopscope serve when its worker dies', () => {
     try {
       const body = JSON.stringify({ resourceSpans: [{ resource: { attributes: [] }, scopeSpans: [{ scope: { name: 't' }, spans: [{ traceId: 'e0000000000000000000000000000001', spanId: '0000000000000001', name: 'x', kind: 2, startTimeUnixNano: '1', endTimeUnixNano: '2' }] }] }] });
       assert.equal((await request(server.httpPort, 'POST', '/v1/traces', body, { 'Content-Type': 'application/json' })).status, 200);
-      await eventually(() => (/1 spans in 1 traces/.test(server.stderr()) ? true : undefined)); // the counters the log line reports have arrived
+      // Written to a pipe, the count is a log line (the first change at once): the counters it reports have arrived.
+      await eventually(() => (/\[info\] 1 spans in 1 traces\n/.test(server.stderr()) ? true : undefined));
       server.child.kill('SIGUSR2');
       await eventually(() => (/is back on/.test(server.stderr()) ? true : undefined));
       assert.match(server.stderr(), /crash requested by a test.*the 1 traces \(1 spans, 0 logs\) it held are lost.*restart 1/s);
       assert.match(server.stderr(), new RegExp(`back on OTLP/HTTP 127\\.0\\.0\\.1:${server.httpPort}, OTLP/gRPC 127\\.0\\.0\\.1:${server.grpcPort} \\(restart 1\\)`));
       assert.equal(server.child.exitCode, null, 'serve is still running');
+      assert.doesNotMatch(server.stderr(), /\r/, 'written to a pipe, no terminal status line');
       assert.equal((await request(server.httpPort, 'POST', '/v1/traces', body, { 'Content-Type': 'application/json' })).status, 200);
       const stats = JSON.parse((await request(server.httpPort, 'GET', '/api/stats')).text) as { tracesStored: number };
       assert.equal(stats.tracesStored, 1);
