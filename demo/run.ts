@@ -53,6 +53,9 @@ function checkEndpoint(endpoint: string): Promise<void> {
   });
 }
 
+/** Starts of the whole shop before the demo gives up. */
+const START_ATTEMPTS = 3;
+
 async function main(): Promise<void> {
   let parsed;
   try {
@@ -81,11 +84,20 @@ async function main(): Promise<void> {
 
   process.stdout.write('starting queue, gateway, orders, payments, inventory, email, analytics ...\n');
   let demo;
-  try {
-    demo = await startDemo(options);
-  } catch (error) {
-    process.stderr.write(`the demo could not start: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(1);
+  // A busy machine can take long to start seven services that compile TypeScript: try again, waiting longer.
+  for (let attempt = 1; !demo; attempt++) {
+    const startTimeoutMs = 30_000 * attempt;
+    try {
+      demo = await startDemo({ ...options, startTimeoutMs });
+    } catch (error) {
+      const why = error instanceof Error ? error.message : String(error);
+      if (attempt < START_ATTEMPTS) {
+        process.stderr.write(`the demo did not start: ${why}\ntrying again (attempt ${attempt + 1} of ${START_ATTEMPTS}, waiting up to ${startTimeoutMs / 1000 + 30} s per service) ...\n`);
+        continue;
+      }
+      process.stderr.write(`the demo could not start after ${START_ATTEMPTS} attempts: ${why}\nstart it again with:  node --import tsx demo/run.ts --endpoint ${endpoint}\n`);
+      process.exit(1);
+    }
   }
   process.stdout.write(`gateway ${demo.gatewayUrl} · spans to ${endpoint} · switches: POST <service>/_demo/switches\n`);
   for (const [name, url] of Object.entries(demo.urls)) process.stdout.write(`  ${name.padEnd(10)} ${url}\n`);

@@ -10,6 +10,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { callJson, errorText } from './lib/client';
 import type { Mode } from './lib/order';
@@ -82,6 +83,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   const stop = () => stopAll(children);
   try {
     await Promise.all(children.map((child) => waitHealthy(child, urls[child.name], options.startTimeoutMs ?? 30_000)));
+    await warmUp(urls.gateway);
   } catch (error) {
     await stop();
     throw error;
@@ -164,6 +166,18 @@ async function stopAll(children: Child[]): Promise<void> {
       clearTimeout(killer);
     }),
   );
+}
+
+/**
+ * One order of each mode before the first traced one, with an unsampled `traceparent` so that no span is
+ * recorded: a cold service (tsx compiling, first connections) would otherwise make the first order time out
+ * and plant a cascading failure in the editor that no later order has.
+ */
+async function warmUp(gatewayUrl: string): Promise<void> {
+  const unsampled = () => `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-00`;
+  for (const mode of ['sync', 'events'] as const) {
+    await callJson(`${gatewayUrl}/orders`, { body: { mode, items: 1 }, timeoutMs: 30_000, headers: { traceparent: unsampled() } }).catch(() => undefined);
+  }
 }
 
 async function sendOrder(gatewayUrl: string, mode: Mode, items: number): Promise<OrderResult> {

@@ -112,7 +112,7 @@ const demo = spawn(process.execPath, ['--import', 'tsx', 'demo/run.ts', '--endpo
 children.push(demo);
 demo.on('exit', (code) => {
   if (!stopping) {
-    say(`the demo shop stopped (code ${code}); VS Code keeps running until Ctrl-C`);
+    say(`the demo shop stopped (code ${code}); VS Code keeps running until Ctrl-C. Start the shop again in another terminal with:\n  node --import tsx demo/run.ts --endpoint http://127.0.0.1:${RECEIVER_PORT} --base-port 0 ${demoArgs.join(' ')}`.trimEnd());
   }
 });
 

@@ -27,6 +27,8 @@ export interface CallOptions {
   /** Give up after this long, answering with a TimeoutError. */
   timeoutMs?: number;
   signal?: AbortSignal;
+  /** More request headers (e.g. an unsampled `traceparent` for a warm-up call). */
+  headers?: Record<string, string>;
 }
 
 /** Thrown when a call takes longer than its timeout. Its `name` ends up as the
@@ -39,7 +41,7 @@ export function callJson(url: string, options: CallOptions = {}): Promise<CallRe
   const { method = 'POST', peer, timeoutMs = 10_000 } = options;
   const target = new URL(url);
   const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
-  const headers: Record<string, string | number> = { accept: 'application/json' };
+  const headers: Record<string, string | number> = { accept: 'application/json', ...options.headers };
   if (payload !== undefined) Object.assign(headers, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) });
 
   return new Promise((resolve, reject) => {
