@@ -10,7 +10,10 @@
  * reading each call's HTTP/2 DATA as it arrives: the message's length prefix
  * holds its whole size at once, and a call that would pass the budget is
  * answered RESOURCE_EXHAUSTED with a RetryInfo at once, and grpc-js drops the
- * rest of its data unbuffered.
+ * rest of its data unbuffered. A gzip or deflate message is inflated here, its
+ * output counted as it is made (counted-inflate.ts, as OTLP/HTTP bodies are),
+ * not by grpc-js: grpc-js bounds one message's inflated size, but counts it
+ * nowhere, so many small bombs at once would each inflate to the body limit.
  */
 import { Metadata, ResponderBuilder, Server, ServerCredentials, ServerInterceptingCall, ServerListenerBuilder, status, type sendUnaryData, type ServerInterceptor, type ServerUnaryCall, type ServiceDefinition } from '@grpc/grpc-js';
 import { constants } from 'node:http2';
@@ -22,6 +25,7 @@ import type { IngestCore } from './ingest-core';
 import { RETRY_AFTER_SECONDS, type Logger } from './http-receiver';
 import { PortError, listen } from './listen';
 import { inflightBudget, type InflightBudget } from './inflight-budget';
+import { inflateCounted, InflateError } from './counted-inflate';
 
 /** Answers are small (an Export*ServiceResponse); this only has to be large enough. */
 const MAX_SEND_BYTES = 4 * 1024 * 1024;
@@ -121,30 +125,45 @@ function dataSource(call: unknown): DataSource | undefined {
   return typeof stream?.prependListener === 'function' && typeof stream.once === 'function' && typeof stream.close === 'function' ? (stream as DataSource) : undefined;
 }
 
+/** The call's `grpc-encoding`, which grpc-js takes out of the metadata (also an internal); undefined when not found. */
+function incomingEncoding(call: unknown): string | undefined {
+  const encoding = (call as { incomingEncoding?: unknown }).incomingEncoding;
+  return typeof encoding === 'string' ? encoding.trim().toLowerCase() : undefined;
+}
+
 /**
  * Keeps each call's bytes in the shared budget from its first DATA frame until
- * it ends in any way (answered, refused, cancelled, reset). Where grpc-js does
- * not expose the stream (another version), each call instead holds the largest
- * message it could send from its start, which bounds memory just as well, with
- * fewer calls at once.
+ * it ends in any way (answered, refused, cancelled, reset), with what its
+ * message inflates to. Where grpc-js does not expose the stream (another
+ * version), each call instead holds the largest message it could send, and
+ * what that could inflate to, from its start, which bounds memory just as
+ * well, with fewer calls at once.
  */
 export function budgetInterceptor(budget: InflightBudget, maxMessageBytes: number): ServerInterceptor {
   return (_method, call) => {
     const reservation = budget.open();
     let refused = false;
-    const refuse = () => {
+    const end = (code: status, details: string, metadata = new Metadata()) => {
       if (refused) return;
       refused = true;
       reservation.release();
-      const details = `receiver is busy: requests in flight already hold its budget of ${budget.limit} bytes; retry after ${RETRY_AFTER_SECONDS} s`;
-      const metadata = new Metadata();
-      metadata.set('grpc-status-details-bin', Buffer.from(retryStatusDetails(status.RESOURCE_EXHAUSTED, details, RETRY_AFTER_SECONDS)));
-      call.sendStatus({ code: status.RESOURCE_EXHAUSTED, details, metadata });
+      call.sendStatus({ code, details, metadata });
       // The answer is complete: RST_STREAM(NO_ERROR) tells the client to stop sending the rest
       // (RFC 9113 §8.1), rather than have it read here only to be thrown away.
       if (stream) setImmediate(() => stream.close(constants.NGHTTP2_NO_ERROR));
     };
+    const refuse = () => {
+      const details = `receiver is busy: requests in flight already hold its budget of ${budget.limit} bytes; retry after ${RETRY_AFTER_SECONDS} s`;
+      const metadata = new Metadata();
+      metadata.set('grpc-status-details-bin', Buffer.from(retryStatusDetails(status.RESOURCE_EXHAUSTED, details, RETRY_AFTER_SECONDS)));
+      end(status.RESOURCE_EXHAUSTED, details, metadata);
+    };
     const stream = dataSource(call);
+    const encoding = incomingEncoding(call);
+    /** Set when this interceptor, not grpc-js, inflates the message. */
+    let inflate: 'gzip' | 'deflate' | undefined;
+    /** What grpc-js may inflate a compressed message it inflates itself to (an encoding this cannot tell). */
+    let inflatedByGrpc = 0;
     if (stream) {
       // The 5-byte gRPC frame prefix (compressed flag, length) comes first: the whole message is
       // held from it, as a Content-Length is, so an admitted call always completes, and many
@@ -154,23 +173,38 @@ export function budgetInterceptor(budget: InflightBudget, maxMessageBytes: numbe
       // Before grpc-js's own listener, so a refused chunk is never buffered.
       stream.prependListener('data', (chunk) => {
         if (refused) return;
+        if (received === 0 && chunk.length > 0 && chunk[0] === 1) {
+          if (encoding === 'gzip' || encoding === 'deflate') {
+            // grpc-js reads the flag from this very chunk after this listener: cleared, it hands the
+            // message over as it came, and it is inflated below, counted as it inflates.
+            chunk[0] = 0;
+            inflate = encoding;
+          } else if (encoding === undefined) {
+            inflatedByGrpc = maxMessageBytes; // grpc-js inflates it, to at most its message limit
+          }
+        }
         if (received < 5) chunk.copy(prefix, received, 0, Math.min(chunk.length, 5 - received));
         received += chunk.length;
         const declared = received >= 5 ? 5 + prefix.readUInt32BE(1) : 0;
         // Over the message limit: grpc-js refuses it from the same prefix, before buffering.
         if (declared - 5 > maxMessageBytes) return;
-        if (!reservation.ensure(Math.max(received, declared))) refuse();
+        // A unary call carries one message; a second one (which grpc-js would inflate before refusing it) is not read.
+        if (received >= 5 && received > declared) return end(status.UNIMPLEMENTED, 'Received a second request message for a unary Export method');
+        if (!reservation.ensure(Math.min(budget.limit, Math.max(received, declared) + inflatedByGrpc))) refuse();
       });
       stream.once('close', () => reservation.release());
-    } else if (!reservation.ensure(maxMessageBytes)) {
+    } else if (!reservation.ensure(Math.min(budget.limit, 2 * maxMessageBytes))) {
       process.nextTick(refuse); // once grpc-js has finished setting up the call
     }
     const listener = new ServerListenerBuilder()
       .withOnReceiveMessage((message: Buffer, next) => {
-        // A compressed message is larger now than the bytes that carried it.
         if (refused) return;
-        if (stream && !reservation.ensure(Math.max(reservation.bytes, message.length))) return refuse();
-        next(message);
+        if (!inflate) return next(message);
+        inflateCounted(inflate, message, maxMessageBytes, reservation, 'message').then(next, (error: unknown) => {
+          if (!(error instanceof InflateError) || error.refusal === 'over-budget') return refuse();
+          if (error.refusal === 'too-large') return end(status.RESOURCE_EXHAUSTED, error.message);
+          end(status.INVALID_ARGUMENT, error.message);
+        });
       })
       .withOnCancel(() => reservation.release())
       .build();

@@ -51,11 +51,6 @@ export class Reservation {
     return this.budget.limit;
   }
 
-  /** Bytes this request could still add. */
-  room(): number {
-    return this.released ? 0 : Math.max(0, this.budget.limit - this.budget.inUse);
-  }
-
   /** Grows the share to at least `total` bytes; false (and nothing taken) when the budget cannot. */
   ensure(total: number): boolean {
     if (this.released) return false;

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
-import { gunzip, inflate, type InputType } from 'node:zlib';
 import { ReceiverError, badRequest, bodyTimeout, overBudget, tooLarge } from './receiver-error';
 import type { Reservation } from './inflight-budget';
+import { inflateCounted, InflateError } from './counted-inflate';
 import { GrpcCode } from '../wire/otlp-responses';
 
 export interface BodyLimits {
@@ -37,7 +37,8 @@ export function admitBody(req: IncomingMessage, limits: BodyLimits): void {
  * Reads a request body, never holding more than `maxBytes` bytes, nor more
  * than the budget has left: a Content-Length over either is refused before
  * reading, a stream that grows past either is cut off, and decompression stops
- * as soon as its output would pass them. A body that stalls is cut off too.
+ * as soon as its output would pass them (its output counted in the budget as
+ * it is made, counted-inflate.ts). A body that stalls is cut off too.
  */
 export async function readBody(req: IncomingMessage, limits: BodyLimits): Promise<Uint8Array> {
   admitBody(req, limits);
@@ -45,7 +46,7 @@ export async function readBody(req: IncomingMessage, limits: BodyLimits): Promis
   const raw = await collect(req, limits);
   if (encoding === 'identity' || encoding === '') return raw;
   try {
-    return await decompress(encoding === 'gzip' ? gunzip : inflate, raw, limits, encoding);
+    return await decompress(encoding === 'gzip' ? 'gzip' : 'deflate', raw, limits); // admitBody refused the rest
   } finally {
     releaseBody(raw);
   }
@@ -137,25 +138,14 @@ function collect(req: IncomingMessage, limits: BodyLimits): Promise<Uint8Array> 
   });
 }
 
-type Inflater = (input: InputType, options: { maxOutputLength: number }, callback: (error: Error | null, result: Buffer) => void) => void;
-
-/**
- * Inflates with its output bounded by the body limit and by what the budget
- * has left; the output is added to the request's share of the budget.
- */
-function decompress(inflater: Inflater, raw: Uint8Array, limits: BodyLimits, name: string): Promise<Uint8Array> {
-  const room = limits.reservation.room();
-  const bound = Math.min(limits.maxBytes, room);
-  return new Promise((resolve, reject) => {
-    inflater(raw, { maxOutputLength: Math.max(bound, 1) }, (error, result) => {
-      if (!error) {
-        if (!limits.reservation.add(result.length)) return reject(overBudget(limits.retryAfterSeconds, limits.reservation.limit));
-        return resolve(result);
-      }
-      if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
-        return reject(bound < limits.maxBytes ? overBudget(limits.retryAfterSeconds, limits.reservation.limit) : tooLarge(limits.maxBytes));
-      }
-      reject(badRequest(`${name} body is corrupt or truncated: ${error.message}`));
-    });
-  });
+/** Inflates with its output counted in the request's share of the budget as it is made, and bounded by the body limit. */
+async function decompress(encoding: 'gzip' | 'deflate', raw: Uint8Array, limits: BodyLimits): Promise<Uint8Array> {
+  try {
+    return await inflateCounted(encoding, raw, limits.maxBytes, limits.reservation);
+  } catch (error) {
+    if (!(error instanceof InflateError)) throw error;
+    if (error.refusal === 'too-large') throw tooLarge(limits.maxBytes);
+    if (error.refusal === 'over-budget') throw overBudget(limits.retryAfterSeconds, limits.reservation.limit);
+    throw badRequest(error.message);
+  }
 }

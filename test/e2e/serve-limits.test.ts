@@ -1,7 +1,7 @@
 /**
  * `hopscope serve` (the built bundle, default limits) under the attacks of
- * issue 13: many unfinished 19 MiB uploads, and hundreds of concurrent 8 MiB
- * gRPC messages. It stays up, serves valid posts meanwhile, and its resident
+ * issue 13: many unfinished 19 MiB uploads, hundreds of concurrent 8 MiB
+ * gRPC messages, and gzip bombs at once over both. It stays up, serves valid posts meanwhile, and its resident
  * memory (VmRSS of the child, sampled every 20 ms) grows by at most the 64 MiB
  * bytes-in-flight budget plus a stated margin over what it was at the start. The worst latency of the
  * valid posts and the memory figures are printed, not asserted.
@@ -9,6 +9,8 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
+import { gzipSync } from 'node:zlib';
+import { Client, compressionAlgorithms, credentials, type ServiceError } from '@grpc/grpc-js';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { request } from '../support/http-client';
 import { shopTrace } from '../support/otel-trace';
@@ -124,6 +126,34 @@ describe('hopscope serve under many slow uploads and big concurrent gRPC message
       assert.ok(peak <= start + BUDGET + MARGIN, `peak RSS ${mib(peak)} over ${mib(start)} at start + budget + margin`);
     } finally {
       for (const session of sessions) session.close();
+    }
+  });
+
+  it('40 gzip bombs over gRPC from real grpc-js clients and 40 over HTTP, each 19 KiB inflating to 19 MiB: counted as they inflate, valid posts served', async () => {
+    // Without counting what they inflate to, these took the server's RSS past 1 GiB: each was held at its compressed size.
+    const start = rss(server.child.pid!);
+    const memory = sampleRss(server.child.pid!);
+    const posts = validPosts(server.httpPort, body);
+    const export19 = grpcFrame(19 * MiB).subarray(5); // a valid request: one resource_spans with a 19 MiB unknown field of zeros
+    const zipped = gzipSync(export19);
+    const clients = Array.from({ length: 8 }, () => new Client(`127.0.0.1:${server.grpcPort}`, credentials.createInsecure(), { 'grpc.default_compression_algorithm': compressionAlgorithms.gzip }));
+    try {
+      const grpcCalls = Array.from({ length: 40 }, (_, i) => new Promise<number>((resolve) => {
+        clients[i % clients.length]!.makeUnaryRequest('/opentelemetry.proto.collector.trace.v1.TraceService/Export', (b: Buffer) => b, (b: Buffer) => b, export19, (error: ServiceError | null) => resolve(error?.code ?? 0));
+      }));
+      const httpPosts = Array.from({ length: 40 }, () => request(server.httpPort, 'POST', '/v1/traces', zipped, { 'Content-Type': 'application/x-protobuf', 'Content-Encoding': 'gzip' }).then((r) => r.status));
+      const [codes, statuses] = await Promise.all([Promise.all(grpcCalls), Promise.all(httpPosts)]);
+      const { statuses: valid, worstMs } = await posts.stop();
+      const peak = memory.stop();
+      const count = (all: number[]) => Object.fromEntries([...new Set(all)].map((c) => [c, all.filter((x) => x === c).length]));
+      console.log(`# gzip bombs (${(zipped.length / 1024).toFixed(0)} KiB each): grpc-status counts ${JSON.stringify(count(codes))}, HTTP ${JSON.stringify(count(statuses))}; RSS idle ${mib(idle)}, at start ${mib(start)}, peak ${mib(peak)}; ${valid.length} valid posts, worst ${worstMs.toFixed(0)} ms`);
+      assert.ok(codes.every((c) => c === 0 || c === 8), JSON.stringify(count(codes)));
+      assert.ok(statuses.every((s) => s === 200 || s === 503), JSON.stringify(count(statuses)));
+      assert.ok(codes.includes(0) && statuses.includes(200), 'some bombs are taken, as the valid requests they are');
+      assert.ok(valid.length > 0 && valid.every((s) => s === 200), `valid posts: ${JSON.stringify(valid)}`);
+      assert.ok(peak <= start + BUDGET + MARGIN, `peak RSS ${mib(peak)} over ${mib(start)} at start + budget + margin`);
+    } finally {
+      for (const client of clients) client.close();
     }
   });
 });

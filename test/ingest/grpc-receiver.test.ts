@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { Client, credentials, status, type ServiceError } from '@grpc/grpc-js';
+import { Client, compressionAlgorithms, credentials, status, type ServiceError } from '@grpc/grpc-js';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { DEFAULT_INGEST_CONFIG, type IngestConfig } from '../../src/ingest/ingest-config';
 import { IngestCore } from '../../src/ingest/ingest-core';
@@ -13,8 +13,8 @@ import { decodePartialSuccess } from '../support/status';
 const TRACE_PATH = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';
 const identity = (b: Buffer) => b;
 
-function call(port: number, path: string, body: Uint8Array): Promise<Buffer> {
-  const client = new Client(`127.0.0.1:${port}`, credentials.createInsecure());
+function call(port: number, path: string, body: Uint8Array, compression = compressionAlgorithms.identity): Promise<Buffer> {
+  const client = new Client(`127.0.0.1:${port}`, credentials.createInsecure(), { 'grpc.default_compression_algorithm': compression });
   return new Promise<Buffer>((resolve, reject) => {
     client.makeUnaryRequest(path, identity, identity, Buffer.from(body), (error: ServiceError | null, reply?: Buffer) => {
       client.close();
@@ -42,6 +42,15 @@ describe('the OTLP/gRPC receiver', () => {
     const reply = await call(receiver.port, TRACE_PATH, ProtobufTraceSerializer.serializeRequest(spans)!);
     assert.equal(reply.length, 0);
     assert.equal(core.store.get('3c000000000000000000000000000001')?.spans.length, spans.length);
+  });
+
+  it('stores a trace a real grpc-js client sends gzip\'d or deflated, as the Collector\'s exporter does by default', async () => {
+    for (const [traceId, compression] of [['3c000000000000000000000000000004', compressionAlgorithms.gzip], ['3c000000000000000000000000000005', compressionAlgorithms.deflate]] as const) {
+      const spans = await shopTrace(traceId);
+      const reply = await call(receiver.port, TRACE_PATH, ProtobufTraceSerializer.serializeRequest(spans)!, compression);
+      assert.equal(reply.length, 0);
+      assert.equal(core.store.get(traceId)?.spans.length, spans.length, compressionAlgorithms[compression]);
+    }
   });
 
   it('answers partial success for rejected spans', async () => {

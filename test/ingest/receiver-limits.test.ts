@@ -1,13 +1,13 @@
 /**
  * The receivers under hostile clients: bodies that stall or never end, more
- * bytes at once than the budget, oversized headers, `Expect: 100-continue`,
+ * bytes at once than the budget, gzip bombs, oversized headers, `Expect: 100-continue`,
  * bad escapes, absurd ids, long paths and floods of malformed requests. Each
  * is answered with the status the spec gives, the budget returns to 0, and
  * a valid request is still served.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { Client, credentials, status, type ServiceError } from '@grpc/grpc-js';
+import { Client, compressionAlgorithms, credentials, status, type ServiceError } from '@grpc/grpc-js';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { DEFAULT_INGEST_CONFIG, type IngestConfig } from '../../src/ingest/ingest-config';
 import { IngestCore } from '../../src/ingest/ingest-core';
@@ -21,7 +21,7 @@ import { startHarness, type Harness } from '../support/receiver-harness';
 import { bytes, hex, message } from '../support/proto-writer';
 import { decodeStatus } from '../support/status';
 import { postHead, rawRequest, statuses } from '../support/raw-http';
-import { grpcFrame, grpcSession, rawGrpc } from '../support/raw-grpc';
+import { grpcFrame, grpcSession, gzipFrame, rawGrpc } from '../support/raw-grpc';
 
 const KiB = 1024;
 const PROTO = { 'Content-Type': 'application/x-protobuf' };
@@ -262,5 +262,86 @@ describe('OTLP/gRPC under big concurrent messages', () => {
       clearInterval(sampler);
       for (const session of sessions) session.close();
     }
+  });
+});
+
+describe('OTLP/gRPC messages compressed by a real grpc-js client', () => {
+  // The queue is drained by hand: an admitted message waits in it, holding its bytes, until the test lets it go.
+  const drains: (() => void)[] = [];
+  const config: IngestConfig = { ...DEFAULT_INGEST_CONFIG, grpcPort: 0, maxBodyBytes: 1024 * KiB, maxInflightBytes: 1536 * KiB };
+  let core: IngestCore;
+  let receiver: GrpcReceiver;
+  before(async () => {
+    core = new IngestCore(config, (drain) => drains.push(drain));
+    receiver = await startGrpcReceiver(config, core, () => undefined);
+  });
+  after(() => receiver.close());
+  const drainAll = () => {
+    while (drains.length > 0) drains.shift()!();
+  };
+
+  /** An export of `size` bytes, mostly zeros (as a bomb is), sent with grpc-js compressing it. */
+  function zipped(size: number, compression = compressionAlgorithms.gzip): Promise<{ code: number; details: string; retryInfo: boolean }> {
+    const client = new Client(`127.0.0.1:${receiver.port}`, credentials.createInsecure(), { 'grpc.default_compression_algorithm': compression });
+    const body = grpcFrame(size).subarray(5);
+    return new Promise((resolve) => {
+      client.makeUnaryRequest(TRACE_PATH, (b: Buffer) => b, (b: Buffer) => b, body, (error: ServiceError | null) => {
+        client.close();
+        const retryInfo = error ? error.metadata.get('grpc-status-details-bin').some((v) => Buffer.from(v).includes('google.rpc.RetryInfo')) : false;
+        resolve({ code: error?.code ?? status.OK, details: error?.details ?? '', retryInfo });
+      });
+    });
+  }
+
+  it('refuses a gzip bomb that inflates past the message limit with RESOURCE_EXHAUSTED, not retryable, and keeps nothing of it', async () => {
+    const budget = inflightBudget(core, config);
+    const answer = await zipped(16 * 1024 * KiB); // 16 MiB of zeros, sent as some 16 KiB
+    assert.equal(answer.code, status.RESOURCE_EXHAUSTED);
+    assert.match(answer.details, /gzip message inflates to more than the limit of 1048576 bytes/);
+    assert.equal(answer.retryInfo, false, 'a message too large stays too large: no RetryInfo');
+    assert.equal(await eventually(() => (budget.inUse === 0 ? true : undefined)), true);
+    assert.equal(core.queue.length, 0);
+  });
+
+  it('counts a compressed message in the budget at what it inflates to, refusing one the rest of the budget cannot hold', async () => {
+    const budget = inflightBudget(core, config);
+    const first = zipped(1000 * KiB);
+    await eventually(() => (core.queue.length === 1 ? true : undefined));
+    // Some 1 KiB arrived; its 1,000 KiB inflated are held while it waits to be decoded.
+    assert.ok(budget.inUse >= 1000 * KiB && budget.inUse < 1010 * KiB, `${budget.inUse} bytes in flight`);
+    // The second one's compressed bytes fit easily, what it inflates to does not.
+    const second = await zipped(1000 * KiB, compressionAlgorithms.deflate);
+    assert.equal(second.code, status.RESOURCE_EXHAUSTED);
+    assert.match(second.details, /receiver is busy: requests in flight already hold its budget of 1572864 bytes/);
+    assert.equal(second.retryInfo, true, 'a refusal for the budget says when to retry');
+    drainAll();
+    assert.equal((await first).code, status.OK);
+    assert.equal(await eventually(() => (budget.inUse === 0 ? true : undefined)), true);
+    const retried = zipped(1000 * KiB, compressionAlgorithms.deflate);
+    await eventually(() => (core.queue.length === 1 ? true : undefined));
+    drainAll();
+    assert.equal((await retried).code, status.OK, 'the same message is taken once the budget has room');
+    assert.equal(await eventually(() => (budget.inUse === 0 ? true : undefined)), true);
+  });
+
+  it('answers corrupt gzip with INVALID_ARGUMENT, and a second message in a unary call with UNIMPLEMENTED before inflating it', async () => {
+    const budget = inflightBudget(core, config);
+    const session = grpcSession(receiver.port);
+    try {
+      const junk = Buffer.from('not gzip at all');
+      const garbage = Buffer.concat([Buffer.from([1, 0, 0, 0, junk.length]), junk]);
+      const corrupt = await rawGrpc(session, garbage, { 'grpc-encoding': 'gzip' });
+      assert.equal(corrupt.code, status.INVALID_ARGUMENT);
+      assert.match(corrupt.message, /gzip message is corrupt or truncated/);
+      const valid = gzipFrame(grpcFrame(KiB));
+      const bomb = gzipFrame(grpcFrame(16 * 1024 * KiB));
+      const twice = await rawGrpc(session, Buffer.concat([valid, bomb]), { 'grpc-encoding': 'gzip' });
+      assert.equal(twice.code, status.UNIMPLEMENTED);
+      assert.match(twice.message, /second request message/);
+      assert.equal(core.queue.length, 0, 'neither message was taken');
+    } finally {
+      session.close();
+    }
+    assert.equal(await eventually(() => (budget.inUse === 0 ? true : undefined)), true);
   });
 });

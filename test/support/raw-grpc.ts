@@ -1,5 +1,6 @@
 /** OTLP/gRPC calls on a bare HTTP/2 session, so that one big message can be sent many times without a copy each. */
 import { connect, type ClientHttp2Session } from 'node:http2';
+import { gzipSync } from 'node:zlib';
 
 /** A client session allowed to queue big messages (Node's default of 10 MB would reset them with ENHANCE_YOUR_CALM on this side). */
 export function grpcSession(port: number): ClientHttp2Session {
@@ -17,6 +18,14 @@ export function grpcFrame(size: number): Buffer {
   return Buffer.concat([prefix, outer]);
 }
 
+/** The message of a frame gzip'd, flagged compressed: send it with `grpc-encoding: gzip`. */
+export function gzipFrame(frame: Buffer): Buffer {
+  const zipped = gzipSync(frame.subarray(5));
+  const prefix = Buffer.from([1, 0, 0, 0, 0]);
+  prefix.writeUInt32BE(zipped.length, 1);
+  return Buffer.concat([prefix, zipped]);
+}
+
 function varint(value: number): number[] {
   const out: number[] = [];
   while (value >= 128) {
@@ -28,19 +37,21 @@ function varint(value: number): number[] {
 }
 
 /** One unary call on a raw HTTP/2 session, writing the (shared) frame by reference; resolves with its grpc-status. */
-export function rawGrpc(session: ClientHttp2Session, frame: Buffer): Promise<{ code: number; retryInfo: boolean }> {
+export function rawGrpc(session: ClientHttp2Session, frame: Buffer, headers: Record<string, string> = {}): Promise<{ code: number; retryInfo: boolean; message: string }> {
   return new Promise((resolve) => {
-    const stream = session.request({ ':method': 'POST', ':path': '/opentelemetry.proto.collector.trace.v1.TraceService/Export', 'content-type': 'application/grpc', te: 'trailers' });
+    const stream = session.request({ ':method': 'POST', ':path': '/opentelemetry.proto.collector.trace.v1.TraceService/Export', 'content-type': 'application/grpc', te: 'trailers', ...headers });
     let code = -1;
     let retryInfo = false;
+    let message = '';
     const read = (headers: Record<string, unknown>) => {
       if (headers['grpc-status'] !== undefined) code = Number(headers['grpc-status']);
+      if (headers['grpc-message'] !== undefined) message = decodeURIComponent(String(headers['grpc-message']));
       if (headers['grpc-status-details-bin'] !== undefined) retryInfo = Buffer.from(String(headers['grpc-status-details-bin']), 'base64').includes('google.rpc.RetryInfo');
     };
     stream.on('response', read);
     stream.on('trailers', read);
     stream.on('error', () => undefined);
-    stream.on('close', () => resolve({ code, retryInfo }));
+    stream.on('close', () => resolve({ code, retryInfo, message }));
     stream.resume();
     stream.end(frame);
   });
