@@ -24,6 +24,8 @@ export const SERVE_USAGE = `Options for serve:
   --max-store-mb <n>        the store's memory budget, MiB (estimated; default 256)
   --max-attribute-kb <n>    longest attribute value or log body kept, KiB; longer ones are cut and marked (default 64)
   --max-body-mb <n>         largest request body after decompression, MiB (default 20)
+  --max-inflight-mb <n>     request bytes held at once across all uploads, MiB; past it requests are refused
+                            with a retry delay before more is read (default 64; never less than --max-body-mb)
   --allow-origin <origin>   a browser origin allowed to send spans, e.g. http://localhost:5173 (repeatable;
                             default: any port on localhost, 127.0.0.1 and [::1])
   --quiet                   print only the listening line and errors`;
@@ -44,6 +46,7 @@ export function serveConfig(args: string[]): { config: IngestConfig; quiet: bool
       'max-store-mb': { type: 'string' },
       'max-attribute-kb': { type: 'string' },
       'max-body-mb': { type: 'string' },
+      'max-inflight-mb': { type: 'string' },
       'allow-origin': { type: 'string', multiple: true },
       quiet: { type: 'boolean' },
     },
@@ -53,6 +56,12 @@ export function serveConfig(args: string[]): { config: IngestConfig; quiet: bool
     if (!/^\d+$/.test(text.trim())) throw new Error(`--${flag} must be a whole number, not "${text}"`);
     return Number(text);
   };
+  /** A size flag in `unit` bytes (MiB, KiB): a whole number of at least 1. */
+  const size = (flag: 'max-store-mb' | 'max-attribute-kb' | 'max-body-mb' | 'max-inflight-mb', unit: number, fallbackBytes: number): number => {
+    const value = number(flag, values[flag], fallbackBytes / unit);
+    if (value < 1) throw new Error(`--${flag} must be at least 1, not ${value}`);
+    return value * unit;
+  };
   const config: IngestConfig = {
     ...DEFAULT_INGEST_CONFIG,
     host: values.host ?? DEFAULT_INGEST_CONFIG.host,
@@ -61,9 +70,10 @@ export function serveConfig(args: string[]): { config: IngestConfig; quiet: bool
     grpcEnabled: !values['no-grpc'],
     maxSpans: number('max-spans', values['max-spans'], DEFAULT_INGEST_CONFIG.maxSpans),
     maxTraces: number('max-traces', values['max-traces'], DEFAULT_INGEST_CONFIG.maxTraces),
-    maxStoreBytes: number('max-store-mb', values['max-store-mb'], DEFAULT_INGEST_CONFIG.maxStoreBytes / 1048576) * 1048576,
-    maxAttributeBytes: number('max-attribute-kb', values['max-attribute-kb'], DEFAULT_INGEST_CONFIG.maxAttributeBytes / 1024) * 1024,
-    maxBodyBytes: number('max-body-mb', values['max-body-mb'], DEFAULT_INGEST_CONFIG.maxBodyBytes / 1048576) * 1048576,
+    maxStoreBytes: size('max-store-mb', 1048576, DEFAULT_INGEST_CONFIG.maxStoreBytes),
+    maxAttributeBytes: size('max-attribute-kb', 1024, DEFAULT_INGEST_CONFIG.maxAttributeBytes),
+    maxBodyBytes: size('max-body-mb', 1048576, DEFAULT_INGEST_CONFIG.maxBodyBytes),
+    maxInflightBytes: size('max-inflight-mb', 1048576, DEFAULT_INGEST_CONFIG.maxInflightBytes),
     allowedOrigins: values['allow-origin'] ?? DEFAULT_INGEST_CONFIG.allowedOrigins,
     portHints: { http: '--http-port', grpc: '--grpc-port' },
     program: 'hopscope serve',

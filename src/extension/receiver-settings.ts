@@ -8,7 +8,7 @@ import { DEFAULT_INGEST_CONFIG } from '../ingest/ingest-config';
 import type { ReceiverSettings } from '../ingest/receiver-controller';
 
 export const SETTING_KEYS = [
-  'receiver.enabled', 'receiver.host', 'receiver.httpPort', 'receiver.grpcPort', 'store.maxSpans', 'store.maxMB', 'store.maxAttributeKB',
+  'receiver.enabled', 'receiver.host', 'receiver.httpPort', 'receiver.grpcPort', 'receiver.maxInflightMB', 'store.maxSpans', 'store.maxMB', 'store.maxAttributeKB',
   'analysis.maxSyncHops', 'analysis.longSyncCallMs', 'analysis.nPlusOneMin', 'analysis.nonCriticalPatterns', 'analysis.publishCostMs',
 ] as const;
 type Key = (typeof SETTING_KEYS)[number];
@@ -60,6 +60,7 @@ export function readReceiverSettings(get: (key: Key) => unknown): ReadSettings {
   };
   const maxStoreBytes = integer('store.maxMB', 16, 16_384, DEFAULT_INGEST_CONFIG.maxStoreBytes / 1048576) * 1048576;
   const maxAttributeBytes = integer('store.maxAttributeKB', 1, 16_384, DEFAULT_INGEST_CONFIG.maxAttributeBytes / 1024) * 1024;
+  const maxInflightBytes = integer('receiver.maxInflightMB', 1, 16_384, DEFAULT_INGEST_CONFIG.maxInflightBytes / 1048576) * 1048576;
 
   const whole = (key: Key, min: number, max: number, fallback: number): number => {
     const value = get(key);
@@ -95,6 +96,7 @@ export function readReceiverSettings(get: (key: Key) => unknown): ReadSettings {
         maxSpans,
         maxStoreBytes,
         maxAttributeBytes,
+        maxInflightBytes,
         portHints: { http: 'the hopscope.receiver.httpPort setting', grpc: 'the hopscope.receiver.grpcPort setting' },
         program: 'vscode',
         analysis,

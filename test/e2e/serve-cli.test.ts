@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import { describe, it } from 'node:test';
 import { eventually } from '../support/free-port';
 import { request } from '../support/http-client';
+import { postHead, rawRequest, statuses } from '../support/raw-http';
 import { serve, serveFailing } from '../support/serve-process';
 
 describe('hopscope serve', () => {
@@ -64,6 +65,14 @@ describe('hopscope serve', () => {
     const sameTwice = await serveFailing(['--http-port', '5000', '--grpc-port', '5000']);
     assert.equal(sameTwice.code, 2);
     assert.match(sameTwice.stderr, /both 5000/);
+    for (const [value, message] of [['0', /--max-inflight-mb must be at least 1, not 0/], ['lots', /--max-inflight-mb must be a whole number, not "lots"/], ['-5', /--max-inflight-mb must be a whole number, not "-5"/]] as const) {
+      const bad = await serveFailing([`--max-inflight-mb=${value}`]);
+      assert.equal(bad.code, 2, value);
+      assert.match(bad.stderr, message);
+      assert.match(bad.stderr, /Options for serve:/, 'the usage follows');
+    }
+    const zeroStore = await serveFailing(['--max-store-mb', '0']);
+    assert.match(zeroStore.stderr, /--max-store-mb must be at least 1, not 0/);
   });
 });
 
@@ -102,6 +111,26 @@ describe('hopscope serve store flags', () => {
       const stats = JSON.parse((await request(server.httpPort, 'GET', '/api/stats')).text) as { maxStoreBytes: number; valuesTruncated: number };
       assert.deepEqual([stats.maxStoreBytes, stats.valuesTruncated], [16 * 1024 * 1024, 1]);
     } finally {
+      await server.stop();
+    }
+  });
+});
+
+describe('hopscope serve --max-inflight-mb', () => {
+  it('holds at most that many request bytes at once, refusing more with 503 before reading it', async () => {
+    const server = await serve(['--http-port', '0', '--no-grpc', '--max-body-mb', '1', '--max-inflight-mb', '2', '--quiet']);
+    // Two uploads declare 1 MiB each and send nothing: together they hold the whole budget.
+    const holders = [0, 1].map(() => rawRequest(server.httpPort, postHead('/v1/traces', { 'Content-Length': 1024 * 1024 })));
+    try {
+      const refused = await eventually(async () => {
+        const probe = rawRequest(server.httpPort, postHead('/v1/traces', { 'Content-Length': 1024, Connection: 'close' }), new Uint8Array(1024));
+        const text = await probe.received;
+        return statuses(text)[0] === 503 ? text : undefined; // a probe sent before both holders were read in fits
+      });
+      assert.match(refused, /^Retry-After: 1\r$/m);
+      assert.match(refused, /requests in flight already hold its budget of 2097152 bytes/);
+    } finally {
+      for (const holder of holders) holder.socket.destroy();
       await server.stop();
     }
   });

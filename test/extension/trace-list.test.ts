@@ -1,5 +1,6 @@
 /** What the Traces view shows, without VS Code: the list model, the settings, the OTLP snippets. */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { otlpEnvironment } from '../../src/common/otlp-environment';
 import { formatDuration } from '../../src/common/format';
@@ -69,6 +70,28 @@ describe('the receiver settings', () => {
     assert.equal(settings.config.analysis.longSyncCallUs, 2_000_000);
     assert.ok(settings.config.analysis.nonCriticalPatterns.includes('analytics'), 'the defaults stay');
     assert.match(problems[0]!, /^hopscope\.analysis\.nonCriticalPatterns .*"\(unclosed" is not a valid regular expression/);
+  });
+
+  it('reads the bytes-in-flight budget in MiB, and names a bad one with the default it used', () => {
+    assert.equal(read({}).settings.config.maxInflightBytes, 64 * 1024 * 1024);
+    assert.equal(read({ 'receiver.maxInflightMB': 128 }).settings.config.maxInflightBytes, 128 * 1024 * 1024);
+    for (const bad of [0, 20_000, 1.5, 'lots']) {
+      const { settings, problems } = read({ 'receiver.maxInflightMB': bad });
+      assert.equal(settings.config.maxInflightBytes, 64 * 1024 * 1024, String(bad));
+      assert.deepEqual(problems, [`hopscope.receiver.maxInflightMB must be a whole number from 1 to 16,384, not ${JSON.stringify(bad)}; using 64`]);
+    }
+  });
+
+  it('reads the store and receiver sizes with the defaults and bounds package.json declares', () => {
+    const declared = (JSON.parse(readFileSync('package.json', 'utf8')) as { contributes: { configuration: { properties: Record<string, { default: number; minimum: number; maximum: number }> } } }).contributes.configuration.properties;
+    const cases = [['receiver.maxInflightMB', 'maxInflightBytes', 1048576], ['store.maxMB', 'maxStoreBytes', 1048576], ['store.maxAttributeKB', 'maxAttributeBytes', 1024]] as const;
+    for (const [key, field, unit] of cases) {
+      const { default: fallback, minimum, maximum } = declared[`hopscope.${key}`]!;
+      assert.equal(read({}).settings.config[field], fallback * unit, `${key}: the default`);
+      assert.equal(read({ [key]: minimum }).settings.config[field], minimum * unit, `${key}: the minimum is taken`);
+      assert.equal(read({ [key]: maximum }).settings.config[field], maximum * unit, `${key}: the maximum is taken`);
+      assert.equal(read({ [key]: maximum + 1 }).problems.length, 1, `${key}: past the maximum is named`);
+    }
   });
 
   it('refuses the same port for HTTP and gRPC', () => {
