@@ -30,10 +30,20 @@ export interface FindingSpan {
   place?: CodePlace;
 }
 
-/** A finding as the editor shows it at a call site: the trace it is from and its spans' places (for related locations). */
+/**
+ * A finding as the editor shows it at a call site, over the recent traces that made the call: in how many of them
+ * it held, and its typical (median) saving there. The finding itself — message, trace, spans (for related
+ * locations) — is the typical one: the trace whose saving is the median.
+ */
 export interface SiteFinding extends Finding {
   traceId: string;
   spans: FindingSpan[];
+  /** Recent traces with the call in which this finding held for it. */
+  inTraces: number;
+  /** The median of its per-trace savings, µs; null for findings that save nothing (failures, chains). */
+  typicalSavingUs: number | null;
+  /** The median of its per-trace savings as a share of their request's duration (0–1); null as above. */
+  typicalSavingShare: number | null;
 }
 
 export interface CallAtSite {
@@ -43,6 +53,8 @@ export interface CallAtSite {
   /** Set when these calls are PRODUCER spans: publishes to a broker, whatever the caller waited for. */
   publish?: true;
   count: number;
+  /** Recent traces that made these calls (each finding's `inTraces` is out of these). */
+  traces: number;
   errors: number;
   p50Us: number;
   p95Us: number;
@@ -50,9 +62,9 @@ export interface CallAtSite {
   shareOfRequest: number;
   /** The request these calls were made for most often, e.g. `POST /orders`. */
   rootName: string;
-  /** The most severe finding about these calls, largest saving first. */
+  /** The most severe finding about these calls, largest typical saving first. */
   worstFinding: SiteFinding | undefined;
-  /** Every finding about these calls (one per rule, the largest saving kept), most severe first. */
+  /** Every finding about these calls (one per rule, over the traces), most severe first, then by typical saving. */
   findings: SiteFinding[];
   /** The slowest calls, slowest first (at most three), to open. */
   slowest: { traceId: string; spanId: string; durationUs: number }[];
@@ -102,15 +114,19 @@ export function callSites(traces: Iterable<AnalysedTrace>, locate: Locate): Call
       const publish = node.kind === 'producer';
       const callKey = `${to}\u0000${operation}\u0000${node.mode}\u0000${publish}`;
       let acc = site.calls.get(callKey);
-      if (!acc) site.calls.set(callKey, (acc = { callee: to, operation, mode: node.mode, publish, durations: [], shares: [], errors: 0, roots: new Map(), findings: new Map(), slowest: [], latest: { traceId: tree.traceId, spanId: node.spanId } }));
+      if (!acc) site.calls.set(callKey, (acc = { callee: to, operation, mode: node.mode, publish, durations: [], shares: [], errors: 0, roots: new Map(), traces: new Set(), findings: new Map(), slowest: [], latest: { traceId: tree.traceId, spanId: node.spanId } }));
+      acc.traces.add(tree.traceId);
       const took = duration(node);
       acc.durations.push(took);
       acc.shares.push(took / requestUs);
       if (isFailed(node.span)) acc.errors++;
       acc.roots.set(tree.root.name, (acc.roots.get(tree.root.name) ?? 0) + 1);
       for (const finding of findingsOf.get(node.spanId) ?? []) {
-        const kept = acc.findings.get(finding.rule);
-        if (!kept || (finding.savingUs ?? 0) > (kept.savingUs ?? 0)) acc.findings.set(finding.rule, siteFinding(finding, tree, placeOf));
+        // One per rule and trace (an N+1 names many calls of the same line): the largest saving of that trace.
+        let byTrace = acc.findings.get(finding.rule);
+        if (!byTrace) acc.findings.set(finding.rule, (byTrace = new Map()));
+        const kept = byTrace.get(tree.traceId);
+        if (!kept || (finding.savingUs ?? 0) > (kept.finding.savingUs ?? 0)) byTrace.set(tree.traceId, { finding: siteFinding(finding, tree, placeOf), requestUs });
       }
       acc.slowest.push({ traceId: tree.traceId, spanId: node.spanId, durationUs: took });
       acc.slowest.sort((a, b) => b.durationUs - a.durationUs);
@@ -129,7 +145,9 @@ interface Acc {
   shares: number[];
   errors: number;
   roots: Map<string, number>;
-  findings: Map<string, SiteFinding>;
+  traces: Set<string>;
+  /** By rule, by trace: the finding there and its request's duration. */
+  findings: Map<string, Map<string, { finding: Omit<SiteFinding, 'inTraces' | 'typicalSavingUs' | 'typicalSavingShare'>; requestUs: number }>>;
   slowest: { traceId: string; spanId: string; durationUs: number }[];
   latest: { traceId: string; spanId: string };
 }
@@ -137,13 +155,14 @@ interface Acc {
 function summarize(acc: Acc): CallAtSite {
   const durations = acc.durations.sort((a, b) => a - b);
   const shares = acc.shares.sort((a, b) => a - b);
-  const findings = [...acc.findings.values()].sort((a, b) => SEVERITY[b.severity] - SEVERITY[a.severity] || (b.savingUs ?? 0) - (a.savingUs ?? 0));
+  const findings = [...acc.findings.values()].map(typical).sort((a, b) => SEVERITY[b.severity] - SEVERITY[a.severity] || (b.typicalSavingUs ?? 0) - (a.typicalSavingUs ?? 0));
   return {
     callee: acc.callee,
     operation: acc.operation,
     mode: acc.mode,
     ...(acc.publish && { publish: true as const }),
     count: durations.length,
+    traces: acc.traces.size,
     errors: acc.errors,
     p50Us: percentile(durations, 0.5),
     p95Us: percentile(durations, 0.95),
@@ -157,10 +176,20 @@ function summarize(acc: Acc): CallAtSite {
   };
 }
 
+/** A rule's findings over the traces as one: the typical trace's finding, with how often it held and its median savings. */
+function typical(byTrace: Map<string, { finding: Omit<SiteFinding, 'inTraces' | 'typicalSavingUs' | 'typicalSavingShare'>; requestUs: number }>): SiteFinding {
+  const seen = [...byTrace.values()];
+  const saving = seen.filter((s) => s.finding.savingUs !== null).sort((a, b) => a.finding.savingUs! - b.finding.savingUs!);
+  if (saving.length === 0) return { ...seen[0]!.finding, inTraces: seen.length, typicalSavingUs: null, typicalSavingShare: null };
+  const median = saving[Math.floor((saving.length - 1) / 2)]!;
+  const shares = saving.map((s) => s.finding.savingUs! / s.requestUs).sort((a, b) => a - b);
+  return { ...median.finding, inTraces: seen.length, typicalSavingUs: median.finding.savingUs, typicalSavingShare: percentile(shares, 0.5) };
+}
+
 const MAX_DURATIONS = 200;
 const MAX_FINDING_SPANS = 20;
 
-function siteFinding(finding: Finding, tree: TraceTree, placeOf: (node: TraceNode) => CodePlace | undefined): SiteFinding {
+function siteFinding(finding: Finding, tree: TraceTree, placeOf: (node: TraceNode) => CodePlace | undefined): Omit<SiteFinding, 'inTraces' | 'typicalSavingUs' | 'typicalSavingShare'> {
   const spans = finding.spanIds.slice(0, MAX_FINDING_SPANS).flatMap((spanId): FindingSpan[] => {
     const node = tree.byId.get(spanId);
     if (!node) return [];

@@ -13,7 +13,7 @@ import type { CallAtSite, CodePlace, SiteFinding } from '../analysis/call-sites'
 import type { Rule } from '../analysis/findings';
 import { formatDuration } from '../common/format';
 import type { CallSitesView } from '../protocol/call-sites';
-import { lensTitle, plainText } from './call-site-text';
+import { DEFAULT_FINDING_THRESHOLDS, inTraces, lensTitle, plainText, worthSaying, type FindingThresholds } from './call-site-text';
 
 /** A workspace position, 1-based as OTel counts. */
 export interface FilePosition {
@@ -77,14 +77,21 @@ export interface LineProblem extends FilePosition {
   related: (FilePosition & { message: string })[];
 }
 
-/** One problem per (line, finding rule, callee), with the other spans the finding names as related locations. */
-export async function lineProblems(files: FileCalls, resolve: ResolvePlace): Promise<LineProblem[]> {
+/**
+ * One problem per (line, finding rule, callee), with the other spans the finding names as related locations.
+ * A finding worth saying (`worthSaying`: it held in enough of the recent traces and saves enough) is a Warning
+ * for the rules in WARNING_RULES, else Information. One that is not is left out when it is about saving time
+ * (a 3 ms call that could save 2 ms); a failure or a chain seen in few traces stays, as Information with its count.
+ */
+export async function lineProblems(files: FileCalls, resolve: ResolvePlace, thresholds: FindingThresholds = DEFAULT_FINDING_THRESHOLDS): Promise<LineProblem[]> {
   const problems: LineProblem[] = [];
   const seen = new Set<string>();
   for (const lines of files.values()) {
     for (const line of lines) {
       for (const call of line.calls) {
         for (const finding of call.findings) {
+          const worth = worthSaying(finding, call, thresholds);
+          if (!worth && finding.typicalSavingUs !== null) continue;
           const located = await locatedSpans(finding, resolve);
           const here = located.find((s) => s.file === line.file && s.line === line.line);
           if (GROUP_RULES.has(finding.rule) && located[0] && located[0] !== here) continue;
@@ -93,7 +100,7 @@ export async function lineProblems(files: FileCalls, resolve: ResolvePlace): Pro
           seen.add(key);
           const problem: LineProblem = {
             file: line.file, line: line.line,
-            severity: WARNING_RULES.has(finding.rule) ? 'warning' : 'information',
+            severity: worth && WARNING_RULES.has(finding.rule) ? 'warning' : 'information',
             rule: finding.rule,
             message: problemMessage(finding, call),
             // The finding's own span on this line; else (its spans name no place here) the line's newest call.
@@ -119,9 +126,9 @@ async function locatedSpans(finding: SiteFinding, resolve: ResolvePlace): Promis
   return out;
 }
 
+/** The typical trace's sentence (its numbers are the median ones), and in how many recent traces it held. */
 function problemMessage(finding: SiteFinding, call: CallAtSite): string {
-  const times = call.count === 1 ? 'in 1 recent trace' : `in ${call.count} recent calls`;
-  return `${plainText(finding.message, 400)} (${times}; ${formatDuration(call.p50Us)} p50)`;
+  return `${plainText(finding.message, 400)} (in ${inTraces(finding, call)} that made this call recently)`;
 }
 
 /** Markdown special characters in span data, escaped so names show as typed and never become links, images or HTML. */
@@ -166,7 +173,7 @@ export function hoverMarkdown(line: LineCalls, maxCalls = 5): string {
     const head = `**${escapeMarkdown(lensTitle(call))}**`;
     const numbers = `${call.count} call${call.count === 1 ? '' : 's'} · p50 ${formatDuration(call.p50Us)} · p95 ${formatDuration(call.p95Us)}${call.errors > 0 ? ` · ${call.errors} failed` : ''}`;
     const range = distribution(call.durationsUs);
-    const findings = call.findings.map((f) => `- ${escapeMarkdown(f.message)}`).join('\n');
+    const findings = call.findings.map((f) => `- ${escapeMarkdown(f.message)} (in ${inTraces(f, call)})`).join('\n');
     const slowest = call.slowest.map((s) => commandLink(formatDuration(s.durationUs), SHOW_SPAN_COMMAND, [s.traceId, s.spanId])).join(' · ');
     parts.push([head, numbers, range, findings, `Slowest: ${slowest} · ${commandLink('latest', SHOW_SPAN_COMMAND, [call.latest.traceId, call.latest.spanId])}`].filter(Boolean).join('\n\n'));
   }

@@ -4,6 +4,7 @@
  * Values come from hand-edited JSON: a bad one is named and its default used.
  */
 import { readSkipFrames } from '../source/skip-frames';
+import { DEFAULT_FINDING_THRESHOLDS, type FindingThresholds } from './call-site-text';
 
 export interface SourceLineSettings {
   codeLens: boolean;
@@ -13,6 +14,8 @@ export interface SourceLineSettings {
   revealOnSelect: boolean;
   /** `hopscope.sourceLines.skipFrames`, the valid entries: stack frames that are never a span's place. */
   skipFrames: string[];
+  /** `hopscope.sourceLines.findingMinShare`, `…findingMinSavingMs`, `…findingMinSavingPercent`: when a finding is said. */
+  thresholds: FindingThresholds;
   /** `hopscope.pathMappings` with variables expanded; validated by the source locator. */
   pathMappings: unknown;
   /** One sentence per bad setting. */
@@ -32,7 +35,20 @@ export function readSourceLineSettings(get: (key: string) => unknown, folders: r
   const [codeLens, hints, hovers, problems, revealOnSelect] = SWITCHES.map(flag) as [boolean, boolean, boolean, boolean, boolean];
   const skipFrames = readSkipFrames(get('sourceLines.skipFrames'));
   errors.push(...skipFrames.errors);
-  return { codeLens, hints, hovers, problems, revealOnSelect, skipFrames: skipFrames.patterns, pathMappings: expandFolders(get('pathMappings'), folders), errors };
+  const number = (key: string, fallback: number, max: number): number => {
+    const value = get(`sourceLines.${key}`);
+    if (value === undefined) return fallback;
+    if (typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= max) return value;
+    errors.push(`hopscope.sourceLines.${key} must be a number from 0 to ${max}, not ${JSON.stringify(value)}; using ${fallback}.`);
+    return fallback;
+  };
+  const d = DEFAULT_FINDING_THRESHOLDS;
+  const thresholds: FindingThresholds = {
+    minShareOfTraces: number('findingMinShare', d.minShareOfTraces * 100, 100) / 100,
+    minSavingUs: number('findingMinSavingMs', d.minSavingUs / 1000, 3_600_000) * 1000,
+    minSavingShare: number('findingMinSavingPercent', d.minSavingShare * 100, 100) / 100,
+  };
+  return { codeLens, hints, hovers, problems, revealOnSelect, skipFrames: skipFrames.patterns, thresholds, pathMappings: expandFolders(get('pathMappings'), folders), errors };
 }
 
 /**

@@ -15,7 +15,7 @@
 import * as vscode from 'vscode';
 import type { ReceiverController } from '../ingest/receiver-controller';
 import type { SourceLocator } from '../source/locator';
-import { hintText, lensTitle } from './call-site-text';
+import { hintText, leadFinding, lensTitle } from './call-site-text';
 import { hoverMarkdown, lineProblems, resolveLineCalls, SHOW_SPAN_COMMAND, type FileCalls, type LineCalls, type LineProblem } from './line-calls';
 import { editorColumn, editorLine } from './positions';
 import type { SourceLineSettings } from './source-line-settings';
@@ -117,7 +117,7 @@ export class SourceLines implements vscode.Disposable {
         return at.outside ? undefined : { file: at.file, line: at.line, ...(at.column !== undefined && { column: at.column }) };
       };
       const files = view ? await resolveLineCalls(view, resolve, (place) => this.reportOutside(place.path)) : new Map<string, LineCalls[]>();
-      const problems = settings.problems ? await lineProblems(files, resolve) : [];
+      const problems = settings.problems ? await lineProblems(files, resolve, settings.thresholds) : [];
       this.loaded = { computedAt, locator, settings: settingsKey };
       this.files = files;
       this.drawLenses(settings);
@@ -160,7 +160,8 @@ export class SourceLines implements vscode.Disposable {
   }
 
   private drawHints(): void {
-    const on = this.deps.settings().hints;
+    const settings = this.deps.settings();
+    const on = settings.hints;
     for (const editor of vscode.window.visibleTextEditors) {
       const lines = on ? this.files.get(editor.document.uri.fsPath) ?? [] : [];
       const plain: vscode.DecorationOptions[] = [];
@@ -170,11 +171,15 @@ export class SourceLines implements vscode.Disposable {
         if (at >= editor.document.lineCount) continue;
         const first = line.calls[0];
         if (!first) continue;
+        // The one thing to do (the lens says the rest); with the lenses off, the cost too.
+        const text = hintText(first, settings.thresholds, !settings.codeLens);
+        if (!text) continue;
         const more = line.calls.length > 1 ? ` (+${line.calls.length - 1} more)` : '';
         const end = editor.document.lineAt(at).range.end;
-        (first.worstFinding?.severity === 'warning' || first.worstFinding?.severity === 'error' ? warned : plain).push({
+        const lead = leadFinding(first, settings.thresholds);
+        (lead?.severity === 'warning' || lead?.severity === 'error' ? warned : plain).push({
           range: new vscode.Range(end, end),
-          renderOptions: { after: { contentText: `${hintText(first)}${more}` } },
+          renderOptions: { after: { contentText: `${text}${more}` } },
         });
       }
       const key = JSON.stringify([plain.map((d) => [d.range.start.line, d.renderOptions?.after?.contentText]), warned.map((d) => [d.range.start.line, d.renderOptions?.after?.contentText])]);

@@ -194,7 +194,7 @@ describe('call sites beside the source in VS Code (code-server)', { timeout: 600
     assert.match(email.text, /blocking → email POST \/send/);
     assert.match(email.text, /\d+ ms p50, \d+ ms p95/);
     assert.match(email.text, /\d+% of POST \/orders/);
-    assert.match(email.text, /could be an event/);
+    assert.doesNotMatch(email.text, /could be an event/, 'the lens says what the call is and costs; the hint what to do');
     // Each call is on its own line: analytics' lens is above analytics' line, and is not email's.
     const analytics = await poll(page, 'the analytics lens above its line', async () => {
       const lens = await lensesAbove(editor, analyticsLine);
@@ -208,10 +208,17 @@ describe('call sites beside the source in VS Code (code-server)', { timeout: 600
     // The end-of-line hint on the email line, and none on the line before.
     const hint = await poll(page, 'the hint at the end of the email line', async () => {
       const text = await hintOn(editor, emailLine);
-      return text.includes('blocking email') ? text : undefined;
+      return text.includes('could be an event') ? text : undefined;
     });
-    assert.match(hint, /\d+ ms p50 \(p95 \d+ ms\)/);
+    assert.match(hint, /^could be an event · saves ≈ \d+ ms per request \(\d+ of \d+ traces\)/, 'the typical saving, and in how many recent traces');
     assert.equal(await hintOn(editor, ifSyncLine), '');
+    // No line says the same thing in its lens and its hint.
+    const parts = (text: string) => text.split(/ · | \(|\)/).map((p) => p.trim()).filter(Boolean);
+    for (const line of [emailLine, analyticsLine]) {
+      const lens = parts((await lensesAbove(editor, line))?.text ?? '');
+      const said = parts(await hintOn(editor, line));
+      assert.deepEqual(said.filter((p) => lens.includes(p)), [], `line ${line}: lens and hint share a sentence`);
+    }
   });
 
   it('shows the email call’s numbers and slowest traces in a hover over its line', async () => {
@@ -251,6 +258,7 @@ describe('call sites beside the source in VS Code (code-server)', { timeout: 600
     assert.match((await row.getAttribute('aria-label')) ?? '', /^Warning: /);
     assert.match(text, /Hopscope/);
     assert.match(text, /orders waits \d+ ms for email POST \/send/);
+    assert.match(text, /\(in (\d+ of \d+ traces|1 trace) that made this call recently\)/, 'how often, not the one worst trace');
     const at = /\[Ln (\d+), Col (\d+)\]/.exec(text);
     assert.ok(at, `the row names its line: ${text}`);
     assert.equal(Number(at[1]), emailLine, text);

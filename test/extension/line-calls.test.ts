@@ -12,11 +12,11 @@ import type { CallSitesView } from '../../src/protocol/call-sites';
 const T = 'a'.repeat(32);
 const span = (n: number) => n.toString(16).padStart(16, '0');
 
-const finding = (rule: SiteFinding['rule'], spans: SiteFinding['spans'], message = `${rule} message`): SiteFinding =>
-  ({ rule, severity: 'warning', spanIds: spans.map((s) => s.spanId), message, savingUs: 500_000, traceId: T, spans });
+const finding = (rule: SiteFinding['rule'], spans: SiteFinding['spans'], message = `${rule} message`, extra: Partial<SiteFinding> = {}): SiteFinding =>
+  ({ rule, severity: 'warning', spanIds: spans.map((s) => s.spanId), message, savingUs: 500_000, traceId: T, spans, inTraces: 3, typicalSavingUs: 500_000, typicalSavingShare: 0.7, ...extra });
 
 const call = (callee: string, findings: SiteFinding[] = [], extra: Partial<CallAtSite> = {}): CallAtSite => ({
-  callee, operation: `POST /${callee}`, mode: 'sync', count: 3, errors: 0, p50Us: 500_000, p95Us: 540_000, shareOfRequest: 0.7, rootName: 'POST /orders',
+  callee, operation: `POST /${callee}`, mode: 'sync', count: 3, traces: 3, errors: 0, p50Us: 500_000, p95Us: 540_000, shareOfRequest: 0.7, rootName: 'POST /orders',
   worstFinding: findings[0], findings, slowest: [{ traceId: T, spanId: span(9), durationUs: 540_000 }], latest: { traceId: T, spanId: span(9) }, durationsUs: [480_000, 500_000, 540_000], ...extra,
 });
 
@@ -63,7 +63,7 @@ describe('Problems from call sites', () => {
     ]), resolve);
     const problems = await lineProblems(files, resolve);
     assert.deepEqual(problems.map((p) => [p.line, p.rule, p.severity, p.spanId]), [[42, 'sync-non-critical', 'warning', span(1)], [43, 'sync-non-critical', 'warning', span(2)]]);
-    assert.match(problems[0]!.message, /^orders waits for email and analytics \(in 3 recent calls; 500 ms p50\)$/);
+    assert.match(problems[0]!.message, /^orders waits for email and analytics \(in 3 of 3 traces that made this call recently\)$/);
     assert.deepEqual(problems[0]!.related, [{ file: '/ws/orders.ts', line: 43, message: 'orders → analytics POST /track' }]);
     assert.equal(problems[0]!.traceId, T);
   });
@@ -93,6 +93,18 @@ describe('Problems from call sites', () => {
     ]), resolve);
     const problems = await lineProblems(files, resolve);
     assert.deepEqual(problems.map((p) => [p.line, p.severity, p.related.map((r) => r.line)]), [[42, 'information', [43]]], 'calls made one after another: once, at the first');
+  });
+
+  it('raise a Warning only for a finding that held in enough traces and saves enough; a rare failure is Information with its count', async () => {
+    const problemsOf = async (f: SiteFinding, traces = 3) => {
+      const files = await resolveLineCalls(view([{ place: emailSpan.place, calls: [call('email', [f], { traces, count: traces })] }]), resolve);
+      return (await lineProblems(files, resolve)).map((p) => [p.severity, p.message]);
+    };
+    assert.deepEqual(await problemsOf(finding('sync-non-critical', [emailSpan], 'saves 2 ms', { typicalSavingUs: 2_000, savingUs: 2_000, typicalSavingShare: 0.6 })), [], 'a 2 ms saving is not a problem');
+    assert.deepEqual(await problemsOf(finding('sync-non-critical', [emailSpan], 'm', { inTraces: 1 }), 266), [], 'a saving seen in 1 of 266 traces is not one either');
+    const cascade = finding('cascading-failure', [emailSpan], 'payments failed', { inTraces: 1, typicalSavingUs: null, typicalSavingShare: null, savingUs: null });
+    assert.deepEqual(await problemsOf(cascade, 266), [['information', 'payments failed (in 1 of 266 traces that made this call recently)']]);
+    assert.deepEqual(await problemsOf({ ...cascade, inTraces: 100 }, 266), [['warning', 'payments failed (in 100 of 266 traces that made this call recently)']]);
   });
 
   it('open the line\'s newest call when the finding\'s spans name no place on it', async () => {

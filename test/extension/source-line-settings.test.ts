@@ -20,6 +20,18 @@ describe('source line settings', () => {
     assert.deepEqual(read.errors, ['hopscope.sourceLines.problems must be true or false, not "no"; using true.']);
   });
 
+  it('read when a finding is said, in the units the settings use, and name a bad one', () => {
+    assert.deepEqual(readSourceLineSettings(() => undefined, folders).thresholds, { minShareOfTraces: 0.2, minSavingUs: 10_000, minSavingShare: 0.05 });
+    const values: Record<string, unknown> = { 'sourceLines.findingMinShare': 50, 'sourceLines.findingMinSavingMs': 2.5, 'sourceLines.findingMinSavingPercent': 0 };
+    assert.deepEqual(readSourceLineSettings((key) => values[key], folders).thresholds, { minShareOfTraces: 0.5, minSavingUs: 2_500, minSavingShare: 0 });
+    const bad = readSourceLineSettings((key) => (key === 'sourceLines.findingMinShare' ? 120 : key === 'sourceLines.findingMinSavingMs' ? '10' : undefined), folders);
+    assert.deepEqual(bad.thresholds, { minShareOfTraces: 0.2, minSavingUs: 10_000, minSavingShare: 0.05 });
+    assert.deepEqual(bad.errors, [
+      'hopscope.sourceLines.findingMinShare must be a number from 0 to 100, not 120; using 20.',
+      'hopscope.sourceLines.findingMinSavingMs must be a number from 0 to 3600000, not "10"; using 10.',
+    ]);
+  });
+
   it('read the stack frames to skip, naming the bad entries among the errors', () => {
     assert.deepEqual(readSourceLineSettings(() => undefined, folders).skipFrames, []);
     const read = readSourceLineSettings((key) => (key === 'sourceLines.skipFrames' ? ['lib/work.ts', '/(/', 7] : undefined), folders);
