@@ -43,6 +43,13 @@ export class Store {
   /** Keys of repeated-call groups the user opened. */
   expanded = new Set<string>();
   private readonly listeners: ((aspect: Aspect) => void)[] = [];
+  /** Set by the page: shows the span's line in the editor (the host opens it), when its place is known. */
+  goToCode: (spanId: string) => void = () => {};
+
+  /** Whether the host placed the span's code in the workspace ("Go to Code" can open it). */
+  hasCode(spanId: string): boolean {
+    return this.sources.has(spanId);
+  }
 
   on(listener: (aspect: Aspect) => void): void {
     this.listeners.push(listener);

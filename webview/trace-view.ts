@@ -34,6 +34,10 @@ export function mountTraceView(body: HTMLElement, host: Host): void {
   mountDetails(details, store, host);
   mountWaterfall(waterfall, store);
 
+  store.goToCode = (spanId) => {
+    const place = store.sources.get(spanId)?.place;
+    if (place !== undefined) host.post({ type: 'openSource', spanId, place });
+  };
   const saved = host.state();
   store.on((aspect) => {
     if (aspect === 'selection') {

@@ -27,10 +27,12 @@ const SWITCHES = ['codeLens', 'hints', 'hovers', 'problems', 'revealOnSelect'] a
 export function readSourceLineSettings(get: (key: string) => unknown, folders: readonly { name: string; path: string }[]): SourceLineSettings {
   const errors: string[] = [];
   const flag = (key: (typeof SWITCHES)[number]): boolean => {
+    // Selecting a span only selects it: its line opens when asked (Go to Code), so the layout stays as it is.
+    const fallback = key !== 'revealOnSelect';
     const value = get(`sourceLines.${key}`);
-    if (value === undefined || typeof value === 'boolean') return value ?? true;
-    errors.push(`hopscope.sourceLines.${key} must be true or false, not ${JSON.stringify(value)}; using true.`);
-    return true;
+    if (value === undefined || typeof value === 'boolean') return value ?? fallback;
+    errors.push(`hopscope.sourceLines.${key} must be true or false, not ${JSON.stringify(value)}; using ${fallback}.`);
+    return fallback;
   };
   const [codeLens, hints, hovers, problems, revealOnSelect] = SWITCHES.map(flag) as [boolean, boolean, boolean, boolean, boolean];
   const skipFrames = readSkipFrames(get('sourceLines.skipFrames'));

@@ -262,6 +262,20 @@ class TracePanel {
     if (this.selected && !this.connection.disposed) await this.showSource(this.selected, this.selectedPlace, true);
   }
 
+  /**
+   * Where a span's line opens: the group already showing the file; else the other group with a text editor in
+   * it (the one used last); else the panel's own group. Never a new split: the trace keeps its width.
+   */
+  private codeColumn(uri: vscode.Uri): vscode.ViewColumn {
+    const panelColumn = this.connection.panel.viewColumn;
+    const visible = vscode.window.visibleTextEditors.filter((e) => e.viewColumn !== undefined);
+    const showing = visible.find((e) => e.document.uri.fsPath === uri.fsPath);
+    if (showing?.viewColumn !== undefined) return showing.viewColumn;
+    const active = vscode.window.activeTextEditor;
+    const other = active && active.viewColumn !== undefined && active.viewColumn !== panelColumn ? active : visible.find((e) => e.viewColumn !== panelColumn);
+    return other?.viewColumn ?? panelColumn ?? vscode.ViewColumn.Active;
+  }
+
   private async showSource(spanId: string, place: number | undefined, quietly: boolean): Promise<boolean> {
     const location = place === undefined ? undefined : this.places[place];
     if (!location) return false;
@@ -269,9 +283,10 @@ class TracePanel {
     const line = editorLine(location.line);
     const uri = vscode.Uri.file(location.file);
     const range = new vscode.Range(line, 0, line, 0);
-    // An editor already showing the file is reused; otherwise the file opens beside the panel, as a preview.
-    const shown = vscode.window.visibleTextEditors.find((e) => e.document.uri.fsPath === uri.fsPath);
-    const editor = await vscode.window.showTextDocument(uri, { selection: range, preserveFocus: true, preview: quietly, viewColumn: shown?.viewColumn ?? vscode.ViewColumn.Beside });
+    const viewColumn = this.codeColumn(uri);
+    // Shown on selection, a line never covers the trace: with no other group to show it in, it waits for Go to Code.
+    if (quietly && viewColumn === this.connection.panel.viewColumn) return true;
+    const editor = await vscode.window.showTextDocument(uri, { selection: range, preserveFocus: quietly, preview: true, viewColumn });
     editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
     return true;
   }

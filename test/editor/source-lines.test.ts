@@ -296,27 +296,34 @@ describe('call sites beside the source in VS Code (code-server)', { timeout: 600
     assert.equal(await page.locator('.editor-group-container').count(), 2, 'the trace opened in a second group');
   });
 
-  it('shows the line that called payments when its span is selected in the trace, focus kept in the panel', async () => {
+  it('selects a call without touching the editors, and shows its line in the open group on a double-click or Enter', async () => {
     const frame = await traceWebview(page);
+    const groups = () => page.locator('.editor-group-container').count();
+    const before = await groups();
+    const editor = ordersEditor(page);
+    await editor.waitFor(WAIT);
+    const lineBefore = await cursorLine(editor);
     const charge = frame.locator('#graph g.node[data-service="orders"]', { hasText: 'POST /charge' });
     await charge.click();
     await poll(page, 'the payments call selected', async () => ((await charge.getAttribute('aria-selected')) === 'true' ? true : undefined));
     const chargeSpans = await clientSpans('POST /charge');
     assert.ok(chargeSpans.map((s) => s.spanId).includes((await charge.getAttribute('data-span-id'))!), 'the clicked node is orders’ call to payments');
-    // orders.ts, beside the panel, moves to the call's line.
-    const editor = ordersEditor(page);
-    await editor.waitFor(WAIT);
+    // A selection is only a selection: the details stay beside the graph, no editor moves or opens.
+    await frame.locator('#details [data-action="open-source"]').waitFor(WAIT);
+    assert.equal(await groups(), before, 'no group opened');
+    assert.equal(await cursorLine(editor), lineBefore, 'orders.ts did not move');
+    // A double click goes to the code: orders.ts, in the group it is already in, moves to the call's line.
+    await charge.dblclick();
     await poll(page, `orders.ts shown on line ${chargeLine}`, async () => ((await cursorLine(editor)) === chargeLine ? true : undefined));
     await lineNumber(editor, chargeLine).waitFor(WAIT);
-    // Focus stayed in the webview: the workbench's focus is on its frame, its page has focus, the editor has none.
-    assert.equal(await page.evaluate(() => document.activeElement?.matches('iframe.webview') ?? false), true, 'the workbench keeps focus on the webview');
-    assert.equal(await frame.evaluate(() => document.hasFocus()), true, 'the trace page keeps focus');
-    assert.equal(await editor.evaluate((e) => e.classList.contains('focused')), false, 'the editor did not take focus');
-    // Another selection moves the editor along.
+    assert.equal(await groups(), before, 'still no new split');
+    // Enter on another selected call does the same.
     const send = frame.locator('#graph g.node[data-service="orders"]', { hasText: 'POST /send' });
     await send.click();
+    await poll(page, 'the email call selected', async () => ((await send.getAttribute('aria-selected')) === 'true' ? true : undefined));
+    await frame.locator('#graph svg.graph').press('Enter');
     await poll(page, `orders.ts shown on line ${emailLine}`, async () => ((await cursorLine(editor)) === emailLine ? true : undefined));
-    assert.equal(await frame.evaluate(() => document.hasFocus()), true, 'the trace page keeps focus');
+    assert.equal(await groups(), before, 'the trace keeps its width');
     assert.equal(await page.locator('.editor-group-container', { has: page.locator('.tab.active', { hasText: 'orders.ts' }) }).count(), 1, 'the editor beside the panel was reused');
   });
 
@@ -324,12 +331,12 @@ describe('call sites beside the source in VS Code (code-server)', { timeout: 600
     await page.keyboard.press('Escape');
     const editor = ordersEditor(page);
     await lineNumber(editor, emailLine).waitFor(WAIT);
-    assert.match(await hintOn(editor, emailLine), /blocking email/);
+    assert.match(await hintOn(editor, emailLine), /could be an event/);
     await runCommand(page, 'Hopscope: Toggle Line Hints');
     await poll(page, 'the hints gone', async () => ((await hintOn(editor, emailLine)) === '' ? true : undefined));
     assert.ok((await lensesAbove(editor, emailLine))?.text.includes('email POST /send'), 'the lens stays');
     await runCommand(page, 'Hopscope: Toggle Line Hints');
-    await poll(page, 'the hints back', async () => ((await hintOn(editor, emailLine)).includes('blocking email') ? true : undefined));
+    await poll(page, 'the hints back', async () => ((await hintOn(editor, emailLine)).includes('could be an event') ? true : undefined));
   });
 
   it('opens the trace on the email call from the warning\'s quick fix, Show in Hopscope', async () => {

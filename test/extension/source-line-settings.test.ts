@@ -8,7 +8,7 @@ const folders = [{ name: 'shop', path: '/ws/shop' }, { name: 'lib', path: '/ws/l
 describe('source line settings', () => {
   it('turn each surface on by default and off when asked', () => {
     const all = readSourceLineSettings(() => undefined, folders);
-    assert.deepEqual([all.codeLens, all.hints, all.hovers, all.problems, all.revealOnSelect, all.errors], [true, true, true, true, true, []]);
+    assert.deepEqual([all.codeLens, all.hints, all.hovers, all.problems, all.revealOnSelect, all.errors], [true, true, true, true, false, []], 'a selection does not open code unless asked');
     const some = readSourceLineSettings((key) => (key === 'sourceLines.hints' ? false : undefined), folders);
     assert.equal(some.hints, false);
     assert.equal(some.codeLens, true);

@@ -87,6 +87,19 @@ describe('the source of a span', () => {
       await h.send({ type: 'select', spanId: id('inventory', 'POST /reserve') });
       await h.page.click(node(charge));
       assert.deepEqual(await h.waitForPosted('select', (m) => m.spanId === charge), { type: 'select', spanId: charge, place: 0 }, 'a selection names its place too');
+      // A double click on the call, or Enter on it, goes to its code too; on a call with no known place, nothing.
+      const opened = async () => (await h.posted()).filter((m) => m.type === 'openSource').length;
+      await h.page.dblclick(node(charge));
+      await h.page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.filter((m) => m.type === 'openSource').length === 2);
+      await h.page.press('#graph svg.graph', 'Enter');
+      await h.page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.filter((m) => m.type === 'openSource').length === 3);
+      await h.page.dblclick(node(id('inventory', 'POST /reserve')));
+      await h.page.press('#graph svg.graph', 'Enter');
+      await h.page.click(node(charge));
+      await h.page.press('#graph svg.graph', 'Enter');
+      await h.page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.filter((m) => m.type === 'openSource').length === 4);
+      assert.equal(await opened(), 4, 'inventory, with no place, opened nothing');
+      assert.ok((await h.posted()).filter((m) => m.type === 'openSource').every((m) => m.spanId === charge && m.place === 0));
       assert.ok((await h.page.textContent('#details'))!.includes('payments/src/charge.ts:42'), 'the details say where');
     });
   });

@@ -1,7 +1,8 @@
 /**
  * Keyboard use of the graph: `+` `-` `0` zoom and fit; arrows walk the calls
  * (left: caller, right: first callee, up/down: the previous or next call of
- * the same caller); Enter opens or folds a group; Escape clears the selection.
+ * the same caller); Enter opens or folds a group, or on a call opens its line
+ * in the editor; Escape clears the selection.
  */
 import type { Store } from '../store';
 import type { Layout } from './elk-graph';
@@ -34,6 +35,7 @@ export function attachKeyboard(canvas: SVGSVGElement, store: Store, panZoom: Pan
       if (event.key === 'Enter') {
         if (at?.folded !== undefined) store.toggleExpanded(at.key);
         else if (at?.repeated) store.toggleExpanded(at.key.replace(/#\d+$/, ''));
+        else if (store.selected) store.goToCode(store.selected);
         return at !== undefined;
       }
       const next = step(model, at, event.key);

@@ -166,6 +166,13 @@ export function mountGraph(parent: HTMLElement, store: Store, host: Host): Graph
     store.select(node.dataset.spanId!, 'graph');
   });
 
+  // A double click on a call opens its line in the editor (a single click only selects it).
+  canvas.addEventListener('dblclick', (event) => {
+    const node = (event.target as Element).closest<SVGGElement>('g.node');
+    const spanId = node?.dataset.foldKey || (event.target as Element).closest('[data-action]') ? undefined : node?.dataset.spanId;
+    if (spanId) store.goToCode(spanId);
+  });
+
   attachKeyboard(canvas, store, panZoom, () => ({ model, layout }));
 
   return {

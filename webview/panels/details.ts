@@ -148,7 +148,7 @@ export function mountDetails(parent: HTMLElement, store: Store, host: Host): voi
     rows.push(['Parent', 'parent-id', parentValue(node, span)]);
     const source = store.sources.get(node.spanId);
     if (source) {
-      const openSource = element('button', { type: 'button', class: 'hs-button', 'data-action': 'open-source' }, codicon('go-to-file'), ' Open');
+      const openSource = element('button', { type: 'button', class: 'hs-button', 'data-action': 'open-source', title: 'Show this line in the editor (double-click the call, or Enter)' }, codicon('go-to-file'), ' Go to Code');
       openSource.addEventListener('click', () => host.post({ type: 'openSource', spanId: node.spanId, place: source.place }));
       rows.push(['Source', 'source', element('span', { class: 'dt-source' }, element('span', { class: 'dt-source-label' }, source.label), ' ', openSource)]);
     }
