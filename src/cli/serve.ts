@@ -1,14 +1,16 @@
 /**
  * `hopscope serve`: the same ingest worker the extension runs, headless.
  * Prints one line when listening; stops cleanly on SIGINT / SIGTERM. A worker
- * that dies is started again on the same ports (restart-backoff.ts).
+ * that dies is started again on the same ports (restart-backoff.ts), its
+ * counters carried on; serve exits 1 only when no worker could listen again
+ * for the backoff's limit of starts in a row.
  */
 import { parseArgs } from 'node:util';
 import { Throttle } from '../common/throttle';
-import type { IngestStats } from '../ingest/ingest-core';
+import { carriedStats, type CarriedStats, type IngestStats } from '../ingest/ingest-core';
 import { DEFAULT_INGEST_CONFIG, configProblems, type IngestConfig } from '../ingest/ingest-config';
 import { IngestStartError, IngestWorker } from '../ingest/ingest-worker';
-import { lostText, RestartBackoff } from '../ingest/restart-backoff';
+import { gaveUpText, lostText, RestartBackoff, type BackoffLimits } from '../ingest/restart-backoff';
 import { version } from './version';
 
 /** How often `hopscope serve` writes its span count into a log file or pipe. */
@@ -100,8 +102,8 @@ export async function runServe(args: string[]): Promise<number> {
   const log = (level: 'info' | 'warn' | 'error', message: string) => {
     if (level !== 'info' || !quiet) process.stderr.write(`[${level}] ${message}\n`);
   };
-  const launch = (at: IngestConfig): IngestWorker => {
-    const started = new IngestWorker(at, { runner: 'hopscope serve', version });
+  const launch = (at: IngestConfig, carried?: CarriedStats): IngestWorker => {
+    const started = new IngestWorker(at, { runner: 'hopscope serve', version, ...(carried ? { carried } : {}), ...testWorker() });
     started.onLog(({ level, message }) => log(level, message));
     if (!quiet) {
       // A terminal gets a running count on one line; a file or a pipe gets it as a log line at most every 10 s
@@ -140,10 +142,12 @@ export async function runServe(args: string[]): Promise<number> {
   const http = `http://${bracket(endpoints.http.host)}:${endpoints.http.port}`;
   const grpc = endpoints.grpc ? ` · OTLP/gRPC ${bracket(endpoints.grpc.host)}:${endpoints.grpc.port}` : '';
   process.stdout.write(`Hopscope listening · OTLP/HTTP ${http}${grpc} · API ${http}/api/traces\n`);
-  // A worker that dies is started again on the same ports, with backoff; serve itself never exits for it.
+  // A worker that dies is started again on the same ports, with backoff, continuing the counters; serve itself
+  // does not exit for it, unless a worker cannot listen again for the backoff's limit of starts in a row.
   const bound = { ...config, httpPort: endpoints.http.port, grpcPort: endpoints.grpc?.port ?? config.grpcPort };
-  const backoff = new RestartBackoff();
+  const backoff = new RestartBackoff(testBackoff());
   let restarts = 0;
+  let carried: CarriedStats | undefined;
   let upSince = performance.now();
   for (;;) {
     const current = worker;
@@ -154,16 +158,17 @@ export async function runServe(args: string[]): Promise<number> {
       await worker.stop();
       return 0;
     }
+    let delay = backoff.next(performance.now() - upSince);
+    let why = `${ending.message}; ${lostText(worker.lastStats)}`;
     for (;;) {
-      const delay = backoff.next(performance.now() - upSince);
-      restarts++;
-      process.stderr.write(`\n[error] ${ending.message}; ${lostText(worker.lastStats)}. Restarting it in ${(delay / 1000).toFixed(1)} s (restart ${restarts})\n`);
+      carried = carriedStats(worker.lastStats, carried, ++restarts);
+      process.stderr.write(`\n[error] ${why}. Restarting it in ${(delay / 1000).toFixed(1)} s (restart ${restarts})\n`);
       const woken = await Promise.race([sleep(delay).then(() => undefined), signalled]);
       if (woken !== undefined) {
         process.stderr.write(`hopscope serve: ${woken}, stopping\n`);
         return 0;
       }
-      worker = launch(bound);
+      worker = launch(bound, carried);
       try {
         const back = await Promise.race([worker.ready, signalled]);
         if (typeof back === 'string') {
@@ -171,14 +176,32 @@ export async function runServe(args: string[]): Promise<number> {
           return 0;
         }
         upSince = performance.now();
-        process.stderr.write(`[warn] the ingest worker is back on OTLP/HTTP ${bracket(back.http.host)}:${back.http.port}${back.grpc ? `, OTLP/gRPC ${bracket(back.grpc.host)}:${back.grpc.port}` : ''} (restart ${restarts}); the traces start again from none\n`);
+        process.stderr.write(`[warn] the ingest worker is back on OTLP/HTTP ${bracket(back.http.host)}:${back.http.port}${back.grpc ? `, OTLP/gRPC ${bracket(back.grpc.host)}:${back.grpc.port}` : ''} (restart ${restarts}); the traces start again from none, the counters go on\n`);
         break;
       } catch (error) {
         await worker.stop();
-        ending.message = error instanceof Error ? error.message : String(error);
+        const reason = error instanceof Error ? error.message : String(error);
+        const again = backoff.afterFailedStart();
+        if (again === undefined) {
+          process.stderr.write(`hopscope serve: ${gaveUpText(backoff.failedInARow, reason)}\n`);
+          return 1;
+        }
+        delay = again;
+        why = `the ingest worker could not start again (${backoff.failedInARow} failed in a row): ${reason}`;
       }
     }
   }
+}
+
+/** Supervision tests only (HOPSCOPE_TEST_HOOKS=1): another worker bundle, from HOPSCOPE_TEST_WORKER. */
+function testWorker(): { workerPath?: string } {
+  return process.env.HOPSCOPE_TEST_HOOKS === '1' && process.env.HOPSCOPE_TEST_WORKER ? { workerPath: process.env.HOPSCOPE_TEST_WORKER } : {};
+}
+
+/** Supervision tests only (HOPSCOPE_TEST_HOOKS=1): the backoff's limits from HOPSCOPE_TEST_BACKOFF, as JSON. */
+function testBackoff(): Partial<BackoffLimits> {
+  if (process.env.HOPSCOPE_TEST_HOOKS !== '1' || !process.env.HOPSCOPE_TEST_BACKOFF) return {};
+  return JSON.parse(process.env.HOPSCOPE_TEST_BACKOFF) as Partial<BackoffLimits>;
 }
 
 function sleep(ms: number): Promise<void> {

@@ -59,6 +59,7 @@ export class ReceiverStatusBar implements vscode.Disposable {
           `Hopscope: port ${state.endpoints.http.port} is held by another Hopscope (${state.runner}, pid ${state.pid}); this window shows its traces live and takes the port over when it closes`,
           state.endpoints,
           stats,
+          true,
         );
         break;
       case 'stopped':
@@ -66,7 +67,7 @@ export class ReceiverStatusBar implements vscode.Disposable {
         this.item.tooltip = state.why === 'disabled' ? 'Hopscope: the receiver is turned off (hopscope.receiver.enabled)' : 'Hopscope: the receiver is stopped — click to start it';
         break;
       case 'error':
-        this.item.text = state.port === undefined ? '$(error) Hopscope: error' : `$(error) Hopscope: port ${state.port} in use`;
+        this.item.text = state.reason === 'port-in-use' && state.port !== undefined ? `$(error) Hopscope: port ${state.port} in use` : '$(error) Hopscope: error';
         this.item.tooltip = `Hopscope: ${state.message}\n\nClick for actions.`;
         this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
         break;
@@ -79,7 +80,7 @@ function formatMiB(bytes: number): string {
   return `${(bytes / 1048576).toFixed(bytes < 10 * 1048576 ? 1 : 0)} MiB`;
 }
 
-function tooltip(headline: string, endpoints: { http: { host: string; port: number }; grpc: { host: string; port: number } | null }, stats: IngestStats | undefined): string {
+function tooltip(headline: string, endpoints: { http: { host: string; port: number }; grpc: { host: string; port: number } | null }, stats: IngestStats | undefined, following = false): string {
   const lines = [headline, '', `OTLP/HTTP  ${endpoints.http.host}:${endpoints.http.port}`, `OTLP/gRPC  ${endpoints.grpc ? `${endpoints.grpc.host}:${endpoints.grpc.port}` : 'off'}`];
   if (stats) {
     lines.push(
@@ -94,6 +95,8 @@ function tooltip(headline: string, endpoints: { http: { host: string; port: numb
       lines.push(`memory ${formatMiB(stats.bytesStored)} of ${formatMiB(stats.maxStoreBytes)} (estimated)${cut}${dropped}`);
     }
     lines.push(`${plural(stats.requests, 'request')}, ${formatCount(stats.badRequests)} malformed`);
+    // A followed Hopscope's restarts are known only from its counters (this window's own are in the headline).
+    if (following && stats.restarts) lines.push(`its worker was restarted ${plural(stats.restarts, 'time')}; the traces it held then were lost`);
   }
   return lines.join('\n');
 }

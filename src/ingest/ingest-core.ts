@@ -54,6 +54,33 @@ export interface IngestStats {
   eventBytesQueued: number;
   eventUpdatesCoalesced: number;
   eventClientsDropped: number;
+  /** How often the ingest worker was started again (after it died, or could not listen again) since the receiver started. */
+  restarts: number;
+}
+
+/**
+ * The counters that only grow. A worker started again after one died continues
+ * them from the last update the dead one sent, so /api/stats, the status bar
+ * and serve count since the receiver started; the other fields say what the
+ * running worker holds now.
+ */
+export const CUMULATIVE_STATS = [
+  'requests', 'badRequests', 'busyResponses', 'spansReceived', 'spansRejected', 'duplicateSpans', 'spansEvicted', 'tracesEvicted',
+  'logsDropped', 'valuesTruncated', 'eventUpdatesCoalesced', 'eventClientsDropped',
+] as const satisfies readonly (keyof IngestStats)[];
+
+/** What a worker is started with from the workers before it. */
+export type CarriedStats = Pick<IngestStats, (typeof CUMULATIVE_STATS)[number] | 'restarts'>;
+
+/**
+ * What the next worker carries on: the counters of the last update of the one that ended (they include what it
+ * carried), or, when it sent none, what it was itself started with; and the restarts so far.
+ */
+export function carriedStats(last: IngestStats | undefined, before: CarriedStats | undefined, restarts: number): CarriedStats {
+  const from = last ?? before;
+  const carried = { restarts } as CarriedStats;
+  for (const key of CUMULATIVE_STATS) carried[key] = from?.[key] ?? 0;
+  return carried;
 }
 
 /** What the event stream reports into the stats; zeros where there is none. */
@@ -79,6 +106,8 @@ export class IngestCore {
   eventStats: () => EventStreamStats = () => NO_EVENT_STREAM;
   /** Set by the worker: its heap in use. */
   heapUsed: () => number = () => 0;
+  /** Set by the worker: the counters of the workers before it, added to its own. */
+  carried: CarriedStats | undefined;
 
   constructor(
     config: Pick<IngestConfig, 'maxSpans' | 'maxTraces' | 'settleMs' | 'maxQueuedBytes' | 'maxQueuedJobs'> & Partial<Pick<IngestConfig, 'maxStoreBytes' | 'maxAttributeBytes'>>,
@@ -111,7 +140,7 @@ export class IngestCore {
 
   stats(): IngestStats {
     const store = this.store.stats;
-    return {
+    const stats: IngestStats = {
       requests: this.requests,
       badRequests: this.badRequests,
       busyResponses: this.busyResponses,
@@ -130,7 +159,14 @@ export class IngestCore {
       valuesTruncated: store.truncatedValues,
       heapUsedBytes: this.heapUsed(),
       ...this.eventStats(),
+      restarts: 0,
     };
+    const carried = this.carried;
+    if (carried) {
+      for (const key of CUMULATIVE_STATS) stats[key] += carried[key];
+      stats.restarts = carried.restarts;
+    }
+    return stats;
   }
 
   private process(job: IngestJob): IngestResult {

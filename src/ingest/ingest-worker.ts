@@ -11,7 +11,7 @@ import type { CallSitesView } from '../protocol/call-sites';
 import type { ServiceMapView } from '../protocol/service-map';
 import type { Endpoints } from './api-routes';
 import type { IngestConfig } from './ingest-config';
-import type { IngestStats } from './ingest-core';
+import type { CarriedStats, IngestStats } from './ingest-core';
 import type { StoredTrace } from './trace-store';
 import type { HostToWorker, WorkerStart, WorkerToHost } from './worker-protocol';
 
@@ -33,6 +33,8 @@ export interface IngestWorkerOptions {
   workerPath?: string;
   /** The worker's heap limits (tests make it run out of memory on purpose); Node's defaults otherwise. */
   resourceLimits?: ResourceLimits;
+  /** The counters of the workers before this one, which it continues. */
+  carried?: CarriedStats;
 }
 
 export class IngestWorker {
@@ -58,7 +60,7 @@ export class IngestWorker {
   private crashReason: string | undefined;
 
   constructor(config: IngestConfig, options: IngestWorkerOptions) {
-    const start: WorkerStart = { config, runner: options.runner, version: options.version, testHooks: process.env.HOPSCOPE_TEST_HOOKS === '1' };
+    const start: WorkerStart = { config, runner: options.runner, version: options.version, testHooks: process.env.HOPSCOPE_TEST_HOOKS === '1', ...(options.carried ? { carried: options.carried } : {}) };
     this.worker = new Worker(resolve(options.workerPath ?? join(__dirname, 'worker.js')), { workerData: start, name: 'hopscope-ingest', ...(options.resourceLimits ? { resourceLimits: options.resourceLimits } : {}) });
     let settle: { resolve: (e: Endpoints) => void; reject: (e: Error) => void } | undefined;
     this.ready = new Promise<Endpoints>((resolve, reject) => (settle = { resolve, reject }));

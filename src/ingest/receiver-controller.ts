@@ -5,7 +5,8 @@
  * and take the port over when it goes away. Only a port held by a foreign
  * program is an error. No `vscode` here, so it is tested with real sockets.
  *
- *   start ─► listening ─► (the worker dies) starting ─► listening again, same ports (backoff, counted)
+ *   start ─► listening ─► (the worker dies) starting ─► listening again, same ports (backoff, counted, counters carried on)
+ *                                                    └─ cannot listen (any bind failure) ─► again with backoff … ─► error after the limit
  *      │
  *      └─ port in use ─► probe /api/stats ─► Hopscope? ─► following ─► (it left) start again
  *                                        └─ no ───────► error (port-in-use)
@@ -17,9 +18,9 @@ import type { ResourceLimits } from 'node:worker_threads';
 import { Emitter } from '../common/emitter';
 import type { Endpoints } from './api-routes';
 import type { IngestConfig } from './ingest-config';
-import type { IngestStats } from './ingest-core';
+import { carriedStats, type CarriedStats, type IngestStats } from './ingest-core';
 import { IngestStartError, IngestWorker } from './ingest-worker';
-import { lostText, RestartBackoff } from './restart-backoff';
+import { gaveUpText, lostText, RestartBackoff, type BackoffLimits } from './restart-backoff';
 import { fetchRemoteCallSites, fetchRemoteServiceMap, fetchRemoteTrace, fetchRemoteTraceView, probeHopscope, RemoteReceiver } from './remote-receiver';
 import type { StoredTrace, TraceSummary } from './trace-store';
 
@@ -53,13 +54,15 @@ export interface ReceiverControllerOptions {
   resourceLimits?: ResourceLimits;
   /** Waits between attempts to take a port over from a Hopscope that is closing. */
   takeoverDelaysMs?: number[];
+  /** The restart backoff's limits (tests only; restart-backoff.ts otherwise). */
+  restartBackoff?: Partial<BackoffLimits>;
 }
 
 export const EMPTY_STATS: IngestStats = {
   requests: 0, badRequests: 0, busyResponses: 0, spansReceived: 0, spansRejected: 0, duplicateSpans: 0,
   spansStored: 0, spansEvicted: 0, tracesStored: 0, tracesEvicted: 0, logsStored: 0, logsPending: 0, logsDropped: 0,
   bytesStored: 0, maxStoreBytes: 0, valuesTruncated: 0, heapUsedBytes: 0,
-  eventClients: 0, eventBytesQueued: 0, eventUpdatesCoalesced: 0, eventClientsDropped: 0,
+  eventClients: 0, eventBytesQueued: 0, eventUpdatesCoalesced: 0, eventClientsDropped: 0, restarts: 0,
 };
 
 export class ReceiverController {
@@ -77,12 +80,16 @@ export class ReceiverController {
   /** Event streams that failed before their first event, in a row. */
   private failedFollows = 0;
   private skipFrames: string[] = [];
-  /** Workers that died and were started again since start(). */
+  /** Workers started again since start() (after one died, or could not listen again). */
   private restarts = 0;
   private lastCrash = '';
-  private backoff = new RestartBackoff();
+  private backoff: RestartBackoff;
+  /** The counters of this window's workers that ended, which the next one continues. */
+  private carried: CarriedStats | undefined;
 
-  constructor(private readonly options: ReceiverControllerOptions) {}
+  constructor(private readonly options: ReceiverControllerOptions) {
+    this.backoff = new RestartBackoff(options.restartBackoff);
+  }
 
   get state(): ReceiverState {
     return this.current;
@@ -92,8 +99,9 @@ export class ReceiverController {
   async start(settings: ReceiverSettings): Promise<void> {
     this.failedFollows = 0;
     this.restarts = 0;
-    this.backoff = new RestartBackoff();
-    await this.run(++this.generation, settings, false);
+    this.carried = undefined;
+    this.backoff = new RestartBackoff(this.options.restartBackoff);
+    await this.run(++this.generation, settings, 'start');
   }
 
   /** Stops receiving (ports freed); `why` tells the status bar whether a setting or the user did it. */
@@ -174,21 +182,23 @@ export class ReceiverController {
     this.logs.dispose();
   }
 
-  private async run(generation: number, settings: ReceiverSettings, takeover: boolean): Promise<void> {
+  /** `restart`: after this window's worker died; `takeover`: after the Hopscope this window followed went. */
+  private async run(generation: number, settings: ReceiverSettings, why: 'start' | 'restart' | 'takeover'): Promise<void> {
     await this.teardown();
     if (generation !== this.generation) return;
     if (!settings.enabled) return this.setState({ kind: 'stopped', why: 'disabled' });
     this.setState({ kind: 'starting' });
     const { config } = settings;
-    const delays = takeover ? (this.options.takeoverDelaysMs ?? [100, 250, 500, 1000, 2000]) : [];
+    const delays = why === 'takeover' ? (this.options.takeoverDelaysMs ?? [100, 250, 500, 1000, 2000]) : [];
     for (let attempt = 0; ; attempt++) {
-      const worker = new IngestWorker(config, this.options);
+      const carried = this.restarts > 0 ? carriedStats(undefined, this.carried, this.restarts) : undefined;
+      const worker = new IngestWorker(config, carried ? { ...this.options, carried } : this.options);
       try {
         const endpoints = await worker.ready;
         if (generation !== this.generation) return void (await worker.stop());
         this.adopt(worker, generation, settings, endpoints);
         this.log('info', `listening: OTLP/HTTP ${endpoints.http.host}:${endpoints.http.port}, OTLP/gRPC ${endpoints.grpc ? `${endpoints.grpc.host}:${endpoints.grpc.port}` : 'off'}${this.restarts > 0 ? ` (after restart ${this.restarts})` : ''}`);
-        this.traces.fire({ reset: true, changed: [], removed: [], stats: EMPTY_STATS });
+        this.traces.fire({ reset: true, changed: [], removed: [], stats: this.carriedOnly() });
         return this.setState(this.restarts > 0 ? { kind: 'listening', endpoints, restarts: this.restarts, lastCrash: this.lastCrash } : { kind: 'listening', endpoints });
       } catch (caught) {
         if (generation !== this.generation) return;
@@ -197,6 +207,22 @@ export class ReceiverController {
           const other = await probeHopscope(config.host, config.httpPort);
           if (generation !== this.generation) return;
           if (other) return this.follow(generation, settings, other.runner);
+        }
+        // A worker that cannot listen again after it died (the port or address not available, for now) is
+        // tried again with the backoff, each try counted as a restart, until the backoff's limit.
+        if (why === 'restart' && error.reason !== 'config') {
+          const again = this.backoff.afterFailedStart();
+          if (again === undefined) {
+            const message = gaveUpText(this.backoff.failedInARow, error.message);
+            this.log('error', message);
+            return this.setState({ kind: 'error', reason: error.reason, message, ...(error.port === undefined ? {} : { port: error.port }) });
+          }
+          this.restarts++;
+          this.lastCrash = error.message;
+          this.log('error', `the ingest worker could not start again (${this.backoff.failedInARow} failed in a row): ${error.message}. Trying again in ${(again / 1000).toFixed(1)} s (restart ${this.restarts})`);
+          await sleep(again);
+          if (generation !== this.generation) return;
+          continue;
         }
         const delay = error.reason === 'port-in-use' ? delays[attempt] : undefined;
         if (delay === undefined) {
@@ -223,12 +249,13 @@ export class ReceiverController {
       const delay = this.backoff.next(performance.now() - upSince);
       this.restarts++;
       this.lastCrash = failure.message;
+      this.carried = carriedStats(worker.lastStats, this.carried, this.restarts);
       this.log('error', `${failure.message}; ${lostText(worker.lastStats)}. Restarting it in ${(delay / 1000).toFixed(1)} s (restart ${this.restarts})`);
       this.setState({ kind: 'starting' });
-      this.traces.fire({ reset: true, changed: [], removed: [], stats: EMPTY_STATS });
+      this.traces.fire({ reset: true, changed: [], removed: [], stats: this.carriedOnly() });
       const again = { ...settings, config: { ...settings.config, httpPort: endpoints.http.port, grpcPort: endpoints.grpc?.port ?? settings.config.grpcPort } };
       void sleep(delay).then(() => {
-        if (generation === this.generation) return this.run(generation, again, true);
+        if (generation === this.generation) return this.run(generation, again, 'restart');
       });
     });
   }
@@ -257,7 +284,7 @@ export class ReceiverController {
       }
       if (greeted) this.log('info', `the Hopscope that held port ${httpPort} went away; taking the port over`);
       void sleep(greeted ? 0 : 300).then(() => {
-        if (generation === this.generation) return this.run(generation, settings, true);
+        if (generation === this.generation) return this.run(generation, settings, 'takeover');
       });
     });
   }
@@ -268,6 +295,11 @@ export class ReceiverController {
     this.remote?.close();
     this.remote = undefined;
     await worker?.stop();
+  }
+
+  /** The stats of a worker that holds nothing yet: what this window's workers counted before it. */
+  private carriedOnly(): IngestStats {
+    return { ...EMPTY_STATS, ...this.carried, restarts: this.restarts };
   }
 
   private setState(state: ReceiverState): void {

@@ -9,7 +9,7 @@ import type { CallSitesView } from '../protocol/call-sites';
 import type { ServiceMapView } from '../protocol/service-map';
 import type { Endpoints } from './api-routes';
 import type { IngestConfig } from './ingest-config';
-import type { IngestStats } from './ingest-core';
+import type { CarriedStats, IngestStats } from './ingest-core';
 import type { StoredTrace, TraceSummary } from './trace-store';
 
 /** `workerData` the worker starts with. */
@@ -20,6 +20,8 @@ export interface WorkerStart {
   version: string;
   /** Honour `crashForTest` (set only when the host runs with HOPSCOPE_TEST_HOOKS=1). */
   testHooks?: boolean;
+  /** Started again after a worker died: the counters to continue from (ingest-core.ts CUMULATIVE_STATS). */
+  carried?: CarriedStats;
 }
 
 export type HostToWorker =

@@ -36,6 +36,7 @@ async function main(start: WorkerStart): Promise<void> {
     return;
   }
   const core = new IngestCore(config);
+  core.carried = start.carried;
   let analysisSettings = config.analysis;
   const callSites = new CallSitesCache(core.store, () => analysisSettings);
   // A trace the headlines were just worked out for need not be analysed again for the call sites.

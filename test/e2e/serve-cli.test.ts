@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { eventually } from '../support/free-port';
 import { request } from '../support/http-client';
@@ -91,10 +94,41 @@ describe('hopscope serve when its worker dies', () => {
       assert.equal(server.child.exitCode, null, 'serve is still running');
       assert.doesNotMatch(server.stderr(), /\r/, 'written to a pipe, no terminal status line');
       assert.equal((await request(server.httpPort, 'POST', '/v1/traces', body, { 'Content-Type': 'application/json' })).status, 200);
-      const stats = JSON.parse((await request(server.httpPort, 'GET', '/api/stats')).text) as { tracesStored: number };
+      const stats = JSON.parse((await request(server.httpPort, 'GET', '/api/stats')).text) as { tracesStored: number; requests: number; spansReceived: number; restarts: number };
       assert.equal(stats.tracesStored, 1);
+      assert.deepEqual([stats.requests, stats.spansReceived, stats.restarts], [2, 2, 1], 'the counters go on from the worker that died');
     } finally {
       assert.equal(await server.stop('SIGINT'), 0);
+    }
+  });
+
+  it('tries a worker that cannot bind again with the backoff, and exits 1 saying why after its limit of failed starts', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'hopscope-')), 'unbindable');
+    writeFileSync(file, '0');
+    const server = await serve(['--http-port', '0', '--grpc-port', '0', '--quiet'], {
+      HOPSCOPE_TEST_HOOKS: '1',
+      HOPSCOPE_TEST_WORKER: resolve('test/support/unbindable-worker.cjs'),
+      HOPSCOPE_TEST_UNBINDABLE: file,
+      HOPSCOPE_TEST_BACKOFF: JSON.stringify({ firstMs: 20, maxMs: 40, maxFailedStarts: 3 }),
+    });
+    const exited = new Promise<number | null>((done) => server.child.once('exit', (code) => done(code)));
+    try {
+      // Two starts cannot bind, the third listens again.
+      writeFileSync(file, '2');
+      server.child.kill('SIGUSR2');
+      await eventually(() => (/is back on/.test(server.stderr()) ? true : undefined));
+      const tries = server.stderr().split('\n').filter((l) => /could not start again/.test(l));
+      assert.equal(tries.length, 2, server.stderr());
+      assert.match(tries[0]!, /^\[error\] the ingest worker could not start again \(1 failed in a row\): .*EADDRNOTAVAIL.*\. Restarting it in 0\.0 s \(restart 2\)$/);
+      assert.match(server.stderr(), new RegExp(`back on OTLP/HTTP 127\\.0\\.0\\.1:${server.httpPort}, OTLP/gRPC 127\\.0\\.0\\.1:${server.grpcPort} \\(restart 3\\)`));
+      assert.equal((JSON.parse((await request(server.httpPort, 'GET', '/api/stats')).text) as { restarts: number }).restarts, 3);
+      // Now none can: after three failed starts in a row serve gives up.
+      writeFileSync(file, '100');
+      server.child.kill('SIGUSR2');
+      assert.equal(await exited, 1);
+      assert.match(server.stderr(), /hopscope serve: gave up starting the ingest worker again after 3 failed starts in a row; the last: .*EADDRNOTAVAIL/);
+    } finally {
+      server.child.kill('SIGINT');
     }
   });
 });

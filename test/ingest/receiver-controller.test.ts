@@ -4,12 +4,16 @@
  * follows the first and takes the port over when the first one goes.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import type { ExportResult } from '@opentelemetry/core';
 import { DEFAULT_INGEST_CONFIG } from '../../src/ingest/ingest-config';
-import { ReceiverController, type ReceiverState, type TracesUpdate } from '../../src/ingest/receiver-controller';
+import type { IngestStats } from '../../src/ingest/ingest-core';
+import { EMPTY_STATS as EMPTY, ReceiverController, type ReceiverState, type TracesUpdate } from '../../src/ingest/receiver-controller';
 import type { TraceSummary } from '../../src/ingest/trace-store';
 import { shopTrace } from '../support/otel-trace';
 import { eventually, freePort } from '../support/free-port';
@@ -135,6 +139,105 @@ describe('the receiver controller when its worker dies', () => {
       await w.controller.dispose();
     }
   });
+});
+
+describe('the receiver controller across restarts of its worker', () => {
+  const hooks = (run: () => Promise<void>) => async () => {
+    process.env.HOPSCOPE_TEST_HOOKS = '1';
+    try {
+      await run();
+    } finally {
+      delete process.env.HOPSCOPE_TEST_HOOKS;
+      delete process.env.HOPSCOPE_TEST_UNBINDABLE;
+    }
+  };
+  /** A file the unbindable worker reads: how many of the next starts cannot bind (test/support/unbindable-worker.cjs). */
+  const unbindable = () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'hopscope-')), 'unbindable');
+    writeFileSync(file, '0');
+    process.env.HOPSCOPE_TEST_UNBINDABLE = file;
+    return (starts: number) => writeFileSync(file, String(starts));
+  };
+  const statsOf = async (port: number) => JSON.parse((await request(port, 'GET', '/api/stats')).text) as IngestStats;
+
+  it('carries the counters on: the new worker counts on from what the one that died had counted', hooks(async () => {
+    const [httpPort, grpcPort] = [await freePort(), await freePort()];
+    const w = window('counting');
+    let latest = EMPTY;
+    w.controller.onTraces((update) => (latest = update.stats));
+    try {
+      await w.controller.start(settings(httpPort, grpcPort));
+      await sendTrace(httpPort, 'c0000000000000000000000000000007');
+      const spans = (await shopTrace()).length;
+      // The counters a worker that dies takes with it are those of its last update.
+      await eventually(() => (latest.spansReceived === spans ? true : undefined));
+      const before = latest;
+      w.controller.crashWorkerForTest();
+      await eventually(() => (w.controller.state.kind === 'listening' && w.controller.state.restarts === 1 ? true : undefined));
+      const after = await statsOf(httpPort);
+      assert.deepEqual([after.requests, after.spansReceived, after.restarts], [before.requests, spans, 1], 'what /api/stats says after the restart');
+      assert.deepEqual([after.spansStored, after.tracesStored], [0, 0], 'what it holds starts from none');
+      await sendTrace(httpPort, 'c0000000000000000000000000000008');
+      await eventually(() => (latest.spansReceived === 2 * spans ? true : undefined));
+      assert.deepEqual([latest.requests, latest.restarts, latest.tracesStored], [before.requests + 1, 1, 1], 'the status bar\'s counters');
+    } finally {
+      await w.controller.dispose();
+    }
+  }));
+
+  it('tries a worker whose address is not available again with the backoff, each try counted and logged with the reason', hooks(async () => {
+    const failNext = unbindable();
+    const [httpPort, grpcPort] = [await freePort(), await freePort()];
+    const controller = new ReceiverController({ ...options, runner: 'unbindable', workerPath: 'test/support/unbindable-worker.cjs', restartBackoff: { firstMs: 20, maxMs: 40 } });
+    const logs: string[] = [];
+    controller.onLog(({ level, message }) => logs.push(`${level}: ${message}`));
+    try {
+      await controller.start(settings(httpPort, grpcPort));
+      assert.equal(controller.state.kind, 'listening');
+      await sendTrace(httpPort, 'c0000000000000000000000000000009');
+      failNext(2);
+      controller.crashWorkerForTest();
+      // The crash is restart 1; the two starts that cannot bind are restarts 2 and 3; the third start listens.
+      await eventually(() => (controller.state.kind === 'listening' && controller.state.restarts === 3 ? true : undefined));
+      const state = controller.state;
+      assert.ok(state.kind === 'listening');
+      assert.deepEqual(state.endpoints, { http: { host: '127.0.0.1', port: httpPort }, grpc: { host: '127.0.0.1', port: grpcPort } });
+      assert.match(state.lastCrash ?? '', /EADDRNOTAVAIL/);
+      const tries = logs.filter((l) => /could not start again/.test(l));
+      assert.equal(tries.length, 2, logs.join('\n'));
+      assert.match(tries[0]!, /^error: the ingest worker could not start again \(1 failed in a row\): .*EADDRNOTAVAIL.*Trying again in 0\.0 s \(restart 2\)$/);
+      assert.match(tries[1]!, /\(2 failed in a row\).*\(restart 3\)$/);
+      assert.equal((await statsOf(httpPort)).restarts, 3);
+      await sendTrace(httpPort, 'c000000000000000000000000000000a');
+    } finally {
+      await controller.dispose();
+    }
+  }));
+
+  it('gives up after the backoff\'s limit of failed starts with an error that says why, and starts again on Retry', hooks(async () => {
+    const failNext = unbindable();
+    const [httpPort, grpcPort] = [await freePort(), await freePort()];
+    const controller = new ReceiverController({ ...options, runner: 'given up', workerPath: 'test/support/unbindable-worker.cjs', restartBackoff: { firstMs: 20, maxMs: 40, maxFailedStarts: 3 } });
+    const states: ReceiverState[] = [];
+    controller.onState((state) => states.push(state));
+    try {
+      await controller.start(settings(httpPort, grpcPort));
+      failNext(100);
+      controller.crashWorkerForTest();
+      await eventually(() => (controller.state.kind === 'error' ? true : undefined));
+      const state = controller.state;
+      assert.ok(state.kind === 'error');
+      assert.equal(state.reason, 'bind');
+      assert.match(state.message, /^gave up starting the ingest worker again after 3 failed starts in a row; the last: .*EADDRNOTAVAIL/);
+      assert.deepEqual(states.map((s) => s.kind), ['starting', 'listening', 'starting', 'starting', 'error'], 'starting until it gives up');
+      failNext(0);
+      await controller.start(settings(httpPort, grpcPort)); // the status bar's Retry
+      assert.equal(controller.state.kind, 'listening');
+      assert.equal((await statsOf(httpPort)).restarts, 0, 'a start by hand counts from none');
+    } finally {
+      await controller.dispose();
+    }
+  }));
 });
 
 describe('the receiver controller when its worker runs out of heap', () => {
