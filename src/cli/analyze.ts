@@ -9,13 +9,16 @@ import { aggregate, type Aggregate } from '../analysis/aggregate';
 import { analyzeTree, type TraceAnalysis } from '../analysis/analyze-trace';
 import type { Rule } from '../analysis/findings';
 import { buildTree, type TraceTree } from '../analysis/trace-tree';
+import { analysedTrace, matchesTrace, spansHaveAttribute } from '../analysis/trace-query-match';
+import { parseTraceQuery, queryErrorText, type TraceQuery } from '../analysis/trace-query';
 import type { SpanRecord } from '../model/span';
 import { loadTraceInputs } from './load-traces';
 import { aggregateReport, clean, traceReport } from './report';
 
-export const ANALYZE_USAGE = `Options for analyze:  hopscope analyze <file|dir>... [--json] [--trace <id>]
+export const ANALYZE_USAGE = `Options for analyze:  hopscope analyze <file|dir>... [--json] [--trace <id>] [--filter <query>]
   --json                    print { "traces": [ … ], "aggregate": { … } } (schema in the README)
   --trace <id>              only this trace
+  --filter <query>          only the traces a query picks, e.g. 'duration>500ms service:orders' (docs/trace-queries.md)
 Options for check:    hopscope check <file|dir>... [--max-hops N] [--max-duration-ms N] [--fail-on rule,rule]
   exits 1 with a short report when a budget is broken, 0 when all hold, 2 on bad input`;
 
@@ -28,7 +31,7 @@ interface Analysed {
   badInput: boolean;
 }
 
-async function analyseFiles(paths: string[], traceId: string | undefined): Promise<Analysed> {
+async function analyseFiles(paths: string[], traceId: string | undefined, query?: TraceQuery): Promise<Analysed> {
   if (paths.length === 0) throw new UsageError('name at least one file or directory');
   const { loaded, errors } = await loadTraceInputs(paths);
   for (const e of errors) process.stderr.write(`hopscope: ${e.message.startsWith(e.path) ? e.message : `${e.path}: ${e.message}`}\n`);
@@ -41,8 +44,14 @@ async function analyseFiles(paths: string[], traceId: string | undefined): Promi
       else byTrace.set(span.traceId, [span]);
     }
   }
-  const trees = [...byTrace.values()].map((spans) => buildTree(spans)!);
-  const analyses = trees.map((tree) => analyzeTree(tree)).sort((a, b) => b.durationUs - a.durationUs);
+  let trees = [...byTrace.values()].map((spans) => buildTree(spans)!);
+  let analyses = trees.map((tree) => analyzeTree(tree));
+  if (query) {
+    const picked = trees.map((tree, i) => matchesTrace(query, analysedTrace(tree, analyses[i]!), (term) => spansHaveAttribute(term, byTrace.get(tree.traceId)!)));
+    trees = trees.filter((_, i) => picked[i]);
+    analyses = analyses.filter((_, i) => picked[i]);
+  }
+  analyses.sort((a, b) => b.durationUs - a.durationUs);
   return { trees, analyses, aggregate: aggregate(trees), badInput: errors.length > 0 };
 }
 
@@ -51,15 +60,17 @@ class UsageError extends Error {}
 export async function runAnalyze(args: string[]): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args, allowPositionals: true, strict: true, options: { json: { type: 'boolean' }, trace: { type: 'string' } } });
+    parsed = parseArgs({ args, allowPositionals: true, strict: true, options: { json: { type: 'boolean' }, trace: { type: 'string' }, filter: { type: 'string' } } });
   } catch (error) {
     return usage(error);
   }
   const traceId = parsed.values.trace?.toLowerCase();
   if (traceId !== undefined && !/^[0-9a-f]{32}$/.test(traceId)) return usage(new UsageError(`--trace must be a 32-hex-digit trace id, not ${JSON.stringify(parsed.values.trace)}`));
+  const filter = parsed.values.filter === undefined ? undefined : parseTraceQuery(parsed.values.filter);
+  if (filter && !filter.ok) return usage(new UsageError(`--filter ${JSON.stringify(parsed.values.filter)}: ${queryErrorText(filter.error)}`));
   let result: Analysed;
   try {
-    result = await analyseFiles(parsed.positionals, traceId);
+    result = await analyseFiles(parsed.positionals, traceId, filter?.query);
   } catch (error) {
     return usage(error);
   }

@@ -1,7 +1,7 @@
 /**
  * `hopscope`: the headless side of Hopscope.
  *   hopscope serve [--host H] [--http-port N] [--grpc-port N] [--max-spans N] …
- *   hopscope analyze <file|dir>... [--json] [--trace <id>]
+ *   hopscope analyze <file|dir>... [--json] [--trace <id>] [--filter <query>]
  *   hopscope check <file|dir>... [--max-hops N] [--max-duration-ms N] [--fail-on rule,rule]
  */
 import { ANALYZE_USAGE, runAnalyze, runCheck } from './analyze';

@@ -5,8 +5,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { sync } from '../support/shop-drawings';
-import { timeline, toOtlpJson } from '../support/timeline';
+import { events, sync } from '../support/shop-drawings';
+import { timeline, toOtlpJson, TRACE_ID } from '../support/timeline';
 
 const shop = sync;
 
@@ -46,6 +46,30 @@ describe('hopscope analyze', () => {
     assert.equal(run.status, 2);
     assert.match(run.stderr, new RegExp(`${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:2:16: invalid JSON: expected a value`));
     assert.match(run.stdout, /gateway POST \/orders {2}680 ms/);
+  });
+
+  it('only analyses the traces a --filter query picks, the aggregate too', () => {
+    const both = join(dir, 'sync-and-events.json');
+    writeFileSync(both, toOtlpJson([...shop.spans, ...events.spans.map((s) => ({ ...s, traceId: 'e'.repeat(32) }))]));
+    const picked = (query: string) => {
+      const run = cli('analyze', '--json', '--filter', query, both);
+      assert.equal(run.status, 0, run.stderr);
+      const { traces, aggregate } = JSON.parse(run.stdout) as { traces: { traceId: string }[]; aggregate: { traces: number } };
+      assert.equal(aggregate.traces, traces.length);
+      return traces.map((t) => t.traceId);
+    };
+    assert.deepEqual(picked('duration>500ms'), [TRACE_ID]);
+    assert.deepEqual(picked('messaging.system=queue'), ['e'.repeat(32)]);
+    assert.deepEqual(picked('service:email -status:error'), [TRACE_ID]);
+    assert.deepEqual(picked('finding:sync-non-critical messaging.system!=queue'), [TRACE_ID]);
+    assert.deepEqual(picked('duration>1s').length, 0);
+    assert.equal(picked('').length, 2);
+  });
+
+  it('refuses a bad --filter query with its column, exit 2', () => {
+    const run = cli('analyze', '--filter', 'duration>500 service:orders', good);
+    assert.equal(run.status, 2);
+    assert.match(run.stderr, /--filter "duration>500 service:orders": column 13: "500" needs a unit: µs \(or us\), ms or s/);
   });
 
   it('only analyses the trace asked for', () => {
