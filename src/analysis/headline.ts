@@ -1,5 +1,6 @@
 /** The few facts of a trace's analysis that travel with its summary: shown in lists without opening the trace. */
 import type { TraceAnalysis } from './analyze-trace';
+import type { Rule } from './findings';
 
 export interface AnalysisHeadline {
   /** The root's duration, µs. */
@@ -10,6 +11,10 @@ export interface AnalysisHeadline {
   failureOrigin: { spanId: string; service: string; name: string } | null;
   findings: number;
   worstSeverity: 'error' | 'warning' | 'info' | null;
+  /** The rules of its findings, each once (a `finding:` query reads them). */
+  rules: Rule[];
+  /** Calls decoupled through a broker (`async` edges): the Traces view marks such a trace. */
+  asyncCalls: number;
 }
 
 export function headline(analysis: TraceAnalysis, nameOf: (spanId: string) => { service: string; name: string } | undefined): AnalysisHeadline {
@@ -22,5 +27,7 @@ export function headline(analysis: TraceAnalysis, nameOf: (spanId: string) => { 
     failureOrigin: cascade && origin ? { spanId: cascade.originSpanId, ...origin } : null,
     findings: analysis.findings.length,
     worstSeverity: severities.includes('error') ? 'error' : severities.includes('warning') ? 'warning' : severities.includes('info') ? 'info' : null,
+    rules: [...new Set(analysis.findings.map((f) => f.rule))],
+    asyncCalls: analysis.edges.filter((e) => e.mode === 'async').length,
   };
 }
