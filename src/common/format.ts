@@ -28,3 +28,11 @@ export function formatRoute(services: readonly string[]): string {
   if (services.length <= 12) return services.join(' → ');
   return `${services.slice(0, 6).join(' → ')} → … ${formatCount(services.length - 11)} more … → ${services.slice(-5).join(' → ')}`;
 }
+
+/** `14:03:21.885`: a time of day in the local time zone, 24-hour, to the millisecond (from µs since the epoch). */
+export function formatTimeOfDay(us: number): string {
+  if (!Number.isFinite(us)) return '–';
+  const date = new Date(Math.floor(us / 1000));
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}.${String(date.getMilliseconds()).padStart(3, '0')}`;
+}
