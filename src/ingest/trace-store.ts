@@ -88,6 +88,8 @@ interface Entry {
   bytes: number;
   /** Resources its spans share, each counted once in `bytes`. */
   resources: Set<Resource>;
+  /** Which entry this is: a trace evicted and received again is a new entry, with a new number. */
+  generation: number;
 }
 
 export class TraceStore {
@@ -111,6 +113,7 @@ export class TraceStore {
   private summaryCache: { version: number; settles: number; summaries: TraceSummary[] } | undefined;
   /** Rounds of settle() that settled something: a summary's `settled` changes without the store's version. */
   private settles = 0;
+  private generations = 0;
 
   constructor(limits: Partial<StoreLimits> = {}, private readonly now: () => number = Date.now) {
     this.limits = { ...DEFAULT_STORE_LIMITS, ...limits };
@@ -212,6 +215,28 @@ export class TraceStore {
     return this.traces.get(traceId)?.lastChangeMs;
   }
 
+  /**
+   * The entry's number (see Entry.generation) and how many spans and logs it holds, without copying anything.
+   * A trace only grows: its spans and logs stay in the order they were stored, new ones after them.
+   */
+  extent(traceId: string): { generation: number; spans: number; logs: number; bytes: number } | undefined {
+    const entry = this.traces.get(traceId);
+    return entry && { generation: entry.generation, spans: entry.spans.size, logs: entry.logs.length, bytes: entry.bytes };
+  }
+
+  /**
+   * The trace's spans in the order they were stored, as a live iterator: spans stored after it was made come
+   * at its end. Read it only while `extent` says there are more (an iterator that has ended stays ended).
+   */
+  spanCursor(traceId: string): Iterator<SpanRecord> | undefined {
+    return this.traces.get(traceId)?.spans.values();
+  }
+
+  /** The trace's logs from the `from`-th on (a copy of that part of the list). */
+  logsFrom(traceId: string, from: number): LogRecord[] {
+    return this.traces.get(traceId)?.logs.slice(from) ?? [];
+  }
+
   get(traceId: string): StoredTrace | undefined {
     const entry = this.traces.get(traceId);
     return entry && { traceId: entry.traceId, spans: [...entry.spans.values()], logs: [...entry.logs] };
@@ -289,7 +314,7 @@ export class TraceStore {
     } else {
       entry = {
         traceId, spans: new Map(), logs: [], root: undefined, minStart: Infinity, maxEnd: -Infinity,
-        errorCount: 0, services: new Set(), lastChangeMs: now, settled: false, bytes: 0, resources: new Set(),
+        errorCount: 0, services: new Set(), lastChangeMs: now, settled: false, bytes: 0, resources: new Set(), generation: ++this.generations,
       };
       this.removed.delete(traceId);
       const waiting = this.pending.take(traceId);
