@@ -12,8 +12,8 @@ import type { CallSitesView } from '../protocol/call-sites';
 import { attributeCandidates, exceptionFrames, takesParentPlace } from '../source/span-source';
 import { frameSkipper, type SkipFrame } from '../source/skip-frames';
 import { suffixPath } from '../source/stack-frames';
-import { newestTraces, StoreCache, STORE_VIEW_BUDGET, treeOf, type StoreBudget } from './store-views';
-import type { TraceStore, TraceSummary } from './trace-store';
+import { newestTraces, StoreCache, STORE_VIEW_BUDGET, treeOf, type StoreBudget, type TraceSource } from './store-views';
+import type { TraceSummary } from './trace-store';
 
 export type { Locate } from '../analysis/call-sites';
 
@@ -119,7 +119,7 @@ export interface CallSitesOptions {
   now?: number;
 }
 
-export function callSitesOf(store: TraceStore, options: CallSitesOptions = {}, memo?: AnalysisMemo): CallSitesView {
+export function callSitesOf(store: TraceSource, options: CallSitesOptions = {}, memo?: AnalysisMemo): CallSitesView {
   const { settings, budget = STORE_VIEW_BUDGET, receivedSinceMs, now = Date.now() } = options;
   const skip = frameSkipper(options.skipFrames);
   const locate = options.locate ?? ((span: SpanRecord, tree: TraceTree) => spanPlace(span, tree, skip));
@@ -155,7 +155,7 @@ export class AnalysisMemo {
 
   constructor(private readonly clock: () => number = Date.now) {}
 
-  get(store: TraceStore, summary: TraceSummary, analyse: (summary: TraceSummary) => AnalysedTrace | undefined): AnalysedTrace | undefined {
+  get(store: TraceSource, summary: TraceSummary, analyse: (summary: TraceSummary) => AnalysedTrace | undefined): AnalysedTrace | undefined {
     const key = memoKey(store, summary.traceId, summary.spanCount);
     this.used.add(summary.traceId);
     const known = this.entries.get(summary.traceId);
@@ -171,7 +171,7 @@ export class AnalysisMemo {
    * now, with `spanCount` spans. Taken only while passes are being made (in
    * the last minute): nobody asking for call sites, nothing is kept.
    */
-  offer(store: TraceStore, traceId: string, spanCount: number, value: AnalysedTrace): void {
+  offer(store: TraceSource, traceId: string, spanCount: number, value: AnalysedTrace): void {
     if (this.clock() - this.lastPassMs > OFFERS_KEPT_AFTER_PASS_MS) return;
     this.entries.set(traceId, { key: memoKey(store, traceId, spanCount), value });
   }
@@ -189,7 +189,7 @@ export class AnalysisMemo {
 }
 
 const OFFERS_KEPT_AFTER_PASS_MS = 60_000;
-const memoKey = (store: TraceStore, traceId: string, spanCount: number) => `${spanCount}:${store.lastChangeMs(traceId)}`;
+const memoKey = (store: TraceSource, traceId: string, spanCount: number) => `${spanCount}:${store.lastChangeMs(traceId)}`;
 
 /**
  * `callSitesOf` the traces received in the last `windowMs`, computed again
@@ -200,7 +200,7 @@ export class CallSitesCache extends StoreCache<CallSitesView> {
   private readonly memo: AnalysisMemo;
   private readonly frames: { skip: readonly string[] };
 
-  constructor(store: TraceStore, settings: () => AnalysisSettings | undefined, options: { windowMs?: number; clock?: () => number; budget?: StoreBudget } = {}) {
+  constructor(store: TraceSource, settings: () => AnalysisSettings | undefined, options: { windowMs?: number; clock?: () => number; budget?: StoreBudget } = {}) {
     const { windowMs = CALL_SITES_WINDOW_MS, clock = Date.now, budget = STORE_VIEW_BUDGET } = options;
     const memo = new AnalysisMemo(clock);
     const frames = { skip: [] as readonly string[] };
@@ -216,7 +216,7 @@ export class CallSitesCache extends StoreCache<CallSitesView> {
     super.invalidate();
   }
 
-  private readonly traces: TraceStore;
+  private readonly traces: TraceSource;
 
   /** A trace the live analysis has just analysed, with the same settings (see AnalysisMemo.offer). */
   offer(traceId: string, spanCount: number, analysed: AnalysedTrace): void {

@@ -5,7 +5,22 @@
  * (every open view, in every window, asks at most once a second).
  */
 import { buildTree, type TraceTree } from '../analysis/trace-tree';
-import type { TraceStore, TraceSummary } from './trace-store';
+import type { StoredTrace, TraceSummary } from './trace-store';
+
+/**
+ * What views over stored traces read: the TraceSource itself, or the analysis
+ * thread's copies of its traces (trace-copies.ts).
+ */
+export interface TraceSource {
+  /** Goes up whenever a trace is added to or let go of. */
+  readonly version: number;
+  /** Newest first (by start time); the same array until the source changes: do not modify it. */
+  summaries(): readonly TraceSummary[];
+  summary(traceId: string): TraceSummary | undefined;
+  get(traceId: string): StoredTrace | undefined;
+  /** When the trace last received a span or log (the store's clock, ms). */
+  lastChangeMs(traceId: string): number | undefined;
+}
 
 export interface StoreBudget {
   maxTraces: number;
@@ -21,7 +36,7 @@ export const STORE_VIEW_BUDGET: StoreBudget = { maxTraces: 1_000, maxSpans: 50_0
  * have aged out: they are neither read nor counted. `omitted()` counts the
  * traces left out once the items have been read.
  */
-export function newestTraces<T>(store: TraceStore, budget: StoreBudget, read: (summary: TraceSummary) => T | undefined, receivedSinceMs?: number): { items: Iterable<T>; omitted(): number } {
+export function newestTraces<T>(store: TraceSource, budget: StoreBudget, read: (summary: TraceSummary) => T | undefined, receivedSinceMs?: number): { items: Iterable<T>; omitted(): number } {
   const all = store.summaries();
   const summaries = receivedSinceMs === undefined ? all : all.filter((s) => (store.lastChangeMs(s.traceId) ?? 0) >= receivedSinceMs);
   let included = 0;
@@ -41,12 +56,12 @@ export function newestTraces<T>(store: TraceStore, budget: StoreBudget, read: (s
 }
 
 /** The newest traces' trees within the budget (see newestTraces). */
-export function newestTrees(store: TraceStore, budget: StoreBudget, receivedSinceMs?: number): { trees: Iterable<TraceTree>; omitted(): number } {
+export function newestTrees(store: TraceSource, budget: StoreBudget, receivedSinceMs?: number): { trees: Iterable<TraceTree>; omitted(): number } {
   const { items, omitted } = newestTraces(store, budget, (summary) => treeOf(store, summary.traceId), receivedSinceMs);
   return { trees: items, omitted };
 }
 
-export function treeOf(store: TraceStore, traceId: string): TraceTree | undefined {
+export function treeOf(store: TraceSource, traceId: string): TraceTree | undefined {
   const trace = store.get(traceId);
   return trace && buildTree(trace.spans);
 }
@@ -55,7 +70,7 @@ export function treeOf(store: TraceStore, traceId: string): TraceTree | undefine
 export class StoreCache<T> {
   private cached: { version: string; value: T } | undefined;
 
-  constructor(private readonly store: TraceStore, private readonly compute: (store: TraceStore) => T, private readonly epoch: () => number = () => 0) {}
+  constructor(private readonly store: TraceSource, private readonly compute: (store: TraceSource) => T, private readonly epoch: () => number = () => 0) {}
 
   /** Forget the cached value (what it depends on besides the store changed). */
   invalidate(): void {

@@ -15,7 +15,8 @@ import { toTraceView } from '../protocol/trace-view';
 import { frameSkipper, type SkipFrame } from '../source/skip-frames';
 import { tracePlaces } from '../source/trace-places';
 import type { Logger } from './http-receiver';
-import type { StoredTrace, TraceStore } from './trace-store';
+import type { TraceSource } from './store-views';
+import type { StoredTrace } from './trace-store';
 
 /** Documents kept at once: the traces open in panels are few, and a document can weigh as much as its trace. */
 const KEPT_VIEWS = 8;
@@ -54,7 +55,7 @@ export class TraceViews {
   private settingsVersion = 0;
   private skip: SkipFrame | undefined;
 
-  constructor(private readonly store: TraceStore, private settings: AnalysisSettings | undefined = undefined) {}
+  constructor(private readonly store: TraceSource, private settings: AnalysisSettings | undefined = undefined) {}
 
   /** The document of the trace as it is stored now; undefined when the store does not hold it. */
   get(traceId: string): Uint8Array | undefined {
