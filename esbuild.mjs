@@ -19,6 +19,8 @@ const bundles = [
   { ...common, entryPoints: { extension: 'src/extension/extension.ts' }, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'], outdir: 'dist' },
   // The ingest worker: servers, decoders and the store, in a worker_thread.
   { ...common, entryPoints: { worker: 'src/ingest/worker.ts' }, platform: 'node', format: 'cjs', target: 'node20', outdir: 'dist' },
+  // The ingest worker's analysis thread, started by it from beside its bundle: every computation over a trace.
+  { ...common, entryPoints: { analysis: 'src/ingest/analysis-worker.ts' }, platform: 'node', format: 'cjs', target: 'node20', outdir: 'dist' },
   // The headless CLI (`hopscope serve`), which starts the same worker.
   { ...common, entryPoints: { cli: 'src/cli/main.ts' }, platform: 'node', format: 'cjs', target: 'node20', outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
   // The webview: a browser bundle with no Node or VS Code APIs.

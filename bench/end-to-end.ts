@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { apiHandler, PROGRAM_ID } from '../src/ingest/api-routes';
 import { EventStream } from '../src/ingest/event-stream';
+import { freshViews } from '../src/ingest/fresh-views';
 import { DEFAULT_INGEST_CONFIG } from '../src/ingest/ingest-config';
 import { IngestCore } from '../src/ingest/ingest-core';
 import { IngestWorker } from '../src/ingest/ingest-worker';
@@ -61,7 +62,7 @@ async function onHostThread(): Promise<number> {
   const config = { ...DEFAULT_INGEST_CONFIG, httpPort: 0, grpcEnabled: false };
   const core = new IngestCore(config);
   const events = new EventStream();
-  const receiver = await startHttpReceiver(config, core, apiHandler(config, core, events, () => ({ program: PROGRAM_ID, runner: 'bench', version: '0', pid: 0, endpoints: { http: { host: '', port: 0 }, grpc: null }, ...core.stats() })), () => undefined);
+  const receiver = await startHttpReceiver(config, core, apiHandler(config, core, events, () => ({ program: PROGRAM_ID, runner: 'bench', version: '0', pid: 0, endpoints: { http: { host: '', port: 0 }, grpc: null }, ...core.stats() }), freshViews(core.store)), () => undefined);
   const delay = monitorEventLoopDelay({ resolution: 1 });
   delay.enable();
   await load('http-protobuf', receiver.port);

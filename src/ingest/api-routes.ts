@@ -18,12 +18,10 @@ import type { IngestConfig } from './ingest-config';
 import type { IngestCore, IngestStats } from './ingest-core';
 import type { EventStream } from './event-stream';
 import { isLoopbackAddress, isLoopbackHost } from './origin-policy';
-import { quoted, type ApiHandler } from './http-receiver';
+import { quoted, RETRY_AFTER_SECONDS, type ApiHandler } from './http-receiver';
 import type { CallSitesView } from '../protocol/call-sites';
-import { callSitesOf } from './call-site-source';
-import { serviceMapOf } from './service-map-source';
 import { TRACE_DOCUMENT_TYPE } from '../protocol/trace-document';
-import { TraceViews } from './trace-views';
+import type { TraceViewAnswer } from './analysis-views';
 
 export const PROGRAM_ID = 'hopscope';
 
@@ -41,15 +39,18 @@ export interface StatsDocument extends IngestStats {
   endpoints: Endpoints;
 }
 
-/** Views over the store; by default computed afresh on each request (the worker passes its caches). */
+/**
+ * Views over the store, answered when they are ready: the worker asks its analysis thread (analysis-views.ts);
+ * tests and tools compute them on their own thread (fresh-views.ts).
+ */
 export interface StoreViews {
-  serviceMap(): ServiceMapView;
-  callSites(): CallSitesView;
-  /** What a trace panel draws for the trace, as a trace document built once per trace version; undefined when it is not stored. */
-  traceView(traceId: string): Uint8Array | undefined;
+  serviceMap(): Promise<ServiceMapView>;
+  callSites(): Promise<CallSitesView>;
+  /** What a trace panel draws for the trace, as a trace document built once per trace version. */
+  traceView(traceId: string): Promise<TraceViewAnswer>;
 }
 
-export function apiHandler(config: IngestConfig, core: IngestCore, events: EventStream, stats: () => StatsDocument, views: StoreViews = freshViews(core)): ApiHandler {
+export function apiHandler(config: IngestConfig, core: IngestCore, events: EventStream, stats: () => StatsDocument, views: StoreViews): ApiHandler {
   const checkHost = isLoopbackAddress(config.host);
   return (req, res, path) => {
     if (checkHost && !isLoopbackHost(req.headers.host)) {
@@ -61,8 +62,8 @@ export function apiHandler(config: IngestConfig, core: IngestCore, events: Event
     }
     if (path === '/api/traces') return json(res, 200, { traces: core.store.summaries() });
     if (path === '/api/stats') return json(res, 200, stats());
-    if (path === '/api/service-map') return json(res, 200, views.serviceMap());
-    if (path === '/api/call-sites') return json(res, 200, views.callSites());
+    if (path === '/api/service-map') return answer(res, views.serviceMap());
+    if (path === '/api/call-sites') return answer(res, views.callSites());
     if (path === '/api/events') return events.attach(res, () => ({ stats: stats(), traces: core.store.summaries() }));
     const match = /^\/api\/traces\/([^/]+?)(\/view)?$/.exec(path);
     if (match) {
@@ -74,8 +75,16 @@ export function apiHandler(config: IngestConfig, core: IngestCore, events: Event
       }
       const valid = /^[0-9a-f]{32}$/.test(traceId);
       if (match[2]) {
-        const document = valid ? views.traceView(traceId) : undefined;
-        return document ? bytes(res, document, TRACE_DOCUMENT_TYPE) : json(res, 404, { code: 5, message: `not found: no trace ${quoted(traceId)} is stored` });
+        if (!valid) return json(res, 404, { code: 5, message: `not found: no trace ${quoted(traceId)} is stored` });
+        void views.traceView(traceId).then((document) => {
+          if (document instanceof Uint8Array) return bytes(res, document, TRACE_DOCUMENT_TYPE);
+          if (document === 'busy') {
+            res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+            return json(res, 503, { code: 14, message: 'the trace views being built are at their limit, or the analysis is restarting; try again shortly' });
+          }
+          json(res, 404, { code: 5, message: `not found: no trace ${quoted(traceId)} is stored` });
+        }, (error: unknown) => failed(res, error));
+        return;
       }
       const trace = valid ? core.store.get(traceId) : undefined;
       if (!trace) return json(res, 404, { code: 5, message: `not found: no trace ${quoted(traceId)} is stored` });
@@ -91,12 +100,17 @@ function json(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
+/** Answers a view once it is ready (the connection may have closed meanwhile: then nothing is written). */
+function answer(res: ServerResponse, view: Promise<unknown>): void {
+  view.then((body) => json(res, 200, body), (error: unknown) => failed(res, error));
+}
+
+function failed(res: ServerResponse, error: unknown): void {
+  if (res.headersSent || res.destroyed) return;
+  json(res, 500, { code: 13, message: `internal error: ${error instanceof Error ? error.message : String(error)}` });
+}
+
 function bytes(res: ServerResponse, body: Uint8Array, type: string): void {
   res.writeHead(200, { 'Content-Type': `${type}; charset=utf-8`, 'Content-Length': body.byteLength, 'Cache-Control': 'no-store' });
   res.end(body);
-}
-
-function freshViews(core: IngestCore): StoreViews {
-  const views = new TraceViews(core.store);
-  return { serviceMap: () => serviceMapOf(core.store), callSites: () => callSitesOf(core.store), traceView: (traceId) => views.get(traceId) };
 }

@@ -165,6 +165,19 @@ export class IngestWorker {
     this.send({ type: 'crashForTest' });
   }
 
+  /**
+   * Tests only (honoured with HOPSCOPE_TEST_HOOKS=1): the analysis thread's next analysis sets `signal[1]` to 1
+   * and waits until `signal[0]` is not 0 (an Int32Array over a SharedArrayBuffer of 2).
+   */
+  holdAnalysisForTest(signal: Int32Array): void {
+    this.send({ type: 'holdAnalysisForTest', signal });
+  }
+
+  /** Tests only (honoured with HOPSCOPE_TEST_HOOKS=1): makes the analysis thread throw; the worker starts another. */
+  crashAnalysisForTest(): void {
+    this.send({ type: 'crashAnalysisForTest' });
+  }
+
   setAnalysisSettings(settings: AnalysisSettings): void {
     this.send({ type: 'analysisSettings', settings });
   }

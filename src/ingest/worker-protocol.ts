@@ -37,6 +37,10 @@ export type HostToWorker =
   | { type: 'getCallSites'; requestId: number }
   /** The user cleared the traces. */
   | { type: 'clear' }
+  /** Tests only (honoured with testHooks): the analysis thread's next analysis waits until `signal[0]` is not 0, after setting `signal[1]` to 1 (a SharedArrayBuffer). */
+  | { type: 'holdAnalysisForTest'; signal: Int32Array }
+  /** Tests only (honoured with testHooks): the analysis thread throws; the ingest worker starts it again. */
+  | { type: 'crashAnalysisForTest' }
   /** The analysis settings changed; traces are analysed again with them. */
   | { type: 'analysisSettings'; settings: AnalysisSettings }
   /** `hopscope.sourceLines.skipFrames` (valid entries): stack frames that are never a call's place. */

@@ -5,26 +5,26 @@
 import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import { apiHandler, PROGRAM_ID, type Endpoints, type StatsDocument } from './api-routes';
+import { AnalysisFeed, BUSY_FEED_BUDGET_MS, FEED_BUDGET_MS, type AnalysisLink } from './analysis-feed';
+import type { FromAnalysis } from './analysis-protocol';
+import { AnalysisThread } from './analysis-thread';
+import { AnalysisViews, type TraceViewAnswer } from './analysis-views';
 import { configProblems } from './ingest-config';
 import { IngestCore } from './ingest-core';
-import { LiveAnalysis } from './live-analysis';
 import { EventStream } from './event-stream';
 import { startGrpcReceiver, type GrpcReceiver } from './grpc-receiver';
 import { startHttpReceiver, type HttpReceiver, type Logger } from './http-receiver';
 import { PortError } from './listen';
-import { CallSitesCache } from './call-site-source';
-import { ServiceMapCache } from './service-map-source';
-import { keptTrace, TraceViews } from './trace-views';
 import type { TraceSummary } from './trace-store';
 import { UPDATE_INTERVAL_MS, type HostToWorker, type WorkerStart, type WorkerToHost } from './worker-protocol';
 
 const port = parentPort;
 if (!port) throw new Error('the ingest worker must run in a worker_thread');
 const post = (message: WorkerToHost, transfer?: ArrayBuffer[]) => port.postMessage(message, transfer);
-/** A trace document to the host: a copy is transferred (the cache keeps its own), so the host's thread copies nothing. */
-const postDocument = (requestId: number, document: Uint8Array | undefined) => {
-  const copy = document?.slice();
-  post({ type: 'traceView', requestId, document: copy ?? null }, copy && [copy.buffer]);
+/** A trace document to the host: bytes of its own (from the analysis thread, or a copy) are transferred, so no thread copies it again. */
+const postDocument = (requestId: number, document: TraceViewAnswer) => {
+  const bytes = document instanceof Uint8Array ? document : null;
+  post({ type: 'traceView', requestId, document: bytes }, bytes ? [bytes.buffer as ArrayBuffer] : undefined);
 };
 const log: Logger = (level, message) => post({ type: 'log', level, message });
 
@@ -37,10 +37,18 @@ async function main(start: WorkerStart): Promise<void> {
   }
   const core = new IngestCore(config);
   core.carried = start.carried;
-  let analysisSettings = config.analysis;
-  const callSites = new CallSitesCache(core.store, () => analysisSettings);
-  // A trace the headlines were just worked out for need not be analysed again for the call sites.
-  const analysis = new LiveAnalysis(core.store, config.analysis, undefined, (traceId, spanCount, analysed) => callSites.offer(traceId, spanCount, analysed));
+  // Every computation over a trace runs on the analysis thread; this thread receives, stores, and sends
+  // it each trace's new spans (analysis-feed.ts), and passes on what comes back.
+  let thread: AnalysisThread | undefined;
+  const link: AnalysisLink = { get up() { return thread?.up ?? false; }, post: (message) => thread?.post(message) };
+  const feed = new AnalysisFeed(core.store, link);
+  const fromAnalysis = (message: FromAnalysis) => {
+    if (message.type === 'applied') feed.applied(message.bytes);
+    else if (message.type === 'headlines') feed.receive(message.items);
+    else if (message.type === 'log') log(message.level, message.message);
+  };
+  const analysis = (thread = new AnalysisThread({ settings: config.analysis, skipFrames: [], testHooks: start.testHooks === true }, { onMessage: fromAnalysis, onStart: () => feed.reset(), log }));
+  const views = new AnalysisViews(core.store, feed, analysis);
   // The state a new event-stream client starts from: taken at most once per update sent (any snapshot
   // taken after the last update is consistent with the updates that follow it), with the headlines.
   let updatesSent = 0;
@@ -48,7 +56,7 @@ async function main(start: WorkerStart): Promise<void> {
   const snapshotTraces = (): readonly TraceSummary[] => {
     if (snapshot?.at !== updatesSent) {
       const traces = core.store.summaries().map((s) => {
-        const headline = analysis.headlineOf(s.traceId);
+        const headline = feed.headlineOf(s.traceId);
         return headline ? { ...s, headline } : s;
       });
       snapshot = { at: updatesSent, traces };
@@ -58,15 +66,13 @@ async function main(start: WorkerStart): Promise<void> {
   const events = new EventStream(() => ({ stats: stats(), traces: snapshotTraces() }));
   core.eventStats = () => events.stats;
   core.heapUsed = () => getHeapStatistics().used_heap_size;
-  const serviceMap = new ServiceMapCache(core.store);
-  const traceViews = new TraceViews(core.store, config.analysis);
   let endpoints: Endpoints = { http: { host: config.host, port: config.httpPort }, grpc: null };
   const stats = (): StatsDocument => ({ program: PROGRAM_ID, runner: start.runner, version: start.version, pid: process.pid, endpoints, ...core.stats() });
 
   let http: HttpReceiver | undefined;
   let grpc: GrpcReceiver | undefined;
   try {
-    http = await startHttpReceiver(config, core, apiHandler(config, core, events, stats, { serviceMap: () => serviceMap.get(), callSites: () => callSites.get(), traceView: (traceId) => traceViews.get(traceId) }), log);
+    http = await startHttpReceiver(config, core, apiHandler(config, core, events, stats, views), log);
     endpoints = { ...endpoints, http: { host: config.host, port: http.port } };
     if (config.grpcEnabled) {
       grpc = await startGrpcReceiver(config, core, log);
@@ -74,11 +80,13 @@ async function main(start: WorkerStart): Promise<void> {
     }
   } catch (error) {
     await http?.close();
+    await analysis.stop();
     const message = error instanceof Error ? error.message : String(error);
     if (error instanceof PortError) post({ type: 'failed', reason: error.code === 'EADDRINUSE' ? 'port-in-use' : 'bind', port: error.port, message });
     else post({ type: 'failed', reason: 'bind', message });
     return;
   }
+  await analysis.ready;
   post({ type: 'listening', endpoints });
 
   let lastRequests = -1;
@@ -86,8 +94,12 @@ async function main(start: WorkerStart): Promise<void> {
     core.store.settle();
     const taken = core.store.takeChanges();
     const { removed } = taken;
-    // Headlines analysed since the last flush ride along with the traces that changed.
-    const changed = [...taken.changed, ...analysis.annotate(taken.changed, removed, core.queue.length > 0)];
+    feed.offer(taken.changed, removed);
+    // Copying spans to the analysis thread yields to requests waiting to be decoded: receiving comes first.
+    feed.pump(core.queue.length > 0 ? BUSY_FEED_BUDGET_MS : FEED_BUDGET_MS);
+    // Headlines that came back since the last flush ride along with the traces that changed.
+    feed.annotate(taken.changed);
+    const changed = [...taken.changed, ...feed.takeRefreshed(taken.changed)];
     const current = core.stats();
     const activity = current.requests + current.spansEvicted;
     if (changed.length === 0 && removed.length === 0 && activity === lastRequests) return;
@@ -105,38 +117,34 @@ async function main(start: WorkerStart): Promise<void> {
         post({ type: 'trace', requestId: message.requestId, trace: core.store.get(message.traceId.toLowerCase()) ?? null });
         break;
       case 'getTraceView':
-        postDocument(message.requestId, traceViews.get(message.traceId.toLowerCase()));
+        void views.traceView(message.traceId.toLowerCase()).then((document) => postDocument(message.requestId, document));
         break;
-      case 'restoreTrace': {
-        const kept = keptTrace(message.document, log);
-        if (kept) {
-          core.store.add(kept.spans);
-          core.store.addLogs(kept.logs);
-        }
-        postDocument(message.requestId, kept && traceViews.get(kept.traceId));
+      case 'restoreTrace':
+        void views.restore(message.document).then((document) => postDocument(message.requestId, document));
         break;
-      }
       case 'getServiceMap':
-        post({ type: 'serviceMap', requestId: message.requestId, map: serviceMap.get() });
+        void views.serviceMap().then((map) => post({ type: 'serviceMap', requestId: message.requestId, map }));
         break;
       case 'getCallSites':
-        post({ type: 'callSites', requestId: message.requestId, sites: callSites.get() });
+        void views.callSites().then((sites) => post({ type: 'callSites', requestId: message.requestId, sites }));
         break;
       case 'skipFrames':
-        callSites.setSkipFrames(message.patterns);
-        traceViews.setSkipFrames(message.patterns);
+        analysis.setSkipFrames(message.patterns);
         break;
       case 'analysisSettings':
         analysis.setSettings(message.settings);
-        analysisSettings = message.settings;
-        traceViews.setSettings(message.settings);
-        callSites.invalidate();
         break;
       case 'clear':
         core.store.clear();
-        analysis.clear();
-        traceViews.clear();
+        feed.clear();
+        analysis.post({ type: 'clear' });
         flush();
+        break;
+      case 'holdAnalysisForTest':
+        if (start.testHooks) analysis.post({ type: 'holdForTest', signal: message.signal });
+        break;
+      case 'crashAnalysisForTest':
+        if (start.testHooks) analysis.post({ type: 'crashForTest' });
         break;
       case 'crashForTest':
         // Supervision tests only: the host sends this only when started with HOPSCOPE_TEST_HOOKS=1 (never from the network).
@@ -145,7 +153,7 @@ async function main(start: WorkerStart): Promise<void> {
       case 'stop':
         clearInterval(timer);
         events.close();
-        void Promise.all([http?.close(), grpc?.close()]).then(() => {
+        void Promise.all([http?.close(), grpc?.close(), analysis.stop()]).then(() => {
           post({ type: 'stopped' });
           port!.close();
         });

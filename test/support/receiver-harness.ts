@@ -3,6 +3,7 @@ import { apiHandler, PROGRAM_ID, type StatsDocument } from '../../src/ingest/api
 import { EventStream } from '../../src/ingest/event-stream';
 import { DEFAULT_INGEST_CONFIG, type IngestConfig } from '../../src/ingest/ingest-config';
 import { IngestCore } from '../../src/ingest/ingest-core';
+import { freshViews } from '../../src/ingest/fresh-views';
 import { startHttpReceiver } from '../../src/ingest/http-receiver';
 
 export interface Harness {
@@ -19,7 +20,7 @@ export async function startHarness(overrides: Partial<IngestConfig> = {}, schedu
   const logs: string[] = [];
   let port = 0;
   const stats = (): StatsDocument => ({ program: PROGRAM_ID, runner: 'test', version: '0.0.0', pid: process.pid, endpoints: { http: { host: config.host, port }, grpc: null }, ...core.stats() });
-  const receiver = await startHttpReceiver(config, core, apiHandler(config, core, events, stats), (level, message) => logs.push(`${level}: ${message}`));
+  const receiver = await startHttpReceiver(config, core, apiHandler(config, core, events, stats, freshViews(core.store)), (level, message) => logs.push(`${level}: ${message}`));
   port = receiver.port;
   return {
     port,

@@ -1,0 +1,119 @@
+/**
+ * What the analysis thread does (analysis-worker.ts runs it; tests run it in
+ * their own thread): it keeps copies of the traces the receiving thread sends
+ * (trace-copies.ts), analyses them for their headlines as they change
+ * (live-analysis.ts), and answers the views asked of it — call sites, service
+ * map, trace documents — from those copies. All the per-trace computation of
+ * the ingest worker happens here, none on the thread that receives.
+ */
+import type { AnalysisSettings } from '../analysis/settings';
+import type { AnalysisStart, FromAnalysis, ToAnalysis } from './analysis-protocol';
+import { CallSitesCache } from './call-site-source';
+import type { Logger } from './http-receiver';
+import { LiveAnalysis } from './live-analysis';
+import { ServiceMapCache } from './service-map-source';
+import { TraceCopies } from './trace-copies';
+import { keptTrace, TraceViews } from './trace-views';
+
+export type PostFromAnalysis = (message: FromAnalysis, transfer?: ArrayBuffer[]) => void;
+
+export class AnalysisCore {
+  readonly copies = new TraceCopies();
+  private settings: AnalysisSettings;
+  private readonly live: LiveAnalysis;
+  private readonly callSites: CallSitesCache;
+  private readonly serviceMap: ServiceMapCache;
+  private readonly views: TraceViews;
+  /** The settings changed: every trace held is analysed again, as the budget allows. */
+  private reanalyseAll = false;
+  private hold: Int32Array | undefined;
+  private readonly log: Logger;
+
+  constructor(private readonly start: AnalysisStart, private readonly post: PostFromAnalysis) {
+    this.settings = start.settings;
+    this.log = (level, message) => post({ type: 'log', level, message });
+    this.callSites = new CallSitesCache(this.copies, () => this.settings);
+    this.callSites.setSkipFrames(start.skipFrames);
+    // A trace the headlines were just worked out for need not be analysed again for the call sites.
+    this.live = new LiveAnalysis(this.copies, start.settings, undefined, (traceId, spanCount, analysed) => this.callSites.offer(traceId, spanCount, analysed));
+    this.live.beforeAnalysis = () => this.holdIfAsked();
+    this.serviceMap = new ServiceMapCache(this.copies);
+    this.views = new TraceViews(this.copies, start.settings);
+    this.views.setSkipFrames(start.skipFrames);
+  }
+
+  handle(message: ToAnalysis): void {
+    switch (message.type) {
+      case 'trace': {
+        const problem = this.copies.apply(message);
+        this.post({ type: 'applied', bytes: message.bytes });
+        if (problem) this.log('error', `analysis: ${problem}; the trace is analysed again once it is sent whole`);
+        break;
+      }
+      case 'forget':
+        this.copies.forget(message.traceIds);
+        break;
+      case 'clear':
+        this.copies.clear();
+        this.live.clear();
+        this.views.clear();
+        break;
+      case 'settings':
+        this.settings = message.settings;
+        this.live.setSettings(message.settings);
+        this.views.setSettings(message.settings);
+        this.callSites.invalidate();
+        this.reanalyseAll = true;
+        break;
+      case 'skipFrames':
+        this.callSites.setSkipFrames(message.patterns);
+        this.views.setSkipFrames(message.patterns);
+        break;
+      case 'getCallSites':
+        this.post({ type: 'callSites', requestId: message.requestId, sites: this.callSites.get() });
+        break;
+      case 'getServiceMap':
+        this.post({ type: 'serviceMap', requestId: message.requestId, map: this.serviceMap.get() });
+        break;
+      case 'getTraceView': {
+        // A copy is transferred (the cache keeps its own): the receiving thread copies nothing.
+        const copy = this.views.get(message.traceId)?.slice();
+        this.post({ type: 'traceView', requestId: message.requestId, document: copy ?? null }, copy && [copy.buffer]);
+        break;
+      }
+      case 'readKept':
+        this.post({ type: 'kept', requestId: message.requestId, trace: keptTrace(message.document, this.log) ?? null });
+        break;
+      case 'holdForTest':
+        if (this.start.testHooks) this.hold = message.signal;
+        break;
+      case 'crashForTest':
+        if (this.start.testHooks) setImmediate(() => { throw new Error('analysis thread crash requested by a test'); });
+        break;
+    }
+  }
+
+  /** A round of the live analysis (every UPDATE_INTERVAL_MS): the headlines worked out go back. */
+  flush(): void {
+    const { changed, removed } = this.copies.takeChanges();
+    const due = this.reanalyseAll ? this.copies.summaries() : changed;
+    this.reanalyseAll = false;
+    const worked = this.live.annotate(due, removed);
+    if (worked.length === 0) return;
+    const items = worked.flatMap(({ traceId, headline }) => {
+      const generation = this.copies.generationOf(traceId);
+      return generation === undefined ? [] : [{ traceId, generation, headline }];
+    });
+    this.post({ type: 'headlines', items });
+  }
+
+  /** Tests only: an armed hold makes this analysis wait (signal[1] = 1 says it does) until signal[0] is set. */
+  private holdIfAsked(): void {
+    const signal = this.hold;
+    if (!signal) return;
+    this.hold = undefined;
+    Atomics.store(signal, 1, 1);
+    Atomics.notify(signal, 1);
+    Atomics.wait(signal, 0, 0);
+  }
+}
