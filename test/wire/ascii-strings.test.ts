@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ascii, decodeString, hexString } from '../../src/wire/ascii-strings';
+import { bytesToBase64 } from '../../src/wire/span-fields';
 import { random } from '../support/mutate';
 
 const utf8 = new TextDecoder();
@@ -52,5 +53,25 @@ describe('decoding strings on the hot path', () => {
     assert.equal(ascii(long, 0, long.length), 'a'.repeat(long.length));
     assert.equal(ascii(long, 5, 20_005).length, 20_000);
     assert.equal(hexString(long, 0, 300 * 1024), '61'.repeat(300 * 1024));
+  });
+});
+
+describe('bytes values as base64', () => {
+  it('are the standard padded base64 of every slice, from Buffers and plain arrays alike', () => {
+    const bytes = Uint8Array.from({ length: 64 }, (_, i) => (i * 37 + 11) & 255);
+    for (let start = 0; start < 8; start++) {
+      for (let end = start; end <= bytes.length; end++) {
+        const expected = Buffer.from(bytes.subarray(start, end)).toString('base64');
+        assert.equal(bytesToBase64(bytes, start, end), expected, `[${start}, ${end}) of an array`);
+        assert.equal(bytesToBase64(Buffer.from(bytes), start, end), expected, `[${start}, ${end}) of a Buffer`);
+      }
+    }
+  });
+
+  it('are right for a 16 MiB value too (written as bytes and decoded once, not appended 3 bytes at a time)', () => {
+    const big = new Uint8Array(16 * 1024 * 1024).fill(0xfb);
+    const text = bytesToBase64(big, 0, big.length);
+    assert.equal(text.length, 4 * Math.ceil(big.length / 3));
+    assert.equal(text, Buffer.from(big).toString('base64'));
   });
 });
