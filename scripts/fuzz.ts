@@ -9,9 +9,12 @@
  *                  analysis, the trace view and the service map;
  *   structural     span lists a sender could shape: chains and cycles up to
  *                  100,000 deep, fan-out, huge strings, huge counts, clashing
- *                  ids, absurd times — through the same analysis.
+ *                  ids, absurd times — through the same analysis;
+ *   wire shapes    payloads a sender could shape, for every decoder (depth,
+ *                  fan-out, huge strings, huge counts: fuzz-wire-shapes.ts),
+ *                  decoded or refused, and what they decode to analysed.
  *
- * Usage: npm run fuzz [-- --inputs N] [--seed S]   (default 1,000,000 byte mutants)
+ * Usage: npm run fuzz [-- --inputs N] [--seed S]   (N byte mutants through each decoder, default 1,000,000)
  * Exits 1 on the first input that breaks anything, after writing it to
  * .hopscope-cache/fuzz-failure.bin (its base64 is printed too).
  */
@@ -34,6 +37,7 @@ import { decodeZipkinJson } from '../src/wire/zipkin-json';
 import { inSpan, sdkLogRecords } from '../test/support/otel-logs';
 import { toOtlpJson } from '../test/support/timeline';
 import { mutate, random } from '../test/support/mutate';
+import { wireShapes } from './fuzz-wire-shapes';
 
 const { values } = parseArgs({ options: { inputs: { type: 'string', default: '1000000' }, seed: { type: 'string', default: '20261202' } } });
 const INPUTS = Math.max(1, Number(values.inputs));
@@ -123,7 +127,7 @@ function* structural(base: SpanRecord): Generator<[string, SpanRecord[]]> {
 
 async function main(): Promise<void> {
   const all = await targets();
-  const per = Math.ceil(INPUTS / all.length);
+  const per = INPUTS;
   console.log(`fuzz: ${per.toLocaleString('en-US')} byte mutants through each of ${all.length} decoders, seed ${values.seed}`);
   let analysed = 0;
   for (const target of all) {
@@ -169,7 +173,44 @@ async function main(): Promise<void> {
     shapes++;
   }
   console.log(`  structural shapes              ${shapes.toLocaleString('en-US')} span lists analysed (slowest: ${worst.name}, ${worst.ms.toFixed(0)} ms)`);
-  console.log(`fuzz: ${(per * all.length).toLocaleString('en-US')} byte mutants and ${shapes.toLocaleString('en-US')} shapes, ${analysed.toLocaleString('en-US')} mutants analysed: nothing broke`);
+  const wire = wireShapesThrough(all);
+  console.log(`  wire shapes                    ${wire.count} payloads through ${wire.targets} decoders: ${wire.refused} refused (WireError), ${wire.analysed} decoded to spans and analysed (slowest: ${wire.slowest})`);
+  console.log(`fuzz: ${(per * all.length).toLocaleString('en-US')} byte mutants, ${shapes.toLocaleString('en-US')} span-list shapes and ${wire.count} wire shapes, ${analysed.toLocaleString('en-US')} mutants analysed: nothing broke`);
+}
+
+/** Every structural wire payload through its decoder; what decodes to spans goes through the analysis. */
+function wireShapesThrough(all: Target[]): { count: number; targets: number; refused: number; analysed: number; slowest: string } {
+  const byName = new Map(all.map((t) => [t.name, t]));
+  const seen = new Set<string>();
+  let count = 0;
+  let refused = 0;
+  let analysed = 0;
+  const times: { name: string; ms: number }[] = [];
+  for (const shape of wireShapes()) {
+    const target = byName.get(shape.target);
+    if (!target) throw new Error(`fuzz-wire-shapes names no decoder "${shape.target}"`);
+    seen.add(shape.target);
+    count++;
+    const t = performance.now();
+    let spans: SpanRecord[] | undefined;
+    try {
+      spans = target.decode(shape.bytes);
+    } catch (error) {
+      if (!(error instanceof WireError)) fail(`${target.name} on "${shape.name}"`, shape.bytes, error);
+      refused++;
+    }
+    if (spans && spans.length > 0) {
+      try {
+        analyse(spans);
+        analysed++;
+      } catch (error) {
+        fail(`the analysis of ${target.name} "${shape.name}"`, shape.bytes, error);
+      }
+    }
+    times.push({ name: `${shape.name} (${target.name})`, ms: performance.now() - t });
+  }
+  const slowest = times.sort((a, b) => b.ms - a.ms).slice(0, 3).map((s) => `${s.name} ${s.ms.toFixed(0)} ms`).join('; ');
+  return { count, targets: seen.size, refused, analysed, slowest };
 }
 
 void main();
