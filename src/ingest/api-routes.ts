@@ -1,7 +1,8 @@
 /**
  * The read-only JSON API on the OTLP/HTTP port, for local tools and for a
  * second Hopscope window:
- *   GET /api/traces            summaries, newest first
+ *   GET /api/traces            summaries, newest first; `?q=` only those a trace query picks (docs/trace-queries.md;
+ *                              400 naming the column of a bad one)
  *   GET /api/traces/{traceId}  one trace's spans and logs (404 when unknown)
  *   GET /api/traces/{traceId}/view  what a trace panel draws: a trace document (NDJSON: head, then the view with
  *                              tree, analysis and code places; see src/protocol/trace-document.ts), once per trace version
@@ -22,6 +23,7 @@ import { quoted, RETRY_AFTER_SECONDS, type ApiHandler } from './http-receiver';
 import type { CallSitesView } from '../protocol/call-sites';
 import { TRACE_DOCUMENT_TYPE } from '../protocol/trace-document';
 import type { TraceViewAnswer } from './analysis-views';
+import { TraceQueries } from './trace-queries';
 
 export const PROGRAM_ID = 'hopscope';
 
@@ -50,7 +52,7 @@ export interface StoreViews {
   traceView(traceId: string): Promise<TraceViewAnswer>;
 }
 
-export function apiHandler(config: IngestConfig, core: IngestCore, events: EventStream, stats: () => StatsDocument, views: StoreViews): ApiHandler {
+export function apiHandler(config: IngestConfig, core: IngestCore, events: EventStream, stats: () => StatsDocument, views: StoreViews, queries = new TraceQueries(core.store)): ApiHandler {
   const checkHost = isLoopbackAddress(config.host);
   return (req, res, path) => {
     if (checkHost && !isLoopbackHost(req.headers.host)) {
@@ -60,7 +62,14 @@ export function apiHandler(config: IngestConfig, core: IngestCore, events: Event
       res.setHeader('Allow', 'GET');
       return json(res, 405, { code: 12, message: `method ${req.method} is not allowed on ${quoted(path)}; the API is read-only (GET)` });
     }
-    if (path === '/api/traces') return json(res, 200, { traces: core.store.summaries() });
+    if (path === '/api/traces') {
+      const q = req.url?.includes('?') ? new URLSearchParams(req.url.slice(req.url.indexOf('?') + 1)).get('q') : null;
+      if (q === null) return json(res, 200, { traces: core.store.summaries() });
+      const found = queries.run(q);
+      if (!found.ok) return json(res, 400, { code: 3, message: `bad query at column ${found.error.column}: ${found.error.message}`, column: found.error.column });
+      const picked = new Set(found.traceIds);
+      return json(res, 200, { query: q, traces: core.store.summaries().filter((s) => picked.has(s.traceId)), unchecked: found.unchecked });
+    }
     if (path === '/api/stats') return json(res, 200, stats());
     if (path === '/api/service-map') return answer(res, views.serviceMap());
     if (path === '/api/call-sites') return answer(res, views.callSites());

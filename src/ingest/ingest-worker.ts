@@ -12,6 +12,7 @@ import type { ServiceMapView } from '../protocol/service-map';
 import type { Endpoints } from './api-routes';
 import type { IngestConfig } from './ingest-config';
 import type { CarriedStats, IngestStats } from './ingest-core';
+import type { QueryAnswer } from './trace-queries';
 import type { StoredTrace } from './trace-store';
 import type { HostToWorker, WorkerStart, WorkerToHost } from './worker-protocol';
 
@@ -87,6 +88,9 @@ export class IngestWorker {
         case 'traceView':
           this.answer(message.requestId, message.document ?? undefined);
           break;
+        case 'queriedTraces':
+          this.answer(message.requestId, message.answer);
+          break;
         case 'serviceMap':
           this.answer(message.requestId, message.map);
           break;
@@ -130,6 +134,11 @@ export class IngestWorker {
   /** What a trace panel draws, built by the worker, as a trace document; undefined when it does not hold the trace. */
   getTraceView(traceId: string): Promise<Uint8Array | undefined> {
     return this.ask<Uint8Array>((requestId) => ({ type: 'getTraceView', requestId, traceId }));
+  }
+
+  /** The ids of the stored traces a trace query picks, newest first, or where the query is wrong; undefined once the worker has ended. */
+  queryTraces(query: string): Promise<QueryAnswer | undefined> {
+    return this.ask<QueryAnswer>((requestId) => ({ type: 'queryTraces', requestId, query }));
   }
 
   /** The service map over the stored traces; undefined once the worker has ended. */

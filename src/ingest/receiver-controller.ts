@@ -21,7 +21,8 @@ import type { IngestConfig } from './ingest-config';
 import { carriedStats, type CarriedStats, type IngestStats } from './ingest-core';
 import { IngestStartError, IngestWorker } from './ingest-worker';
 import { gaveUpText, lostText, RestartBackoff, type BackoffLimits } from './restart-backoff';
-import { fetchRemoteCallSites, fetchRemoteServiceMap, fetchRemoteTrace, fetchRemoteTraceView, probeHopscope, RemoteReceiver } from './remote-receiver';
+import { fetchRemoteCallSites, fetchRemoteQuery, fetchRemoteServiceMap, fetchRemoteTrace, fetchRemoteTraceView, probeHopscope, RemoteReceiver } from './remote-receiver';
+import type { QueryAnswer } from './trace-queries';
 import type { StoredTrace, TraceSummary } from './trace-store';
 
 export type ReceiverState =
@@ -140,6 +141,13 @@ export class ReceiverController {
     if (this.remote) return fetchRemoteServiceMap(this.remote.host, this.remote.port);
     return Promise.resolve(undefined);
   }
+  /** The ids of the traces a query picks (this window's worker, or the Hopscope it follows); undefined when there is neither. */
+  queryTraces(query: string): Promise<QueryAnswer | undefined> {
+    if (this.worker) return this.worker.queryTraces(query);
+    if (this.remote) return fetchRemoteQuery(this.remote.host, this.remote.port, query);
+    return Promise.resolve(undefined);
+  }
+
   /** The call sites over the stored traces, in both modes; undefined when there is no receiver. */
   getCallSites(): Promise<CallSitesView | undefined> {
     if (this.worker) return this.worker.getCallSites();

@@ -8,6 +8,7 @@ import { Emitter } from '../common/emitter';
 import type { CallSitesView } from '../protocol/call-sites';
 import type { ServiceMapView } from '../protocol/service-map';
 import { PROGRAM_ID, type StatsDocument } from './api-routes';
+import type { QueryAnswer } from './trace-queries';
 import type { StoredTrace, TraceSummary } from './trace-store';
 
 export interface RemoteHello {
@@ -62,6 +63,27 @@ export const fetchRemoteServiceMap = (host: string, port: number): Promise<Servi
 
 /** The call sites of the Hopscope on host:port, or undefined when it has none (an older version) or does not answer. */
 export const fetchRemoteCallSites = (host: string, port: number): Promise<CallSitesView | undefined> => fetchRemoteJson(host, port, '/api/call-sites');
+
+/**
+ * The traces a query picks at the Hopscope on host:port (`GET /api/traces?q=`): the answer a worker gives, or
+ * undefined when it does not answer. A Hopscope from before queries ignores `q` (its answer names no query): that is
+ * said as an error, rather than every trace passing.
+ */
+export async function fetchRemoteQuery(host: string, port: number, query: string): Promise<QueryAnswer | undefined> {
+  try {
+    const { status, body } = await getText(host, port, `/api/traces?q=${encodeURIComponent(query)}`, 10_000);
+    const answer = JSON.parse(body) as { query?: string; traces?: { traceId: string }[]; unchecked?: number; message?: string; column?: number };
+    if (status === 400 && typeof answer.column === 'number') {
+      const message = (answer.message ?? '').replace(/^bad query at column \d+: /, '');
+      return { ok: false, error: { message, offset: answer.column - 1, column: answer.column } };
+    }
+    if (status !== 200 || !Array.isArray(answer.traces)) return undefined;
+    if (answer.query !== query) return { ok: false, error: { message: 'the Hopscope this window follows is too old to filter traces', offset: 0, column: 1 } };
+    return { ok: true, traceIds: answer.traces.map((t) => t.traceId), unchecked: answer.unchecked ?? 0 };
+  } catch {
+    return undefined;
+  }
+}
 
 async function fetchRemoteJson<T>(host: string, port: number, path: string): Promise<T | undefined> {
   try {

@@ -19,6 +19,7 @@
  */
 import type { AnalysisHeadline } from '../analysis/headline';
 import { isFailed } from '../model/failure';
+import { responseStatus } from '../model/response-status';
 import type { LogRecord, Resource, SpanRecord } from '../model/span';
 import { limitAndMeasureSpan, limitAttributes, limitLog, logBytes, resourceBytes, type Truncations } from './retained-size';
 import { PendingLogs } from './pending-logs';
@@ -35,6 +36,8 @@ export interface TraceSummary {
   durationUs: number;
   /** The root span's own duration: the request's latency as its caller saw it. */
   rootDurationUs: number;
+  /** The root span's HTTP status code (`404`) or gRPC status name (`UNAVAILABLE`); absent when it carries neither. */
+  rootStatus?: string;
   errorCount: number;
   services: string[];
   settled: boolean;
@@ -385,7 +388,8 @@ export class TraceStore {
 
 function summarize(entry: Entry): TraceSummary {
   const root = entry.root ?? provisionalRoot(entry);
-  return {
+  const status = root ? responseStatus(root.attributes) : '';
+  const summary: TraceSummary = {
     traceId: entry.traceId,
     rootService: root?.service ?? '',
     rootName: root?.name ?? '',
@@ -398,6 +402,8 @@ function summarize(entry: Entry): TraceSummary {
     settled: entry.settled,
     logCount: entry.logs.length,
   };
+  if (status !== '') summary.rootStatus = status;
+  return summary;
 }
 
 /** While the real root has not arrived: the earliest span whose parent is not in the trace. */

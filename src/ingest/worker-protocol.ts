@@ -10,6 +10,7 @@ import type { ServiceMapView } from '../protocol/service-map';
 import type { Endpoints } from './api-routes';
 import type { IngestConfig } from './ingest-config';
 import type { CarriedStats, IngestStats } from './ingest-core';
+import type { QueryAnswer } from './trace-queries';
 import type { StoredTrace, TraceSummary } from './trace-store';
 
 /** `workerData` the worker starts with. */
@@ -31,6 +32,8 @@ export type HostToWorker =
   | { type: 'getTraceView'; requestId: number; traceId: string }
   /** A panel restored after a reload brings the document it kept (transferred): its spans are stored again (merged by span id), answered with its document. */
   | { type: 'restoreTrace'; requestId: number; document: Uint8Array }
+  /** The host wants the ids of the stored traces a trace query picks (the Traces view's filter; trace-queries.ts). */
+  | { type: 'queryTraces'; requestId: number; query: string }
   /** The host wants the service map over the stored traces (an open map, at most once a second). */
   | { type: 'getServiceMap'; requestId: number }
   /** The host wants the call sites (the editor's CodeLens, hints and Problems). */
@@ -63,6 +66,8 @@ export type WorkerToHost =
   | { type: 'trace'; requestId: number; trace: StoredTrace | null }
   /** The answer to `getTraceView` and `restoreTrace` (the bytes transferred, not copied); null when the trace is not stored. */
   | { type: 'traceView'; requestId: number; document: Uint8Array | null }
+  /** The answer to `queryTraces`: the matching ids newest first, or where the query is wrong. */
+  | { type: 'queriedTraces'; requestId: number; answer: QueryAnswer }
   /** The answer to `getServiceMap`. */
   | { type: 'serviceMap'; requestId: number; map: ServiceMapView }
   /** The answer to `getCallSites`. */

@@ -15,6 +15,7 @@ import { EventStream } from './event-stream';
 import { startGrpcReceiver, type GrpcReceiver } from './grpc-receiver';
 import { startHttpReceiver, type HttpReceiver, type Logger } from './http-receiver';
 import { PortError } from './listen';
+import { TraceQueries } from './trace-queries';
 import type { TraceSummary } from './trace-store';
 import { UPDATE_INTERVAL_MS, type HostToWorker, type WorkerStart, type WorkerToHost } from './worker-protocol';
 
@@ -49,6 +50,7 @@ async function main(start: WorkerStart): Promise<void> {
   };
   const analysis = (thread = new AnalysisThread({ settings: config.analysis, skipFrames: [], testHooks: start.testHooks === true }, { onMessage: fromAnalysis, onStart: () => feed.reset(), log }));
   const views = new AnalysisViews(core.store, feed, analysis);
+  const queries = new TraceQueries(core.store, (traceId) => feed.headlineOf(traceId));
   // The state a new event-stream client starts from: taken at most once per update sent (any snapshot
   // taken after the last update is consistent with the updates that follow it), with the headlines.
   let updatesSent = 0;
@@ -72,7 +74,7 @@ async function main(start: WorkerStart): Promise<void> {
   let http: HttpReceiver | undefined;
   let grpc: GrpcReceiver | undefined;
   try {
-    http = await startHttpReceiver(config, core, apiHandler(config, core, events, stats, views), log);
+    http = await startHttpReceiver(config, core, apiHandler(config, core, events, stats, views, queries), log);
     endpoints = { ...endpoints, http: { host: config.host, port: http.port } };
     if (config.grpcEnabled) {
       grpc = await startGrpcReceiver(config, core, log);
@@ -121,6 +123,9 @@ async function main(start: WorkerStart): Promise<void> {
         break;
       case 'restoreTrace':
         void views.restore(message.document).then((document) => postDocument(message.requestId, document));
+        break;
+      case 'queryTraces':
+        post({ type: 'queriedTraces', requestId: message.requestId, answer: queries.run(message.query) });
         break;
       case 'getServiceMap':
         void views.serviceMap().then((map) => post({ type: 'serviceMap', requestId: message.requestId, map }));

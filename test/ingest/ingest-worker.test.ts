@@ -14,7 +14,7 @@ import { request } from '../support/http-client';
 
 const WORKER = 'dist/worker.js';
 const options = { runner: 'test', version: '0.0.0', workerPath: WORKER };
-const SUMMARY_KEYS = ['traceId', 'rootService', 'rootName', 'spanCount', 'startUs', 'durationUs', 'rootDurationUs', 'errorCount', 'services', 'settled', 'logCount'];
+const SUMMARY_KEYS = ['traceId', 'rootService', 'rootName', 'spanCount', 'startUs', 'durationUs', 'rootDurationUs', 'rootStatus', 'errorCount', 'services', 'settled', 'logCount'];
 
 describe('the ingest worker', () => {
   let worker: IngestWorker;
@@ -69,6 +69,15 @@ describe('the ingest worker', () => {
     const trace = await worker.getTrace((0x2b000001).toString(16).padStart(32, '0'));
     assert.equal(trace?.spans.length, (await shopTrace()).length);
     assert.equal(await worker.getTrace('f'.repeat(32)), undefined);
+  });
+
+  it('answers a trace query with the ids of the traces it picks, and a bad one with its column', async () => {
+    const all = await worker.queryTraces('service:gateway');
+    assert.ok(all?.ok);
+    assert.equal(new Set(all.traceIds).size, 40);
+    assert.deepEqual(await worker.queryTraces('service:nobody'), { ok: true, traceIds: [], unchecked: 0 });
+    const bad = await worker.queryTraces('duration>1 second');
+    assert.deepEqual(bad && !bad.ok && bad.error.column, 11);
   });
 
   it('clears every trace on request and says which went', async () => {
