@@ -1,27 +1,37 @@
 /** The words the panels show: tab titles and why a trace is not there. */
-import { formatDuration } from '../common/format';
+import { formatDuration, formatTimeOfDay } from '../common/format';
 import type { ReceiverState } from '../ingest/receiver-controller';
 import type { TraceSummary } from '../ingest/trace-store';
 import type { TraceView } from '../protocol/trace-view';
 
 const MAX_TITLE = 80;
 
-/** `POST /orders · 680 ms`: the root operation and its duration; the short id until the root is known. */
-export function traceTitle(traceId: string, root: { name: string; durationUs: number } | undefined): string {
+/** What a tab title says of a trace's root span; `startUs` is absent in documents kept before it was written. */
+export interface TitleRoot {
+  name: string;
+  durationUs: number;
+  startUs?: number;
+}
+
+/**
+ * `POST /orders · 680 ms · 14:03:21.885`: the root operation, its duration and when it started (local time),
+ * so that two tabs of one endpoint can be told apart; the short id until the root is known.
+ */
+export function traceTitle(traceId: string, root: TitleRoot | undefined): string {
   if (!root || root.name.trim() === '') return `Trace ${traceId.slice(0, 8)}`;
   const name = root.name.length > MAX_TITLE ? `${root.name.slice(0, MAX_TITLE - 1)}…` : root.name;
-  return `${name} · ${formatDuration(root.durationUs)}`;
+  return `${name} · ${formatDuration(root.durationUs)}${root.startUs === undefined ? '' : ` · ${formatTimeOfDay(root.startUs)}`}`;
 }
 
 /** The title's root from a drawn view (its first node, unless that stands in for a missing span). */
-export function viewRoot(view: TraceView): { name: string; durationUs: number } | undefined {
+export function viewRoot(view: TraceView): TitleRoot | undefined {
   const root = view.nodes[0];
-  return root && !root.placeholder ? { name: root.name, durationUs: root.endUs - root.startUs } : undefined;
+  return root && !root.placeholder ? { name: root.name, durationUs: root.endUs - root.startUs, startUs: root.startUs } : undefined;
 }
 
-/** The title's root from the Traces view's summary. */
-export function summaryRoot(summary: TraceSummary | undefined): { name: string; durationUs: number } | undefined {
-  return summary && { name: summary.rootName, durationUs: summary.rootDurationUs };
+/** The title's root from the Traces view's summary (the trace's first start: the root's, once it has come). */
+export function summaryRoot(summary: TraceSummary | undefined): TitleRoot | undefined {
+  return summary && { name: summary.rootName, durationUs: summary.rootDurationUs, startUs: summary.startUs };
 }
 
 /** Why trace `traceId` cannot be shown, given the receiver's state. */

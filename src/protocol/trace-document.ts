@@ -33,8 +33,8 @@ export interface PlaceCandidate {
 export interface TraceDocumentHead {
   format: typeof TRACE_DOCUMENT_FORMAT;
   traceId: string;
-  /** The root span's name and duration, for a tab title; absent when the root was never received. */
-  root?: { name: string; durationUs: number };
+  /** The root span's name, duration and start (µs since the epoch; absent in documents kept before it was), for a tab title; absent when the root was never received. */
+  root?: { name: string; durationUs: number; startUs?: number };
   spans: number;
   logs: number;
   /** Each list: the candidates of one place, best first; the first inside the workspace is the place. */
@@ -49,7 +49,7 @@ const decoder = new TextDecoder();
 export function encodeTraceDocument(view: TraceView, places: PlaceCandidate[][]): Uint8Array {
   const root = view.nodes[0];
   const head: TraceDocumentHead = { format: TRACE_DOCUMENT_FORMAT, traceId: view.traceId, spans: view.spans.length, logs: view.logs.length, places };
-  if (root && !root.placeholder) head.root = { name: root.name, durationUs: root.endUs - root.startUs };
+  if (root && !root.placeholder) head.root = { name: root.name, durationUs: root.endUs - root.startUs, startUs: root.startUs };
   // JSON.stringify never writes a raw newline, so the first one ends the head.
   return encoder.encode(`${JSON.stringify(head)}\n${JSON.stringify(view)}`);
 }
@@ -72,7 +72,7 @@ export function readTraceHead(document: Uint8Array): TraceDocumentHead {
   if (typeof h.traceId !== 'string' || !/^[0-9a-f]{32}$/.test(h.traceId)) throw new TraceDocumentError('the head of a trace document names no valid traceId');
   if (!Number.isSafeInteger(h.spans) || !Number.isSafeInteger(h.logs)) throw new TraceDocumentError('the head of a trace document must count its spans and logs');
   if (!Array.isArray(h.places) || !h.places.every((list) => Array.isArray(list) && list.every(isCandidate))) throw new TraceDocumentError('the places of a trace document must be lists of {path, line, from}');
-  if (h.root !== undefined && (typeof h.root?.name !== 'string' || typeof h.root.durationUs !== 'number')) throw new TraceDocumentError('the root of a trace document must have a name and a duration');
+  if (h.root !== undefined && (typeof h.root?.name !== 'string' || typeof h.root.durationUs !== 'number' || (h.root.startUs !== undefined && typeof h.root.startUs !== 'number'))) throw new TraceDocumentError('the root of a trace document must have a name and a duration');
   return h as TraceDocumentHead;
 }
 

@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { formatTimeOfDay } from '../../src/common/format';
 import { exportFile } from '../../src/extension/export-file';
 import { restoredTrace, traceIdArgument } from '../../src/extension/panel-inputs';
 import { missingTraceMessage, summaryRoot, traceTitle, viewRoot } from '../../src/extension/panel-text';
@@ -47,9 +48,12 @@ describe('the Open Trace command argument', () => {
 });
 
 describe('a trace panel title', () => {
-  it('is the root operation and its duration', () => {
-    assert.equal(traceTitle(TRACE_ID, viewRoot(toTraceView(TRACE_ID, sync.spans, [])!)), 'POST /orders · 680 ms');
-    assert.equal(traceTitle(TRACE_ID, summaryRoot({ traceId: TRACE_ID, rootService: 'gateway', rootName: 'GET /cart', spanCount: 1, startUs: 0, durationUs: 1, rootDurationUs: 1_250_000, errorCount: 0, services: [], settled: true, logCount: 0 })), 'GET /cart · 1.25 s');
+  it('is the root operation, its duration and when it started (local time), so that two tabs of one endpoint differ', () => {
+    const view = toTraceView(TRACE_ID, sync.spans, [])!;
+    assert.equal(traceTitle(TRACE_ID, viewRoot(view)), `POST /orders · 680 ms · ${formatTimeOfDay(view.nodes[0]!.startUs)}`);
+    const at = new Date(2025, 5, 2, 14, 3, 21, 885).getTime() * 1000;
+    assert.equal(traceTitle(TRACE_ID, summaryRoot({ traceId: TRACE_ID, rootService: 'gateway', rootName: 'GET /cart', spanCount: 1, startUs: at, durationUs: 1, rootDurationUs: 1_250_000, errorCount: 0, services: [], settled: true, logCount: 0 })), 'GET /cart · 1.25 s · 14:03:21.885');
+    assert.equal(traceTitle(TRACE_ID, { name: 'GET /cart', durationUs: 1_250_000 }), 'GET /cart · 1.25 s', 'a document kept before start times were written');
   });
 
   it('is the short trace id while the root is unknown or missing', () => {
