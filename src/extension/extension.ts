@@ -15,7 +15,9 @@ import { ReceiverStatusBar } from './status-bar';
 import { SourceLocator } from '../source/locator';
 import { KeptTraces } from './kept-traces';
 import { TRACE_VIEW_TYPE, TracePanels } from './trace-panel';
-import { TracesView, type TraceNode } from './traces-view';
+import { OPEN_SELECTED_TRACE, TracesView, type TraceNode } from './traces-view';
+import { ACTIVE_FILTER_KEY, FILTER_HISTORY_KEY, rememberQuery } from './filter-history';
+import { askForFilter } from './trace-filter';
 import { SHOW_SPAN_COMMAND } from './line-calls';
 import { readSourceLineSettings, type SourceLineSettings } from './source-line-settings';
 import { SourceLines } from './source-lines';
@@ -32,7 +34,7 @@ export function activate(context: vscode.ExtensionContext): void {
   });
   controller = receiver;
   const statusBar = new ReceiverStatusBar();
-  const traces = new TracesView();
+  const traces = new TracesView({ query: (text) => receiver.queryTraces(text), filter: context.workspaceState.get<string>(ACTIVE_FILTER_KEY) });
   context.subscriptions.push(log, statusBar, traces, { dispose: () => void receiver.dispose() });
 
   const settings = (): ReadSettings => {
@@ -178,6 +180,24 @@ export function activate(context: vscode.ExtensionContext): void {
   command('hopscope.toggleLineHints', async () => {
     const config = vscode.workspace.getConfiguration('hopscope');
     await config.update('sourceLines.hints', !sourceLineSettings().hints, vscode.ConfigurationTarget.Global);
+  });
+  const applyFilter = async (query: string) => {
+    traces.setFilter(query);
+    await context.workspaceState.update(ACTIVE_FILTER_KEY, query || undefined);
+    if (query) await context.workspaceState.update(FILTER_HISTORY_KEY, rememberQuery(context.workspaceState.get<string[]>(FILTER_HISTORY_KEY) ?? [], query));
+  };
+  command('hopscope.filterTraces', async () => {
+    const query = await askForFilter(traces.filterText, context.workspaceState.get<string[]>(FILTER_HISTORY_KEY) ?? []);
+    if (query !== undefined) await applyFilter(query);
+  });
+  command('hopscope.clearTraceFilter', () => applyFilter(''));
+  command('hopscope.pauseTraces', () => traces.setPaused(true));
+  command('hopscope.resumeTraces', () => traces.setPaused(false));
+  command('hopscope.showNewTraces', () => traces.showNew());
+  // A trace row's click (see traces-view.ts: the command has no arguments; the row is the selected one).
+  command(OPEN_SELECTED_TRACE, async () => {
+    const traceId = await traces.selectedTrace();
+    if (traceId) tracePanels.open(traceId);
   });
   command('hopscope.groupByEndpoint', () => traces.setGrouped(true));
   command('hopscope.ungroupTraces', () => traces.setGrouped(false));

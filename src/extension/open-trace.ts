@@ -1,8 +1,9 @@
 /** The Open Trace command: a trace id, a Traces view row, or a pick from the recent traces. */
 import * as vscode from 'vscode';
-import { formatDuration, plural } from '../common/format';
+import { plural } from '../common/format';
 import { traceIdArgument } from './panel-inputs';
 import type { TraceList } from './trace-list';
+import { traceRowText } from './trace-row-text';
 
 export async function openTraceCommand(arg: unknown, list: TraceList, open: (traceId: string) => void): Promise<void> {
   if (arg !== undefined) {
@@ -19,7 +20,7 @@ export async function openTraceCommand(arg: unknown, list: TraceList, open: (tra
   const picked = await vscode.window.showQuickPick(
     traces.map((trace) => ({
       label: trace.rootName || '(root span not received yet)',
-      description: `${trace.rootService} · ${formatDuration(trace.rootDurationUs)}`,
+      description: `${trace.rootService} · ${traceRowText(trace).description}`,
       detail: `${plural(trace.spanCount, 'span')}${trace.errorCount > 0 ? ` · ${plural(trace.errorCount, 'failed span')}` : ''} · ${trace.traceId}`,
       traceId: trace.traceId,
     })),

@@ -19,9 +19,15 @@ export interface EndpointGroup {
 export class TraceList {
   private readonly byId = new Map<string, TraceSummary>();
   private sorted: TraceSummary[] | undefined;
+  private changes = 0;
 
   get size(): number {
     return this.byId.size;
+  }
+
+  /** Goes up with every update applied. */
+  get version(): number {
+    return this.changes;
   }
 
   apply(update: TracesUpdate): void {
@@ -29,6 +35,7 @@ export class TraceList {
     for (const id of update.removed) this.byId.delete(id);
     for (const summary of update.changed) this.byId.set(summary.traceId, summary);
     this.sorted = undefined;
+    this.changes++;
   }
 
   get(traceId: string): TraceSummary | undefined {
@@ -43,16 +50,21 @@ export class TraceList {
 
   /** One group per endpoint, the group with the newest trace first. */
   byEndpoint(): EndpointGroup[] {
-    const groups = new Map<string, EndpointGroup>();
-    for (const trace of this.newestFirst()) {
-      const key = endpointKey(trace);
-      let group = groups.get(key);
-      if (!group) groups.set(key, (group = { key, service: trace.rootService, name: trace.rootName, traces: [], errorCount: 0 }));
-      group.traces.push(trace);
-      if (trace.errorCount > 0) group.errorCount++;
-    }
-    return [...groups.values()];
+    return groupByEndpoint(this.newestFirst());
   }
+}
+
+/** One group per endpoint (root service and operation), in the order of each group's first trace. */
+export function groupByEndpoint(traces: readonly TraceSummary[]): EndpointGroup[] {
+  const groups = new Map<string, EndpointGroup>();
+  for (const trace of traces) {
+    const key = endpointKey(trace);
+    let group = groups.get(key);
+    if (!group) groups.set(key, (group = { key, service: trace.rootService, name: trace.rootName, traces: [], errorCount: 0 }));
+    group.traces.push(trace);
+    if (trace.errorCount > 0) group.errorCount++;
+  }
+  return [...groups.values()];
 }
 
 function endpointKey(trace: Pick<TraceSummary, 'rootService' | 'rootName'>): string {

@@ -99,8 +99,9 @@ describe('Hopscope in VS Code (code-server)', () => {
     const rows = await tracesRows(first);
     const row = rows.filter({ has: first.locator('.label-name', { hasText: 'GET /orders' }) }).first();
     await row.waitFor(WAIT);
-    assert.equal(await row.getAttribute('aria-label'), `GET /orders, gateway, ${duration}, 3 services, 1 error`);
-    assert.match(await row.locator('.label-description').textContent() ?? '', new RegExp(`^gateway · ${duration}( \\(trace [^)]+\\))? · 3 services$`));
+    // The latency, the root's status code if it has one, when it started (local time), how it travelled; and the short id.
+    assert.match(await row.getAttribute('aria-label') ?? '', new RegExp(`^GET /orders, ${duration}, (status \\w+, )?\\d\\d:\\d\\d:\\d\\d\\.\\d{3}, 1 failed span(, [^,]+)*, trace e2e00000$`));
+    assert.match(await row.locator('.label-description').textContent() ?? '', new RegExp(`^${duration}( · \\w+)? · \\d\\d:\\d\\d:\\d\\d\\.\\d{3} · 1 failed( · [^·]+)*$`));
     await waitForStatus(first, new RegExp(`Hopscope :${httpPort} · ${(await shopTrace()).length} spans`));
 
     // The row's inline Copy Trace ID button (the same command is in its context menu).
