@@ -44,7 +44,7 @@ export interface DemoOptions {
   switches?: Partial<Record<ServiceName, Partial<Switches>>>;
   /** Each line a service prints; default: stderr lines go to this process's stderr. */
   onLog?: (service: ServiceName, line: string, stream: 'stdout' | 'stderr') => void;
-  /** How long each service may take to answer /health; default 30 s. */
+  /** How long each service may take to answer /health; default 90 s (a shared machine can be that slow). */
   startTimeoutMs?: number;
 }
 
@@ -82,7 +82,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   const children = SERVICES.map((name, i) => launch(name, ports[i]!, urls, options));
   const stop = () => stopAll(children);
   try {
-    await Promise.all(children.map((child) => waitHealthy(child, urls[child.name], options.startTimeoutMs ?? 30_000)));
+    await Promise.all(children.map((child) => waitHealthy(child, urls[child.name], options.startTimeoutMs ?? 90_000)));
     await warmUp(urls.gateway);
   } catch (error) {
     await stop();
