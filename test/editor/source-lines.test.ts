@@ -210,7 +210,7 @@ describe('call sites beside the source in VS Code (code-server)', { timeout: 600
       const text = await hintOn(editor, emailLine);
       return text.includes('could be an event') ? text : undefined;
     });
-    assert.match(hint, /^could be an event · saves ≈ \d+ ms per request \(\d+ of \d+ traces\)/, 'the typical saving, and in how many recent traces');
+    assert.match(hint, /^"?could be an event · saves ≈ \d+ ms per request \(\d+ of \d+ traces\)/, 'the typical saving, and in how many recent traces');
     assert.equal(await hintOn(editor, ifSyncLine), '');
     // No line says the same thing in its lens and its hint.
     const parts = (text: string) => text.split(/ · | \(|\)/).map((p) => p.trim()).filter(Boolean);
