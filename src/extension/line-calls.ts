@@ -128,8 +128,11 @@ async function locatedSpans(finding: SiteFinding, resolve: ResolvePlace): Promis
 
 /** The typical trace's sentence (its numbers are the median ones), and in how many recent traces it held. */
 function problemMessage(finding: SiteFinding, call: CallAtSite): string {
-  return `${plainText(finding.message, 400)} (in ${inTraces(finding, call)} that made this call recently)`;
+  return `${sentence(finding.message, 400)} (in ${inTraces(finding, call)} that made this call recently)`;
 }
+
+/** A finding's sentence without its closing full stop, for a count to follow it in brackets. */
+const sentence = (message: string, max: number) => plainText(message, max).replace(/\.$/, '');
 
 /** Markdown special characters in span data, escaped so names show as typed and never become links, images or HTML. */
 export function escapeMarkdown(text: string): string {
@@ -173,7 +176,7 @@ export function hoverMarkdown(line: LineCalls, maxCalls = 5): string {
     const head = `**${escapeMarkdown(lensTitle(call))}**`;
     const numbers = `${call.count} call${call.count === 1 ? '' : 's'} · p50 ${formatDuration(call.p50Us)} · p95 ${formatDuration(call.p95Us)}${call.errors > 0 ? ` · ${call.errors} failed` : ''}`;
     const range = distribution(call.durationsUs);
-    const findings = call.findings.map((f) => `- ${escapeMarkdown(f.message)} (in ${inTraces(f, call)})`).join('\n');
+    const findings = call.findings.map((f) => `- ${escapeMarkdown(sentence(f.message, 200))} (in ${inTraces(f, call)})`).join('\n');
     const slowest = call.slowest.map((s) => commandLink(formatDuration(s.durationUs), SHOW_SPAN_COMMAND, [s.traceId, s.spanId])).join(' · ');
     parts.push([head, numbers, range, findings, `Slowest: ${slowest} · ${commandLink('latest', SHOW_SPAN_COMMAND, [call.latest.traceId, call.latest.spanId])}`].filter(Boolean).join('\n\n'));
   }
