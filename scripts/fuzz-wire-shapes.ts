@@ -15,6 +15,7 @@
  *
  * Each is built once, in linear time (no nesting by repeated copies).
  */
+import { varintBytes } from '../test/support/proto-writer';
 
 export interface WireShape {
   /** The decoder's name in fuzz.ts. */
@@ -30,17 +31,7 @@ const spanId = (n: number) => (n + 1).toString(16).padStart(16, '0');
 
 // ── protobuf, written directly (fields below 16, so every tag is one byte) ──
 
-function varint(value: number | bigint): number[] {
-  let v = BigInt.asUintN(64, BigInt(value));
-  const out: number[] = [];
-  do {
-    let byte = Number(v & 0x7fn);
-    v >>= 7n;
-    if (v !== 0n) byte |= 0x80;
-    out.push(byte);
-  } while (v !== 0n);
-  return out;
-}
+const varint = (value: number | bigint): number[] => varintBytes(BigInt(value));
 
 const join = (parts: readonly Uint8Array[]): Buffer => Buffer.concat(parts as Uint8Array[]);
 const field = (n: number, payload: Uint8Array): Buffer => join([Uint8Array.from([(n << 3) | 2, ...varint(payload.length)]), payload]);
