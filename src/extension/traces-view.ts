@@ -30,13 +30,15 @@
  */
 import * as vscode from 'vscode';
 import { queryErrorText } from '../analysis/trace-query';
-import { formatDuration, plural } from '../common/format';
 import type { TracesUpdate } from '../ingest/receiver-controller';
 import type { QueryAnswer } from '../ingest/trace-queries';
 import type { TraceSummary } from '../ingest/trace-store';
 import { ShownTraces } from './shown-traces';
-import { groupByEndpoint, medianDurationUs, TraceList, type EndpointGroup } from './trace-list';
-import { endpointLabel, headerText, traceRowText, type HeaderState } from './trace-row-text';
+import { groupByEndpoint, TraceList, type EndpointGroup } from './trace-list';
+import { headerText, traceRowText, type HeaderState } from './trace-row-text';
+import { endpointItem, groupKey, headerKey, listItem, rowKey, statusItem, traceItem } from './trace-tree-items';
+
+export { OPEN_SELECTED_TRACE } from './trace-tree-items';
 
 export const REPAINT_INTERVAL_MS = 500;
 /**
@@ -47,8 +49,6 @@ export const REPAINT_INTERVAL_MS = 500;
 export const INSERT_INTERVAL_MS = 2000;
 /** How long the list holds still after the pointer rested on a row. */
 export const POINTER_HOLD_MS = 6000;
-/** The command of a trace row (no arguments: see the module comment). */
-export const OPEN_SELECTED_TRACE = 'hopscope.openSelectedTrace';
 
 export type TraceNode =
   | { kind: 'status' }
@@ -212,15 +212,21 @@ export class TracesView implements vscode.TreeDataProvider<TraceNode>, vscode.Di
   }
 
   getTreeItem(node: TraceNode): vscode.TreeItem {
+    // What each row is drawn with is remembered: it is drawn again only when that changes.
     switch (node.kind) {
-      case 'status':
-        return this.statusItem();
+      case 'status': {
+        const text = this.statusText();
+        this.drawn.set(node, headerKey(text));
+        return statusItem(text, this.held() && this.shown.waiting > 0);
+      }
       case 'list':
-        return this.listItem();
+        return listItem(this.filter?.text);
       case 'trace':
-        return this.traceItem(node);
+        this.drawn.set(node, rowKey(node.trace));
+        return traceItem(node.trace);
       case 'endpoint':
-        return this.endpointItem(node);
+        this.drawn.set(node, groupKey(node.group));
+        return endpointItem(node.group);
     }
   }
 
@@ -355,72 +361,4 @@ export class TracesView implements vscode.TreeDataProvider<TraceNode>, vscode.Di
     };
     return headerText(state);
   }
-
-  private statusItem(): vscode.TreeItem {
-    const text = this.statusText();
-    const item = new vscode.TreeItem(text.label, vscode.TreeItemCollapsibleState.None);
-    item.id = 'hopscope.traces.status';
-    item.description = text.description;
-    item.tooltip = text.tooltip;
-    item.iconPath = new vscode.ThemeIcon(text.icon);
-    item.contextValue = 'tracesStatus';
-    // No argument: a command without one is sent by its name, which never goes stale.
-    if (this.held() && this.shown.waiting > 0) item.command = { command: 'hopscope.showNewTraces', title: 'Show New Traces' };
-    this.drawn.set(this.status, headerKey(text));
-    return item;
-  }
-
-  private listItem(): vscode.TreeItem {
-    const filter = this.filter?.text;
-    const item = new vscode.TreeItem(filter ?? 'All traces', vscode.TreeItemCollapsibleState.Expanded);
-    item.id = 'hopscope.traces.list';
-    item.description = filter ? 'filter' : 'newest first';
-    item.iconPath = new vscode.ThemeIcon(filter ? 'filter-filled' : 'list-flat');
-    item.tooltip = filter ? `Only the traces the query ${filter} picks (Filter Traces… to change it, ✕ to show all)` : 'Every trace received, newest first (Filter Traces… to pick some)';
-    item.contextValue = filter ? 'tracesListFiltered' : 'tracesList';
-    return item;
-  }
-
-  private traceItem(row: TraceRow): vscode.TreeItem {
-    const text = traceRowText(row.trace);
-    const item = new vscode.TreeItem(text.label, vscode.TreeItemCollapsibleState.None);
-    item.id = `trace:${row.trace.traceId}`;
-    item.description = text.description;
-    item.iconPath = new vscode.ThemeIcon(text.icon.id, text.icon.color && new vscode.ThemeColor(text.icon.color));
-    item.contextValue = 'trace';
-    item.accessibilityInformation = { label: text.accessibility };
-    item.command = { command: OPEN_SELECTED_TRACE, title: 'Open Trace' };
-    // The tooltip comes from resolveTreeItem (see the module comment).
-    this.drawn.set(row, rowKey(row.trace));
-    return item;
-  }
-
-  private endpointItem(row: EndpointRow): vscode.TreeItem {
-    const { group } = row;
-    const item = new vscode.TreeItem(endpointLabel(group.traces[0]!), vscode.TreeItemCollapsibleState.Collapsed);
-    item.id = `endpoint:${group.key}`;
-    item.description = groupDescription(group);
-    item.iconPath = new vscode.ThemeIcon(group.errorCount > 0 ? 'warning' : 'symbol-event');
-    item.contextValue = 'endpoint';
-    item.tooltip = `${group.service} ${endpointLabel(group.traces[0]!)}\n${plural(group.traces.length, 'trace')}, ${group.errorCount} with errors`;
-    this.drawn.set(row, groupKey(group));
-    return item;
-  }
-}
-
-function rowKey(trace: TraceSummary): string {
-  const text = traceRowText(trace);
-  return [text.label, text.description, text.icon.id, text.icon.color, text.tooltip, text.accessibility].join('\n');
-}
-
-function headerKey(text: ReturnType<typeof headerText>): string {
-  return [text.label, text.description, text.icon].join('\n');
-}
-
-function groupDescription(group: EndpointGroup): string {
-  return `${group.service} · ${plural(group.traces.length, 'trace')} · p50 ${formatDuration(medianDurationUs(group.traces))}`;
-}
-
-function groupKey(group: EndpointGroup): string {
-  return `${groupDescription(group)}\n${group.errorCount}`;
 }

@@ -17,40 +17,14 @@
  * records are dropped first, counted), and joins its trace when the trace's
  * first span arrives.
  */
-import type { AnalysisHeadline } from '../analysis/headline';
 import { isFailed } from '../model/failure';
-import { responseStatus } from '../model/response-status';
 import type { LogRecord, Resource, SpanRecord } from '../model/span';
 import { limitAndMeasureSpan, limitAttributes, limitLog, logBytes, resourceBytes, type Truncations } from './retained-size';
 import { PendingLogs } from './pending-logs';
 import { DEFAULT_STORE_LIMITS, MAX_LOGS_PER_TRACE, type StoreLimits } from './store-limits';
+import { summarize, type Entry, type StoredTrace, type TraceChanges, type TraceSummary } from './trace-summary';
 
-
-export interface TraceSummary {
-  traceId: string;
-  rootService: string;
-  rootName: string;
-  spanCount: number;
-  startUs: number;
-  /** From the first span's start to the last span's end, async work included. */
-  durationUs: number;
-  /** The root span's own duration: the request's latency as its caller saw it. */
-  rootDurationUs: number;
-  /** The root span's HTTP status code (`404`) or gRPC status name (`UNAVAILABLE`); absent when it carries neither. */
-  rootStatus?: string;
-  errorCount: number;
-  services: string[];
-  settled: boolean;
-  logCount: number;
-  /** The analysis headline, once the worker has analysed the trace. */
-  headline?: AnalysisHeadline;
-}
-
-export interface StoredTrace {
-  traceId: string;
-  spans: SpanRecord[];
-  logs: LogRecord[];
-}
+export type { StoredTrace, TraceChanges, TraceSummary } from './trace-summary';
 
 export interface StoreStats {
   spansStored: number;
@@ -68,31 +42,6 @@ export interface StoreStats {
   pendingLogBytes: number;
   /** Attribute values and log bodies cut to maxAttributeBytes. */
   truncatedValues: number;
-}
-
-export interface TraceChanges {
-  changed: TraceSummary[];
-  removed: string[];
-}
-
-interface Entry {
-  traceId: string;
-  spans: Map<string, SpanRecord>;
-  logs: LogRecord[];
-  /** A span without a parent (earliest wins), else undefined. */
-  root: SpanRecord | undefined;
-  minStart: number;
-  maxEnd: number;
-  errorCount: number;
-  services: Set<string>;
-  lastChangeMs: number;
-  settled: boolean;
-  /** Estimated retained bytes of its spans, logs and resources. */
-  bytes: number;
-  /** Resources its spans share, each counted once in `bytes`. */
-  resources: Set<Resource>;
-  /** Which entry this is: a trace evicted and received again is a new entry, with a new number. */
-  generation: number;
 }
 
 export class TraceStore {
@@ -384,34 +333,4 @@ export class TraceStore {
       this.removed.add(entry.traceId);
     }
   }
-}
-
-function summarize(entry: Entry): TraceSummary {
-  const root = entry.root ?? provisionalRoot(entry);
-  const status = root ? responseStatus(root.attributes) : '';
-  const summary: TraceSummary = {
-    traceId: entry.traceId,
-    rootService: root?.service ?? '',
-    rootName: root?.name ?? '',
-    spanCount: entry.spans.size,
-    startUs: entry.minStart,
-    durationUs: Math.max(0, entry.maxEnd - entry.minStart),
-    rootDurationUs: root ? Math.max(0, root.endUs - root.startUs) : 0,
-    errorCount: entry.errorCount,
-    services: [...entry.services].sort(),
-    settled: entry.settled,
-    logCount: entry.logs.length,
-  };
-  if (status !== '') summary.rootStatus = status;
-  return summary;
-}
-
-/** While the real root has not arrived: the earliest span whose parent is not in the trace. */
-function provisionalRoot(entry: Entry): SpanRecord | undefined {
-  let best: SpanRecord | undefined;
-  for (const span of entry.spans.values()) {
-    if (entry.spans.has(span.parentSpanId)) continue;
-    if (best === undefined || span.startUs < best.startUs) best = span;
-  }
-  return best;
 }
