@@ -14,6 +14,7 @@ import { endpointLabel, traceRowText, type headerText } from './trace-row-text';
 export const OPEN_SELECTED_TRACE = 'hopscope.openSelectedTrace';
 
 type HeaderText = ReturnType<typeof headerText>;
+type RowText = ReturnType<typeof traceRowText>;
 
 /** The status row: counts and what waits; with `showNew`, a click shows the traces that arrived while the list held. */
 export function statusItem(text: HeaderText, showNew: boolean): vscode.TreeItem {
@@ -39,9 +40,8 @@ export function listItem(filter: string | undefined): vscode.TreeItem {
   return item;
 }
 
-/** A trace's row; its tooltip comes from the view's resolveTreeItem. */
-export function traceItem(trace: TraceSummary): vscode.TreeItem {
-  const text = traceRowText(trace);
+/** A trace's row, from its text (`traceRowText`); its tooltip comes from the view's resolveTreeItem. */
+export function traceItem(trace: TraceSummary, text: RowText = traceRowText(trace)): vscode.TreeItem {
   const item = new vscode.TreeItem(text.label, vscode.TreeItemCollapsibleState.None);
   item.id = `trace:${trace.traceId}`;
   item.description = text.description;
@@ -62,8 +62,7 @@ export function endpointItem(group: EndpointGroup): vscode.TreeItem {
   return item;
 }
 
-export function rowKey(trace: TraceSummary): string {
-  const text = traceRowText(trace);
+export function rowKey(trace: TraceSummary, text: RowText = traceRowText(trace)): string {
   return [text.label, text.description, text.icon.id, text.icon.color, text.tooltip, text.accessibility].join('\n');
 }
 

@@ -221,9 +221,11 @@ export class TracesView implements vscode.TreeDataProvider<TraceNode>, vscode.Di
       }
       case 'list':
         return listItem(this.filter?.text);
-      case 'trace':
-        this.drawn.set(node, rowKey(node.trace));
-        return traceItem(node.trace);
+      case 'trace': {
+        const text = traceRowText(node.trace);
+        this.drawn.set(node, rowKey(node.trace, text));
+        return traceItem(node.trace, text);
+      }
       case 'endpoint':
         this.drawn.set(node, groupKey(node.group));
         return endpointItem(node.group);
