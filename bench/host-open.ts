@@ -54,7 +54,8 @@ async function main(): Promise<void> {
     // A new window's locator each round: nothing resolved before.
     const locator = new SourceLocator([{ name: 'app', path: workspace }], { mappings: [{ from: '/app', to: workspace }] });
     ours.push((await activeMs(async () => {
-      const document = (await worker.getTraceView(traceId))!;
+      const document = await worker.getTraceView(traceId);
+      if (!(document instanceof Uint8Array)) throw new Error(`no document for trace ${traceId}`);
       const head = readTraceHead(document);
       const places = await locator.placesOf(head.places);
       placed = places.filter(Boolean).length;

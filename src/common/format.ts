@@ -15,6 +15,12 @@ export function formatCount(n: number): string {
   return Math.round(n).toLocaleString('en-US');
 }
 
+/** `512 B`, `1.5 KiB`, `256 MiB`: one decimal below ten. */
+export function formatBytes(n: number): string {
+  const [value, unit] = n < 1024 ? [n, 'B'] : n < 1024 ** 2 ? [n / 1024, 'KiB'] : n < 1024 ** 3 ? [n / 1024 ** 2, 'MiB'] : [n / 1024 ** 3, 'GiB'];
+  return `${unit === 'B' || value >= 10 ? Math.round(value) : value.toFixed(1)} ${unit}`;
+}
+
 /** `1 span`, `2 spans`. */
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${formatCount(n)} ${n === 1 ? one : many}`;

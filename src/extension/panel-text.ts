@@ -50,6 +50,10 @@ export function missingTraceMessage(traceId: string, state: ReceiverState): stri
 }
 
 /** Shown above a trace drawn from the copy kept with its panel. */
+export function undrawableTraceMessage(traceId: string, why: string): string {
+  return `Trace ${traceId} is too large to draw: ${why}. Its headline stays in the Traces view, and its spans can be read at /api/traces/${traceId} on the receiver.`;
+}
+
 export function keptTraceMessage(traceId: string): string {
   return `Trace ${traceId} is drawn from the copy kept with this panel: the receiver no longer holds it (it restarted, e.g. with the window). Late spans for it are added as they arrive.`;
 }

@@ -12,9 +12,9 @@ import { Throttle } from '../common/throttle';
 import type { ReceiverController, TracesUpdate } from '../ingest/receiver-controller';
 import type { TraceSummary } from '../ingest/trace-store';
 import type { WebviewToHost } from '../protocol/messages';
-import { readTraceHead, type TraceDocumentHead } from '../protocol/trace-document';
+import { isUndrawable, readTraceHead, type TraceDocumentHead } from '../protocol/trace-document';
 import { restoredTrace } from './panel-inputs';
-import { keptTraceMessage, missingTraceMessage, summaryRoot, traceTitle } from './panel-text';
+import { keptTraceMessage, missingTraceMessage, summaryRoot, traceTitle, undrawableTraceMessage } from './panel-text';
 import { editorLine } from './positions';
 import type { PlacedLine, SourceLocator } from '../source/locator';
 import type { KeptTraces } from './kept-traces';
@@ -200,6 +200,11 @@ class TracePanel {
         }
       }
       if (!document) return this.missing();
+      if (isUndrawable(document)) {
+        this.drawnCounts = undefined;
+        this.deps.log.warn(`trace ${this.traceId} is not drawn: ${document.undrawable}`);
+        return this.connection.post({ type: 'traceMissing', traceId: this.traceId, message: undrawableTraceMessage(this.traceId, document.undrawable) });
+      }
       const head = readTraceHead(document);
       if (head.traceId !== this.traceId) throw new Error(`the receiver answered with trace ${head.traceId}`);
       this.keep(document, head);

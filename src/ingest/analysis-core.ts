@@ -7,6 +7,7 @@
  * the ingest worker happens here, none on the thread that receives.
  */
 import type { AnalysisSettings } from '../analysis/settings';
+import { isUndrawable } from '../protocol/trace-document';
 import type { AnalysisStart, FromAnalysis, ToAnalysis } from './analysis-protocol';
 import { CallSitesCache } from './call-site-source';
 import type { Logger } from './http-receiver';
@@ -77,7 +78,12 @@ export class AnalysisCore {
         break;
       case 'getTraceView': {
         // A copy is transferred (the cache keeps its own): the receiving thread copies nothing.
-        const copy = this.views.get(message.traceId)?.slice();
+        const document = this.views.get(message.traceId);
+        if (isUndrawable(document)) {
+          this.post({ type: 'traceView', requestId: message.requestId, document: null, undrawable: document.undrawable });
+          break;
+        }
+        const copy = document?.slice();
         this.post({ type: 'traceView', requestId: message.requestId, document: copy ?? null }, copy && [copy.buffer]);
         break;
       }

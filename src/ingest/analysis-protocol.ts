@@ -76,8 +76,8 @@ export type FromAnalysis =
   | { type: 'headlines'; items: HeadlineUpdate[] }
   | { type: 'callSites'; requestId: number; sites: CallSitesView }
   | { type: 'serviceMap'; requestId: number; map: ServiceMapView }
-  /** The answer to getTraceView (the bytes transferred); null when the copy makes no view. */
-  | { type: 'traceView'; requestId: number; document: Uint8Array | null }
+  /** The answer to getTraceView (the bytes transferred); null when the copy makes no view, with `undrawable` when it is too large to draw. */
+  | { type: 'traceView'; requestId: number; document: Uint8Array | null; undrawable?: string }
   /** The answer to readKept; null when the document could not be read (logged). */
   | { type: 'kept'; requestId: number; trace: { traceId: string; spans: SpanRecord[]; logs: LogRecord[] } | null }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };

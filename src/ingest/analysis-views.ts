@@ -9,14 +9,15 @@
  */
 import type { CallSitesView } from '../protocol/call-sites';
 import type { ServiceMapView } from '../protocol/service-map';
+import type { UndrawableTrace } from '../protocol/trace-document';
 import type { AnalysisFeed } from './analysis-feed';
 import type { AnalysisThread } from './analysis-thread';
 import type { TraceStore } from './trace-store';
 
 export const MAX_VIEWS_ASKED = 16;
 
-/** A trace document, or why there is none: the trace is not stored, or too many are being built. */
-export type TraceViewAnswer = Uint8Array | 'not-found' | 'busy';
+/** A trace document, or why there is none: the trace is not stored, is too large to draw, or too many are being built. */
+export type TraceViewAnswer = Uint8Array | UndrawableTrace | 'not-found' | 'busy';
 
 export class AnalysisViews {
   private callSitesAsked: Promise<CallSitesView> | undefined;
@@ -83,6 +84,7 @@ export class AnalysisViews {
     if (!(await this.feed.sync(traceId))) return this.thread.up ? 'not-found' : 'busy';
     const answer = await this.thread.ask<'traceView'>((requestId) => ({ type: 'getTraceView', requestId, traceId }));
     if (!answer) return 'busy';
+    if (answer.undrawable !== undefined) return { undrawable: answer.undrawable };
     return answer.document ?? 'not-found';
   }
 }

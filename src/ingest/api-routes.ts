@@ -21,7 +21,7 @@ import type { EventStream } from './event-stream';
 import { isLoopbackAddress, isLoopbackHost } from './origin-policy';
 import { quoted, RETRY_AFTER_SECONDS, type ApiHandler } from './http-receiver';
 import type { CallSitesView } from '../protocol/call-sites';
-import { TRACE_DOCUMENT_TYPE } from '../protocol/trace-document';
+import { isUndrawable, TRACE_DOCUMENT_TYPE } from '../protocol/trace-document';
 import type { TraceViewAnswer } from './analysis-views';
 import { TraceQueries } from './trace-queries';
 
@@ -87,6 +87,7 @@ export function apiHandler(config: IngestConfig, core: IngestCore, events: Event
         if (!valid) return json(res, 404, { code: 5, message: `not found: no trace ${quoted(traceId)} is stored` });
         void views.traceView(traceId).then((document) => {
           if (document instanceof Uint8Array) return bytes(res, document, TRACE_DOCUMENT_TYPE);
+          if (isUndrawable(document)) return json(res, 422, { code: 9, message: `trace ${traceId} is too large to draw: ${document.undrawable}`, undrawable: document.undrawable });
           if (document === 'busy') {
             res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
             return json(res, 503, { code: 14, message: 'the trace views being built are at their limit, or the analysis is restarting; try again shortly' });

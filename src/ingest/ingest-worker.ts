@@ -9,6 +9,7 @@ import { Emitter } from '../common/emitter';
 import type { AnalysisSettings } from '../analysis/settings';
 import type { CallSitesView } from '../protocol/call-sites';
 import type { ServiceMapView } from '../protocol/service-map';
+import type { TraceDocument } from '../protocol/trace-document';
 import type { Endpoints } from './api-routes';
 import type { IngestConfig } from './ingest-config';
 import type { CarriedStats, IngestStats } from './ingest-core';
@@ -86,7 +87,7 @@ export class IngestWorker {
           this.answer(message.requestId, message.trace ?? undefined);
           break;
         case 'traceView':
-          this.answer(message.requestId, message.document ?? undefined);
+          this.answer(message.requestId, message.undrawable !== undefined ? { undrawable: message.undrawable } : message.document ?? undefined);
           break;
         case 'queriedTraces':
           this.answer(message.requestId, message.answer);
@@ -125,15 +126,15 @@ export class IngestWorker {
    * Stores the spans of a kept trace document again (merged by span id with what arrived since) and answers with
    * the trace's document. The bytes are transferred to the worker: `document` is empty afterwards.
    */
-  restoreTrace(document: Uint8Array): Promise<Uint8Array | undefined> {
+  restoreTrace(document: Uint8Array): Promise<TraceDocument | undefined> {
     // Only a buffer the document has to itself is transferred (a Buffer from node's pool shares its ArrayBuffer).
     const own = document.byteOffset === 0 && document.byteLength === document.buffer.byteLength ? document : document.slice();
-    return this.ask<Uint8Array>((requestId) => ({ type: 'restoreTrace', requestId, document: own }), [own.buffer as ArrayBuffer]);
+    return this.ask<TraceDocument>((requestId) => ({ type: 'restoreTrace', requestId, document: own }), [own.buffer as ArrayBuffer]);
   }
 
-  /** What a trace panel draws, built by the worker, as a trace document; undefined when it does not hold the trace. */
-  getTraceView(traceId: string): Promise<Uint8Array | undefined> {
-    return this.ask<Uint8Array>((requestId) => ({ type: 'getTraceView', requestId, traceId }));
+  /** What a trace panel draws, built by the worker, as a trace document (or why it is not drawn); undefined when it does not hold the trace. */
+  getTraceView(traceId: string): Promise<TraceDocument | undefined> {
+    return this.ask<TraceDocument>((requestId) => ({ type: 'getTraceView', requestId, traceId }));
   }
 
   /** The ids of the stored traces a trace query picks, newest first, or where the query is wrong; undefined once the worker has ended. */

@@ -14,6 +14,7 @@
 import type { AnalysisSettings } from '../analysis/settings';
 import type { CallSitesView } from '../protocol/call-sites';
 import type { ServiceMapView } from '../protocol/service-map';
+import type { TraceDocument } from '../protocol/trace-document';
 import type { ResourceLimits } from 'node:worker_threads';
 import { Emitter } from '../common/emitter';
 import type { Endpoints } from './api-routes';
@@ -124,12 +125,12 @@ export class ReceiverController {
    * the bytes are transferred) and answers with the trace's document; undefined when this window follows another
    * Hopscope, whose store it cannot write to.
    */
-  restoreTrace(document: Uint8Array): Promise<Uint8Array | undefined> {
+  restoreTrace(document: Uint8Array): Promise<TraceDocument | undefined> {
     return this.worker ? this.worker.restoreTrace(document) : Promise.resolve(undefined);
   }
 
   /** What a trace panel draws, as the trace document the worker that holds the trace built (this window's, or the Hopscope it follows). */
-  getTraceView(traceId: string): Promise<Uint8Array | undefined> {
+  getTraceView(traceId: string): Promise<TraceDocument | undefined> {
     if (this.worker) return this.worker.getTraceView(traceId);
     if (this.remote) return fetchRemoteTraceView(this.remote.host, this.remote.port, traceId);
     return Promise.resolve(undefined);

@@ -7,6 +7,7 @@ import { request, type IncomingMessage } from 'node:http';
 import { Emitter } from '../common/emitter';
 import type { CallSitesView } from '../protocol/call-sites';
 import type { ServiceMapView } from '../protocol/service-map';
+import type { TraceDocument } from '../protocol/trace-document';
 import { PROGRAM_ID, type StatsDocument } from './api-routes';
 import type { QueryAnswer } from './trace-queries';
 import type { StoredTrace, TraceSummary } from './trace-store';
@@ -49,9 +50,10 @@ export async function fetchRemoteTrace(host: string, port: number, traceId: stri
 }
 
 /** What a trace panel draws for the trace, as the trace document the Hopscope on host:port built; undefined when it has none or does not answer. */
-export async function fetchRemoteTraceView(host: string, port: number, traceId: string): Promise<Uint8Array | undefined> {
+export async function fetchRemoteTraceView(host: string, port: number, traceId: string): Promise<TraceDocument | undefined> {
   try {
     const { status, body } = await getBody(host, port, `/api/traces/${encodeURIComponent(traceId)}/view`, 10_000);
+    if (status === 422) return { undrawable: String((JSON.parse(body.toString()) as { undrawable?: unknown }).undrawable) };
     return status === 200 ? body : undefined;
   } catch {
     return undefined;

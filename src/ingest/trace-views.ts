@@ -10,7 +10,8 @@
  */
 import type { AnalysisSettings } from '../analysis/settings';
 import type { LogRecord, SpanRecord } from '../model/span';
-import { encodeTraceDocument, readTraceHead, readTraceView } from '../protocol/trace-document';
+import { formatBytes, formatCount } from '../common/format';
+import { encodeTraceDocument, readTraceHead, readTraceView, type TraceDocument } from '../protocol/trace-document';
 import { toTraceView } from '../protocol/trace-view';
 import { frameSkipper, type SkipFrame } from '../source/skip-frames';
 import { tracePlaces } from '../source/trace-places';
@@ -21,8 +22,19 @@ import type { StoredTrace } from './trace-store';
 /** Documents kept at once: the traces open in panels are few, and a document can weigh as much as its trace. */
 const KEPT_VIEWS = 8;
 
-/** The document a panel draws for these spans and logs; undefined when they make no tree. */
-export function traceDocument(traceId: string, spans: readonly SpanRecord[], logs: readonly LogRecord[], settings?: AnalysisSettings, skip?: SkipFrame): Uint8Array | undefined {
+/**
+ * How large a trace the panels draw. The default store holds 200,000 spans in all, so only a raised
+ * `hopscope.store.maxSpans` lets one trace pass this; a document past the byte bound would not fit a string in
+ * the webview (V8's limit is about 512 Mi characters, and the page parses it beside its other data).
+ */
+export const DRAW_LIMITS = { maxSpans: 200_000, maxBytes: 256 * 1024 * 1024 };
+
+/** Thrown by `traceDocument` for a trace past DRAW_LIMITS; the message says why, for the panel. */
+export class TooLargeToDraw extends Error {}
+
+/** The document a panel draws for these spans and logs; undefined when they make no tree. Throws TooLargeToDraw. */
+export function traceDocument(traceId: string, spans: readonly SpanRecord[], logs: readonly LogRecord[], settings?: AnalysisSettings, skip?: SkipFrame, limits = DRAW_LIMITS): Uint8Array | undefined {
+  if (spans.length > limits.maxSpans) throw new TooLargeToDraw(`it has ${formatCount(spans.length)} spans, and the trace view draws traces of at most ${formatCount(limits.maxSpans)}`);
   const view = toTraceView(traceId, spans, logs, settings);
   if (!view) return undefined;
   const byId = new Map(view.spans.map((span) => [span.spanId, span]));
@@ -31,7 +43,26 @@ export function traceDocument(traceId: string, spans: readonly SpanRecord[], log
     const mine = tries[i];
     if (mine) node.places = mine.map((t) => t.list);
   });
-  return encodeTraceDocument(view, lists);
+  const tooLarge = () => new TooLargeToDraw(`its view would be larger than the ${formatBytes(limits.maxBytes)} the trace view draws`);
+  let document: Uint8Array;
+  try {
+    document = encodeTraceDocument(view, lists);
+  } catch (error) {
+    // Past V8's longest string: JSON.stringify throws, and nothing else is wrong.
+    throw error instanceof RangeError ? tooLarge() : error;
+  }
+  if (document.byteLength > limits.maxBytes) throw tooLarge();
+  return document;
+}
+
+/** `traceDocument`, or why the trace is not drawn. */
+function documentOrWhyNot(...args: Parameters<typeof traceDocument>): TraceDocument | undefined {
+  try {
+    return traceDocument(...args);
+  } catch (error) {
+    if (error instanceof TooLargeToDraw) return { undrawable: error.message };
+    throw error;
+  }
 }
 
 /**
@@ -51,14 +82,14 @@ export function keptTrace(document: Uint8Array, log: Logger): StoredTrace | unde
 
 export class TraceViews {
   /** Least recently asked for first. */
-  private readonly views = new Map<string, { version: string; document: Uint8Array }>();
+  private readonly views = new Map<string, { version: string; document: TraceDocument }>();
   private settingsVersion = 0;
   private skip: SkipFrame | undefined;
 
-  constructor(private readonly store: TraceSource, private settings: AnalysisSettings | undefined = undefined) {}
+  constructor(private readonly store: TraceSource, private settings: AnalysisSettings | undefined = undefined, private readonly limits = DRAW_LIMITS) {}
 
-  /** The document of the trace as it is stored now; undefined when the store does not hold it. */
-  get(traceId: string): Uint8Array | undefined {
+  /** The document of the trace as it is stored now (or why it is not drawn); undefined when the store does not hold it. */
+  get(traceId: string): TraceDocument | undefined {
     // Asking about a trace that did not change copies nothing: its summary and last change say so.
     const summary = this.store.summary(traceId);
     const kept = this.views.get(traceId);
@@ -70,7 +101,7 @@ export class TraceViews {
       return kept.document;
     }
     const trace = this.store.get(traceId)!;
-    const document = traceDocument(traceId, trace.spans, trace.logs, this.settings, this.skip);
+    const document = documentOrWhyNot(traceId, trace.spans, trace.logs, this.settings, this.skip, this.limits);
     if (!document) return undefined;
     this.views.set(traceId, { version, document });
     for (const id of this.views.keys()) {

@@ -64,8 +64,8 @@ export type WorkerToHost =
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
   /** The answer to `getTrace`; null when the trace is not stored. */
   | { type: 'trace'; requestId: number; trace: StoredTrace | null }
-  /** The answer to `getTraceView` and `restoreTrace` (the bytes transferred, not copied); null when the trace is not stored. */
-  | { type: 'traceView'; requestId: number; document: Uint8Array | null }
+  /** The answer to `getTraceView` and `restoreTrace` (the bytes transferred, not copied); null when the trace is not stored, or is too large to draw (`undrawable` says why). */
+  | { type: 'traceView'; requestId: number; document: Uint8Array | null; undrawable?: string }
   /** The answer to `queryTraces`: the matching ids newest first, or where the query is wrong. */
   | { type: 'queriedTraces'; requestId: number; answer: QueryAnswer }
   /** The answer to `getServiceMap`. */

@@ -4,6 +4,7 @@
  */
 import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
+import { isUndrawable } from '../protocol/trace-document';
 import { apiHandler, PROGRAM_ID, type Endpoints, type StatsDocument } from './api-routes';
 import { AnalysisFeed, BUSY_FEED_BUDGET_MS, FEED_BUDGET_MS, type AnalysisLink } from './analysis-feed';
 import type { FromAnalysis } from './analysis-protocol';
@@ -25,7 +26,8 @@ const post = (message: WorkerToHost, transfer?: ArrayBuffer[]) => port.postMessa
 /** A trace document to the host: bytes of its own (from the analysis thread, or a copy) are transferred, so no thread copies it again. */
 const postDocument = (requestId: number, document: TraceViewAnswer) => {
   const bytes = document instanceof Uint8Array ? document : null;
-  post({ type: 'traceView', requestId, document: bytes }, bytes ? [bytes.buffer as ArrayBuffer] : undefined);
+  const undrawable = isUndrawable(document) ? { undrawable: document.undrawable } : {};
+  post({ type: 'traceView', requestId, document: bytes, ...undrawable }, bytes ? [bytes.buffer as ArrayBuffer] : undefined);
 };
 const log: Logger = (level, message) => post({ type: 'log', level, message });
 

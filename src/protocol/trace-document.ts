@@ -54,6 +54,20 @@ export function encodeTraceDocument(view: TraceView, places: PlaceCandidate[][])
   return encoder.encode(`${JSON.stringify(head)}\n${JSON.stringify(view)}`);
 }
 
+/**
+ * A trace no view is built for, and why (it is too large to draw): what a panel shows instead of the
+ * trace, and what `GET /api/traces/{id}/view` answers with 422.
+ */
+export interface UndrawableTrace {
+  undrawable: string;
+}
+
+/** A trace document, or why the trace has none. */
+export type TraceDocument = Uint8Array | UndrawableTrace;
+
+export const isUndrawable = (value: unknown): value is UndrawableTrace =>
+  typeof value === 'object' && value !== null && typeof (value as Partial<UndrawableTrace>).undrawable === 'string';
+
 export class TraceDocumentError extends Error {}
 
 /** The head, read and checked; the view stays bytes. Throws a TraceDocumentError naming what is wrong. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatRoute } from '../../src/common/format';
+import { formatBytes, formatRoute } from '../../src/common/format';
 
 describe('a route of services, as the views and findings say it', () => {
   it('names every service of a route of up to 12', () => {
@@ -13,5 +13,12 @@ describe('a route of services, as the views and findings say it', () => {
     const long = Array.from({ length: 50_000 }, (_, i) => `s${i}`);
     assert.equal(formatRoute(long), 's0 → s1 → s2 → s3 → s4 → s5 → … 49,989 more … → s49995 → s49996 → s49997 → s49998 → s49999');
     assert.equal(formatRoute(long.slice(0, 13)), 's0 → s1 → s2 → s3 → s4 → s5 → … 2 more … → s8 → s9 → s10 → s11 → s12');
+  });
+});
+
+describe('a size in bytes, as messages say it', () => {
+  it('uses the largest unit below the size, with one decimal below ten', () => {
+    assert.deepEqual([0, 100, 1023, 1536, 10 * 1024, 5 * 1024 ** 2 + 1024 ** 2 / 4, 256 * 1024 ** 2, 3 * 1024 ** 3].map(formatBytes),
+      ['0 B', '100 B', '1023 B', '1.5 KiB', '10 KiB', '5.3 MiB', '256 MiB', '3.0 GiB']);
   });
 });

@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import { formatTimeOfDay } from '../../src/common/format';
 import { exportFile } from '../../src/extension/export-file';
 import { restoredTrace, traceIdArgument } from '../../src/extension/panel-inputs';
-import { missingTraceMessage, summaryRoot, traceTitle, viewRoot } from '../../src/extension/panel-text';
+import { missingTraceMessage, summaryRoot, traceTitle, undrawableTraceMessage, viewRoot } from '../../src/extension/panel-text';
 import { toTraceView } from '../../src/protocol/trace-view';
 import { sync } from '../support/shop-drawings';
 import { TRACE_ID } from '../support/timeline';
@@ -77,6 +77,11 @@ describe('why a trace is missing', () => {
     assert.match(missingTraceMessage(TRACE_ID, { kind: 'following', endpoints, runner: 'hopscope serve', pid: 1 }), /is not stored/);
     assert.match(missingTraceMessage(TRACE_ID, { kind: 'stopped', why: 'stopped' }), /receiver is stopped/);
     assert.match(missingTraceMessage(TRACE_ID, { kind: 'error', reason: 'crashed', message: 'the ingest worker crashed' }), /not running \(the ingest worker crashed\)/);
+  });
+
+  it('says why a trace too large to draw is not drawn, and where its spans are', () => {
+    assert.equal(undrawableTraceMessage(TRACE_ID, 'it has 200,001 spans, and the trace view draws traces of at most 200,000'),
+      `Trace ${TRACE_ID} is too large to draw: it has 200,001 spans, and the trace view draws traces of at most 200,000. Its headline stays in the Traces view, and its spans can be read at /api/traces/${TRACE_ID} on the receiver.`);
   });
 });
 

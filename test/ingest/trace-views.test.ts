@@ -10,13 +10,21 @@ import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { DEFAULT_ANALYSIS_SETTINGS } from '../../src/analysis/settings';
 import { DEFAULT_INGEST_CONFIG } from '../../src/ingest/ingest-config';
 import { IngestWorker } from '../../src/ingest/ingest-worker';
+import { fetchRemoteTraceView } from '../../src/ingest/remote-receiver';
 import { TraceStore } from '../../src/ingest/trace-store';
-import { traceDocument, TraceViews } from '../../src/ingest/trace-views';
-import { readTraceHead, readTraceView, TRACE_DOCUMENT_TYPE } from '../../src/protocol/trace-document';
+import { deepChain } from '../../bench/deep';
+import { DRAW_LIMITS, TooLargeToDraw, traceDocument, TraceViews } from '../../src/ingest/trace-views';
+import { readTraceHead, readTraceView, TRACE_DOCUMENT_TYPE, type TraceDocument } from '../../src/protocol/trace-document';
 import { toTraceView } from '../../src/protocol/trace-view';
 import { request } from '../support/http-client';
 import { shopTrace } from '../support/otel-trace';
-import { timeline } from '../support/timeline';
+import { timeline, toOtlpJson } from '../support/timeline';
+
+/** The answer, which must be a document (not a reason why there is none). */
+function bytes(answer: TraceDocument | undefined): Uint8Array {
+  assert.ok(answer instanceof Uint8Array, `a document, not ${JSON.stringify(answer)}`);
+  return answer;
+}
 
 const drawn = timeline(`
   gateway | POST /orders | server | 0-100
@@ -30,12 +38,12 @@ describe('the views of stored traces', () => {
     store.add(drawn.spans.slice(0, 2));
     const views = new TraceViews(store);
     const traceId = drawn.spans[0]!.traceId;
-    const first = views.get(traceId)!;
+    const first = bytes(views.get(traceId));
     assert.equal(views.get(traceId), first, 'the same document, not built again');
     assert.equal(readTraceView(first).nodes.length, 2);
     assert.deepEqual(readTraceHead(first), { format: 1, traceId, spans: 2, logs: 0, places: [], root: { name: 'POST /orders', durationUs: 100_000, startUs: drawn.spans[0]!.startUs } });
     store.add(drawn.spans.slice(2));
-    const grown = views.get(traceId)!;
+    const grown = bytes(views.get(traceId));
     assert.notEqual(grown, first);
     assert.deepEqual(readTraceView(grown), toTraceView(traceId, store.get(traceId)!.spans, [], undefined));
     assert.equal(views.get('f'.repeat(32)), undefined);
@@ -50,7 +58,7 @@ describe('the views of stored traces', () => {
     `);
     store.add(placed.spans);
     const views = new TraceViews(store);
-    const document = views.get(placed.spans[0]!.traceId)!;
+    const document = bytes(views.get(placed.spans[0]!.traceId));
     assert.deepEqual(readTraceHead(document).places, [[{ from: 'attributes', path: '/app/src/routes.ts', line: 12 }]]);
     assert.deepEqual(readTraceView(document).nodes.map((n) => n.places), [[0], [0], undefined], 'the client call is on its caller\'s line; the callee\'s entry is not');
   });
@@ -60,7 +68,7 @@ describe('the views of stored traces', () => {
     store.add(drawn.spans);
     const views = new TraceViews(store);
     const traceId = drawn.spans[0]!.traceId;
-    const before = views.get(traceId)!;
+    const before = bytes(views.get(traceId));
     views.setSkipFrames(['**/lib/**']);
     assert.notEqual(views.get(traceId), before);
   });
@@ -70,9 +78,29 @@ describe('the views of stored traces', () => {
     store.add(drawn.spans);
     const views = new TraceViews(store);
     const traceId = drawn.spans[0]!.traceId;
-    const before = views.get(traceId)!;
+    const before = bytes(views.get(traceId));
     views.setSettings({ ...DEFAULT_ANALYSIS_SETTINGS, longSyncCallUs: 1 });
     assert.notEqual(views.get(traceId), before);
+  });
+});
+
+describe('traces too large to draw', () => {
+  it('says why instead of building a view past the span bound, and keeps saying it until the trace changes', () => {
+    const store = new TraceStore();
+    store.add(drawn.spans);
+    const traceId = drawn.spans[0]!.traceId;
+    const views = new TraceViews(store, undefined, { maxSpans: 2, maxBytes: DRAW_LIMITS.maxBytes });
+    const answer = views.get(traceId);
+    assert.deepEqual(answer, { undrawable: 'it has 3 spans, and the trace view draws traces of at most 2' });
+    assert.equal(views.get(traceId), answer, 'not tried again while the trace is the same');
+    assert.throws(() => traceDocument(traceId, drawn.spans, [], undefined, undefined, { maxSpans: 2, maxBytes: DRAW_LIMITS.maxBytes }), TooLargeToDraw);
+  });
+
+  it('says why when the document would pass the byte bound', () => {
+    const store = new TraceStore();
+    store.add(drawn.spans);
+    const views = new TraceViews(store, undefined, { maxSpans: DRAW_LIMITS.maxSpans, maxBytes: 100 });
+    assert.deepEqual(views.get(drawn.spans[0]!.traceId), { undrawable: 'its view would be larger than the 100 B the trace view draws' });
   });
 });
 
@@ -90,7 +118,7 @@ describe('the worker\'s trace views', () => {
   after(() => worker.stop());
 
   it('answers the host with the document the worker built: nodes, labels and analysis', async () => {
-    const document = (await worker.getTraceView(traceId))!;
+    const document = bytes(await worker.getTraceView(traceId));
     const trace = (await worker.getTrace(traceId))!;
     assert.deepEqual(document, traceDocument(traceId, trace.spans, trace.logs, DEFAULT_INGEST_CONFIG.analysis));
     assert.equal(readTraceHead(document).spans, trace.spans.length);
@@ -119,10 +147,10 @@ describe('the worker\'s trace views', () => {
     const stray = { ...kept.spans[0]!, traceId: '3c000000000000000000000000000003', spanId: 'abababababababab' };
     const copy = traceDocument(keptId, [...spans, stray], [])!;
     const sent = copy.slice();
-    const document = (await worker.restoreTrace(sent))!;
+    const document = bytes(await worker.restoreTrace(sent));
     assert.equal(sent.byteLength, 0, 'the bytes were transferred, not copied');
     assert.equal(readTraceView(document).nodes.length, 2);
-    const again = (await worker.restoreTrace(copy.slice()))!;
+    const again = bytes(await worker.restoreTrace(copy.slice()));
     assert.equal(readTraceHead(again).spans, 2, 'the same spans twice are one trace, not two copies');
     assert.equal(await worker.getTrace('3c000000000000000000000000000003'), undefined);
   });
@@ -131,5 +159,35 @@ describe('the worker\'s trace views', () => {
     assert.equal(await worker.restoreTrace(new TextEncoder().encode('{"format":1}\n{')), undefined);
     assert.equal(await worker.restoreTrace(new TextEncoder().encode('not a document')), undefined);
     assert.ok(await worker.getTraceView(traceId));
+  });
+});
+
+describe('a trace past what the trace view draws, in a real worker', () => {
+  let worker: IngestWorker;
+  let httpPort: number;
+  // One root and 200,000 calls below it: one more span than the trace view draws (the store allows it here).
+  const wide = deepChain(DRAW_LIMITS.maxSpans + 1, 7).map((span, i) => (i < 2 ? span : { ...span, parentSpanId: '0000000000000001' }));
+  const traceId = wide[0]!.traceId;
+
+  before(async () => {
+    worker = new IngestWorker({ ...DEFAULT_INGEST_CONFIG, httpPort: 0, grpcPort: 0, settleMs: 200, maxSpans: 250_000 }, { runner: 'test', version: '0.0.0', workerPath: 'dist/worker.js' });
+    httpPort = (await worker.ready).http.port;
+    for (let from = 0; from < wide.length; from += 25_000) {
+      const reply = await request(httpPort, 'POST', '/v1/traces', toOtlpJson(wide.slice(from, from + 25_000)), { 'Content-Type': 'application/json' });
+      assert.equal(reply.status, 200);
+    }
+  });
+  after(() => worker.stop());
+
+  it('answers the panel and /api/traces/{id}/view with why it is not drawn, and goes on drawing others', async () => {
+    const why = 'it has 200,001 spans, and the trace view draws traces of at most 200,000';
+    assert.deepEqual(await worker.getTraceView(traceId), { undrawable: why });
+    const reply = await request(httpPort, 'GET', `/api/traces/${traceId}/view`);
+    assert.equal(reply.status, 422);
+    assert.deepEqual(JSON.parse(reply.text), { code: 9, message: `trace ${traceId} is too large to draw: ${why}`, undrawable: why });
+    assert.deepEqual(await fetchRemoteTraceView('127.0.0.1', httpPort, traceId), { undrawable: why }, 'a window following this one says the same');
+    const small = drawn.spans.map((span) => ({ ...span, traceId: '3c0000000000000000000000000000aa' }));
+    assert.equal((await request(httpPort, 'POST', '/v1/traces', toOtlpJson(small), { 'Content-Type': 'application/json' })).status, 200);
+    assert.equal(readTraceHead(bytes(await worker.getTraceView('3c0000000000000000000000000000aa'))).spans, 3);
   });
 });
