@@ -13,7 +13,7 @@
 import type { Browser, Page } from 'playwright-core';
 import type { TraceView } from '../src/protocol/trace-view';
 import { syntheticView } from '../test/support/webview-fixtures';
-import { launchChromium, openHarness, type Harness } from '../test/support/webview-harness';
+import { launchChromium, openHarness, traceDocumentText, type Harness } from '../test/support/webview-harness';
 import { graphBackground, viewport } from '../test/support/webview-queries';
 
 /** The checkout traces as they come (repeated calls fold into ×N nodes), and one where every call is different (only the node budget keeps the graph small). */
@@ -77,7 +77,9 @@ async function ours(browser: Browser, view: TraceView, interact: boolean): Promi
   const h = await open(browser);
   try {
     // The message is put into the page first: only the page's own work is timed.
-    await h.page.evaluate((v: unknown) => void ((window as unknown as { __message: unknown }).__message = { type: 'trace', view: v, sources: [] }), view as unknown);
+    // As VS Code delivers it: the trace document's bytes (made in the page before the clock starts).
+    const { text, places } = traceDocumentText(view);
+    await h.page.evaluate(([t, p]) => void ((window as unknown as { __message: unknown }).__message = { type: 'trace', document: new TextEncoder().encode(t), places: p }), [text, places] as const);
     const { end, ...shown } = await h.page.evaluate(() => new Promise<Ours & { end: number }>((resolve, reject) => {
       const graph = document.querySelector<HTMLElement>('#graph')!;
       const timer = setTimeout(() => reject(new Error(`not ready after 60 s (data-state="${graph.dataset.state}")`)), 60_000);
