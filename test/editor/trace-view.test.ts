@@ -95,9 +95,11 @@ describe('the trace view in VS Code (code-server)', { timeout: 600_000 }, () => 
     const parts = await frame.locator('#accumulation [data-part]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-us'))));
     assert.ok(parts.length >= 3, `${parts.length} parts`);
     assert.equal(parts.reduce((a, b) => a + b, 0), total);
-    // The request took about as long as the gateway took to answer (the client adds a little).
+    // The request took about as long as the gateway took to answer (the client adds a little). The two are read
+    // from different clocks in different processes (the HTTP instrumentation starts spans at millisecond
+    // precision): a few ms either way (3 ms over was seen on a busy machine).
     const orderMs = orders.get(traceId)!;
-    assert.ok(total / 1000 <= orderMs + 1 && total / 1000 > orderMs * 0.8, `bar ${total} µs, order ${orderMs} ms`);
+    assert.ok(total / 1000 <= orderMs + 5 && total / 1000 > orderMs * 0.8, `bar ${total} µs, order ${orderMs} ms`);
     // The README's picture: the panel with the whole window's width (the graph fits itself to it again).
     await runCommand(page, 'View: Toggle Primary Side Bar Visibility');
     await eventually(async () => ((await frame.locator('#graph svg').boundingBox())!.width > 900 ? true : undefined), 100);
