@@ -127,7 +127,7 @@ export function callSitesOf(store: TraceSource, options: CallSitesOptions = {}, 
     const tree = treeOf(store, summary.traceId);
     return tree && { tree, findings: analyzeTree(tree, settings).findings };
   };
-  const { items, omitted } = newestTraces(store, budget, memo ? (summary) => memo.get(store, summary, analyse) : analyse, receivedSinceMs);
+  const { items, omitted } = newestTraces(store, budget, memo ? (summary) => memo.get(store, summary, analyse) : analyse, { receivedSinceMs });
   let traces = 0;
   function* counted(): Generator<AnalysedTrace> {
     for (const item of items) {

@@ -14,6 +14,8 @@ import type { StoredTrace, TraceSummary } from './trace-store';
 export interface TraceSource {
   /** Goes up whenever a trace is added to or let go of. */
   readonly version: number;
+  /** Goes up whenever a summary's `settled` flag changed without `version` going up (a trace settled). */
+  readonly settles: number;
   /** Newest first (by start time); the same array until the source changes: do not modify it. */
   summaries(): readonly TraceSummary[];
   summary(traceId: string): TraceSummary | undefined;
@@ -29,16 +31,24 @@ export interface StoreBudget {
 
 export const STORE_VIEW_BUDGET: StoreBudget = { maxTraces: 1_000, maxSpans: 50_000 };
 
+/** Which stored traces a view reads at all (those it does not are neither read nor counted as omitted). */
+export interface TraceSelection {
+  /** Traces that last changed before this (the store's clock, ms) have aged out. */
+  receivedSinceMs?: number;
+  /** Only settled traces: a trace still arriving may lack the spans that place its parts (see serviceMapOf). */
+  settledOnly?: boolean;
+}
+
 /**
  * The newest traces within the budget, read one at a time by `read` (only one
  * is alive at once unless `read` keeps it); a trace too big for what is left
- * of the budget is skipped. Traces that last changed before `receivedSinceMs`
- * have aged out: they are neither read nor counted. `omitted()` counts the
- * traces left out once the items have been read.
+ * of the budget is skipped. Traces `select` leaves out are neither read nor
+ * counted. `omitted()` counts the traces left out once the items have been read.
  */
-export function newestTraces<T>(store: TraceSource, budget: StoreBudget, read: (summary: TraceSummary) => T | undefined, receivedSinceMs?: number): { items: Iterable<T>; omitted(): number } {
+export function newestTraces<T>(store: TraceSource, budget: StoreBudget, read: (summary: TraceSummary) => T | undefined, select: TraceSelection = {}): { items: Iterable<T>; omitted(): number } {
+  const { receivedSinceMs, settledOnly = false } = select;
   const all = store.summaries();
-  const summaries = receivedSinceMs === undefined ? all : all.filter((s) => (store.lastChangeMs(s.traceId) ?? 0) >= receivedSinceMs);
+  const summaries = receivedSinceMs === undefined && !settledOnly ? all : all.filter((s) => (!settledOnly || s.settled) && (receivedSinceMs === undefined || (store.lastChangeMs(s.traceId) ?? 0) >= receivedSinceMs));
   let included = 0;
   function* items(): Generator<T> {
     let spans = 0;
@@ -56,8 +66,8 @@ export function newestTraces<T>(store: TraceSource, budget: StoreBudget, read: (
 }
 
 /** The newest traces' trees within the budget (see newestTraces). */
-export function newestTrees(store: TraceSource, budget: StoreBudget, receivedSinceMs?: number): { trees: Iterable<TraceTree>; omitted(): number } {
-  const { items, omitted } = newestTraces(store, budget, (summary) => treeOf(store, summary.traceId), receivedSinceMs);
+export function newestTrees(store: TraceSource, budget: StoreBudget, select: TraceSelection = {}): { trees: Iterable<TraceTree>; omitted(): number } {
+  const { items, omitted } = newestTraces(store, budget, (summary) => treeOf(store, summary.traceId), select);
   return { trees: items, omitted };
 }
 
@@ -66,7 +76,11 @@ export function treeOf(store: TraceSource, traceId: string): TraceTree | undefin
   return trace && buildTree(trace.spans);
 }
 
-/** A view of one store, computed again only after the store changed (or `epoch()` did: a view of recent traces changes as time passes). */
+/**
+ * A view of one store, computed again only after the store changed (or
+ * `epoch()` did: a view of recent traces changes as time passes, a view of
+ * settled ones as traces settle).
+ */
 export class StoreCache<T> {
   private cached: { version: string; value: T } | undefined;
 

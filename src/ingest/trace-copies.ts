@@ -40,10 +40,16 @@ export class TraceCopies implements TraceSource {
   private readonly changed = new Set<string>();
   private readonly removed = new Set<string>();
   private changes = 0;
+  /** Summaries whose `settled` flag changed without a new version (the trace settled). */
+  private settledChanges = 0;
   private summaryCache: { summaries: TraceSummary[] } | undefined;
 
   get version(): number {
     return this.changes;
+  }
+
+  get settles(): number {
+    return this.settledChanges;
   }
 
   get size(): number {
@@ -84,6 +90,7 @@ export class TraceCopies implements TraceSource {
     // A summary that only settled is not a new version of the trace (as in the store); the list of summaries is new.
     const grew = !copy || part.spans.length > 0 || part.logs.length > 0;
     if (copy) {
+      if (!grew && copy.summary.settled !== delta.summary.settled) this.settledChanges++;
       copy.held = undefined;
       for (const span of part.spans) copy.spans.push(span);
       for (const log of part.logs) copy.logs.push(log);

@@ -64,7 +64,7 @@ export class TraceStore {
   private readonly limitedResources = new WeakMap<Resource, number>();
   private summaryCache: { version: number; settles: number; summaries: TraceSummary[] } | undefined;
   /** Rounds of settle() that settled something: a summary's `settled` changes without the store's version. */
-  private settles = 0;
+  private settleRounds = 0;
   private generations = 0;
 
   constructor(limits: Partial<StoreLimits> = {}, private readonly now: () => number = Date.now) {
@@ -90,6 +90,11 @@ export class TraceStore {
   /** Goes up whenever any trace is added to, evicted or cleared, so derived views can be cached. */
   get version(): number {
     return this.changes;
+  }
+
+  /** Goes up with every round of settle() that settled a trace (the version does not). */
+  get settles(): number {
+    return this.settleRounds;
   }
 
   add(spans: readonly SpanRecord[]): { stored: number; duplicates: number } {
@@ -204,11 +209,11 @@ export class TraceStore {
    * until the store changes (every reader of an unchanged store shares it): do not modify it.
    */
   summaries(): readonly TraceSummary[] {
-    if (this.summaryCache?.version === this.changes && this.summaryCache.settles === this.settles) return this.summaryCache.summaries;
+    if (this.summaryCache?.version === this.changes && this.summaryCache.settles === this.settleRounds) return this.summaryCache.summaries;
     const out: TraceSummary[] = [];
     for (const entry of this.traces.values()) if (entry.spans.size > 0) out.push(summarize(entry));
     out.sort((a, b) => b.startUs - a.startUs || (a.traceId < b.traceId ? -1 : 1));
-    this.summaryCache = { version: this.changes, settles: this.settles, summaries: out };
+    this.summaryCache = { version: this.changes, settles: this.settleRounds, summaries: out };
     return out;
   }
 
@@ -237,7 +242,7 @@ export class TraceStore {
       this.changed.add(entry.traceId);
       settled++;
     }
-    if (settled > 0) this.settles++;
+    if (settled > 0) this.settleRounds++;
     return settled;
   }
 

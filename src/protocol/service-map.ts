@@ -26,6 +26,8 @@ export interface ServiceMapView extends Omit<Aggregate, 'edges'> {
   computedAt: number;
   /** Stored traces left out to bound the work (the oldest ones); absent when none were. */
   omittedTraces?: number;
+  /** Traces still arriving (not settled yet), not counted until they settle; absent when none are. */
+  arrivingTraces?: number;
 }
 
 /** The map over these trees (the caller bounds how many). */

@@ -83,9 +83,13 @@ describe('the analysis thread\'s copies', () => {
     assert.equal(copies.get(summary.traceId)!.spans.length, 31);
 
     const settledOnly = copies.version;
+    const settles = copies.settles;
     copies.apply({ ...part(31, 31, true), summary: { ...grown, settled: true } });
     assert.equal(copies.version, settledOnly, 'a summary that only settled is not a new version');
+    assert.equal(copies.settles, settles + 1, 'but it is counted, for views of settled traces (the service map)');
     assert.equal(copies.summaries()[0]!.settled, true);
+    copies.apply({ ...part(31, 31, true), summary: { ...grown, settled: true } });
+    assert.equal(copies.settles, settles + 1, 'the same summary again changes nothing');
 
     assert.match(copies.apply(part(5, 6, true))!, /starts at span 5/);
     assert.equal(copies.get(summary.traceId), undefined, 'a delta that does not fit drops the copy');
@@ -174,12 +178,13 @@ describe('the feed to the analysis thread', () => {
   });
 
   it('answers call sites, the service map and a trace\'s document from the copies as the store would', async () => {
-    const { store, feed, deliver, core, toFeed, runTurns } = joined({ partSpans: 7 });
+    const { store, feed, deliver, core, toFeed, runTurns } = joined({ partSpans: 7 }, new TraceStore({ settleMs: 0 }));
     for (let n = 30; n < 34; n++) store.add(traceOf(n, 25 + n));
     const id = store.summaries()[1]!.traceId;
     const synced = feed.sync(id);
     runTurns();
     assert.equal(await synced, true, 'one trace sent ahead of the flush, a turn at a time');
+    store.settle();
     const { changed, removed } = store.takeChanges();
     feed.offer(changed, removed);
     for (let i = 0; i < 100 && core.copies.size < 4; i++) {
@@ -194,6 +199,7 @@ describe('the feed to the analysis thread', () => {
     const sites = byId.get(1) as Extract<FromAnalysis, { type: 'callSites' }>;
     assert.deepEqual({ ...sites.sites, computedAt: 0 }, { ...callSitesOf(store, { settings: DEFAULT_ANALYSIS_SETTINGS }), computedAt: 0 });
     const map = byId.get(2) as Extract<FromAnalysis, { type: 'serviceMap' }>;
+    assert.equal(map.map.traces, 4, 'the settled traces are on the map');
     assert.deepEqual({ ...map.map, computedAt: 0 }, { ...serviceMapOf(store), computedAt: 0 });
     const view = byId.get(3) as Extract<FromAnalysis, { type: 'traceView' }>;
     const trace = store.get(id)!;

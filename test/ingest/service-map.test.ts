@@ -33,10 +33,14 @@ async function send(port: number, spans: ReturnType<typeof order>): Promise<void
 
 const gatewayToOrders = (map: ServiceMapView) => map.edges.find((e) => e.from === 'gateway' && e.to === 'orders');
 
+/** A store whose traces settle as soon as settle() is called. */
+const settlingStore = () => new TraceStore({ settleMs: 0 });
+
 describe('the service map over the stored traces', () => {
   it('takes the newest traces within the budget and counts the ones it left out', () => {
-    const store = new TraceStore();
+    const store = settlingStore();
     for (let i = 1; i <= 5; i++) store.add(order(id(i), 100 * i, i * 1000));
+    store.settle();
     const map = serviceMapOf(store, { maxTraces: 3, maxSpans: 1000 }, 42);
     assert.equal(map.traces, 3);
     assert.equal(map.omittedTraces, 2);
@@ -47,26 +51,59 @@ describe('the service map over the stored traces', () => {
   });
 
   it('is computed again only after the store changed', () => {
-    const store = new TraceStore();
+    const store = settlingStore();
     store.add(order(id(1), 100));
+    store.settle();
     const cache = new ServiceMapCache(store);
     const first = cache.get();
     assert.equal(cache.get(), first, 'nothing changed: the same map');
     store.add(order(id(2), 200));
+    store.settle();
     const second = cache.get();
     assert.notEqual(second, first);
     assert.equal(second.traces, 2);
     store.clear();
     assert.equal(cache.get().traces, 0);
   });
+
+  it('counts a trace once it has settled, not while it is arriving', () => {
+    let now = 0;
+    const store = new TraceStore({ settleMs: 1_500 }, () => now);
+    const cache = new ServiceMapCache(store);
+    // The orders half of the trace comes first: alone it looks like an endpoint of orders.
+    const [gatewayServer, gatewayClient, ...ordersHalf] = order(id(1), 300);
+    store.add(ordersHalf);
+    store.settle();
+    const arriving = cache.get();
+    assert.equal(arriving.traces, 0);
+    assert.equal(arriving.arrivingTraces, 1);
+    assert.deepEqual(arriving.endpoints, [], 'no made-up "orders POST /orders" endpoint');
+    assert.deepEqual(arriving.edges, []);
+
+    now = 1_000;
+    store.add([gatewayServer!, gatewayClient!]);
+    now = 2_000;
+    assert.equal(store.settle(), 0, 'quiet for 1 s only');
+    assert.equal(cache.get().traces, 0);
+
+    now = 2_500;
+    assert.equal(store.settle(), 1);
+    const settled = cache.get();
+    assert.notEqual(settled, arriving, 'settling alone (no new span) computes the map again');
+    assert.equal(settled.traces, 1);
+    assert.equal(settled.arrivingTraces, undefined);
+    assert.deepEqual(settled.endpoints.map((e) => `${e.service} ${e.count}`).sort(), ['gateway 1', 'orders 1'], 'the whole trace: the gateway\'s endpoint and the orders one it called');
+    assert.equal(gatewayToOrders(settled)?.calls, 1);
+  });
 });
 
 describe('GET /api/service-map', () => {
   let h: Harness;
   before(async () => {
-    h = await startHarness();
+    h = await startHarness({ settleMs: 0 });
     await send(h.port, order(id(1), 300));
     await send(h.port, order(id(2), 600));
+    h.core.store.settle();
   });
   after(() => h.close());
 
