@@ -1,12 +1,13 @@
 /**
  * The service map: the shop's services and the calls between them over four
- * requests, each edge listing its slowest calls, each of which opens its trace.
+ * requests, each edge listing its slowest calls, each of which opens its trace;
+ * and a map that holds still while its numbers change once a second.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { buildTree } from '../../src/analysis/trace-tree';
-import { toServiceMapView } from '../../src/protocol/service-map';
+import { toServiceMapView, type ServiceMapView } from '../../src/protocol/service-map';
 import { timeline } from '../support/timeline';
 import { MAP_TRACES, shopServiceMap } from '../support/webview-fixtures';
 import { launchChromium, withHarness, type Harness } from '../support/webview-harness';
@@ -100,4 +101,81 @@ describe('the service map', () => {
       assert.equal(await h.page.locator('img').count(), 0);
     });
   });
+
+  it('holds every service and edge still while only the numbers change, and keeps the elements a click is on', async () => {
+    await withHarness(browser, { name: 'map-stable', view: 'serviceMap' }, async (h) => {
+      await showMap(h);
+      const first = await geometry(h.page);
+      assert.equal(await h.page.getAttribute('#service-map', 'data-layouts'), '1');
+      // The elements a user points at, marked: an update must change them, not replace them.
+      await h.page.$$eval('#service-map [data-service], #service-map [data-edge]', (els) => els.forEach((el) => ((el as unknown as { kept: boolean }).kept = true)));
+      for (let update = 1; update <= 5; update++) {
+        // What the worker sends a second later: other counts and times, and (sorted by calls) another order.
+        await h.send({ type: 'serviceMap', map: busier(map, update) });
+        await h.page.waitForFunction((calls) => document.querySelector('#service-map [data-edge][data-from="gateway"][data-to="orders"]')?.getAttribute('aria-label')?.includes(`${calls} calls`), 4 + update * 10, { timeout: 5000 });
+        assert.deepEqual(await geometry(h.page), first, `update ${update}: every node and edge where it was`);
+      }
+      assert.equal(await h.page.getAttribute('#service-map', 'data-layouts'), '1', 'numbers alone never lay the map out again');
+      assert.deepEqual(await unkept(h.page), [], 'the same elements, updated in place');
+
+      // A click whose press and release straddle an update lands on the edge it began on.
+      const email = edge('orders', 'email', 'sync');
+      const at = await edgeMidpoint(h.page, email);
+      await h.page.mouse.move(at.x, at.y);
+      await h.page.mouse.down();
+      await h.send({ type: 'serviceMap', map: busier(map, 6) });
+      await h.page.waitForFunction(() => document.querySelector('#service-map [data-edge][data-from="gateway"][data-to="orders"]')?.getAttribute('aria-label')?.includes('64 calls'), undefined, { timeout: 5000 });
+      await h.page.mouse.up();
+      assert.equal(await h.page.getAttribute(email, 'aria-selected'), 'true');
+      await h.page.waitForFunction(() => document.querySelector('#edge-traces h2')?.textContent === 'orders → email', undefined, { timeout: 5000 });
+
+      // A new service is the one thing that lays the map out again; the known elements stay the same elements.
+      await h.send({ type: 'serviceMap', map: withNewService(busier(map, 7)) });
+      await h.page.locator('#service-map [data-service="fraud-check"]').waitFor({ timeout: 20_000 });
+      await h.page.waitForFunction(() => document.querySelector('#service-map')?.getAttribute('data-layouts') === '2', undefined, { timeout: 20_000 });
+      assert.deepEqual(await unkept(h.page), ['fraud-check', 'payments→fraud-check'], 'only the new service and its edge are new elements');
+      assert.equal(await h.page.getAttribute(email, 'aria-selected'), 'true', 'the selection survives the new layout');
+      const after = await geometry(h.page);
+      await h.send({ type: 'serviceMap', map: withNewService(busier(map, 8)) });
+      await h.page.waitForFunction(() => document.querySelector('#service-map [data-edge][data-from="gateway"][data-to="orders"]')?.getAttribute('aria-label')?.includes('84 calls'), undefined, { timeout: 5000 });
+      assert.deepEqual(await geometry(h.page), after);
+      assert.deepEqual(await h.problems(), []);
+    });
+  });
 });
+
+/** Where every service and edge is drawn: transforms, edge paths and label positions, by name. */
+function geometry(page: Page): Promise<Record<string, string | null>> {
+  return page.evaluate(() => {
+    const out: Record<string, string | null> = {};
+    for (const el of document.querySelectorAll('#service-map [data-service]')) out[el.getAttribute('data-service')!] = el.getAttribute('transform');
+    for (const el of document.querySelectorAll('#service-map [data-edge]')) {
+      const tspan = el.querySelector('tspan');
+      out[el.getAttribute('data-key')!] = `${el.querySelector('.edge-line')?.getAttribute('d')} @${tspan?.getAttribute('x')},${tspan?.getAttribute('y')}`;
+    }
+    return out;
+  });
+}
+
+/** Services and edges drawn by elements that were not there when they were marked. */
+function unkept(page: Page): Promise<string[]> {
+  return page.$$eval('#service-map [data-service], #service-map [data-edge]', (els) => els
+    .filter((el) => !(el as unknown as { kept?: boolean }).kept)
+    .map((el) => el.getAttribute('data-service') ?? `${el.getAttribute('data-from')}→${el.getAttribute('data-to')}`).sort());
+}
+
+/** The map `n` seconds on: every edge with more calls, other times and errors, edges and services in another order. */
+function busier(base: ServiceMapView, n: number): ServiceMapView {
+  const edges = base.edges.map((e) => ({ ...e, calls: e.calls + n * 10, errors: (e.errors + n) % 3, p50Us: e.p50Us * (1 + n / 7), p95Us: e.p95Us * (1 + n / 3) + 123_456 }));
+  const turn = n % edges.length;
+  return { ...base, traces: base.traces + n * 10, edges: [...edges.slice(turn), ...edges.slice(0, turn)].reverse(), services: n % 2 ? [...base.services].reverse() : base.services };
+}
+
+/** A new service that payments calls. */
+function withNewService(view: ServiceMapView): ServiceMapView {
+  return {
+    ...view,
+    services: [...view.services, { name: 'fraud-check', instrumented: true, spans: 3 }],
+    edges: [...view.edges, { from: 'payments', to: 'fraud-check', mode: 'sync', calls: 3, errors: 0, p50Us: 12_000, p95Us: 15_000, slowest: [] }],
+  };
+}
