@@ -18,12 +18,11 @@
  * refused with the column where it goes wrong.
  */
 import { GRPC_STATUS_NAMES } from '../model/response-status';
-import type { Rule } from './findings';
+import { RULES } from './findings';
 
 export const MAX_QUERY_LENGTH = 1000;
 export const MAX_TERMS = 50;
 
-export const FINDING_RULES: readonly Rule[] = ['deep-sync-chain', 'sync-non-critical', 'sequential-calls', 'n-plus-one', 'long-sync-call', 'retry-amplification', 'request-reply-over-messaging', 'cascading-failure'];
 export const QUERY_FIELDS = ['service', 'endpoint', 'status', 'duration', 'finding'] as const;
 
 export type Comparison = '>' | '>=' | '<' | '<=';
@@ -202,7 +201,7 @@ function attributeTerm(key: string, op: Exclude<Operator, ':'>, value: string, q
 function findingRule(value: string, at: number): string | null {
   const rule = value.toLowerCase();
   if (rule === '*') return null;
-  if (!(FINDING_RULES as readonly string[]).includes(rule)) throw new Refusal(`unknown finding rule "${value}"; rules are ${FINDING_RULES.join(', ')} (or * for any)`, at);
+  if (!(RULES as readonly string[]).includes(rule)) throw new Refusal(`unknown finding rule "${value}"; rules are ${RULES.join(', ')} (or * for any)`, at);
   return rule;
 }
 

@@ -7,7 +7,7 @@
 import { parseArgs } from 'node:util';
 import { aggregate, type Aggregate } from '../analysis/aggregate';
 import { analyzeTree, type TraceAnalysis } from '../analysis/analyze-trace';
-import type { Rule } from '../analysis/findings';
+import { RULES, type Rule } from '../analysis/findings';
 import { buildTree, type TraceTree } from '../analysis/trace-tree';
 import { analysedTrace, matchesTrace, spansHaveAttribute } from '../analysis/trace-query-match';
 import { parseTraceQuery, queryErrorText, type TraceQuery } from '../analysis/trace-query';
@@ -21,8 +21,6 @@ export const ANALYZE_USAGE = `Options for analyze:  hopscope analyze <file|dir>.
   --filter <query>          only the traces a query picks, e.g. 'duration>500ms service:orders' (docs/trace-queries.md)
 Options for check:    hopscope check <file|dir>... [--max-hops N] [--max-duration-ms N] [--fail-on rule,rule]
   exits 1 with a short report when a budget is broken, 0 when all hold, 2 on bad input`;
-
-const RULES: Rule[] = ['deep-sync-chain', 'sync-non-critical', 'sequential-calls', 'n-plus-one', 'long-sync-call', 'retry-amplification', 'request-reply-over-messaging', 'cascading-failure'];
 
 interface Analysed {
   trees: TraceTree[];
@@ -104,7 +102,7 @@ export async function runCheck(args: string[]): Promise<number> {
     maxHops = number('max-hops', parsed.values['max-hops']);
     maxDurationMs = number('max-duration-ms', parsed.values['max-duration-ms']);
     failOn = (parsed.values['fail-on'] ?? '').split(',').map((r) => r.trim()).filter(Boolean) as Rule[];
-    const unknown = failOn.filter((r) => !RULES.includes(r));
+    const unknown = failOn.filter((r) => !(RULES as readonly string[]).includes(r));
     if (unknown.length > 0) throw new UsageError(`--fail-on: unknown rule ${unknown.join(', ')}; rules are ${RULES.join(', ')}`);
   } catch (error) {
     return usage(error);
