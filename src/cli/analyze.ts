@@ -11,6 +11,7 @@ import { RULES, type Rule } from '../analysis/findings';
 import { buildTree, type TraceTree } from '../analysis/trace-tree';
 import { analysedTrace, matchesTrace, spansHaveAttribute } from '../analysis/trace-query-match';
 import { parseTraceQuery, queryErrorText, type TraceQuery } from '../analysis/trace-query';
+import { isTraceId } from '../model/ids';
 import type { SpanRecord } from '../model/span';
 import { loadTraceInputs } from './load-traces';
 import { aggregateReport, clean, traceReport } from './report';
@@ -63,7 +64,7 @@ export async function runAnalyze(args: string[]): Promise<number> {
     return usage(error);
   }
   const traceId = parsed.values.trace?.toLowerCase();
-  if (traceId !== undefined && !/^[0-9a-f]{32}$/.test(traceId)) return usage(new UsageError(`--trace must be a 32-hex-digit trace id, not ${JSON.stringify(parsed.values.trace)}`));
+  if (traceId !== undefined && !isTraceId(traceId)) return usage(new UsageError(`--trace must be a 32-hex-digit trace id, not ${JSON.stringify(parsed.values.trace)}`));
   const filter = parsed.values.filter === undefined ? undefined : parseTraceQuery(parsed.values.filter);
   if (filter && !filter.ok) return usage(new UsageError(`--filter ${JSON.stringify(parsed.values.filter)}: ${queryErrorText(filter.error)}`));
   let result: Analysed;

@@ -21,6 +21,7 @@ import { askForFilter } from './trace-filter';
 import { SHOW_SPAN_COMMAND } from './line-calls';
 import { readSourceLineSettings, type SourceLineSettings } from './source-line-settings';
 import { SourceLines } from './source-lines';
+import { isSpanId, isTraceId } from '../model/ids';
 
 let controller: ReceiverController | undefined;
 
@@ -174,8 +175,8 @@ export function activate(context: vscode.ExtensionContext): void {
   command('hopscope.openServiceMap', () => serviceMap.open());
   // From CodeLenses, hovers and Code Actions: a trace with one of its spans selected. Arguments come from links, so they are checked.
   command(SHOW_SPAN_COMMAND, (traceId?: unknown, spanId?: unknown) => {
-    if (typeof traceId !== 'string' || !/^[0-9a-f]{32}$/i.test(traceId)) return;
-    tracePanels.open(traceId.toLowerCase(), typeof spanId === 'string' && /^[0-9a-f]{16}$/i.test(spanId) ? spanId.toLowerCase() : undefined, { beside: vscode.window.activeTextEditor !== undefined });
+    if (typeof traceId !== 'string' || !isTraceId(traceId.toLowerCase())) return;
+    tracePanels.open(traceId.toLowerCase(), typeof spanId === 'string' && isSpanId(spanId.toLowerCase()) ? spanId.toLowerCase() : undefined, { beside: vscode.window.activeTextEditor !== undefined });
   });
   command('hopscope.toggleLineHints', async () => {
     const config = vscode.workspace.getConfiguration('hopscope');

@@ -8,12 +8,12 @@
  */
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isTraceId } from '../model/ids';
 import { readTraceHead } from '../protocol/trace-document';
 
 /** Bigger traces are not kept (a restored panel then says the trace is gone). */
 export const MAX_KEPT_BYTES = 32 * 1024 * 1024;
 const MAX_AGE_MS = 7 * 24 * 3600 * 1000;
-const TRACE_ID = /^[0-9a-f]{32}$/;
 /** Copies written before trace documents (one JSON object each) are not read any more; they go with `forget` and `prune`. */
 const OLD_SUFFIX = '.json';
 
@@ -21,7 +21,7 @@ export class KeptTraces {
   constructor(private readonly dir: string) {}
 
   async save(traceId: string, document: Uint8Array): Promise<void> {
-    if (!TRACE_ID.test(traceId)) return;
+    if (!isTraceId(traceId)) return;
     if (document.byteLength > MAX_KEPT_BYTES) return this.forget(traceId);
     await mkdir(this.dir, { recursive: true });
     await writeFile(this.file(traceId), document);
@@ -32,7 +32,7 @@ export class KeptTraces {
    * none, it is too big, or its head does not name the trace.
    */
   async load(traceId: string): Promise<Uint8Array | undefined> {
-    if (!TRACE_ID.test(traceId)) return undefined;
+    if (!isTraceId(traceId)) return undefined;
     try {
       const path = this.file(traceId);
       if ((await stat(path)).size > MAX_KEPT_BYTES) return undefined;
@@ -45,7 +45,7 @@ export class KeptTraces {
   }
 
   async forget(traceId: string): Promise<void> {
-    if (!TRACE_ID.test(traceId)) return;
+    if (!isTraceId(traceId)) return;
     await rm(this.file(traceId), { force: true });
     await rm(join(this.dir, `${traceId}${OLD_SUFFIX}`), { force: true });
   }

@@ -24,6 +24,7 @@ import type { CallSitesView } from '../protocol/call-sites';
 import { isUndrawable, TRACE_DOCUMENT_TYPE } from '../protocol/trace-document';
 import type { TraceViewAnswer } from './analysis-views';
 import { TraceQueries } from './trace-queries';
+import { isTraceId } from '../model/ids';
 
 export const PROGRAM_ID = 'hopscope';
 
@@ -82,7 +83,7 @@ export function apiHandler(config: IngestConfig, core: IngestCore, events: Event
       } catch {
         return json(res, 400, { code: 3, message: `the trace id in ${quoted(path)} is not valid percent-encoding; a trace id is 32 hex digits` });
       }
-      const valid = /^[0-9a-f]{32}$/.test(traceId);
+      const valid = isTraceId(traceId);
       if (match[2]) {
         if (!valid) return json(res, 404, { code: 5, message: `not found: no trace ${quoted(traceId)} is stored` });
         void views.traceView(traceId).then((document) => {

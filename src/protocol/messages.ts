@@ -4,6 +4,7 @@
  * state to draw. Both sides import these types (the webview with `import type`);
  * the host checks each message it receives with `parseWebviewMessage`.
  */
+import { isSpanId, isTraceId } from '../model/ids';
 import type { ServiceMapView } from './service-map';
 
 /** Where a span's code is, when the host could place it inside the workspace. */
@@ -49,8 +50,6 @@ const MAX_LOG_CHARS = 4000;
 
 export class ProtocolError extends Error {}
 
-const SPAN_ID = /^[0-9a-f]{16}$/;
-const TRACE_ID = /^[0-9a-f]{32}$/;
 
 /** The message as a `WebviewToHost`, or a `ProtocolError` naming what is wrong with it. */
 export function parseWebviewMessage(value: unknown): WebviewToHost {
@@ -60,18 +59,18 @@ export function parseWebviewMessage(value: unknown): WebviewToHost {
     case 'ready':
       return { type: 'ready' };
     case 'select': {
-      const spanId = message.spanId === null ? null : id(message, 'spanId', SPAN_ID);
+      const spanId = message.spanId === null ? null : id(message, 'spanId', 16);
       const place = placeIndex(message);
       return place === undefined || spanId === null ? { type: 'select', spanId } : { type: 'select', spanId, place };
     }
     case 'openSource': {
-      const spanId = id(message, 'spanId', SPAN_ID);
+      const spanId = id(message, 'spanId', 16);
       const place = placeIndex(message);
       return place === undefined ? { type: 'openSource', spanId } : { type: 'openSource', spanId, place };
     }
     case 'openTrace': {
-      const traceId = id(message, 'traceId', TRACE_ID);
-      return message.spanId === undefined ? { type: 'openTrace', traceId } : { type: 'openTrace', traceId, spanId: id(message, 'spanId', SPAN_ID) };
+      const traceId = id(message, 'traceId', 32);
+      return message.spanId === undefined ? { type: 'openTrace', traceId } : { type: 'openTrace', traceId, spanId: id(message, 'spanId', 16) };
     }
     case 'export': {
       const format = message.format;
@@ -98,9 +97,9 @@ function placeIndex(message: Record<string, unknown>): number | undefined {
   return value;
 }
 
-function id(message: Record<string, unknown>, field: string, pattern: RegExp): string {
+function id(message: Record<string, unknown>, field: string, digits: 16 | 32): string {
   const value = message[field];
-  if (typeof value !== 'string' || !pattern.test(value)) throw new ProtocolError(`${String(message.type)}.${field} must be a ${pattern === SPAN_ID ? 16 : 32}-digit lower-case hex id, not ${describe(value)}`);
+  if (!(digits === 16 ? isSpanId : isTraceId)(value)) throw new ProtocolError(`${String(message.type)}.${field} must be a ${digits}-digit lower-case hex id, not ${describe(value)}`);
   return value;
 }
 

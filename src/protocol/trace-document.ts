@@ -12,6 +12,7 @@
  * own workspace and sends the webview one label per list, so neither the
  * host's work nor its messages grow with the number of spans.
  */
+import { isTraceId } from '../model/ids';
 import type { TraceView } from './trace-view';
 
 export const TRACE_DOCUMENT_FORMAT = 1;
@@ -83,7 +84,7 @@ export function readTraceHead(document: Uint8Array): TraceDocumentHead {
   const h = head as Partial<TraceDocumentHead> | null;
   if (typeof h !== 'object' || h === null) throw new TraceDocumentError('the head of a trace document must be an object');
   if (h.format !== TRACE_DOCUMENT_FORMAT) throw new TraceDocumentError(`trace document format ${JSON.stringify(h.format)} is not ${TRACE_DOCUMENT_FORMAT}`);
-  if (typeof h.traceId !== 'string' || !/^[0-9a-f]{32}$/.test(h.traceId)) throw new TraceDocumentError('the head of a trace document names no valid traceId');
+  if (!isTraceId(h.traceId)) throw new TraceDocumentError('the head of a trace document names no valid traceId');
   if (!Number.isSafeInteger(h.spans) || !Number.isSafeInteger(h.logs)) throw new TraceDocumentError('the head of a trace document must count its spans and logs');
   if (!Array.isArray(h.places) || !h.places.every((list) => Array.isArray(list) && list.every(isCandidate))) throw new TraceDocumentError('the places of a trace document must be lists of {path, line, from}');
   if (h.root !== undefined && (typeof h.root?.name !== 'string' || typeof h.root.durationUs !== 'number' || (h.root.startUs !== undefined && typeof h.root.startUs !== 'number'))) throw new TraceDocumentError('the root of a trace document must have a name and a duration');
