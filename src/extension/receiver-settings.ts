@@ -5,10 +5,11 @@
  */
 import { DEFAULT_ANALYSIS_SETTINGS } from '../analysis/settings';
 import { DEFAULT_INGEST_CONFIG } from '../ingest/ingest-config';
+import { originProblem } from '../ingest/origin-policy';
 import type { ReceiverSettings } from '../ingest/receiver-controller';
 
 export const SETTING_KEYS = [
-  'receiver.enabled', 'receiver.host', 'receiver.httpPort', 'receiver.grpcPort', 'receiver.maxInflightMB', 'store.maxSpans', 'store.maxMB', 'store.maxAttributeKB',
+  'receiver.enabled', 'receiver.host', 'receiver.httpPort', 'receiver.grpcPort', 'receiver.maxInflightMB', 'receiver.allowedOrigins', 'store.maxSpans', 'store.maxMB', 'store.maxAttributeKB',
   'analysis.maxSyncHops', 'analysis.longSyncCallMs', 'analysis.nPlusOneMin', 'analysis.nonCriticalPatterns', 'analysis.publishCostMs',
 ] as const;
 type Key = (typeof SETTING_KEYS)[number];
@@ -62,6 +63,15 @@ export function readReceiverSettings(get: (key: Key) => unknown): ReadSettings {
   const maxAttributeBytes = integer('store.maxAttributeKB', 1, 16_384, DEFAULT_INGEST_CONFIG.maxAttributeBytes / 1024) * 1024;
   const maxInflightBytes = integer('receiver.maxInflightMB', 1, 16_384, DEFAULT_INGEST_CONFIG.maxInflightBytes / 1048576) * 1048576;
 
+  // Browser origins besides the loopback ones, which stay allowed.
+  const allowedOrigins = [...DEFAULT_INGEST_CONFIG.allowedOrigins];
+  const originsValue = get('receiver.allowedOrigins');
+  if (originsValue !== undefined) {
+    const bad = !Array.isArray(originsValue) ? 'it is not a list' : originsValue.map((o) => (typeof o !== 'string' ? `${JSON.stringify(o)} is not a string` : originProblem(o))).find((p) => p !== undefined);
+    if (bad) problems.push(`hopscope.receiver.allowedOrigins must be a list of origins such as http://myapp.test:8080: ${bad}; allowing only localhost, 127.0.0.1 and [::1]`);
+    else allowedOrigins.push(...(originsValue as string[]));
+  }
+
   const whole = (key: Key, min: number, max: number, fallback: number): number => {
     const value = get(key);
     if (value === undefined) return fallback;
@@ -97,6 +107,7 @@ export function readReceiverSettings(get: (key: Key) => unknown): ReadSettings {
         maxStoreBytes,
         maxAttributeBytes,
         maxInflightBytes,
+        allowedOrigins,
         portHints: { http: 'the hopscope.receiver.httpPort setting', grpc: 'the hopscope.receiver.grpcPort setting' },
         program: 'vscode',
         analysis,

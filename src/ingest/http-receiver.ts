@@ -56,7 +56,7 @@ export async function startHttpReceiver(config: IngestConfig, core: IngestCore, 
     const origin = req.headers.origin;
     if (origin !== undefined) {
       if (!origins.allows(origin)) {
-        return refuse(res, 'json', new ReceiverError(403, GrpcCode.PERMISSION_DENIED, `origin ${quoted(origin)} is not allowed; allow it with --allow-origin or hopscope.receiver.allowedOrigins`), core);
+        return refuse(res, 'json', new ReceiverError(403, GrpcCode.PERMISSION_DENIED, `origin ${quoted(origin)} is not allowed; allow it with --allow-origin (hopscope serve) or the hopscope.receiver.allowedOrigins setting`), core);
       }
       res.setHeader('Access-Control-Allow-Origin', origin);
       res.setHeader('Vary', 'Origin');

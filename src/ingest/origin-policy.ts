@@ -25,6 +25,16 @@ export function originPolicy(patterns: readonly string[]): OriginPolicy {
   return { allows: (origin) => compiled.some((match) => match(origin.toLowerCase())) };
 }
 
+/** What is wrong with an allowed-origin pattern, or undefined when it is one. */
+export function originProblem(pattern: string): string | undefined {
+  try {
+    compile(pattern);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
 function compile(pattern: string): (origin: string) => boolean {
   const text = pattern.trim().toLowerCase().replace(/\/+$/, '');
   if (text === '*') return () => true;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatBytes, formatRoute } from '../../src/common/format';
+import { formatBytes, formatDuration, formatRoute } from '../../src/common/format';
 
 describe('a route of services, as the views and findings say it', () => {
   it('names every service of a route of up to 12', () => {
@@ -20,5 +20,11 @@ describe('a size in bytes, as messages say it', () => {
   it('uses the largest unit below the size, with one decimal below ten', () => {
     assert.deepEqual([0, 100, 1023, 1536, 10 * 1024, 5 * 1024 ** 2 + 1024 ** 2 / 4, 256 * 1024 ** 2, 3 * 1024 ** 3].map(formatBytes),
       ['0 B', '100 B', '1023 B', '1.5 KiB', '10 KiB', '5.3 MiB', '256 MiB', '3.0 GiB']);
+  });
+});
+
+describe('durations as people read them', () => {
+  it('picks the unit by size', () => {
+    assert.deepEqual([850, 652_400, 1_254_000, 125_000_000].map(formatDuration), ['850 µs', '652 ms', '1.25 s', '2 min 5 s']);
   });
 });
