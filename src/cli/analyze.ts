@@ -11,6 +11,7 @@ import { RULES, type Rule } from '../analysis/findings';
 import { buildTree, type TraceTree } from '../analysis/trace-tree';
 import { analysedTrace, matchesTrace, spansHaveAttribute } from '../analysis/trace-query-match';
 import { parseTraceQuery, queryErrorText, type TraceQuery } from '../analysis/trace-query';
+import { errorText } from '../common/errors';
 import { isTraceId } from '../model/ids';
 import type { SpanRecord } from '../model/span';
 import { loadTraceInputs } from './load-traces';
@@ -140,6 +141,6 @@ function spanNames(trees: TraceTree[]): (spanId: string) => string {
 }
 
 function usage(error: unknown): number {
-  process.stderr.write(`hopscope: ${error instanceof Error ? error.message : String(error)}\n\n${ANALYZE_USAGE}\n`);
+  process.stderr.write(`hopscope: ${errorText(error)}\n\n${ANALYZE_USAGE}\n`);
   return 2;
 }

@@ -15,6 +15,7 @@
  */
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
+import { errorText } from '../common/errors';
 import type { DecodedSpans, SpanRecord } from '../model/span';
 import { isObject } from '../wire/export-fields';
 import { decodeJaegerJson } from '../wire/jaeger-json';
@@ -61,13 +62,13 @@ export async function loadTraceFile(path: string): Promise<TraceFile> {
   try {
     bytes = await readFile(path);
   } catch (error) {
-    throw new Error(`${path}: cannot read: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(`${path}: cannot read: ${errorText(error)}`);
   }
   try {
     return decodeTraceFile(bytes);
   } catch (error) {
     if (error instanceof LocatedError) throw new Error(`${path}${error.where === '' ? '' : `:${error.where}`}: ${error.detail}`);
-    throw new Error(`${path}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(`${path}: ${errorText(error)}`);
   }
 }
 
@@ -82,7 +83,7 @@ export async function loadTraceInputs(paths: string[]): Promise<{ loaded: Loaded
     try {
       loaded.push({ path, ...(await loadTraceFile(path)) });
     } catch (error) {
-      errors.push({ path, message: error instanceof Error ? error.message : String(error) });
+      errors.push({ path, message: errorText(error) });
     }
   }
   return { loaded, errors };
@@ -93,7 +94,7 @@ async function expand(path: string, files: string[], errors: TraceFileError[]): 
     if ((await stat(path)).isDirectory()) await walk(path, files);
     else files.push(path);
   } catch (error) {
-    errors.push({ path, message: `${path}: ${error instanceof Error ? error.message : String(error)}` });
+    errors.push({ path, message: `${path}: ${errorText(error)}` });
   }
 }
 
@@ -141,7 +142,7 @@ function decodeProto(bytes: Uint8Array): DecodedSpans {
   try {
     decoded = decodeTracesProto(bytes);
   } catch (error) {
-    throw new LocatedError('', `not JSON, and not OTLP protobuf: ${error instanceof Error ? error.message : String(error)}`);
+    throw new LocatedError('', `not JSON, and not OTLP protobuf: ${errorText(error)}`);
   }
   // Stray bytes can happen to parse as unknown fields; a request with no spans at all is not taken for one.
   if (decoded.spans.length === 0 && decoded.rejected === 0) {
@@ -230,7 +231,7 @@ function decodeLine(text: string, line: number): DecodedSpans {
   try {
     return decodeTracesJson(text);
   } catch (error) {
-    throw new LocatedError(`${line}`, `${LABELS['otlp-json']}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new LocatedError(`${line}`, `${LABELS['otlp-json']}: ${errorText(error)}`);
   }
 }
 
@@ -246,7 +247,7 @@ function parseWhole(text: string): unknown {
 /** Where JSON.parse failed: `line:column` in the file (`line` given: a JSON-lines line, column within it). */
 function syntaxError(text: string, error: unknown, line: number): LocatedError {
   const found = jsonSyntaxError(text);
-  if (found === undefined) return new LocatedError(line === 0 ? '' : `${line}`, `invalid JSON: ${error instanceof Error ? error.message : String(error)}`);
+  if (found === undefined) return new LocatedError(line === 0 ? '' : `${line}`, `invalid JSON: ${errorText(error)}`);
   const at = lineColumn(text, found.offset);
   return new LocatedError(line === 0 ? `${at.line}:${at.column}` : `${line}:${at.column}`, `invalid JSON: ${found.detail}`);
 }

@@ -4,6 +4,7 @@
  *   hopscope analyze <file|dir>... [--json] [--trace <id>] [--filter <query>]
  *   hopscope check <file|dir>... [--max-hops N] [--max-duration-ms N] [--fail-on rule,rule]
  */
+import { errorText } from '../common/errors';
 import { ANALYZE_USAGE, runAnalyze, runCheck } from './analyze';
 import { runServe, SERVE_USAGE } from './serve';
 import { version } from './version';
@@ -44,7 +45,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`hopscope: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`hopscope: ${errorText(error)}\n`);
     process.exitCode = 1;
   },
 );

@@ -6,6 +6,7 @@
  * for the backoff's limit of starts in a row.
  */
 import { parseArgs } from 'node:util';
+import { errorText } from '../common/errors';
 import { Throttle } from '../common/throttle';
 import { carriedStats, type CarriedStats, type IngestStats } from '../ingest/ingest-core';
 import { DEFAULT_INGEST_CONFIG, configProblems, type IngestConfig } from '../ingest/ingest-config';
@@ -90,7 +91,7 @@ export async function runServe(args: string[]): Promise<number> {
   try {
     parsed = serveConfig(args);
   } catch (error) {
-    process.stderr.write(`hopscope serve: ${error instanceof Error ? error.message : String(error)}\n\n${SERVE_USAGE}\n`);
+    process.stderr.write(`hopscope serve: ${errorText(error)}\n\n${SERVE_USAGE}\n`);
     return 2;
   }
   const { config, quiet } = parsed;
@@ -180,7 +181,7 @@ export async function runServe(args: string[]): Promise<number> {
         break;
       } catch (error) {
         await worker.stop();
-        const reason = error instanceof Error ? error.message : String(error);
+        const reason = errorText(error);
         const again = backoff.afterFailedStart();
         if (again === undefined) {
           process.stderr.write(`hopscope serve: ${gaveUpText(backoff.failedInARow, reason)}\n`);

@@ -4,6 +4,7 @@
  * checked and a bad one is named, with the default used in its place.
  */
 import { DEFAULT_ANALYSIS_SETTINGS } from '../analysis/settings';
+import { errorText } from '../common/errors';
 import { DEFAULT_INGEST_CONFIG } from '../ingest/ingest-config';
 import { originProblem } from '../ingest/origin-policy';
 import type { ReceiverSettings } from '../ingest/receiver-controller';
@@ -122,6 +123,6 @@ function regexProblem(pattern: string): string | undefined {
     new RegExp(pattern, 'i');
     return undefined;
   } catch (error) {
-    return `${JSON.stringify(pattern)} is not a valid regular expression (${(error as Error).message})`;
+    return `${JSON.stringify(pattern)} is not a valid regular expression (${errorText(error)})`;
   }
 }

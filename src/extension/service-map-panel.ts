@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { Disposable } from '../common/emitter';
+import { errorText } from '../common/errors';
 import { Throttle } from '../common/throttle';
 import type { ReceiverController } from '../ingest/receiver-controller';
 import type { WebviewToHost } from '../protocol/messages';
@@ -87,7 +88,7 @@ export class ServiceMapPanel implements vscode.Disposable {
       if (connection.disposed || generation !== this.generation) return;
       connection.post({ type: 'serviceMap', map });
     } catch (error) {
-      this.deps.log.error(`could not compute the service map: ${error instanceof Error ? error.message : String(error)}`);
+      this.deps.log.error(`could not compute the service map: ${errorText(error)}`);
     }
   }
 }

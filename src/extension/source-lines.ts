@@ -13,6 +13,7 @@
  * a map lookup (the providers answer from what was resolved).
  */
 import * as vscode from 'vscode';
+import { errorText } from '../common/errors';
 import type { ReceiverController } from '../ingest/receiver-controller';
 import type { SourceLocator } from '../source/locator';
 import { hintText, leadFinding, lensTitle } from './call-site-text';
@@ -124,7 +125,7 @@ export class SourceLines implements vscode.Disposable {
       this.drawHints();
       this.drawProblems(problems);
     } catch (error) {
-      this.deps.log.warn(`could not show call sites beside the source: ${error instanceof Error ? error.message : String(error)}`);
+      this.deps.log.warn(`could not show call sites beside the source: ${errorText(error)}`);
     }
   }
 

@@ -8,6 +8,7 @@
 import * as vscode from 'vscode';
 import type { AnalysisSettings } from '../analysis/settings';
 import type { Disposable } from '../common/emitter';
+import { errorText } from '../common/errors';
 import { Throttle } from '../common/throttle';
 import type { ReceiverController, TracesUpdate } from '../ingest/receiver-controller';
 import type { TraceSummary } from '../ingest/trace-store';
@@ -220,7 +221,7 @@ class TracePanel {
       if (fromKeptCopy) this.connection.post({ type: 'traceMissing', traceId: this.traceId, message: keptTraceMessage(this.traceId) });
     } catch (error) {
       if (stale()) return;
-      const why = error instanceof Error ? error.message : String(error);
+      const why = errorText(error);
       this.deps.log.error(`could not show trace ${this.traceId}: ${why}`);
       this.connection.post({ type: 'traceMissing', traceId: this.traceId, message: `Trace ${this.traceId} could not be shown: ${why}` });
     }

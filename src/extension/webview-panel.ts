@@ -6,6 +6,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { errorText } from '../common/errors';
 import { parseWebviewMessage, type HostToWebview, type WebviewToHost } from '../protocol/messages';
 import { exportFile } from './export-file';
 import { webviewHtml, type WebviewKind } from './webview-html';
@@ -78,7 +79,7 @@ export class PanelConnection implements vscode.Disposable {
     try {
       await vscode.workspace.fs.writeFile(target, file.bytes);
     } catch (error) {
-      void vscode.window.showErrorMessage(`Hopscope: could not save ${target.fsPath}: ${error instanceof Error ? error.message : String(error)}`);
+      void vscode.window.showErrorMessage(`Hopscope: could not save ${target.fsPath}: ${errorText(error)}`);
       return;
     }
     this.context.log.info(`exported the ${this.kind} view as ${message.format.toUpperCase()} to ${target.fsPath}`);
@@ -112,10 +113,10 @@ export class PanelConnection implements vscode.Disposable {
     try {
       message = parseWebviewMessage(raw);
     } catch (error) {
-      this.context.log.warn(`ignored a message from the ${this.kind} view: ${error instanceof Error ? error.message : String(error)}`);
+      this.context.log.warn(`ignored a message from the ${this.kind} view: ${errorText(error)}`);
       return;
     }
-    const failed = (error: unknown) => this.context.log.error(`the ${this.kind} view's ${message.type} message failed: ${error instanceof Error ? error.message : String(error)}`);
+    const failed = (error: unknown) => this.context.log.error(`the ${this.kind} view's ${message.type} message failed: ${errorText(error)}`);
     try {
       void Promise.resolve(onMessage(message)).catch(failed);
     } catch (error) {

@@ -14,6 +14,7 @@
  * name to 127.0.0.1 cannot read traces.
  */
 import type { ServerResponse } from 'node:http';
+import { errorText } from '../common/errors';
 import type { ServiceMapView } from '../protocol/service-map';
 import type { IngestConfig } from './ingest-config';
 import type { IngestCore, IngestStats } from './ingest-core';
@@ -118,7 +119,7 @@ function answer(res: ServerResponse, view: Promise<unknown>): void {
 
 function failed(res: ServerResponse, error: unknown): void {
   if (res.headersSent || res.destroyed) return;
-  json(res, 500, { code: 13, message: `internal error: ${error instanceof Error ? error.message : String(error)}` });
+  json(res, 500, { code: 13, message: `internal error: ${errorText(error)}` });
 }
 
 function bytes(res: ServerResponse, body: Uint8Array, type: string): void {

@@ -5,6 +5,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { errorText } from '../common/errors';
 import { WireError } from '../wire/wire-error';
 import { GrpcCode, exportResponse, statusBody, type Encoding, type Signal } from '../wire/otlp-responses';
 import type { IngestConfig } from './ingest-config';
@@ -154,7 +155,7 @@ function asReceiverError(error: unknown, log: Logger): ReceiverError {
   if (error instanceof ReceiverError) return error;
   if (error instanceof WireError) return new ReceiverError(400, GrpcCode.INVALID_ARGUMENT, error.message);
   log('error', `unexpected failure while ingesting: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
-  return new ReceiverError(500, GrpcCode.INTERNAL, `internal error: ${error instanceof Error ? error.message : String(error)}`);
+  return new ReceiverError(500, GrpcCode.INTERNAL, `internal error: ${errorText(error)}`);
 }
 
 /** Answers an error. `unreadBody`: the request body may not have been read, so the connection is closed after. */

@@ -4,6 +4,7 @@
  * not browsers and pass; a page on any other site is refused, so a web page
  * cannot read local traces or flood the receiver.
  */
+import { errorText } from '../common/errors';
 
 /** `http(s)://localhost:*`, `http(s)://127.0.0.1:*`, `http(s)://[::1]:*`. */
 export const DEFAULT_ALLOWED_ORIGINS: readonly string[] = [
@@ -31,7 +32,7 @@ export function originProblem(pattern: string): string | undefined {
     compile(pattern);
     return undefined;
   } catch (error) {
-    return (error as Error).message;
+    return errorText(error);
   }
 }
 

@@ -5,6 +5,7 @@
  */
 import { request, type IncomingMessage } from 'node:http';
 import { Emitter } from '../common/emitter';
+import { errorText } from '../common/errors';
 import type { CallSitesView } from '../protocol/call-sites';
 import type { ServiceMapView } from '../protocol/service-map';
 import type { TraceDocument } from '../protocol/trace-document';
@@ -157,7 +158,7 @@ export class RemoteReceiver {
       else if (event === 'update') this.updates.fire(JSON.parse(data) as RemoteUpdate);
     } catch (error) {
       this.req.destroy();
-      this.finish(new Error(`the Hopscope on port ${this.port} sent an event that is not JSON: ${(error as Error).message}`));
+      this.finish(new Error(`the Hopscope on port ${this.port} sent an event that is not JSON: ${errorText(error)}`));
     }
   }
 

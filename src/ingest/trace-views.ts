@@ -9,6 +9,7 @@
  *   window 2 ─/view──────────┘         t changed: built again, once
  */
 import type { AnalysisSettings } from '../analysis/settings';
+import { errorText } from '../common/errors';
 import type { LogRecord, SpanRecord } from '../model/span';
 import { formatBytes, formatCount } from '../common/format';
 import { encodeTraceDocument, readTraceHead, readTraceView, type TraceDocument } from '../protocol/trace-document';
@@ -75,7 +76,7 @@ export function keptTrace(document: Uint8Array, log: Logger): StoredTrace | unde
     const view = readTraceView(document);
     return { traceId, spans: view.spans.filter((s) => s.traceId === traceId), logs: view.logs.filter((l) => l.traceId === traceId) };
   } catch (error) {
-    log('warn', `a kept trace could not be taken back: ${error instanceof Error ? error.message : String(error)}`);
+    log('warn', `a kept trace could not be taken back: ${errorText(error)}`);
     return undefined;
   }
 }

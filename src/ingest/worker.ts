@@ -4,6 +4,7 @@
  */
 import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
+import { errorText } from '../common/errors';
 import { isUndrawable } from '../protocol/trace-document';
 import { apiHandler, PROGRAM_ID, type Endpoints, type StatsDocument } from './api-routes';
 import { AnalysisFeed, BUSY_FEED_BUDGET_MS, FEED_BUDGET_MS, type AnalysisLink } from './analysis-feed';
@@ -85,7 +86,7 @@ async function main(start: WorkerStart): Promise<void> {
   } catch (error) {
     await http?.close();
     await analysis.stop();
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorText(error);
     if (error instanceof PortError) post({ type: 'failed', reason: error.code === 'EADDRINUSE' ? 'port-in-use' : 'bind', port: error.port, message });
     else post({ type: 'failed', reason: 'bind', message });
     return;
@@ -170,5 +171,5 @@ async function main(start: WorkerStart): Promise<void> {
 }
 
 main(workerData as WorkerStart).catch((error: unknown) => {
-  post({ type: 'failed', reason: 'bind', message: `the ingest worker failed to start: ${error instanceof Error ? error.message : String(error)}` });
+  post({ type: 'failed', reason: 'bind', message: `the ingest worker failed to start: ${errorText(error)}` });
 });

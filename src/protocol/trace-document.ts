@@ -12,6 +12,7 @@
  * own workspace and sends the webview one label per list, so neither the
  * host's work nor its messages grow with the number of spans.
  */
+import { errorText } from '../common/errors';
 import { isTraceId } from '../model/ids';
 import type { TraceView } from './trace-view';
 
@@ -79,7 +80,7 @@ export function readTraceHead(document: Uint8Array): TraceDocumentHead {
   try {
     head = JSON.parse(decoder.decode(document.subarray(0, end)));
   } catch (error) {
-    throw new TraceDocumentError(`the head of a trace document is not JSON: ${error instanceof Error ? error.message : String(error)}`);
+    throw new TraceDocumentError(`the head of a trace document is not JSON: ${errorText(error)}`);
   }
   const h = head as Partial<TraceDocumentHead> | null;
   if (typeof h !== 'object' || h === null) throw new TraceDocumentError('the head of a trace document must be an object');

@@ -16,6 +16,7 @@
  *
  * Values come from hand-edited settings: a bad entry is named and left out.
  */
+import { errorText } from '../common/errors';
 import type { StackFrame } from './stack-frames';
 
 export type SkipFrame = (frame: StackFrame) => boolean;
@@ -69,7 +70,7 @@ function patternProblem(entry: unknown): string | undefined {
   try {
     compiled = new RegExp(regex[1]!, regex[2]);
   } catch (error) {
-    return `${JSON.stringify(entry)} is not a regular expression (${error instanceof Error ? error.message : String(error)})`;
+    return `${JSON.stringify(entry)} is not a regular expression (${errorText(error)})`;
   }
   if (compiled.test('')) return `${JSON.stringify(entry)} matches every path`;
   return undefined;

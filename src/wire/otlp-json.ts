@@ -27,6 +27,7 @@ import {
   ALL_ZERO_SPAN, EMPTY_RESOURCE, EMPTY_SCOPE, NO_EVENTS, NO_LINKS, UNSET_STATUS, ALL_ZERO_TRACE, bytesToBase64, int64FromString, logIdProblem, microsFromNanoString, serviceNameOf, setAttribute,
   spanIdProblem, spanKindFromName, spanKindFromNumber, statusCodeFromName, statusCodeFromNumber,
 } from './span-fields';
+import { errorText } from '../common/errors';
 import { MAX_VALUE_DEPTH, WireError, rethrowWithin } from './wire-error';
 
 type Json = { [key: string]: unknown };
@@ -360,7 +361,7 @@ function parseRequest(text: string, what: string): Json {
   try {
     root = JSON.parse(text);
   } catch (error) {
-    throw new WireError(`body is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+    throw new WireError(`body is not valid JSON: ${errorText(error)}`);
   }
   if (!isObject(root)) throw new WireError(`expected a JSON object (${what}), got ${show(root)}`);
   return root;
