@@ -3,7 +3,8 @@
  * by ELK; edges carry calls, errors and p50/p95, solid when the caller waits
  * and dashed when it goes through a queue. Selecting an edge lists its
  * slowest calls, which open their traces. Pan, zoom and the selected edge
- * survive the once-a-second updates.
+ * survive the once-a-second updates; a new layout is fitted to the panel
+ * until the user pans or zooms.
  *
  * The map holds still while traffic flows: an update with the same services
  * and edges as the last layout changes only text and attributes of the
@@ -64,10 +65,9 @@ export function mountServiceMap(body: HTMLElement, host: Host): void {
       laidOutFor = topology;
       map.dataset.layouts = String(++layouts);
       panZoom.setContent(laidOut.width ?? 0, laidOut.height ?? 0);
-      if (!placed) {
-        placed = true;
-        panZoom.fit();
-      }
+      // A map that grew is fitted again, unless the user has panned or zoomed it since the last fit.
+      if (!placed || panZoom.isFitted) panZoom.fit();
+      placed = true;
     }
     drawing.update(view);
     if (selected && !view.edges.some((e) => edgeKey(e) === selected)) selected = undefined;
