@@ -14,7 +14,7 @@
  * wait. Summed over the hops, self + network + wait is the first span's
  * time; self + network is what the chain accumulated, and ranks chains.
  */
-import type { TraceNode } from './trace-tree';
+import { coveredUs, type TraceNode } from './trace-tree';
 
 export interface HopBreakdown {
   service: string;
@@ -51,7 +51,7 @@ export function blockingChains(root: TraceNode, limit = 10): BlockingChain[] {
     const { node, from, to, depth } = stack.pop()!;
     path.length = depth;
     const next = node.blocking;
-    const busy = next.length === 0 ? 0 : covered(next, from, to);
+    const busy = next.length === 0 ? 0 : coveredUs(next, from, to);
     const above = path[depth - 1];
     const own = Math.max(0, to - from) - busy;
     path.push({ node, from, to, busy, accumulated: (above?.accumulated ?? 0) + own, hops: above ? above.hops + (above.node.service !== node.service ? 1 : 0) : 0 });
@@ -101,7 +101,7 @@ function framesTo(root: TraceNode, leaf: TraceNode): Frame[] {
       to = Math.max(start, Math.min(to, node.endUs));
       from = start;
     }
-    frames.push({ node, from, to, busy: node.blocking.length === 0 ? 0 : covered(node.blocking, from, to), accumulated: 0, hops: 0 });
+    frames.push({ node, from, to, busy: node.blocking.length === 0 ? 0 : coveredUs(node.blocking, from, to), accumulated: 0, hops: 0 });
   }
   return frames;
 }
@@ -115,26 +115,6 @@ interface Frame {
   accumulated: number;
   /** Service changes down to this span. */
   hops: number;
-}
-
-/** Time covered by the spans (sorted by start, as `blocking` is), clipped to [from, to]. */
-function covered(spans: readonly TraceNode[], from: number, to: number): number {
-  let total = 0;
-  let end = -Infinity;
-  for (const span of spans) {
-    // Clipping keeps the order: a later start never clips to an earlier one.
-    const s = Math.max(span.startUs, from);
-    const e = Math.min(span.endUs, to);
-    if (e <= s) continue;
-    if (s > end) {
-      total += e - s;
-      end = e;
-    } else if (e > end) {
-      total += e - end;
-      end = e;
-    }
-  }
-  return total;
 }
 
 function describe(frames: readonly Frame[]): BlockingChain {

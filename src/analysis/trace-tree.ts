@@ -72,6 +72,32 @@ const NO_CHILDREN = NONE as TraceNode[];
 
 export const duration = (node: Pick<TraceNode, 'startUs' | 'endUs'>): number => Math.max(0, node.endUs - node.startUs);
 
+/**
+ * Time covered by the union of the intervals (sorted by start, as a node's children are), clipped to [from, to]:
+ *
+ *   from ├──────────────────────┤ to
+ *          ├──a──┤                        a and b overlap: counted once
+ *             ├───b───┤      ├c┤          covered = |a ∪ b| + |c|
+ */
+export function coveredUs(intervals: readonly Pick<TraceNode, 'startUs' | 'endUs'>[], from: number, to: number): number {
+  let total = 0;
+  let end = -Infinity;
+  for (const interval of intervals) {
+    // Clipping keeps the order: a later start never clips to an earlier one.
+    const s = Math.max(interval.startUs, from);
+    const e = Math.min(interval.endUs, to);
+    if (e <= s) continue;
+    if (s > end) {
+      total += e - s;
+      end = e;
+    } else if (e > end) {
+      total += e - end;
+      end = e;
+    }
+  }
+  return total;
+}
+
 /** The spans of the request itself (the root's subtree, a prefix of `nodes`), without detached parts. */
 export const requestNodes = (tree: TraceTree): readonly TraceNode[] => (tree.detached.length === 0 ? tree.nodes : tree.nodes.slice(0, tree.detached[0]!.index));
 

@@ -10,7 +10,7 @@ import type { AnalysisSettings } from '../analysis/settings';
 import { analyzeTree, entrySpine, type TraceAnalysis } from '../analysis/analyze-trace';
 import type { EdgeMode } from '../analysis/edge-modes';
 import { callee, isCall, isPlumbing, operationOf } from '../analysis/calls';
-import { buildTree, duration, type TraceNode } from '../analysis/trace-tree';
+import { buildTree, coveredUs, duration, type TraceNode } from '../analysis/trace-tree';
 import { isFailed } from '../model/failure';
 import type { LogRecord, SpanKind, SpanRecord } from '../model/span';
 
@@ -100,17 +100,7 @@ function viewNode(node: TraceNode): ViewNode {
   return out;
 }
 
-/** The node's duration minus the union of its children's intervals (children are sorted by start). */
+/** The node's duration minus the union of its children's intervals. */
 function selfTime(node: TraceNode): number {
-  let covered = 0;
-  let end = node.startUs;
-  for (const child of node.children) {
-    const s = Math.max(child.startUs, end);
-    const e = Math.min(child.endUs, node.endUs);
-    if (e > s) {
-      covered += e - s;
-      end = e;
-    }
-  }
-  return Math.max(0, duration(node) - covered);
+  return Math.max(0, duration(node) - coveredUs(node.children, node.startUs, node.endUs));
 }

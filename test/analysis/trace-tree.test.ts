@@ -1,0 +1,21 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { coveredUs } from '../../src/analysis/trace-tree';
+
+const at = (startUs: number, endUs: number) => ({ startUs, endUs });
+
+describe('the time a set of intervals covers', () => {
+  it('counts overlapping intervals once, and the gaps between them not at all', () => {
+    //   0 ├──────────────────────────┤ 100
+    //       ├─10─20─┤  ├──────┤ ├┤
+    //          ├15──30┤ 40   60 70 75
+    assert.equal(coveredUs([at(10, 20), at(15, 30), at(40, 60), at(70, 75)], 0, 100), 20 + 20 + 5);
+    assert.equal(coveredUs([at(10, 50), at(20, 30)], 0, 100), 40, 'one inside another');
+    assert.equal(coveredUs([], 0, 100), 0);
+  });
+
+  it('clips to [from, to], and ignores what lies outside or has no length', () => {
+    assert.equal(coveredUs([at(0, 30), at(20, 120)], 10, 100), 90);
+    assert.equal(coveredUs([at(0, 5), at(50, 50), at(120, 130)], 10, 100), 0);
+  });
+});
