@@ -7,9 +7,11 @@
  *
  * - Services and edges go to ELK in the order the map first saw them (a
  *   `MapOrder` lives as long as the page), with `considerModelOrder` =
- *   NODES_AND_EDGES: the aggregate's own order
- *   (edges by call count) changes every second and used to swap payments and
- *   inventory, and the sync and async edges into email.
+ *   NODES_AND_EDGES: the aggregate's own order (edges by call count) changes
+ *   every second and used to swap payments and inventory, and the sync and
+ *   async edges into email. Cycle breaking stays ELK's default: MODEL_ORDER
+ *   turns every edge against the first-seen order around, and drew analytics
+ *   and email (first by name) before the orders service that calls them.
  * - Node boxes depend on the name only, edge label boxes have one fixed size:
  *   changing numbers never change the geometry ELK sees.
  * - `topologyOf` names the set of services and edges: while it stays the same
