@@ -21,6 +21,7 @@ import { askForFilter } from './trace-filter';
 import { SHOW_SPAN_COMMAND } from './line-calls';
 import { readSourceLineSettings, type SourceLineSettings } from './source-line-settings';
 import { SourceLines } from './source-lines';
+import { settingsWarner } from './settings-warnings';
 import { isSpanId, isTraceId } from '../model/ids';
 
 let controller: ReceiverController | undefined;
@@ -49,19 +50,12 @@ export function activate(context: vscode.ExtensionContext): void {
   };
   // One source locator per workspace state: its caches (the file list for suffix matching, source maps) last until files or mappings change.
   let locator: SourceLocator | undefined;
-  let lastMappingErrors = '';
+  const warnAboutMappings = settingsWarner(log, 'hopscope.pathMappings');
   const currentLocator = (): SourceLocator => {
     if (locator) return locator;
     const { pathMappings, skipFrames } = sourceLineSettings();
     locator = newSourceLocator(pathMappings, skipFrames);
-    const problems = locator.mappingErrors;
-    if (problems.join() !== lastMappingErrors && problems.length > 0) {
-      for (const problem of problems) log.warn(problem);
-      void vscode.window.showWarningMessage(`Hopscope: ${problems.join(' · ')}`, 'Open Settings').then((action) => {
-        if (action) void vscode.commands.executeCommand('workbench.action.openSettings', 'hopscope.pathMappings');
-      });
-    }
-    lastMappingErrors = problems.join();
+    warnAboutMappings(locator.mappingErrors);
     return locator;
   };
   const forgetLocator = () => {
@@ -105,16 +99,10 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.window.registerWebviewPanelSerializer(SERVICE_MAP_VIEW_TYPE, { deserializeWebviewPanel: async (panel) => serviceMap.restore(panel) }),
   );
   let userStopped = false;
-  let lastProblems = '';
+  const warnAboutSettings = settingsWarner(log, 'hopscope.');
   const restart = async (): Promise<void> => {
     const { settings: current, problems } = settings();
-    if (problems.join() !== lastProblems && problems.length > 0) {
-      for (const problem of problems) log.warn(problem);
-      void vscode.window.showWarningMessage(`Hopscope: ${problems.join(' · ')}`, 'Open Settings').then((action) => {
-        if (action) void vscode.commands.executeCommand('workbench.action.openSettings', 'hopscope.');
-      });
-    }
-    lastProblems = problems.join();
+    warnAboutSettings(problems);
     if (userStopped) return;
     const started = performance.now();
     await receiver.start(current);
