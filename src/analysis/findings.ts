@@ -10,12 +10,10 @@ import { isMessaging } from './edge-modes';
 import type { Failures } from './failures';
 import type { AnalysisSettings } from './settings';
 import { duration, requestNodes, type TraceNode, type TraceTree } from './trace-tree';
+import type { Rule } from './rules';
 import { projectedSaving, type Change } from './what-if';
 
-/** Every rule, in the order findings are listed; what `--fail-on` and `finding:` queries accept. */
-export const RULES = ['deep-sync-chain', 'sync-non-critical', 'sequential-calls', 'n-plus-one', 'long-sync-call', 'retry-amplification', 'request-reply-over-messaging', 'cascading-failure'] as const;
-
-export type Rule = (typeof RULES)[number];
+export type { Rule } from './rules';
 
 export type Severity = 'error' | 'warning' | 'info';
 

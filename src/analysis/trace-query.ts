@@ -18,7 +18,7 @@
  * refused with the column where it goes wrong.
  */
 import { GRPC_STATUS_NAMES } from '../model/response-status';
-import { RULES } from './findings';
+import { RULES } from './rules';
 
 export const MAX_QUERY_LENGTH = 1000;
 export const MAX_TERMS = 50;

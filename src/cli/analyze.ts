@@ -7,7 +7,7 @@
 import { parseArgs } from 'node:util';
 import { aggregate, type Aggregate } from '../analysis/aggregate';
 import { analyzeTree, type TraceAnalysis } from '../analysis/analyze-trace';
-import { RULES, type Rule } from '../analysis/findings';
+import { RULES, type Rule } from '../analysis/rules';
 import { buildTree, type TraceTree } from '../analysis/trace-tree';
 import { analysedTrace, matchesTrace, spansHaveAttribute } from '../analysis/trace-query-match';
 import { parseTraceQuery, queryErrorText, type TraceQuery } from '../analysis/trace-query';
