@@ -9,7 +9,9 @@ import { labelOf } from './labels';
 import type { Store } from './store';
 
 export function mountToolbar(parent: HTMLElement, store: Store, graph: GraphView): void {
-  const title = element('h1', { id: 'trace-title' }, 'Waiting for the trace…');
+  const titleHead = element('span', { class: 'title-head' }, 'Waiting for the trace…');
+  const titleTail = element('span', { class: 'title-tail' });
+  const title = element('h1', { id: 'trace-title' }, titleHead, titleTail);
   const facts = element('span', { id: 'trace-facts' });
   const search = element('input', { id: 'search', type: 'search', placeholder: 'Filter spans (/)', 'aria-label': 'Search spans by label, name, peer, service or attribute value', spellcheck: 'false' });
   const button = (action: string, icon: string, label: string, run: () => void) => {
@@ -51,11 +53,27 @@ export function mountToolbar(parent: HTMLElement, store: Store, graph: GraphView
     const { analysis } = store.view;
     const root = store.nodes.get(analysis.rootSpanId);
     const rootLabel = root ? labelOf(root) : analysis.rootName;
-    title.textContent = `${analysis.rootService}: ${rootLabel}`;
+    showTitle(titleHead, titleTail, `${analysis.rootService}: ${rootLabel}`);
     const services = new Set(store.view.nodes.map((n) => n.service)).size;
     facts.textContent = `${formatDuration(analysis.durationUs)} · ${plural(analysis.spanCount, 'span')} · ${plural(services, 'service')} · trace ${store.view.traceId}`;
     document.title = `${rootLabel} · ${formatDuration(analysis.durationUs)}`;
   });
+}
+
+/** Characters of a title's end that always show: a cut title keeps how it ends (`…/orders/{id}`). */
+const TITLE_TAIL = 14;
+
+/**
+ * The whole title, cut in the middle when it does not fit: the head ends in an ellipsis (CSS) and the
+ * tail never shrinks; the text and the tooltip stay the whole title. Text only: span names are untrusted.
+ */
+function showTitle(head: HTMLElement, tail: HTMLElement, text: string): void {
+  // One line: a sender's label may carry line breaks.
+  const chars = [...text.replace(/\s+/g, ' ')];
+  const cut = chars.length > TITLE_TAIL * 2 ? chars.length - TITLE_TAIL : Math.ceil(chars.length / 2);
+  head.textContent = chars.slice(0, cut).join('');
+  tail.textContent = chars.slice(cut).join('');
+  head.parentElement!.title = text;
 }
 
 /** A line of swatches: how each edge mode and highlight is drawn. */
