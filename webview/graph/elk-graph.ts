@@ -11,7 +11,9 @@ export const NODE_HEIGHT = 42;
 export const PLUMBING_LINE_HEIGHT = 14;
 /** A plumbing span drawn on its own: one line, smaller than a call. */
 export const PLUMBING_NODE_HEIGHT = 24;
+/** Per character of a label (12 px) and of the lines below it (11 px; render-graph cuts those at 6 px a character). */
 const CHAR_WIDTH = 6.6;
+const META_CHAR_WIDTH = 6;
 export const MAX_NODE_WIDTH = 260;
 const MIN_NODE_WIDTH = 120;
 export const BOX_PADDING_TOP = 26;
@@ -52,8 +54,10 @@ export interface Layout {
 /** Width for a node's lines of text (the label, its numbers and peer, and its plumbing); stable as durations change. */
 export function nodeWidth(node: GraphNode): number {
   if (node.isPlumbing) return Math.min(MAX_NODE_WIDTH, Math.max(MIN_NODE_WIDTH * 0.75, Math.round((node.label.length + 8) * CHAR_WIDTH * 0.9 + 16)));
-  const chars = Math.max(node.label.length + (node.count > 1 ? 4 : 0), node.peer ? node.peer.length + 24 : 22, node.plumbing ? node.plumbing.label.length + 14 : 0);
-  return Math.min(MAX_NODE_WIDTH, Math.max(MIN_NODE_WIDTH, Math.round(chars * CHAR_WIDTH + 24)));
+  // As narrow as its text allows: a narrower graph fits a panel at a readable scale more often.
+  const label = (node.label.length + (node.count > 1 ? 6 : 0)) * CHAR_WIDTH + 20;
+  const lines = Math.max(node.peer ? node.peer.length + 24 : 22, node.plumbing ? node.plumbing.label.length + 14 : 0) * META_CHAR_WIDTH + 16;
+  return Math.min(MAX_NODE_WIDTH, Math.max(MIN_NODE_WIDTH, Math.round(Math.max(label, lines))));
 }
 
 export function nodeHeight(node: GraphNode): number {
