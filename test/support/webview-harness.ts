@@ -33,6 +33,12 @@ const SERVED = ['dist', 'media', join('node_modules', 'elkjs', 'lib')];
 const STYLES = ['dist/codicons/codicon.css', 'media/webview.css', 'media/panels.css'];
 const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.ttf': 'font/ttf', '.svg': 'image/svg+xml', '.png': 'image/png', '.map': 'application/json' };
 
+/**
+ * The page's size unless a test says otherwise: a trace panel with the whole width of a 1,600 px window,
+ * where a graph of a few services fits whole at a readable size (graph-fit.test.ts covers narrower ones).
+ */
+export const DEFAULT_VIEWPORT = { width: 1600, height: 900 };
+
 export interface HarnessOptions {
   view?: WebviewKind;
   theme?: ThemeKind;
@@ -183,7 +189,7 @@ export async function openHarness(browser: Browser, options: HarnessOptions = {}
   const { server, origin } = await startServer(kind);
   let context: BrowserContext | undefined;
   try {
-    context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 800 } });
+    context = await browser.newContext({ viewport: options.viewport ?? DEFAULT_VIEWPORT });
     const page = await context.newPage();
     const problems: string[] = [];
     // A 404 also shows as a console error and an aborted request: report it once, with its URL.

@@ -46,7 +46,7 @@ export const edgeMidpoint = (page: Page, selector: string): Promise<{ x: number;
 /** A point of the graph's background (no node, edge or control under it), to start a pan from. */
 export const graphBackground = (page: Page): Promise<{ x: number; y: number }> =>
   page.evaluate(() => {
-    const svg = document.querySelector('#graph svg');
+    const svg = document.querySelector('#graph svg.graph');
     if (!svg) throw new Error('no <svg> in #graph');
     const r = svg.getBoundingClientRect();
     for (let fy = 0.05; fy < 1; fy += 0.05) {

@@ -9,7 +9,8 @@ import type { Layout } from './elk-graph';
 import type { PanZoom } from './pan-zoom';
 import type { GraphModel, GraphNode } from './trace-graph';
 
-export function attachKeyboard(canvas: SVGSVGElement, store: Store, panZoom: PanZoom, current: () => { model: GraphModel | undefined; layout: Layout | undefined }): void {
+/** `zoomBy` is the view's: it keeps the selected node in view. */
+export function attachKeyboard(canvas: SVGSVGElement, store: Store, panZoom: PanZoom, zoomBy: (factor: number) => void, current: () => { model: GraphModel | undefined; layout: Layout | undefined }): void {
   canvas.addEventListener('keydown', (event) => {
     if (event.altKey || event.ctrlKey || event.metaKey) return;
     const { model, layout } = current();
@@ -17,11 +18,11 @@ export function attachKeyboard(canvas: SVGSVGElement, store: Store, panZoom: Pan
       switch (event.key) {
         case '+':
         case '=':
-          panZoom.zoomBy(1.25);
+          zoomBy(1.25);
           return true;
         case '-':
         case '_':
-          panZoom.zoomBy(0.8);
+          zoomBy(0.8);
           return true;
         case '0':
           panZoom.fit();

@@ -6,10 +6,12 @@
 import type { Host } from '../host';
 import type { Store } from '../store';
 import { arrowMarkers, svg } from '../dom';
-import { readLayout, toElk, type Layout } from './elk-graph';
+import { BOX_PADDING_TOP, readLayout, toElk, type Layout } from './elk-graph';
 import { exportPng, exportSvg } from './export';
+import { MIN_READABLE_TEXT_PX, type Rect } from './fit';
 import { attachKeyboard } from './graph-keys';
 import { layoutInWorker, warmUpLayout } from './layout';
+import { mountOverview } from './overview';
 import { PanZoom } from './pan-zoom';
 import { renderGraph, type Rendered } from './render-graph';
 import { buildTraceGraph, type GraphModel, type GraphNode } from './trace-graph';
@@ -31,19 +33,29 @@ export function mountGraph(parent: HTMLElement, store: Store, host: Host): Graph
   parent.dataset.state = 'empty';
   parent.append(canvas);
   warmUpLayout();
-  const panZoom = new PanZoom(canvas, content);
+  let model: GraphModel | undefined;
+  let layout: Layout | undefined;
+  let rendered: Rendered | undefined;
+  let signature = '';
+  /** The node labels' font size as the page's CSS sets it, px (read from the first drawn label). */
+  let labelPx: number | undefined;
+
+  const panZoom = new PanZoom(canvas, content, {
+    // The scale at which a node's label renders at MIN_READABLE_TEXT_PX.
+    readableScale: () => MIN_READABLE_TEXT_PX / (labelPx ?? MIN_READABLE_TEXT_PX),
+    maxFitScale: MAX_FIT_SCALE,
+    focus: () => focusOf(model, layout, store),
+  });
+  const overview = mountOverview(parent, panZoom);
+  // Only a transform the user chose is kept: a fitted view fits the panel it comes back in.
   const saved = host.state()?.transform;
   let placed = false;
   let saveTimer: ReturnType<typeof setTimeout> | undefined;
   panZoom.listen((t) => {
     clearTimeout(saveTimer);
-    saveTimer = setTimeout(() => host.saveState({ transform: t }), 300);
+    const transform = panZoom.isFitted ? undefined : t;
+    saveTimer = setTimeout(() => host.saveState({ transform }), 300);
   });
-
-  let model: GraphModel | undefined;
-  let layout: Layout | undefined;
-  let rendered: Rendered | undefined;
-  let signature = '';
 
   const important = (): Set<string> => new Set([...store.highlighted(), ...store.failure.keys(), ...(store.selected ? [store.selected] : [])]);
 
@@ -81,6 +93,8 @@ export function mountGraph(parent: HTMLElement, store: Store, host: Host): Graph
     const started = performance.now();
     rendered = renderGraph(content, model, layout);
     panZoom.setContent(layout.width, layout.height);
+    labelPx ??= measureLabel(content);
+    overview.draw(layout);
     decorate();
     if (!placed) {
       placed = true;
@@ -129,6 +143,13 @@ export function mountGraph(parent: HTMLElement, store: Store, host: Host): Graph
       else g.removeAttribute('data-failure');
     }
     parent.classList.toggle('searching', matches.size > 0);
+    const hotKeys = new Set<string>();
+    const failedKeys = new Set<string>();
+    for (const node of model.nodes) {
+      if (spansOf(node).some((s) => highlighted.has(s))) hotKeys.add(node.key);
+      if (node.failed) failedKeys.add(node.key);
+    }
+    overview.decorate(hotKeys, failedKeys, selectedKey);
     const active = selectedKey && keyed.get(selectedKey)?.folded === undefined ? keyed.get(selectedKey)!.spanIds[0] : undefined;
     if (active) canvas.setAttribute('aria-activedescendant', `gn-${active}`);
     else canvas.removeAttribute('aria-activedescendant');
@@ -147,11 +168,16 @@ export function mountGraph(parent: HTMLElement, store: Store, host: Host): Graph
     } else if (aspect === 'search') decorate();
   });
 
-  const revealSelected = () => {
+  const selectedBox = () => {
     const key = store.selected && model?.nodeOfSpan.get(store.selected);
-    const box = key ? layout?.nodes.get(key) : undefined;
+    return key ? layout?.nodes.get(key) : undefined;
+  };
+  const revealSelected = () => {
+    const box = selectedBox();
     if (box) panZoom.reveal(box);
   };
+  // Zoom steps keep the selected node in view: around it when it is on screen, then revealed.
+  const zoomBy = (factor: number) => panZoom.zoomBy(factor, selectedBox());
 
   canvas.addEventListener('click', (event) => {
     const target = event.target as Element;
@@ -173,14 +199,44 @@ export function mountGraph(parent: HTMLElement, store: Store, host: Host): Graph
     if (spanId) store.goToCode(spanId);
   });
 
-  attachKeyboard(canvas, store, panZoom, () => ({ model, layout }));
+  attachKeyboard(canvas, store, panZoom, zoomBy, () => ({ model, layout }));
 
   return {
     fit: () => panZoom.fit(),
-    zoomBy: (factor) => panZoom.zoomBy(factor),
+    zoomBy,
     exportSvg: () => host.post({ type: 'export', format: 'svg', data: exportSvg(canvas, layout) }),
     exportPng: () => void exportPng(canvas, layout).then((data) => host.post({ type: 'export', format: 'png', data })),
   };
+}
+
+/** How far a fit enlarges a small graph: a six-node trace fills a wide panel, but not with huge type. */
+const MAX_FIT_SCALE = 1.6;
+
+/**
+ * What a fit shows of a graph too big to read whole: the nodes of the highlighted blocking chain (or of
+ * the critical path), from the root on, each with the room around it that its service box's title needs.
+ */
+function focusOf(model: GraphModel | undefined, layout: Layout | undefined, store: Store): Rect[] | undefined {
+  if (!model || !layout) return undefined;
+  const pick = (spans: ReadonlySet<string>) => model.nodes.filter((n) => layout.nodes.has(n.key) && spansOf(n).some((s) => spans.has(s)));
+  let nodes = pick(store.highlighted());
+  if (nodes.length === 0) nodes = pick(store.critical);
+  if (nodes.length === 0) nodes = model.nodes.filter((n) => layout.nodes.has(n.key)).slice(0, 1);
+  // `model.nodes` lists parents before children: a chain comes out from its start on.
+  return nodes.map((n) => {
+    const b = layout.nodes.get(n.key)!;
+    return { x: b.x - FOCUS_ROOM, y: b.y - BOX_PADDING_TOP - FOCUS_ROOM, width: b.width + 2 * FOCUS_ROOM, height: b.height + BOX_PADDING_TOP + 2 * FOCUS_ROOM };
+  });
+}
+
+/** Room kept around a focused node, layout px: its service box's edge. */
+const FOCUS_ROOM = 12;
+
+/** The rendered font size of a node's label, px. */
+function measureLabel(content: SVGGElement): number | undefined {
+  const label = content.querySelector('.node-name') ?? content.querySelector('.node-meta');
+  const px = label ? parseFloat(getComputedStyle(label).fontSize) : NaN;
+  return Number.isFinite(px) && px > 0 ? px : undefined;
 }
 
 function spansOf(node: GraphNode): string[] {

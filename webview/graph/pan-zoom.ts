@@ -1,8 +1,12 @@
 /**
  * Pan and zoom of an SVG's content group: wheel zooms around the pointer,
  * dragging the background pans, and fit/zoom steps for buttons and keys.
- * The transform is plain data, so a re-render keeps it.
+ * The transform is plain data, so a re-render keeps it. Until the user pans
+ * or zooms, the view is "fitted": every resize (and every `fit`) places the
+ * content again as `fit.ts` decides.
  */
+import { fitTransform, type FitOptions, type Rect } from './fit';
+
 export interface Transform {
   x: number;
   y: number;
@@ -11,17 +15,24 @@ export interface Transform {
 
 const MIN_SCALE = 0.05;
 const MAX_SCALE = 4;
-/** Below this, labels cannot be read: fitting stops here. */
-const MIN_FIT_SCALE = 0.4;
+
+export interface PanZoomOptions {
+  /** The smallest scale a fit uses (default 0.4). */
+  readableScale?: () => number;
+  /** How far a fit enlarges small content (default 1: never). */
+  maxFitScale?: number;
+  /** What a fit shows when the whole content is not readable. */
+  focus?: () => FitOptions['focus'];
+}
 
 export class PanZoom {
   transform: Transform = { x: 0, y: 0, k: 1 };
   private content = { width: 0, height: 0 };
-  private onChange: (t: Transform) => void = () => {};
+  private readonly listeners: ((t: Transform) => void)[] = [];
   /** True while the view is as `fit` left it: a resize then fits again. */
   private fitted = false;
 
-  constructor(private readonly svg: SVGSVGElement, private readonly group: SVGGElement) {
+  constructor(private readonly svg: SVGSVGElement, private readonly group: SVGGElement, private readonly options: PanZoomOptions = {}) {
     svg.addEventListener('wheel', (event) => {
       event.preventDefault();
       const rect = svg.getBoundingClientRect();
@@ -46,6 +57,8 @@ export class PanZoom {
     svg.addEventListener('pointercancel', end);
     new ResizeObserver(() => {
       if (this.fitted) this.fit();
+      // The same transform shows another part of the content: the listeners (the overview) follow.
+      else this.notify();
     }).observe(svg);
   }
 
@@ -54,19 +67,29 @@ export class PanZoom {
     return this.fitted;
   }
 
+  /** The viewport's size, px. */
+  get viewport(): { width: number; height: number } {
+    const rect = this.svg.getBoundingClientRect();
+    return { width: rect.width, height: rect.height };
+  }
+
+  get contentSize(): { width: number; height: number } {
+    return this.content;
+  }
+
+  /** Called after every change of the transform, and when a resize changes what it shows. */
   listen(onChange: (t: Transform) => void): void {
-    this.onChange = onChange;
+    this.listeners.push(onChange);
   }
 
   setContent(width: number, height: number): void {
     this.content = { width, height };
   }
 
+  /** The user's (or a restored) transform: the view stops following resizes. */
   set(t: Transform): void {
     this.fitted = false;
-    this.transform = { x: t.x, y: t.y, k: Math.min(MAX_SCALE, Math.max(MIN_SCALE, t.k)) };
-    this.group.setAttribute('transform', `translate(${this.transform.x.toFixed(1)},${this.transform.y.toFixed(1)}) scale(${this.transform.k.toFixed(4)})`);
-    this.onChange(this.transform);
+    this.apply(t);
   }
 
   /** Zooms by `factor` keeping the point (px, py) of the viewport still. */
@@ -76,33 +99,53 @@ export class PanZoom {
     this.set({ k: next, x: px - ((px - x) * next) / k, y: py - ((py - y) * next) / k });
   }
 
-  zoomBy(factor: number): void {
-    const rect = this.svg.getBoundingClientRect();
-    this.zoomAt(factor, rect.width / 2, rect.height / 2);
+  /**
+   * Zooms by `factor` around the viewport's centre, or around `keep` (the selection) when given,
+   * which then stays in view.
+   */
+  zoomBy(factor: number, keep?: Rect): void {
+    const { width, height } = this.viewport;
+    if (!keep) return this.zoomAt(factor, width / 2, height / 2);
+    const { x, y, k } = this.transform;
+    const cx = (keep.x + keep.width / 2) * k + x;
+    const cy = (keep.y + keep.height / 2) * k + y;
+    const inView = cx >= 0 && cy >= 0 && cx <= width && cy <= height;
+    this.zoomAt(factor, inView ? cx : width / 2, inView ? cy : height / 2);
+    this.reveal(keep);
   }
 
-  /**
-   * The whole graph in view, never enlarged past 100 %; a graph that would
-   * shrink below a readable scale is shown from its top left (the root) instead.
-   */
+  /** Places the content as `fitTransform` decides, and follows resizes until the user pans or zooms. */
   fit(): void {
-    const rect = this.svg.getBoundingClientRect();
+    const view = this.viewport;
     const { width, height } = this.content;
-    if (!width || !height || !rect.width || !rect.height) return this.set({ x: 0, y: 0, k: 1 });
-    const k = Math.min(1, (rect.width - 24) / width, (rect.height - 24) / height);
-    if (k < MIN_FIT_SCALE) this.set({ k: MIN_FIT_SCALE, x: 12, y: 12 });
-    else this.set({ k, x: (rect.width - width * k) / 2, y: Math.max(12, (rect.height - height * k) / 2) });
+    // Hidden (or not laid out yet): fit when a size arrives.
     this.fitted = true;
+    if (!width || !height || !view.width || !view.height) return;
+    this.apply(fitTransform(view, this.content, {
+      readableScale: this.options.readableScale?.() ?? 0.4,
+      maxScale: this.options.maxFitScale ?? 1,
+      focus: this.options.focus?.(),
+    }));
   }
 
   /** Pans (keeping the zoom) so that the box is in view, if it is not already. */
-  reveal(box: { x: number; y: number; width: number; height: number }): void {
-    const rect = this.svg.getBoundingClientRect();
+  reveal(box: Rect): void {
+    const { width, height } = this.viewport;
     const { x, y, k } = this.transform;
     const left = box.x * k + x;
     const top = box.y * k + y;
-    const inside = left >= 0 && top >= 0 && left + box.width * k <= rect.width && top + box.height * k <= rect.height;
+    const inside = left >= 0 && top >= 0 && left + box.width * k <= width && top + box.height * k <= height;
     if (inside) return;
-    this.set({ k, x: rect.width / 2 - (box.x + box.width / 2) * k, y: rect.height / 2 - (box.y + box.height / 2) * k });
+    this.set({ k, x: width / 2 - (box.x + box.width / 2) * k, y: height / 2 - (box.y + box.height / 2) * k });
+  }
+
+  private apply(t: Transform): void {
+    this.transform = { x: t.x, y: t.y, k: Math.min(MAX_SCALE, Math.max(MIN_SCALE, t.k)) };
+    this.group.setAttribute('transform', `translate(${this.transform.x.toFixed(1)},${this.transform.y.toFixed(1)}) scale(${this.transform.k.toFixed(4)})`);
+    this.notify();
+  }
+
+  private notify(): void {
+    for (const listener of this.listeners) listener(this.transform);
   }
 }
