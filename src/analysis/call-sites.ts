@@ -12,7 +12,7 @@ import { isFailed } from '../model/failure';
 import type { SpanRecord } from '../model/span';
 import { callee, calleeOperation, isCall } from './calls';
 import type { EdgeMode } from './edge-modes';
-import type { Finding, Severity } from './findings';
+import { bySeverity, type Finding } from './findings';
 import { duration, type TraceNode, type TraceTree } from './trace-tree';
 
 /** Where a span's code is, as the telemetry says it (a path to resolve against the workspace, 1-based line). */
@@ -84,7 +84,6 @@ export interface AnalysedTrace {
   findings: readonly Finding[];
 }
 
-const SEVERITY: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
 const SLOWEST = 3;
 
 export type Locate = (span: SpanRecord, tree: TraceTree) => CodePlace | undefined;
@@ -155,7 +154,7 @@ interface Acc {
 function summarize(acc: Acc): CallAtSite {
   const durations = acc.durations.sort((a, b) => a - b);
   const shares = acc.shares.sort((a, b) => a - b);
-  const findings = [...acc.findings.values()].map(typical).sort((a, b) => SEVERITY[b.severity] - SEVERITY[a.severity] || (b.typicalSavingUs ?? 0) - (a.typicalSavingUs ?? 0));
+  const findings = [...acc.findings.values()].map(typical).sort((a, b) => bySeverity(a, b) || (b.typicalSavingUs ?? 0) - (a.typicalSavingUs ?? 0));
   return {
     callee: acc.callee,
     operation: acc.operation,

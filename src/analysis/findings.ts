@@ -17,6 +17,22 @@ export type { Rule } from './rules';
 
 export type Severity = 'error' | 'warning' | 'info';
 
+/**
+ * How severe a finding is is decided once, by its rule, where it is made (below); everything that shows
+ * findings says that severity and ranks by it with these two, and re-derives nothing by rule.
+ */
+const RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
+
+/** Most severe first: the order of every list of findings. */
+export const bySeverity = (a: { severity: Severity }, b: { severity: Severity }): number => RANK[b.severity] - RANK[a.severity];
+
+/** The most severe of these findings' severities; null for none. */
+export function worstSeverity(findings: Iterable<{ severity: Severity }>): Severity | null {
+  let worst: Severity | null = null;
+  for (const { severity } of findings) if (worst === null || RANK[severity] > RANK[worst]) worst = severity;
+  return worst;
+}
+
 export interface Finding {
   rule: Rule;
   severity: Severity;

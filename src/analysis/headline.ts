@@ -1,6 +1,6 @@
 /** The few facts of a trace's analysis that travel with its summary: shown in lists without opening the trace. */
 import type { TraceAnalysis } from './analyze-trace';
-import type { Rule } from './findings';
+import { worstSeverity, type Rule, type Severity } from './findings';
 
 export interface AnalysisHeadline {
   /** The root's duration, µs. */
@@ -10,7 +10,7 @@ export interface AnalysisHeadline {
   /** Where the first failure that reached the root (else the first failure) started; null without failures. */
   failureOrigin: { spanId: string; service: string; name: string } | null;
   findings: number;
-  worstSeverity: 'error' | 'warning' | 'info' | null;
+  worstSeverity: Severity | null;
   /** The rules of its findings, each once (a `finding:` query reads them). */
   rules: Rule[];
   /** Calls decoupled through a broker (`async` edges): the Traces view marks such a trace. */
@@ -20,13 +20,12 @@ export interface AnalysisHeadline {
 export function headline(analysis: TraceAnalysis, nameOf: (spanId: string) => { service: string; name: string } | undefined): AnalysisHeadline {
   const cascade = analysis.failures.find((f) => f.containedBySpanId === null && !f.isolated) ?? analysis.failures[0];
   const origin = cascade ? nameOf(cascade.originSpanId) : undefined;
-  const severities = analysis.findings.map((f) => f.severity);
   return {
     durationUs: analysis.durationUs,
     hops: Math.max(0, ...analysis.blockingChains.map((c) => c.hops)),
     failureOrigin: cascade && origin ? { spanId: cascade.originSpanId, ...origin } : null,
     findings: analysis.findings.length,
-    worstSeverity: severities.includes('error') ? 'error' : severities.includes('warning') ? 'warning' : severities.includes('info') ? 'info' : null,
+    worstSeverity: worstSeverity(analysis.findings),
     rules: [...new Set(analysis.findings.map((f) => f.rule))],
     asyncCalls: analysis.edges.filter((e) => e.mode === 'async').length,
   };

@@ -10,7 +10,7 @@
  *     ──► hoverMarkdown    ──► numbers, a latency distribution, links to the slowest traces
  */
 import type { CallAtSite, CodePlace, SiteFinding } from '../analysis/call-sites';
-import type { Rule } from '../analysis/findings';
+import type { Rule, Severity } from '../analysis/findings';
 import { formatDuration } from '../common/format';
 import type { CallSitesView } from '../protocol/call-sites';
 import { DEFAULT_FINDING_THRESHOLDS, inTraces, lensTitle, plainText, worthSaying, type FindingThresholds } from './call-site-text';
@@ -56,9 +56,6 @@ export async function resolveLineCalls(view: CallSitesView, resolve: ResolvePlac
   return files;
 }
 
-/** Findings that say the request waits on a chain of calls, or that a failure spreads: Warnings in Problems. The rest are Information. */
-const WARNING_RULES: ReadonlySet<Rule> = new Set<Rule>(['deep-sync-chain', 'sync-non-critical', 'long-sync-call', 'cascading-failure', 'retry-amplification']);
-
 /**
  * Findings about a group of calls (a chain, a cascade, calls made one after
  * another): shown once, at the group's first located span, the others as
@@ -68,7 +65,8 @@ const WARNING_RULES: ReadonlySet<Rule> = new Set<Rule>(['deep-sync-chain', 'sync
 const GROUP_RULES: ReadonlySet<Rule> = new Set<Rule>(['deep-sync-chain', 'cascading-failure', 'retry-amplification', 'request-reply-over-messaging', 'sequential-calls', 'n-plus-one']);
 
 export interface LineProblem extends FilePosition {
-  severity: 'warning' | 'information';
+  /** The finding's own severity (findings.ts); `info` for one said though not worth saying (a rare failure). */
+  severity: Severity;
   rule: Rule;
   message: string;
   /** The trace and span to open ("Show in Hopscope"). */
@@ -79,9 +77,10 @@ export interface LineProblem extends FilePosition {
 
 /**
  * One problem per (line, finding rule, callee), with the other spans the finding names as related locations.
- * A finding worth saying (`worthSaying`: it held in enough of the recent traces and saves enough) is a Warning
- * for the rules in WARNING_RULES, else Information. One that is not is left out when it is about saving time
- * (a 3 ms call that could save 2 ms); a failure or a chain seen in few traces stays, as Information with its count.
+ * A finding worth saying (`worthSaying`: it held in enough of the recent traces and saves enough) is said with
+ * its own severity, the one the hint beside the line is coloured by. One that is not is left out when it is about
+ * saving time (a 3 ms call that could save 2 ms); a failure or a chain seen in few traces stays, as `info` with
+ * its count.
  */
 export async function lineProblems(files: FileCalls, resolve: ResolvePlace, thresholds: FindingThresholds = DEFAULT_FINDING_THRESHOLDS): Promise<LineProblem[]> {
   const problems: LineProblem[] = [];
@@ -100,7 +99,7 @@ export async function lineProblems(files: FileCalls, resolve: ResolvePlace, thre
           seen.add(key);
           const problem: LineProblem = {
             file: line.file, line: line.line,
-            severity: worth && WARNING_RULES.has(finding.rule) ? 'warning' : 'information',
+            severity: worth ? finding.severity : 'info',
             rule: finding.rule,
             message: problemMessage(finding, call),
             // The finding's own span on this line; else (its spans name no place here) the line's newest call.

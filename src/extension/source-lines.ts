@@ -34,6 +34,10 @@ const LENSES_PER_LINE = 3;
 /** Call sites age out of the receiver's recent window; look again this often even when no trace arrives. */
 const AGE_OUT_CHECK_MS = 60_000;
 const DIAGNOSTIC_SOURCE = 'Hopscope';
+/** A problem is listed with its finding's severity (line-calls.ts), only translated to the editor's names. */
+const DIAGNOSTIC_SEVERITY: Record<LineProblem['severity'], vscode.DiagnosticSeverity> = {
+  error: vscode.DiagnosticSeverity.Error, warning: vscode.DiagnosticSeverity.Warning, info: vscode.DiagnosticSeverity.Information,
+};
 const MAX_REPORTED_OUTSIDE = 20;
 /** While the user types, nothing is redrawn (new numbers wait until typing pauses this long), as VS Code does with lenses. */
 const TYPING_PAUSE_MS = 1000;
@@ -178,7 +182,7 @@ export class SourceLines implements vscode.Disposable {
         const more = line.calls.length > 1 ? ` (+${line.calls.length - 1} more)` : '';
         const end = editor.document.lineAt(at).range.end;
         const lead = leadFinding(first, settings.thresholds);
-        (lead?.severity === 'warning' || lead?.severity === 'error' ? warned : plain).push({
+        (lead && lead.severity !== 'info' ? warned : plain).push({
           range: new vscode.Range(end, end),
           renderOptions: { after: { contentText: `${text}${more}` } },
         });
@@ -212,7 +216,7 @@ export class SourceLines implements vscode.Disposable {
       const line = editorLine(problem.line);
       const start = editorColumn(problem.column);
       const diagnostic = new vscode.Diagnostic(new vscode.Range(line, start, line, Math.max(start + 1, 10_000)), problem.message,
-        problem.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information);
+        DIAGNOSTIC_SEVERITY[problem.severity]);
       diagnostic.source = DIAGNOSTIC_SOURCE;
       diagnostic.code = problem.rule;
       diagnostic.relatedInformation = problem.related.map((r) => new vscode.DiagnosticRelatedInformation(

@@ -85,14 +85,20 @@ describe('Problems from call sites', () => {
     assert.deepEqual(problems[0]!.related.map((r) => [r.line, r.message]), [[42, 'orders → email POST /send']], 'a hop with no known place is not a location');
   });
 
-  it('are Information for findings that are not about a blocking chain or a spreading failure', async () => {
-    const sequential = finding('sequential-calls', [emailSpan, analyticsSpan]);
+  it('say each finding with its own severity, the one its hint is coloured by', async () => {
+    const sequential = finding('sequential-calls', [emailSpan, analyticsSpan], 'm', { severity: 'info' });
     const files = await resolveLineCalls(view([
       { place: emailSpan.place, calls: [call('email', [sequential])] },
       { place: analyticsSpan.place, calls: [call('analytics', [sequential])] },
     ]), resolve);
     const problems = await lineProblems(files, resolve);
-    assert.deepEqual(problems.map((p) => [p.line, p.severity, p.related.map((r) => r.line)]), [[42, 'information', [43]]], 'calls made one after another: once, at the first');
+    assert.deepEqual(problems.map((p) => [p.line, p.severity, p.related.map((r) => r.line)]), [[42, 'info', [43]]], 'calls made one after another: once, at the first');
+    const severityOf = async (f: SiteFinding) => (await lineProblems(await resolveLineCalls(view([{ place: emailSpan.place, calls: [call('email', [f])] }]), resolve), resolve)).map((p) => p.severity);
+    // No rule is re-ranked here: an N+1 and a request-reply the analysis calls warnings are Warnings, as their hints are.
+    assert.deepEqual(await severityOf(finding('n-plus-one', [emailSpan])), ['warning']);
+    assert.deepEqual(await severityOf(finding('request-reply-over-messaging', [emailSpan], 'm', { savingUs: null, typicalSavingUs: null, typicalSavingShare: null })), ['warning']);
+    assert.deepEqual(await severityOf(finding('long-sync-call', [emailSpan], 'm', { severity: 'info', savingUs: null, typicalSavingUs: null, typicalSavingShare: null })), ['info']);
+    assert.deepEqual(await severityOf(finding('cascading-failure', [emailSpan], 'm', { severity: 'error', savingUs: null, typicalSavingUs: null, typicalSavingShare: null })), ['error'], 'a failure that reached the request');
   });
 
   it('raise a Warning only for a finding that held in enough traces and saves enough; a rare failure is Information with its count', async () => {
@@ -103,7 +109,7 @@ describe('Problems from call sites', () => {
     assert.deepEqual(await problemsOf(finding('sync-non-critical', [emailSpan], 'saves 2 ms', { typicalSavingUs: 2_000, savingUs: 2_000, typicalSavingShare: 0.6 })), [], 'a 2 ms saving is not a problem');
     assert.deepEqual(await problemsOf(finding('sync-non-critical', [emailSpan], 'm', { inTraces: 1 }), 266), [], 'a saving seen in 1 of 266 traces is not one either');
     const cascade = finding('cascading-failure', [emailSpan], 'payments failed', { inTraces: 1, typicalSavingUs: null, typicalSavingShare: null, savingUs: null });
-    assert.deepEqual(await problemsOf(cascade, 266), [['information', 'payments failed (in 1 of 266 traces that made this call recently)']]);
+    assert.deepEqual(await problemsOf(cascade, 266), [['info', 'payments failed (in 1 of 266 traces that made this call recently)']]);
     assert.deepEqual(await problemsOf({ ...cascade, inTraces: 100 }, 266), [['warning', 'payments failed (in 100 of 266 traces that made this call recently)']]);
   });
 
