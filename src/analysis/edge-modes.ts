@@ -11,9 +11,9 @@
  *   P(producer) ··· C(consumer)  async          through a broker (kinds, messaging.*)
  */
 import { JITTER_US, tolerance } from './clock';
-import type { TraceNode } from './trace-tree';
+import type { TraceNode } from './trace-node';
 
-export type EdgeMode = 'sync' | 'parallel' | 'fire-and-forget' | 'async';
+export type { EdgeMode } from './trace-node';
 
 export const isBlocking = (node: TraceNode): boolean => node.mode === 'sync' || node.mode === 'parallel';
 
