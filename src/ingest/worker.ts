@@ -94,7 +94,8 @@ async function main(start: WorkerStart): Promise<void> {
   await analysis.ready;
   post({ type: 'listening', endpoints });
 
-  let lastRequests = -1;
+  /** Requests answered plus spans evicted at the last update: either changes the counters a view shows. */
+  let lastActivity = -1;
   const flush = () => {
     core.store.settle();
     const taken = core.store.takeChanges();
@@ -107,8 +108,8 @@ async function main(start: WorkerStart): Promise<void> {
     const changed = [...taken.changed, ...feed.takeRefreshed(taken.changed)];
     const current = core.stats();
     const activity = current.requests + current.spansEvicted;
-    if (changed.length === 0 && removed.length === 0 && activity === lastRequests) return;
-    lastRequests = activity;
+    if (changed.length === 0 && removed.length === 0 && activity === lastActivity) return;
+    lastActivity = activity;
     const update: WorkerToHost = { type: 'update', changed, removed, stats: current };
     post(update);
     updatesSent++;
