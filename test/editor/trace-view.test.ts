@@ -3,9 +3,12 @@
  * window's receiver; opening its trace from the Traces view shows the call
  * graph with the email call on the highlighted blocking chain, and the
  * latency-accumulation bar adds up to the request's duration. The service map
- * shows the shop's calls. Screenshots go to artifacts/ (the README's pictures).
+ * shows the shop's calls. The graph is readable at the default panel size and
+ * fits itself again when the panel narrows. Screenshots go to artifacts/ (the
+ * README's pictures; HOPSCOPE_UPDATE_SCREENSHOTS=1 also refreshes media/).
  */
 import assert from 'node:assert/strict';
+import { copyFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Frame, Page } from 'playwright-core';
@@ -14,6 +17,38 @@ import { eventually, freePort } from '../support/free-port';
 import { launchChromium, openWindow, runCommand, screenshot, startCodeServer, tracesRows, type CodeServer } from '../support/code-server';
 
 const WAIT = { timeout: 90_000 };
+/** Smaller than this on screen, a graph label cannot be read (issue 14). */
+const READABLE_PX = 10;
+
+/** The graph's span nodes measured on screen: label height and font size (CSS size × scale), whether in the graph's box. */
+const measureGraph = (frame: Frame) =>
+  frame.locator('#graph g.node[data-span-id]').evaluateAll((nodes) => {
+    const view = document.querySelector('#graph svg.graph')!.getBoundingClientRect();
+    return {
+      transform: document.querySelector('#graph svg.graph g.content')?.getAttribute('transform') ?? '',
+      width: view.width,
+      nodes: nodes.map((g) => {
+        const box = g.querySelector('.node-box')!.getBoundingClientRect();
+        const label = (g.querySelector('.node-name') ?? g.querySelector('.node-meta')) as SVGTextElement;
+        return {
+          service: g.getAttribute('data-service'),
+          textHeight: label.getBoundingClientRect().height,
+          fontPx: parseFloat(getComputedStyle(label).fontSize) * (label.getScreenCTM()?.a ?? 0),
+          inside: box.left >= view.left - 0.5 && box.top >= view.top - 0.5 && box.right <= view.right + 0.5 && box.bottom <= view.bottom + 0.5,
+          seen: box.right > view.left && box.left < view.right && box.bottom > view.top && box.top < view.bottom,
+        };
+      }),
+    };
+  });
+
+/** The graph as drawn: every node in view readable, and at least `inside` of them wholly in the graph's box. */
+async function assertReadable(frame: Frame, inside: number, where: string): Promise<void> {
+  const { nodes, width } = await measureGraph(frame);
+  const seen = nodes.filter((n) => n.seen);
+  const summary = nodes.map((n) => `${n.service} ${n.fontPx.toFixed(1)} px${n.inside ? '' : n.seen ? ' (cut)' : ' (out of view)'}`).join(', ');
+  assert.ok(seen.every((n) => n.textHeight >= READABLE_PX && n.fontPx >= READABLE_PX - 0.01), `${where}: labels in view are readable: ${summary}`);
+  assert.ok(nodes.filter((n) => n.inside).length >= inside, `${where}: at least ${inside} nodes in the ${width} px graph: ${summary}`);
+}
 
 /** The content frame of the open Hopscope webview of this kind (VS Code nests it two iframes deep). */
 async function webview(page: Page, view: 'trace' | 'serviceMap' = 'trace', timeout = WAIT.timeout): Promise<Frame> {
@@ -88,6 +123,27 @@ describe('the trace view in VS Code (code-server)', { timeout: 600_000 }, () => 
     assert.match(chain ?? '', /email/);
   });
 
+  it('draws the graph readably at the default panel size, and fits it again when the panel narrows', async () => {
+    const frame = await webview(page);
+    await assertReadable(frame, 4, 'the default panel');
+    await screenshot(page, 'trace-view-default');
+    const before = (await measureGraph(frame)).transform;
+    // A narrower window narrows the panel as a split or a wider side bar does.
+    await page.setViewportSize({ width: 1000, height: 860 });
+    try {
+      await eventually(async () => ((await measureGraph(frame)).transform !== before ? true : undefined), 100);
+      await page.waitForTimeout(300);
+      await screenshot(page, 'trace-view-narrow');
+      // The root and its call at least; the overview shows where the rest is.
+      await assertReadable(frame, 2, 'the narrowed panel');
+      const narrowed = await measureGraph(frame);
+      assert.ok(narrowed.width > 300, `the graph keeps its room: ${narrowed.width} px`);
+      if (narrowed.nodes.some((n) => !n.inside)) await frame.locator('#graph .overview').waitFor({ state: 'visible', timeout: 5000 });
+    } finally {
+      await page.setViewportSize({ width: 1400, height: 860 });
+    }
+  });
+
   it('shows a latency-accumulation bar that adds up to the request’s duration', async () => {
     const frame = await webview(page);
     const bar = frame.locator('#accumulation [data-total-us]');
@@ -100,11 +156,20 @@ describe('the trace view in VS Code (code-server)', { timeout: 600_000 }, () => 
     // precision): a few ms either way (3 ms over was seen on a busy machine).
     const orderMs = orders.get(traceId)!;
     assert.ok(total / 1000 <= orderMs + 5 && total / 1000 > orderMs * 0.8, `bar ${total} µs, order ${orderMs} ms`);
-    // The README's picture: the panel with the whole window's width (the graph fits itself to it again).
+    // The README's picture: the panel with the whole width of a 1,600 px window, where the shop's
+    // graph fits whole at a readable size (the graph fits itself to it again).
     await runCommand(page, 'View: Toggle Primary Side Bar Visibility');
-    await eventually(async () => ((await frame.locator('#graph svg').boundingBox())!.width > 900 ? true : undefined), 100);
-    await page.waitForTimeout(300);
-    await screenshot(page, 'trace-view');
+    await page.setViewportSize({ width: 1600, height: 900 });
+    try {
+      await eventually(async () => ((await frame.locator('#graph svg.graph').boundingBox())!.width > 1100 ? true : undefined), 100);
+      await page.waitForTimeout(500);
+      await assertReadable(frame, (await measureGraph(frame)).nodes.length, 'the README’s picture');
+      const shot = await screenshot(page, 'trace-view');
+      // The tracked copy in media/ is replaced only when asked: a test run leaves the work tree as it found it.
+      if (process.env.HOPSCOPE_UPDATE_SCREENSHOTS === '1') copyFileSync(shot, resolve('media', 'screenshot-trace.png'));
+    } finally {
+      await page.setViewportSize({ width: 1400, height: 860 });
+    }
   });
 
   it('selects a span from the graph and shows its details and its waterfall row', async () => {
