@@ -9,10 +9,19 @@ import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { DEFAULT_INGEST_CONFIG } from '../../src/ingest/ingest-config';
 import { IngestStartError, IngestWorker, type WorkerUpdate } from '../../src/ingest/ingest-worker';
 import { UPDATE_INTERVAL_MS } from '../../src/ingest/worker-protocol';
+import { readTraceView, type TraceDocument } from '../../src/protocol/trace-document';
 import { shopTrace } from '../support/otel-trace';
 import { request } from '../support/http-client';
+import { eventually } from '../support/free-port';
+import { timeline, toOtlpJson } from '../support/timeline';
 
 const WORKER = 'dist/worker.js';
+
+async function drawable(answer: Promise<TraceDocument | undefined>): Promise<Uint8Array> {
+  const document = await answer;
+  assert.ok(document instanceof Uint8Array, `a trace document, not ${JSON.stringify(document)}`);
+  return document;
+}
 const options = { runner: 'test', version: '0.0.0', workerPath: WORKER };
 const SUMMARY_KEYS = ['traceId', 'rootService', 'rootName', 'spanCount', 'startUs', 'durationUs', 'rootDurationUs', 'rootStatus', 'errorCount', 'services', 'settled', 'logCount'];
 
@@ -50,19 +59,36 @@ describe('the ingest worker', () => {
   it('carries the analysis headline of a settled trace: duration, hops, failure origin, findings', async () => {
     const traceId = (0x2b000003).toString(16).padStart(32, '0');
     const settled = () => updates.flatMap(({ update }) => update.changed).find((s) => s.traceId === traceId && s.settled && s.headline);
-    while (!settled()) await new Promise((resolve) => setTimeout(resolve, 20));
-    const { headline, durationUs } = settled()!;
+    const { headline, durationUs } = await eventually(settled);
     assert.ok(headline!.durationUs > 0 && headline!.durationUs <= durationUs);
     assert.equal(headline!.hops, 1, 'gateway → orders; email consumes a message, off the blocking chain');
     assert.equal(headline!.failureOrigin?.service, 'orders');
-    assert.equal(typeof headline!.findings, 'number');
+    assert.equal(headline!.findings, 0, 'the shop trace breaks no rule');
   });
 
-  it('reports a trace as settled once it has been quiet', async () => {
+  it('counts in the headline the findings the trace view lists', async () => {
+    const traceId = (0x2c000001).toString(16).padStart(32, '0');
+    const spans = timeline(`
+      orders | GET /orders | server | 0-130
+        orders | SELECT item | client | 5-25 | db.system.name=postgresql
+        orders | SELECT item | client | 25-45 | db.system.name=postgresql
+        orders | SELECT item | client | 45-65 | db.system.name=postgresql
+        orders | SELECT item | client | 65-85 | db.system.name=postgresql
+        orders | SELECT item | client | 85-105 | db.system.name=postgresql
+    `).spans.map((span) => ({ ...span, traceId }));
+    assert.equal((await request(httpPort, 'POST', '/v1/traces', toOtlpJson(spans), { 'Content-Type': 'application/json' })).status, 200);
+    const { headline } = await eventually(() => updates.flatMap(({ update }) => update.changed).find((s) => s.traceId === traceId && s.settled && s.headline));
+    const view = readTraceView(await drawable(worker.getTraceView(traceId)));
+    assert.ok(view.analysis.findings.some((f) => f.rule === 'n-plus-one'), view.analysis.findings.map((f) => f.rule).join());
+    assert.equal(headline!.findings, view.analysis.findings.length);
+  });
+
+  it('reports a trace as settled once it has been quiet, with all its spans, and it stays settled', async () => {
     const traceId = (0x2b000000).toString(16).padStart(32, '0');
-    while (!updates.some(({ update }) => update.changed.some((s) => s.traceId === traceId && s.settled))) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    const summaries = () => updates.flatMap(({ update }) => update.changed).filter((s) => s.traceId === traceId);
+    const settled = await eventually(() => summaries().find((s) => s.settled));
+    assert.equal(settled.spanCount, (await shopTrace()).length);
+    assert.equal(summaries().at(-1)!.settled, true, 'nothing arrived since: no later summary unsettles it');
   });
 
   it('hands the host a whole trace when asked, and nothing for an unknown id', async () => {
@@ -81,12 +107,13 @@ describe('the ingest worker', () => {
   });
 
   it('clears every trace on request and says which went', async () => {
+    const stored = updates.at(-1)!.update.stats.tracesStored;
+    assert.equal(stored, 41, 'the 40 shop traces and the N+1 one');
     const before = updates.length;
     worker.clear();
-    while (updates.length === before) await new Promise((resolve) => setTimeout(resolve, 20));
-    const last = updates.at(-1)!.update;
-    assert.equal(last.stats.tracesStored, 0);
-    assert.equal(last.removed.length, 40);
+    const cleared = await eventually(() => updates.slice(before).find(({ update }) => update.removed.length > 0)?.update);
+    assert.equal(cleared.stats.tracesStored, 0);
+    assert.equal(cleared.removed.length, stored);
   });
 });
 
