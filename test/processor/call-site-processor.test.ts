@@ -390,10 +390,16 @@ describe('call-site span processor', () => {
       assert.doesNotThrow(() => processor.onStart(noAttributes, {} as never));
     });
 
-    it('flushes and shuts down at once: it holds no spans', async () => {
-      const processor = new CallSiteSpanProcessor();
+    it('flushes and shuts down at once: it holds no spans to export', async () => {
+      const processor = new CallSiteSpanProcessor({ fetch: false });
+      const order: string[] = [];
+      // Anything that waited on a queue, a timer or I/O would let this run first.
+      setImmediate(() => order.push('next macrotask'));
       await processor.forceFlush();
+      order.push('flushed');
       await processor.shutdown();
+      order.push('shut down');
+      assert.deepEqual(order, ['flushed', 'shut down']);
     });
   });
 });
