@@ -245,8 +245,11 @@ describe('repeated calls', () => {
     await withHarness(browser, { name: 'groups-enter' }, async (h) => {
       await h.showTrace(traceView(nPlusOne.spans));
       await h.page.click('#graph [data-count="5"]');
+      assert.equal(await h.page.locator('#graph [data-span-id]').count(), 4, 'a click selects the group; it stays closed');
       await h.page.keyboard.press('Enter');
       await h.page.waitForFunction((ids) => ids.every((s) => document.querySelector(`#graph [data-span-id="${s}"]`)), queries, { timeout: 10_000 });
+      assert.equal(await h.page.locator('#graph [data-count="5"]').count(), 0);
+      assert.equal(await h.page.locator('#graph [data-span-id]').count(), 8, 'the five queries, each its own node');
     });
   });
 });
