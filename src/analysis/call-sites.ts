@@ -9,18 +9,21 @@
  */
 import { percentile } from '../common/percentile';
 import { isFailed } from '../model/failure';
+import type { PlaceCandidate } from '../model/code-place';
 import type { SpanRecord } from '../model/span';
 import { callee, calleeOperation, isCall } from './calls';
 import type { EdgeMode } from './edge-modes';
 import { bySeverity, type Finding } from './findings';
 import { duration, type TraceNode, type TraceTree } from './trace-tree';
 
-/** Where a span's code is, as the telemetry says it (a path to resolve against the workspace, 1-based line). */
+/**
+ * Where a span's code is, as the telemetry names it, before any file is looked at: the candidate lists to try,
+ * best first — the span's own, then those of the ancestors whose place it may take (src/source/trace-places.ts,
+ * the walk the trace view's places come from). The editor's line is the first list with a candidate inside its
+ * workspace (`SourceLocator.placeOf`), as the trace view's Open takes it.
+ */
 export interface CodePlace {
-  path: string;
-  line: number;
-  column?: number;
-  functionName?: string;
+  tries: PlaceCandidate[][];
 }
 
 /** A span a finding names, with where its code is (when known) and what it is, e.g. `orders → email POST /send`. */
@@ -74,6 +77,15 @@ export interface CallAtSite {
   durationsUs: number[];
 }
 
+/**
+ * The calls whose place's tries begin with `place.tries`, for the case that the last of these is the first list
+ * placed inside the workspace. A call is listed under each beginning of its tries (at most MAX_TRIES), so that
+ * whichever of its lists the editor places, one site holds exactly the calls that land there: the editor keeps a
+ * site only when its last list is the first it places (`siteLine` in src/extension/line-calls.ts).
+ *
+ *   a call tried at [stock.ts:42, routes.ts:12]   ─► site [stock.ts:42]                 kept when stock.ts is in the workspace
+ *                                                 ─► site [stock.ts:42, routes.ts:12]   kept when only routes.ts is
+ */
 export interface CallSite {
   place: CodePlace;
   calls: CallAtSite[];
@@ -105,34 +117,50 @@ export function callSites(traces: Iterable<AnalysedTrace>, locate: Locate): Call
       if (!node.span || !isCall(node) || !node.mode) continue;
       const place = placeOf(node);
       if (!place) continue;
-      const siteKey = `${place.path}\u0000${place.line}`;
-      let site = sites.get(siteKey);
-      if (!site) sites.set(siteKey, (site = { place, calls: new Map() }));
       const to = callee(node);
       const operation = calleeOperation(node);
       const publish = node.kind === 'producer';
       const callKey = `${to}\u0000${operation}\u0000${node.mode}\u0000${publish}`;
-      let acc = site.calls.get(callKey);
-      if (!acc) site.calls.set(callKey, (acc = { callee: to, operation, mode: node.mode, publish, durations: [], shares: [], errors: 0, roots: new Map(), traces: new Set(), findings: new Map(), slowest: [], latest: { traceId: tree.traceId, spanId: node.spanId } }));
-      acc.traces.add(tree.traceId);
-      const took = duration(node);
-      acc.durations.push(took);
-      acc.shares.push(took / requestUs);
-      if (isFailed(node.span)) acc.errors++;
-      acc.roots.set(tree.root.name, (acc.roots.get(tree.root.name) ?? 0) + 1);
-      for (const finding of findingsOf.get(node.spanId) ?? []) {
-        // One per rule and trace (an N+1 names many calls of the same line): the largest saving of that trace.
-        let byTrace = acc.findings.get(finding.rule);
-        if (!byTrace) acc.findings.set(finding.rule, (byTrace = new Map()));
-        const kept = byTrace.get(tree.traceId);
-        if (!kept || (finding.savingUs ?? 0) > (kept.finding.savingUs ?? 0)) byTrace.set(tree.traceId, { finding: siteFinding(finding, tree, placeOf), requestUs });
+      let siteKey = '';
+      for (let d = 0; d < place.tries.length; d++) {
+        siteKey += `${listKey(place.tries[d]!)}\u0001`;
+        let site = sites.get(siteKey);
+        if (!site) sites.set(siteKey, (site = { place: { tries: place.tries.slice(0, d + 1) }, calls: new Map() }));
+        let acc = site.calls.get(callKey);
+        if (!acc) site.calls.set(callKey, (acc = { callee: to, operation, mode: node.mode, publish, durations: [], shares: [], errors: 0, roots: new Map(), traces: new Set(), findings: new Map(), slowest: [], latest: { traceId: tree.traceId, spanId: node.spanId } }));
+        addCall(acc, node, tree, requestUs, findingsOf.get(node.spanId) ?? [], placeOf);
       }
-      acc.slowest.push({ traceId: tree.traceId, spanId: node.spanId, durationUs: took });
-      acc.slowest.sort((a, b) => b.durationUs - a.durationUs);
-      if (acc.slowest.length > SLOWEST) acc.slowest.pop();
     }
   }
   return [...sites.values()].map(({ place, calls }) => ({ place, calls: [...calls.values()].map(summarize).sort((a, b) => b.p50Us * b.count - a.p50Us * a.count) }));
+}
+
+/** One call of a trace into what a site knows of calls like it. */
+function addCall(acc: Acc, node: TraceNode, tree: TraceTree, requestUs: number, findings: readonly Finding[], placeOf: (node: TraceNode) => CodePlace | undefined): void {
+  acc.traces.add(tree.traceId);
+  const took = duration(node);
+  acc.durations.push(took);
+  acc.shares.push(took / requestUs);
+  if (node.span && isFailed(node.span)) acc.errors++;
+  acc.roots.set(tree.root.name, (acc.roots.get(tree.root.name) ?? 0) + 1);
+  for (const finding of findings) {
+    // One per rule and trace (an N+1 names many calls of the same line): the largest saving of that trace.
+    let byTrace = acc.findings.get(finding.rule);
+    if (!byTrace) acc.findings.set(finding.rule, (byTrace = new Map()));
+    const kept = byTrace.get(tree.traceId);
+    if (!kept || (finding.savingUs ?? 0) > (kept.finding.savingUs ?? 0)) byTrace.set(tree.traceId, { finding: siteFinding(finding, tree, placeOf), requestUs });
+  }
+  acc.slowest.push({ traceId: tree.traceId, spanId: node.spanId, durationUs: took });
+  acc.slowest.sort((a, b) => b.durationUs - a.durationUs);
+  if (acc.slowest.length > SLOWEST) acc.slowest.pop();
+}
+
+/** A list's key, made once per list (a trace's lists are shared by its calls' tries). */
+const listKeys = new WeakMap<readonly PlaceCandidate[], string>();
+function listKey(list: readonly PlaceCandidate[]): string {
+  let key = listKeys.get(list);
+  if (key === undefined) listKeys.set(list, (key = JSON.stringify(list)));
+  return key;
 }
 
 interface Acc {

@@ -11,6 +11,7 @@
  */
 import type { CallAtSite, CodePlace, SiteFinding } from '../analysis/call-sites';
 import type { Rule, Severity } from '../analysis/findings';
+import type { PlaceCandidate } from '../model/code-place';
 import { formatDuration } from '../common/format';
 import type { CallSitesView } from '../protocol/call-sites';
 import { DEFAULT_FINDING_THRESHOLDS, inTraces, lensTitle, plainText, worthSaying, type FindingThresholds } from './call-site-text';
@@ -22,7 +23,8 @@ export interface FilePosition {
   column?: number;
 }
 
-export type ResolvePlace = (place: CodePlace) => Promise<FilePosition | undefined>;
+/** Where one candidate list is in the workspace: its first candidate inside it (`SourceLocator.placeOf`), or undefined. */
+export type ResolvePlace = (list: readonly PlaceCandidate[]) => Promise<(FilePosition & { functionName?: string }) | undefined>;
 
 /** The calls one line made, over recent traces (several telemetry paths may name the same line). */
 export interface LineCalls extends FilePosition {
@@ -33,22 +35,53 @@ export interface LineCalls extends FilePosition {
 /** Each file's lines that made calls, by real path; lines in order. */
 export type FileCalls = Map<string, LineCalls[]>;
 
-/** Resolve every call site against the workspace; sites outside it are left out (and passed to `outside`, if given). */
+/** `resolve`, asked once per distinct list (a view names the same lists at many sites) and never throwing. */
+function placer(resolve: ResolvePlace): ResolvePlace {
+  const known = new Map<string, ReturnType<ResolvePlace>>();
+  return (list) => {
+    const key = JSON.stringify(list);
+    let found = known.get(key);
+    if (!found) known.set(key, (found = resolve(list).catch(() => undefined)));
+    return found;
+  };
+}
+
+/** The line of a place: its first list that resolves inside the workspace, and which one it was (-1: none). */
+async function placeLine(place: CodePlace, resolve: ResolvePlace): Promise<{ at: (FilePosition & { functionName?: string }) | undefined; index: number }> {
+  for (let index = 0; index < place.tries.length; index++) {
+    const at = await resolve(place.tries[index]!);
+    if (at) return { at, index };
+  }
+  return { at: undefined, index: -1 };
+}
+
+/**
+ * Resolve every call site against the workspace; a site is kept when the last of its lists is the first its place
+ * resolves (see CallSite), so each call is on one line. Sites none of whose lists is inside are left out (and, unless a
+ * kept site goes on from them, passed to `outside`, if given).
+ */
 export async function resolveLineCalls(view: CallSitesView, resolve: ResolvePlace, outside?: (place: CodePlace) => void): Promise<FileCalls> {
   const lines = new Map<string, LineCalls>();
-  const positions = await Promise.all(view.sites.map((site) => resolve(site.place).catch(() => undefined)));
+  const place = placer(resolve);
+  const found = await Promise.all(view.sites.map((site) => placeLine(site.place, place)));
+  const continued = new Set<string>();
   view.sites.forEach((site, i) => {
-    const at = positions[i];
-    if (!at) return outside?.(site.place);
+    const { at, index } = found[i]!;
+    if (!at || index !== site.place.tries.length - 1) return;
+    for (let d = 1; d <= site.place.tries.length; d++) continued.add(JSON.stringify(site.place.tries.slice(0, d)));
     const key = `${at.file}\u0000${at.line}`;
     const known = lines.get(key);
     if (known) {
       known.calls = [...known.calls, ...site.calls].sort((a, b) => b.p50Us * b.count - a.p50Us * a.count);
       return;
     }
-    const line: LineCalls = { ...at, calls: site.calls };
-    if (site.place.functionName !== undefined) line.functionName = site.place.functionName;
+    const { functionName, ...position } = at;
+    const line: LineCalls = { ...position, calls: site.calls };
+    if (functionName !== undefined) line.functionName = functionName;
     lines.set(key, line);
+  });
+  view.sites.forEach((site, i) => {
+    if (found[i]!.index === -1 && !continued.has(JSON.stringify(site.place.tries))) outside?.(site.place);
   });
   const files: FileCalls = new Map();
   for (const line of lines.values()) files.set(line.file, [...(files.get(line.file) ?? []), line]);
@@ -85,13 +118,14 @@ export interface LineProblem extends FilePosition {
 export async function lineProblems(files: FileCalls, resolve: ResolvePlace, thresholds: FindingThresholds = DEFAULT_FINDING_THRESHOLDS): Promise<LineProblem[]> {
   const problems: LineProblem[] = [];
   const seen = new Set<string>();
+  const place = placer(resolve);
   for (const lines of files.values()) {
     for (const line of lines) {
       for (const call of line.calls) {
         for (const finding of call.findings) {
           const worth = worthSaying(finding, call, thresholds);
           if (!worth && finding.typicalSavingUs !== null) continue;
-          const located = await locatedSpans(finding, resolve);
+          const located = await locatedSpans(finding, place);
           const here = located.find((s) => s.file === line.file && s.line === line.line);
           if (GROUP_RULES.has(finding.rule) && located[0] && located[0] !== here) continue;
           const key = `${line.file}\u0000${line.line}\u0000${finding.rule}\u0000${GROUP_RULES.has(finding.rule) ? '' : call.callee}`;
@@ -119,8 +153,8 @@ async function locatedSpans(finding: SiteFinding, resolve: ResolvePlace): Promis
   const out: (FilePosition & { spanId: string; label: string })[] = [];
   for (const span of finding.spans) {
     if (!span.place) continue;
-    const at = await resolve(span.place).catch(() => undefined);
-    if (at) out.push({ ...at, spanId: span.spanId, label: span.label });
+    const { at } = await placeLine(span.place, resolve);
+    if (at) out.push({ file: at.file, line: at.line, ...(at.column !== undefined && { column: at.column }), spanId: span.spanId, label: span.label });
   }
   return out;
 }

@@ -15,6 +15,7 @@
 import * as vscode from 'vscode';
 import { errorText } from '../common/errors';
 import type { ReceiverController } from '../ingest/receiver-controller';
+import type { PlaceCandidate } from '../model/code-place';
 import type { SourceLocator } from '../source/locator';
 import { hintText, leadFinding, lensTitle } from './call-site-text';
 import { hoverMarkdown, lineProblems, resolveLineCalls, SHOW_SPAN_COMMAND, type FileCalls, type LineCalls, type LineProblem } from './line-calls';
@@ -117,11 +118,12 @@ export class SourceLines implements vscode.Disposable {
       const settingsKey = JSON.stringify(settings);
       const computedAt = view?.computedAt ?? -1;
       if (this.loaded && this.loaded.computedAt === computedAt && this.loaded.locator === locator && this.loaded.settings === settingsKey) return;
-      const resolve = async (place: { path: string; line: number; column?: number }) => {
-        const at = await locator.resolvePosition(place);
-        return at.outside ? undefined : { file: at.file, line: at.line, ...(at.column !== undefined && { column: at.column }) };
+      // The rule the trace view's Open follows: a list's first candidate inside the workspace.
+      const resolve = async (list: readonly PlaceCandidate[]) => {
+        const at = await locator.placeOf(list);
+        return at && { file: at.file, line: at.line, ...(at.column !== undefined && { column: at.column }), ...(at.functionName !== undefined && { functionName: at.functionName }) };
       };
-      const files = view ? await resolveLineCalls(view, resolve, (place) => this.reportOutside(place.path)) : new Map<string, LineCalls[]>();
+      const files = view ? await resolveLineCalls(view, resolve, (place) => this.reportOutside(place.tries[0]?.[0]?.path ?? '')) : new Map<string, LineCalls[]>();
       const problems = settings.problems ? await lineProblems(files, resolve, settings.thresholds) : [];
       this.loaded = { computedAt, locator, settings: settingsKey };
       this.files = files;

@@ -1,17 +1,17 @@
 /**
  * The call sites over the stored traces, computed in the ingest worker (see
  * store-views.ts): each recent trace in the budget is analysed for its
- * findings, and every call whose span says where its code is lands on that line.
+ * findings, and every call whose span says where its code is lands on that line
+ * (its place's tries: tree-places.ts, the same as the trace view's).
  */
 import { analyzeTree } from '../analysis/analyze-trace';
-import { callSites, type AnalysedTrace, type CodePlace, type Locate } from '../analysis/call-sites';
+import { callSites, type AnalysedTrace, type Locate } from '../analysis/call-sites';
 import type { AnalysisSettings } from '../analysis/settings';
-import type { TraceNode, TraceTree } from '../analysis/trace-tree';
+import type { TraceTree } from '../analysis/trace-tree';
 import type { SpanRecord } from '../model/span';
 import type { CallSitesView } from '../protocol/call-sites';
-import { attributeCandidates, exceptionFrames, takesParentPlace } from '../source/span-source';
-import { frameSkipper, type SkipFrame } from '../source/skip-frames';
-import { suffixPath } from '../source/stack-frames';
+import { frameSkipper } from '../source/skip-frames';
+import { spanPlace } from './tree-places';
 import { newestTraces, StoreCache, STORE_VIEW_BUDGET, treeOf, type StoreBudget, type TraceSource } from './store-views';
 import type { TraceSummary } from './trace-store';
 
@@ -19,93 +19,6 @@ export type { Locate } from '../analysis/call-sites';
 
 /** Call sites are about recent traces: one that received nothing for this long has aged out of them (it stays in the store). */
 export const CALL_SITES_WINDOW_MS = 15 * 60_000;
-
-/**
- * Where the span says its code is, as the telemetry names it (the extension
- * resolves the path against the workspace): its `code.*` attributes, the
- * older names, the first application frame of `code.stacktrace`, the first
- * application frame of an exception it recorded, else its nearest ancestor's
- * in the same service and on the same side of a broker (`takesParentPlace`):
- * a callee's own spans never land on the line of the caller that called it.
- */
-export function spanPlace(span: SpanRecord, tree?: TraceTree, skip?: SkipFrame): CodePlace | undefined {
-  if (!tree) return ownPlace(span, skip);
-  return placesOf(tree, skip)(span);
-}
-
-/**
- * `spanPlace` for the spans of one tree, each span's own place read (its stacks parsed) once, and each
- * climb to an ancestor's place made once: the answer of a span as an ancestor is kept for the spans below.
- * A trace of any depth costs one pass.
- */
-function placesOf(tree: TraceTree, skip: SkipFrame | undefined): (span: SpanRecord) => CodePlace | undefined {
-  let bySkip = finders.get(tree);
-  if (!bySkip) finders.set(tree, (bySkip = new Map()));
-  let find = bySkip.get(skip);
-  if (find) return find;
-  const count = tree.nodes.length;
-  const inTree = (node: TraceNode) => node.index >= 0 && node.index < count && tree.nodes[node.index] === node;
-  /** Each node's own place (null: none); undefined until read. */
-  const own: (CodePlace | null | undefined)[] = new Array(count);
-  const ownOf = (node: TraceNode): CodePlace | null => {
-    if (!inTree(node)) return (node.span && ownPlace(node.span, skip)) ?? null;
-    let place = own[node.index];
-    if (place === undefined) own[node.index] = place = (node.span && ownPlace(node.span, skip)) ?? null;
-    return place;
-  };
-  /** Each node's place as an ancestor of another: its own, else its parent's as an ancestor where it may take it. */
-  const asAncestor: (CodePlace | null | undefined)[] = new Array(count);
-  const ancestorPlace = (start: TraceNode): CodePlace | undefined => {
-    const climbed: TraceNode[] = [];
-    let found: CodePlace | null = null;
-    for (let node: TraceNode | undefined = start; node; ) {
-      const known = inTree(node) ? asAncestor[node.index] : undefined;
-      if (known !== undefined) {
-        found = known;
-        break;
-      }
-      climbed.push(node);
-      const mine = ownOf(node);
-      if (mine) {
-        found = mine;
-        break;
-      }
-      const parent: TraceNode | undefined = node.parent;
-      node = parent && takesParentPlace(node, parent, false, node.mode === 'async') ? parent : undefined;
-    }
-    for (const node of climbed) if (inTree(node)) asAncestor[node.index] = found;
-    return found ?? undefined;
-  };
-  find = (span) => {
-    const node = tree.byId.get(span.spanId);
-    if (!node) return ownPlace(span, skip);
-    const mine = node.span === span ? ownOf(node) : ownPlace(span, skip);
-    if (mine) return mine;
-    const parent = node.parent;
-    // The span itself may take its caller's line when it stands for a call its caller did not record.
-    return parent && takesParentPlace(node, parent, true, node.mode === 'async') ? ancestorPlace(parent) : undefined;
-  };
-  bySkip.set(skip, find);
-  return find;
-}
-
-const finders = new WeakMap<TraceTree, Map<SkipFrame | undefined, (span: SpanRecord) => CodePlace | undefined>>();
-
-function ownPlace(span: SpanRecord, skip: SkipFrame | undefined): CodePlace | undefined {
-  const found = attributeCandidates(span, skip)[0];
-  if (found) {
-    const place: CodePlace = { path: found.path, line: found.line };
-    if (found.column !== undefined) place.column = found.column;
-    if (found.functionName !== undefined) place.functionName = found.functionName;
-    return place;
-  }
-  const frame = exceptionFrames(span, skip)[0];
-  if (!frame) return undefined;
-  const place: CodePlace = { path: suffixPath(frame), line: frame.line };
-  if (frame.column !== undefined) place.column = frame.column;
-  if (frame.function !== undefined) place.functionName = frame.function;
-  return place;
-}
 
 export interface CallSitesOptions {
   /** Where a span's code is; by default `spanPlace`, passing over the `skipFrames`. */

@@ -13,24 +13,12 @@
  * host's work nor its messages grow with the number of spans.
  */
 import { errorText } from '../common/errors';
+import type { PlaceCandidate } from '../model/code-place';
 import { isTraceId } from '../model/ids';
 import type { TraceView } from './trace-view';
 
 export const TRACE_DOCUMENT_FORMAT = 1;
 export const TRACE_DOCUMENT_TYPE = 'application/x-ndjson';
-
-/** A place in the code a span names, as the telemetry names it (the host resolves the path). */
-export interface PlaceCandidate {
-  path: string;
-  /** 1-based. */
-  line: number;
-  column?: number;
-  /** Only the file's base name is known (Java). */
-  suffixOnly?: boolean;
-  /** Which of the span's data named it (src/source/span-source.ts). */
-  from: 'attributes' | 'legacy-attributes' | 'code.stacktrace' | 'exception';
-  functionName?: string;
-}
 
 export interface TraceDocumentHead {
   format: typeof TRACE_DOCUMENT_FORMAT;

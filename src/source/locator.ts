@@ -19,8 +19,8 @@ import type { SpanRecord } from '../model/span';
 import { validatePathMappings, type PathMapping } from './path-mappings';
 import { PathResolver, type CodeReference, type InsidePosition, type Outside } from './resolve-path';
 import { frameSkipper, type SkipFrame } from './skip-frames';
-import type { PlaceCandidate } from '../protocol/trace-document';
-import { firstInside, ownSource, spanSource, type FoundSource, type OutsideSource, type SourceOrigin } from './span-source';
+import type { PlaceCandidate } from '../model/code-place';
+import { firstInside, type FoundSource, type SourceOrigin } from './span-source';
 import { tracePlaces } from './trace-places';
 import type { PlacedFile, WorkspaceFolderPath } from './workspace-paths';
 
@@ -70,7 +70,6 @@ export class SourceLocator {
   readonly mappingErrors: readonly string[];
   private readonly resolver: PathResolver;
   private readonly skip: SkipFrame | undefined;
-  private readonly own = new WeakMap<SpanRecord, Promise<FoundSource | OutsideSource | undefined>>();
 
   constructor(folders: readonly WorkspaceFolderPath[], options: SourceLocatorOptions = {}) {
     const { mappings, errors } = validatePathMappings(options.mappings);
@@ -85,13 +84,28 @@ export class SourceLocator {
     return found && !('outside' in found) ? found : undefined;
   }
 
-  /** Like `locate`, but a place outside the workspace comes back as text. */
+  /**
+   * Like `locate`, but a place outside the workspace comes back as text. The span and its ancestors (by
+   * `parentOf`, up to a repeat) go through the same walk and resolve rule as a whole trace's (`locateAll`).
+   */
   async lookup(span: SpanRecord, parentOf?: ParentOf): Promise<SourceLocation | OutsideLocation | undefined> {
     try {
-      const found = await spanSource(span, { resolve: (ref) => this.resolver.resolvePosition(ref), own: (s) => this.ownSource(s), ...(parentOf && { parentOf }) });
-      if (!found) return undefined;
-      if (found.outside) return { spanId: span.spanId, outside: true, text: found.text, from: found.from };
-      return toLocation(span.spanId, found);
+      const chain = [span];
+      const seen = new Set([span.spanId]);
+      for (let up = parentOf?.(span.spanId); up && !seen.has(up.spanId); up = parentOf?.(up.spanId)) {
+        seen.add(up.spanId);
+        chain.push(up);
+      }
+      const nodes = chain.map((s, i) => ({ spanId: s.spanId, parentSpanId: chain[i + 1]?.spanId ?? '', kind: s.kind, service: s.service }));
+      const byId = new Map(chain.map((s) => [s.spanId, s]));
+      const { lists, tries } = tracePlaces(nodes, (id) => byId.get(id), this.skip);
+      let outside: OutsideLocation | undefined;
+      for (const { list, node } of tries[0] ?? []) {
+        const found = await firstInside(lists[list]!, (ref) => this.resolver.resolvePosition(ref));
+        if (found && !found.outside) return toLocation(span.spanId, node === 0 ? { ...found, spanId: span.spanId } : { ...found, from: 'parent', spanId: chain[node]!.spanId });
+        if (found && node === 0) outside = { spanId: span.spanId, outside: true, text: found.text, from: found.from };
+      }
+      return outside;
     } catch {
       return undefined;
     }
@@ -137,12 +151,6 @@ export class SourceLocator {
   /** A path and line from anywhere (a stack frame in the details pane, say) as a workspace position. */
   resolvePosition(ref: CodeReference): Promise<InsidePosition | Outside> {
     return this.resolver.resolvePosition(ref);
-  }
-
-  private ownSource(span: SpanRecord): Promise<FoundSource | OutsideSource | undefined> {
-    let found = this.own.get(span);
-    if (!found) this.own.set(span, (found = ownSource(span, (ref) => this.resolver.resolvePosition(ref), this.skip)));
-    return found;
   }
 }
 

@@ -16,11 +16,17 @@
  * (see `takesParentPlace`): a callee's own work is never put on the line of the
  * caller that called it, nor a consumer's on the line that published.
  *
+ * This file holds the one candidate list (`spanCandidates`), the one rule for
+ * which ancestor's place a span may take (`takesParentPlace`) and the one
+ * resolve rule (`firstInside`); trace-places.ts makes the one ancestor walk.
+ * Every surface — the trace view's Open, CodeLens, hints, Problems — goes
+ * through these, so a span lands on the same line in each.
+ *
  * When no level is inside the workspace, the first thing a level named comes
  * back as text (`outside`), for the UI to show but never to open.
  */
 import type { Attributes, SpanRecord } from '../model/span';
-import type { PlaceCandidate } from '../protocol/trace-document';
+import type { PlaceCandidate } from '../model/code-place';
 import { isLibraryFrame } from './library-frames';
 import type { SkipFrame } from './skip-frames';
 import type { CodeReference, InsidePosition, Outside } from './resolve-path';
@@ -51,16 +57,6 @@ export interface OutsideSource extends Outside {
 
 export type Resolve = (ref: CodeReference) => Promise<InsidePosition | Outside>;
 
-export interface SpanSourceOptions {
-  resolve: Resolve;
-  /** Stack frames that are never the span's place (shared helpers). */
-  skip?: SkipFrame | undefined;
-  /** The parent span of the span with this id, for the last level. */
-  parentOf?: (spanId: string) => SpanRecord | undefined;
-  /** `ownSource` for a span; pass a cached one to share work across a trace. */
-  own?: (span: SpanRecord) => Promise<FoundSource | OutsideSource | undefined>;
-}
-
 const MAX_EXCEPTION_EVENTS = 8;
 const MAX_EXCEPTION_FRAMES = 40;
 const MAX_FUNCTION_NAME = 256;
@@ -85,30 +81,6 @@ export function takesParentPlace(child: Hop, parent: Hop, first: boolean, asyncE
   if (asyncEdge || child.kind === 'consumer' || parent.kind === 'producer') return false;
   if (parent.service !== child.service) return first && parent.kind !== 'client';
   return child.kind !== 'server';
-}
-
-/** The span's place in the code: its own, else its nearest located ancestor's (see `takesParentPlace`), else its own as text. */
-export async function spanSource(span: SpanRecord, options: SpanSourceOptions): Promise<FoundSource | OutsideSource | undefined> {
-  const own = options.own ?? ((s: SpanRecord) => ownSource(s, options.resolve, options.skip));
-  const mine = await own(span);
-  if (mine && !mine.outside) return mine;
-  const seen = new Set([span.spanId]);
-  let child = span;
-  let ancestor = options.parentOf?.(span.spanId);
-  while (ancestor && !seen.has(ancestor.spanId) && takesParentPlace(child, ancestor, child === span)) {
-    seen.add(ancestor.spanId);
-    const theirs = await own(ancestor);
-    if (theirs && !theirs.outside) return { ...theirs, from: 'parent', spanId: ancestor.spanId };
-    child = ancestor;
-    ancestor = options.parentOf?.(ancestor.spanId);
-  }
-  return mine;
-}
-
-/** The span's own place: the first of its candidates (`spanCandidates`) that resolves inside the workspace. */
-export async function ownSource(span: SpanRecord, resolve: Resolve, skip?: SkipFrame): Promise<FoundSource | OutsideSource | undefined> {
-  const found = await firstInside(spanCandidates(span, skip), resolve);
-  return found && { ...found, spanId: span.spanId };
 }
 
 /** The first candidate that resolves inside the workspace; else the first one as text; undefined for none. */

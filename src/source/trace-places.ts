@@ -10,14 +10,16 @@
  * A span's tries are its own list, then those of its nearest ancestors that
  * name a place, on the path `takesParentPlace` allows (same service, same
  * side of a broker): the first that resolves inside the workspace is its
- * line — the same answer `spanSource` gives span by span. Bounded whatever
+ * line. This is the one walk to ancestors' places: the trace view's (trace
+ * documents), the call sites' (src/ingest/tree-places.ts) and the locator's
+ * span by span (`SourceLocator.lookup`) all go through it. Bounded whatever
  * the sender did: each chain of ancestors is climbed once, a span tries at
  * most MAX_TRIES lists, and a trace has at most MAX_PLACE_LISTS distinct
  * lists holding MAX_PLACE_CANDIDATES candidates (past that, a span's own
  * place is not listed and it may take an ancestor's).
  */
 import type { SpanKind, SpanRecord } from '../model/span';
-import type { PlaceCandidate } from '../protocol/trace-document';
+import type { PlaceCandidate } from '../model/code-place';
 import type { SkipFrame } from './skip-frames';
 import { spanCandidates, takesParentPlace } from './span-source';
 

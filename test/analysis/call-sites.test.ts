@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { analyzeTree } from '../../src/analysis/analyze-trace';
 import { callSites, type CodePlace } from '../../src/analysis/call-sites';
+import { attributePlace, shownSites } from '../support/shown-sites';
 import { buildTree } from '../../src/analysis/trace-tree';
 import type { SpanRecord } from '../../src/model/span';
 import { ms, timeline } from '../support/timeline';
@@ -25,7 +26,7 @@ const shop = (emailMs: number) => timeline(`
 const fromAttributes = (span: SpanRecord): CodePlace | undefined => {
   const path = span.attributes['code.file.path'];
   const line = span.attributes['code.line.number'];
-  return typeof path === 'string' && typeof line === 'number' ? { path, line } : undefined;
+  return typeof path === 'string' && typeof line === 'number' ? attributePlace(path, line) : undefined;
 };
 
 const analysed = (spans: SpanRecord[]) => {
@@ -36,7 +37,7 @@ const analysed = (spans: SpanRecord[]) => {
 describe('call sites over recent traces', () => {
   const newest = shop(500).spans.map((s) => ({ ...s, traceId: 'b'.repeat(32) }));
   const older = shop(300).spans;
-  const sites = callSites([analysed(newest), analysed(older)], fromAttributes);
+  const sites = shownSites(callSites([analysed(newest), analysed(older)], fromAttributes));
   const at = (path: string, line: number) => sites.find((s) => s.place.path === path && s.place.line === line);
 
   it('puts each call on the line that made it, with what it called and how', () => {
@@ -71,7 +72,7 @@ describe('call sites over recent traces', () => {
     assert.equal(finding.traceId, older[0]!.traceId, 'the trace with the median saving: its sentence says the typical numbers');
     assert.equal(finding.savingUs, finding.typicalSavingUs);
     const email = finding.spans.find((s) => s.label === 'orders → email POST /send');
-    assert.deepEqual(email?.place, { path: '/app/orders.ts', line: 42 });
+    assert.deepEqual(email?.place, attributePlace('/app/orders.ts', 42));
     assert.ok(finding.spans.every((s) => finding.spanIds.includes(s.spanId)));
   });
 
@@ -107,8 +108,21 @@ describe('call sites over recent traces', () => {
         orders | orders → payments | client | 5-15 | code.file.path=/app/orders.ts code.line.number=30
           payments | POST /charge | server | 6-14
     `);
-    const calls = callSites([analysed(events.spans)], fromAttributes).flatMap((s) => s.calls.map((c) => [s.place.line, c.callee, c.publish]));
+    const calls = shownSites(callSites([analysed(events.spans)], fromAttributes)).flatMap((s) => s.calls.map((c) => [s.place.line, c.callee, c.publish]));
     assert.deepEqual(calls.sort(), [[30, 'payments', undefined], [44, 'rabbitmq', true]]);
+  });
+
+  it('lists a call under each beginning of its place\'s tries, so the editor can keep the one it places', () => {
+    //  orders → email at [lib/http.ts:3, orders.ts:42]: under [lib/http.ts:3] and under both; the other calls under their own.
+    const tried = (span: SpanRecord): CodePlace | undefined => {
+      const own = fromAttributes(span);
+      return own && span.name === 'orders → email' ? { tries: [[{ path: '/lib/http.ts', line: 3, from: 'attributes' }], ...own.tries] } : own;
+    };
+    const sites = callSites([analysed(shop(100).spans)], tried);
+    const email = sites.filter((s) => s.calls.some((c) => c.callee === 'email'));
+    assert.deepEqual(email.map((s) => s.place.tries.map((l) => `${l[0]!.path}:${l[0]!.line}`)), [['/lib/http.ts:3'], ['/lib/http.ts:3', '/app/orders.ts:42']]);
+    assert.deepEqual(email.map((s) => s.calls.map((c) => [c.callee, c.count])), [[['email', 1]], [['email', 1]]], 'the same calls, counted in each');
+    assert.equal(sites.length, 5, 'the three other lines, once each');
   });
 
   it('does not change the traces it reads', () => {

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { CallAtSite, CodePlace, SiteFinding } from '../../src/analysis/call-sites';
 import { escapeMarkdown, hoverMarkdown, lineProblems, resolveLineCalls, sparkline, type FilePosition } from '../../src/extension/line-calls';
+import type { PlaceCandidate } from '../../src/model/code-place';
 import type { CallSitesView } from '../../src/protocol/call-sites';
 
 const T = 'a'.repeat(32);
@@ -21,8 +22,15 @@ const call = (callee: string, findings: SiteFinding[] = [], extra: Partial<CallA
 });
 
 //  Telemetry paths as a container writes them; the workspace has them under /ws.
-const resolve = async (place: CodePlace): Promise<FilePosition | undefined> =>
-  place.path.startsWith('/app/') ? { file: `/ws/${place.path.slice(5)}`, line: place.line } : undefined;
+//  A list resolves to its first candidate under /app (as SourceLocator.placeOf: the first inside the workspace).
+const resolve = async (list: readonly PlaceCandidate[]): Promise<(FilePosition & { functionName?: string }) | undefined> => {
+  const inside = list.find((c) => c.path.startsWith('/app/'));
+  return inside && { file: `/ws/${inside.path.slice(5)}`, line: inside.line, ...(inside.functionName !== undefined && { functionName: inside.functionName }) };
+};
+
+/** A place as the telemetry names it: one list of one candidate, or (`then`) more lists to try after it. */
+const at = (path: string, line: number, extra: { functionName?: string; then?: CodePlace } = {}): CodePlace =>
+  ({ tries: [[{ path, line, from: 'attributes', ...(extra.functionName !== undefined && { functionName: extra.functionName }) }], ...(extra.then?.tries ?? [])] });
 
 const view = (sites: CallSitesView['sites']): CallSitesView => ({ sites, traces: 3, computedAt: 1 });
 
@@ -30,11 +38,11 @@ describe('call sites in workspace files', () => {
   it('group lines by file, merge telemetry paths naming the same line, and leave out places outside the workspace', async () => {
     const outside: string[] = [];
     const files = await resolveLineCalls(view([
-      { place: { path: '/app/orders.ts', line: 42, functionName: 'placeOrder' }, calls: [call('email')] },
-      { place: { path: '/app/orders.ts', line: 30 }, calls: [call('payments')] },
-      { place: { path: '/app/./orders.ts'.replace('/./', '/'), line: 42 }, calls: [call('analytics', [], { p50Us: 900_000 })] },
-      { place: { path: '/usr/lib/node/http.js', line: 1 }, calls: [call('x')] },
-    ]), resolve, (place) => outside.push(place.path));
+      { place: at('/app/orders.ts', 42, { functionName: 'placeOrder' }), calls: [call('email')] },
+      { place: at('/app/orders.ts', 30), calls: [call('payments')] },
+      { place: at('/app/./orders.ts'.replace('/./', '/'), 42), calls: [call('analytics', [], { p50Us: 900_000 })] },
+      { place: at('/usr/lib/node/http.js', 1), calls: [call('x')] },
+    ]), resolve, (place) => outside.push(place.tries[0]![0]!.path));
     assert.deepEqual([...files.keys()], ['/ws/orders.ts']);
     assert.deepEqual(outside, ['/usr/lib/node/http.js'], 'what was left out is said');
     const lines = files.get('/ws/orders.ts')!;
@@ -44,16 +52,34 @@ describe('call sites in workspace files', () => {
   });
 
   it('survive a resolver that throws', async () => {
-    const files = await resolveLineCalls(view([{ place: { path: '/app/a.ts', line: 1 }, calls: [call('a')] }]), async () => {
+    const files = await resolveLineCalls(view([{ place: at('/app/a.ts', 1), calls: [call('a')] }]), async () => {
       throw new Error('disk gone');
     });
     assert.equal(files.size, 0);
   });
+
+  //  A helper's call tried at [lib/db.ts:10 (outside), routes.ts:12]: the worker lists it under both beginnings of
+  //  its tries; the editor keeps the one whose last list is the first it places, as the trace view's Open does.
+  it('put each call on the first of its place lists that is in the workspace, once', async () => {
+    const outside: string[] = [];
+    const helper = at('/usr/lib/db.ts', 10);
+    const files = await resolveLineCalls(view([
+      { place: helper, calls: [call('db')] },
+      { place: at('/usr/lib/db.ts', 10, { then: at('/app/routes.ts', 12) }), calls: [call('db')] },
+      { place: at('/app/orders.ts', 42), calls: [call('email')] },
+      { place: at('/app/orders.ts', 42, { then: at('/app/routes.ts', 12) }), calls: [call('email')] },
+    ]), resolve, (place) => outside.push(place.tries[0]![0]!.path));
+    assert.deepEqual([...files].map(([file, lines]) => [file, lines.map((l) => [l.line, l.calls.map((c) => c.callee)])]), [
+      ['/ws/routes.ts', [[12, ['db']]]],
+      ['/ws/orders.ts', [[42, ['email']]]],
+    ], 'the helper outside the workspace: on its caller\'s line; the email call on its own, not twice');
+    assert.deepEqual(outside, [], 'a site whose calls are shown through a longer one is not said to be outside');
+  });
 });
 
 describe('Problems from call sites', () => {
-  const emailSpan = { spanId: span(1), label: 'orders → email POST /send', place: { path: '/app/orders.ts', line: 42 } };
-  const analyticsSpan = { spanId: span(2), label: 'orders → analytics POST /track', place: { path: '/app/orders.ts', line: 43 } };
+  const emailSpan = { spanId: span(1), label: 'orders → email POST /send', place: at('/app/orders.ts', 42) };
+  const analyticsSpan = { spanId: span(2), label: 'orders → analytics POST /track', place: at('/app/orders.ts', 43) };
 
   it('put a per-call finding at each call it names, as a Warning, with the other calls as related locations', async () => {
     const syncNonCritical = finding('sync-non-critical', [emailSpan, analyticsSpan], 'orders waits for email and analytics');
@@ -69,7 +95,7 @@ describe('Problems from call sites', () => {
   });
 
   it('put a chain finding once, at its first located span, the other hops related', async () => {
-    const gatewayPlace = { path: '/app/gateway.ts', line: 12 };
+    const gatewayPlace = at('/app/gateway.ts', 12);
     const hops: SiteFinding['spans'] = [
       { spanId: span(3), label: 'gateway → orders POST /orders', place: gatewayPlace },
       { spanId: span(4), label: 'orders → payments POST /charge' },

@@ -5,8 +5,12 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { AnalysisMemo, CallSitesCache, callSitesOf, spanPlace } from '../../src/ingest/call-site-source';
+import { AnalysisMemo, CallSitesCache, callSitesOf } from '../../src/ingest/call-site-source';
+import { spanPlace } from '../../src/ingest/tree-places';
+import { shownPlace, shownSites } from '../support/shown-sites';
 import { treeOf } from '../../src/ingest/store-views';
+import { traceDocument } from '../../src/ingest/trace-views';
+import { readTraceHead, readTraceView } from '../../src/protocol/trace-document';
 import { LiveAnalysis } from '../../src/ingest/live-analysis';
 import { TraceStore, type TraceSummary } from '../../src/ingest/trace-store';
 import type { SpanRecord } from '../../src/model/span';
@@ -44,9 +48,9 @@ const failedInHelper = (traceId: string) => {
   return spans;
 };
 
-const stockLine = (view: CallSitesView | undefined) => view?.sites.find((s) => s.calls.some((c) => c.callee === 'stock'))?.place;
+const stockLine = (view: CallSitesView | undefined) => view && shownSites(view.sites).find((s) => s.calls.some((c) => c.callee === 'stock'))?.place;
 
-const emailSite = (view: CallSitesView) => view.sites.find((s) => s.place.path === '/app/src/orders.ts' && s.place.line === 42);
+const emailSite = (view: CallSitesView) => shownSites(view.sites).find((s) => s.place.path === '/app/src/orders.ts' && s.place.line === 42);
 
 describe('call sites over the stored traces', () => {
   it('put each call on its line, with the function that made it and the finding about it', () => {
@@ -127,7 +131,7 @@ describe('where the worker puts a call', () => {
     failing.events = [{ name: 'exception', timeUs: failing.endUs, attributes: { 'exception.stacktrace': 'Error: down\n    at fetch (/app/node_modules/undici/index.js:1:1)\n    at reserve (/app/src/stock.ts:21:9)' }, droppedAttributesCount: 0 }];
     const store = new TraceStore();
     store.add(spans);
-    const places = callSitesOf(store).sites.map((s) => `${s.place.path}:${s.place.line} ${s.calls.map((c) => c.callee).join()}`).sort();
+    const places = shownSites(callSitesOf(store).sites).map((s) => `${s.place.path}:${s.place.line} ${s.calls.map((c) => c.callee).join()}`).sort();
     assert.deepEqual(places, ['/app/src/routes.ts:7 payments', '/app/src/stock.ts:21 stock']);
   });
 
@@ -147,20 +151,43 @@ describe('where the worker puts a call', () => {
     `);
     const store = new TraceStore();
     store.add(drawn.spans);
-    const places = callSitesOf(store).sites.map((s) => `${s.place.line} ${s.calls.map((c) => c.callee).join()}`).sort();
+    const places = shownSites(callSitesOf(store).sites).map((s) => `${s.place.line} ${s.calls.map((c) => c.callee).join()}`).sort();
     // email's server span stands for the call orders made without a client span: on the line that made it.
     assert.deepEqual(places, ['30 payments', '44 rabbitmq', '50 email']);
     const tree = treeOf(store, drawn.spans[0]!.traceId)!;
-    const placeOf = (name: string) => spanPlace(drawn.spans.find((s) => s.name === name)!, tree)?.line;
+    const placeOf = (name: string) => shownPlace(spanPlace(drawn.spans.find((s) => s.name === name)!, tree))?.line;
     assert.deepEqual(['GET cart', 'order.placed process', 'charge card', 'SELECT cards', 'POST /charge', 'send confirmation email'].map(placeOf), [undefined, undefined, undefined, undefined, undefined, undefined]);
     assert.deepEqual(['POST /send', 'notify'].map(placeOf), [50, 50]);
+  });
+
+  it('gives each call the same place lists, in the same order, as the trace view gives its span', () => {
+    //  Its own place, an ancestor's, both, and none (a callee's own work).
+    const spans = timeline(`
+      orders | POST /orders | server | 0-100 | code.file.path=/app/src/routes.ts code.line.number=7
+        orders | orders → payments | client | 10-40
+          payments | POST /charge | server | 11-39
+        orders | orders → stock | client | 50-90 | code.file.path=/app/src/stock.ts code.line.number=21
+          stock | GET /stock | server | 51-89
+    `).spans.map((span) => ({ ...span, traceId: id(7) }));
+    const store = new TraceStore();
+    store.add(spans);
+    const tree = treeOf(store, id(7))!;
+    const document = traceDocument(id(7), spans, []);
+    assert.ok(document);
+    const { places } = readTraceHead(document);
+    const { nodes } = readTraceView(document);
+    for (const span of spans) {
+      const node = nodes.find((n) => n.spanId === span.spanId)!;
+      assert.deepEqual(spanPlace(span, tree)?.tries, node.places?.map((i) => places[i]), span.name);
+    }
+    assert.deepEqual(nodes.map((n) => n.places?.length ?? 0), [1, 1, 0, 2, 0], 'own, an ancestor\'s, none, own then an ancestor\'s, none');
   });
 
   it('passes over the stack frames the window skips, in the worker\'s cache too', () => {
     const store = new TraceStore();
     store.add(failedInHelper(id(30)));
-    assert.deepEqual(stockLine(callSitesOf(store)), { path: '/app/src/lib/http.ts', line: 8, column: 11, functionName: 'getJson' });
-    assert.deepEqual(stockLine(callSitesOf(store, { skipFrames: ['lib/http.ts'] })), { path: '/app/src/orders.ts', line: 21, column: 9, functionName: 'reserve' });
+    assert.deepEqual(stockLine(callSitesOf(store)), { from: 'code.stacktrace', path: '/app/src/lib/http.ts', line: 8, column: 11, functionName: 'getJson' });
+    assert.deepEqual(stockLine(callSitesOf(store, { skipFrames: ['lib/http.ts'] })), { from: 'code.stacktrace', path: '/app/src/orders.ts', line: 21, column: 9, functionName: 'reserve' });
     const thrown = new TraceStore();
     thrown.add(failedInHelper(id(32)).map((span) => {
       const stack = span.attributes['code.stacktrace'];
