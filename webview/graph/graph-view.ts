@@ -93,9 +93,10 @@ export function mountGraph(parent: HTMLElement, store: Store, host: Host): Graph
     const started = performance.now();
     rendered = renderGraph(content, model, layout);
     panZoom.setContent(layout.width, layout.height);
-    labelPx ??= measureLabel(content);
     overview.draw(layout);
     decorate();
+    // After every attribute is set: reading the font size costs one style pass, the one the paint needs anyway.
+    labelPx ??= measureLabel(content);
     if (!placed) {
       placed = true;
       if (saved && store.view?.traceId === host.state()?.traceId) panZoom.set(saved);

@@ -31,6 +31,8 @@ export class PanZoom {
   private readonly listeners: ((t: Transform) => void)[] = [];
   /** True while the view is as `fit` left it: a resize then fits again. */
   private fitted = false;
+  /** The viewport's size as last measured: panning reads it on every move, and a measure would force a layout. */
+  private size = { width: 0, height: 0 };
 
   constructor(private readonly svg: SVGSVGElement, private readonly group: SVGGElement, private readonly options: PanZoomOptions = {}) {
     svg.addEventListener('wheel', (event) => {
@@ -55,7 +57,9 @@ export class PanZoom {
     };
     svg.addEventListener('pointerup', end);
     svg.addEventListener('pointercancel', end);
-    new ResizeObserver(() => {
+    new ResizeObserver((entries) => {
+      const { width, height } = entries[entries.length - 1]!.contentRect;
+      this.size = { width, height };
       if (this.fitted) this.fit();
       // The same transform shows another part of the content: the listeners (the overview) follow.
       else this.notify();
@@ -69,8 +73,7 @@ export class PanZoom {
 
   /** The viewport's size, px. */
   get viewport(): { width: number; height: number } {
-    const rect = this.svg.getBoundingClientRect();
-    return { width: rect.width, height: rect.height };
+    return this.size.width > 0 && this.size.height > 0 ? this.size : this.measure();
   }
 
   get contentSize(): { width: number; height: number } {
@@ -116,6 +119,7 @@ export class PanZoom {
 
   /** Places the content as `fitTransform` decides, and follows resizes until the user pans or zooms. */
   fit(): void {
+    // The size the ResizeObserver saw: measuring here would force a layout of the page just drawn.
     const view = this.viewport;
     const { width, height } = this.content;
     // Hidden (or not laid out yet): fit when a size arrives.
@@ -137,6 +141,12 @@ export class PanZoom {
     const inside = left >= 0 && top >= 0 && left + box.width * k <= width && top + box.height * k <= height;
     if (inside) return;
     this.set({ k, x: width / 2 - (box.x + box.width / 2) * k, y: height / 2 - (box.y + box.height / 2) * k });
+  }
+
+  private measure(): { width: number; height: number } {
+    const rect = this.svg.getBoundingClientRect();
+    this.size = { width: rect.width, height: rect.height };
+    return this.size;
   }
 
   private apply(t: Transform): void {
