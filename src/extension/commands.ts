@@ -6,6 +6,7 @@ import { createServer } from 'node:net';
 import * as vscode from 'vscode';
 import { otlpEnvironment, type ReceiverPorts } from '../common/otlp-environment';
 import type { ReceiverState } from '../ingest/receiver-controller';
+import type { SettingKey } from './settings-contract';
 
 /** Asks for a language and copies its environment variables for the receiver's ports. */
 export async function copyEnvironment(ports: ReceiverPorts): Promise<void> {
@@ -34,7 +35,8 @@ export async function pickPort(which: 'http' | 'grpc', current: number, other: n
     },
   });
   if (answer === undefined) return;
-  await vscode.workspace.getConfiguration('hopscope').update(which === 'http' ? 'receiver.httpPort' : 'receiver.grpcPort', Number(answer), vscode.ConfigurationTarget.Global);
+  const key: SettingKey = which === 'http' ? 'receiver.httpPort' : 'receiver.grpcPort';
+  await vscode.workspace.getConfiguration('hopscope').update(key, Number(answer), vscode.ConfigurationTarget.Global);
 }
 
 /** The status bar item's menu: what makes sense in the receiver's state. */

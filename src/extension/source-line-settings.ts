@@ -1,16 +1,20 @@
 /**
  * `hopscope.sourceLines.*` (which editor surfaces show, which stack frames to
- * pass over) and `hopscope.pathMappings` (with `${workspaceFolder}` expanded).
- * Values come from hand-edited JSON: a bad one is named and its default used.
+ * pass over, when a finding is said) and `hopscope.pathMappings` (with
+ * `${workspaceFolder}` expanded). Defaults and bounds are package.json's
+ * (settings-contract.ts); a bad value is named and its default used.
  */
 import { readSkipFrames } from '../source/skip-frames';
-import { DEFAULT_FINDING_THRESHOLDS, type FindingThresholds } from './call-site-text';
+import type { FindingThresholds } from './call-site-text';
+import { SettingsReader, type Read, type SettingGetter } from './settings-reader';
 
 export interface SourceLineSettings {
   codeLens: boolean;
   hints: boolean;
   hovers: boolean;
+  /** `hopscope.sourceLines.problems`: findings in the Problems panel. */
   problems: boolean;
+  /** Selecting a span only selects it unless this is on: its line opens when asked (Go to Code), so the layout stays as it is. */
   revealOnSelect: boolean;
   /** `hopscope.sourceLines.skipFrames`, the valid entries: stack frames that are never a span's place. */
   skipFrames: string[];
@@ -18,39 +22,25 @@ export interface SourceLineSettings {
   thresholds: FindingThresholds;
   /** `hopscope.pathMappings` with variables expanded; validated by the source locator. */
   pathMappings: unknown;
-  /** One sentence per bad setting. */
-  errors: string[];
 }
 
-const SWITCHES = ['codeLens', 'hints', 'hovers', 'problems', 'revealOnSelect'] as const;
-
-export function readSourceLineSettings(get: (key: string) => unknown, folders: readonly { name: string; path: string }[]): SourceLineSettings {
-  const errors: string[] = [];
-  const flag = (key: (typeof SWITCHES)[number]): boolean => {
-    // Selecting a span only selects it: its line opens when asked (Go to Code), so the layout stays as it is.
-    const fallback = key !== 'revealOnSelect';
-    const value = get(`sourceLines.${key}`);
-    if (value === undefined || typeof value === 'boolean') return value ?? fallback;
-    errors.push(`hopscope.sourceLines.${key} must be true or false, not ${JSON.stringify(value)}; using ${fallback}.`);
-    return fallback;
-  };
-  const [codeLens, hints, hovers, problems, revealOnSelect] = SWITCHES.map(flag) as [boolean, boolean, boolean, boolean, boolean];
-  const skipFrames = readSkipFrames(get('sourceLines.skipFrames'));
-  errors.push(...skipFrames.errors);
-  const number = (key: string, fallback: number, max: number): number => {
-    const value = get(`sourceLines.${key}`);
-    if (value === undefined) return fallback;
-    if (typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= max) return value;
-    errors.push(`hopscope.sourceLines.${key} must be a number from 0 to ${max}, not ${JSON.stringify(value)}; using ${fallback}.`);
-    return fallback;
-  };
-  const d = DEFAULT_FINDING_THRESHOLDS;
+export function readSourceLineSettings(get: SettingGetter, folders: readonly { name: string; path: string }[]): Read<SourceLineSettings> {
+  const read = new SettingsReader(get);
+  const codeLens = read.boolean('sourceLines.codeLens');
+  const hints = read.boolean('sourceLines.hints');
+  const hovers = read.boolean('sourceLines.hovers');
+  const problems = read.boolean('sourceLines.problems');
+  const revealOnSelect = read.boolean('sourceLines.revealOnSelect');
+  // skip-frames.ts checks each entry and names the bad ones itself.
+  const skipFrames = readSkipFrames(read.raw('sourceLines.skipFrames'));
+  for (const problem of skipFrames.errors) read.report(problem);
   const thresholds: FindingThresholds = {
-    minShareOfTraces: number('findingMinShare', d.minShareOfTraces * 100, 100) / 100,
-    minSavingUs: number('findingMinSavingMs', d.minSavingUs / 1000, 3_600_000) * 1000,
-    minSavingShare: number('findingMinSavingPercent', d.minSavingShare * 100, 100) / 100,
+    minShareOfTraces: read.number('sourceLines.findingMinShare') / 100,
+    minSavingUs: read.number('sourceLines.findingMinSavingMs') * 1000,
+    minSavingShare: read.number('sourceLines.findingMinSavingPercent') / 100,
   };
-  return { codeLens, hints, hovers, problems, revealOnSelect, skipFrames: skipFrames.patterns, thresholds, pathMappings: expandFolders(get('pathMappings'), folders), errors };
+  const pathMappings = expandFolders(read.raw('pathMappings'), folders);
+  return { value: { codeLens, hints, hovers, problems, revealOnSelect, skipFrames: skipFrames.patterns, thresholds, pathMappings }, problems: read.problems };
 }
 
 /**

@@ -9,14 +9,14 @@ describe('the receiver settings', () => {
   const read = (values: Record<string, unknown>) => readReceiverSettings((key) => values[key]);
 
   it('uses the defaults when nothing is set', () => {
-    const { settings, problems } = read({});
+    const { value: settings, problems } = read({});
     assert.deepEqual(problems, []);
     assert.equal(settings.enabled, true);
     assert.deepEqual([settings.config.host, settings.config.httpPort, settings.config.grpcPort], ['127.0.0.1', 4318, 4317]);
   });
 
   it('names each bad setting and what it used instead', () => {
-    const { settings, problems } = read({ 'receiver.httpPort': '4318', 'receiver.grpcPort': 70000, 'receiver.enabled': 'yes', 'receiver.host': 'local host', 'store.maxSpans': 5 });
+    const { value: settings, problems } = read({ 'receiver.httpPort': '4318', 'receiver.grpcPort': 70000, 'receiver.enabled': 'yes', 'receiver.host': 'local host', 'store.maxSpans': 5 });
     assert.deepEqual([settings.config.httpPort, settings.config.grpcPort, settings.enabled, settings.config.host, settings.config.maxSpans], [4318, 4317, true, '127.0.0.1', 200_000]);
     for (const key of ['receiver.httpPort', 'receiver.grpcPort', 'receiver.enabled', 'receiver.host', 'store.maxSpans']) {
       assert.ok(problems.some((p) => p.startsWith(`hopscope.${key} `)), `a problem names hopscope.${key}: ${problems.join(' | ')}`);
@@ -24,7 +24,7 @@ describe('the receiver settings', () => {
   });
 
   it('reads the analysis thresholds, and names a pattern that is not a regular expression', () => {
-    const { settings, problems } = read({ 'analysis.maxSyncHops': 5, 'analysis.longSyncCallMs': 2000, 'analysis.nonCriticalPatterns': ['mail', '(unclosed'] });
+    const { value: settings, problems } = read({ 'analysis.maxSyncHops': 5, 'analysis.longSyncCallMs': 2000, 'analysis.nonCriticalPatterns': ['mail', '(unclosed'] });
     assert.equal(settings.config.analysis.maxSyncHops, 5);
     assert.equal(settings.config.analysis.longSyncCallUs, 2_000_000);
     assert.ok(settings.config.analysis.nonCriticalPatterns.includes('analytics'), 'the defaults stay');
@@ -32,12 +32,12 @@ describe('the receiver settings', () => {
   });
 
   it('reads the bytes-in-flight budget in MiB, and names a bad one with the default it used', () => {
-    assert.equal(read({}).settings.config.maxInflightBytes, 64 * 1024 * 1024);
-    assert.equal(read({ 'receiver.maxInflightMB': 128 }).settings.config.maxInflightBytes, 128 * 1024 * 1024);
+    assert.equal(read({}).value.config.maxInflightBytes, 64 * 1024 * 1024);
+    assert.equal(read({ 'receiver.maxInflightMB': 128 }).value.config.maxInflightBytes, 128 * 1024 * 1024);
     for (const bad of [0, 20_000, 1.5, 'lots']) {
-      const { settings, problems } = read({ 'receiver.maxInflightMB': bad });
+      const { value: settings, problems } = read({ 'receiver.maxInflightMB': bad });
       assert.equal(settings.config.maxInflightBytes, 64 * 1024 * 1024, String(bad));
-      assert.deepEqual(problems, [`hopscope.receiver.maxInflightMB must be a whole number from 1 to 16,384, not ${JSON.stringify(bad)}; using 64`]);
+      assert.deepEqual(problems, [`hopscope.receiver.maxInflightMB must be a whole number from 1 to 16,384, not ${JSON.stringify(bad)}; using 64.`]);
     }
   });
 
@@ -46,15 +46,15 @@ describe('the receiver settings', () => {
     const cases = [['receiver.maxInflightMB', 'maxInflightBytes', 1048576], ['store.maxMB', 'maxStoreBytes', 1048576], ['store.maxAttributeKB', 'maxAttributeBytes', 1024]] as const;
     for (const [key, field, unit] of cases) {
       const { default: fallback, minimum, maximum } = declared[`hopscope.${key}`]!;
-      assert.equal(read({}).settings.config[field], fallback * unit, `${key}: the default`);
-      assert.equal(read({ [key]: minimum }).settings.config[field], minimum * unit, `${key}: the minimum is taken`);
-      assert.equal(read({ [key]: maximum }).settings.config[field], maximum * unit, `${key}: the maximum is taken`);
+      assert.equal(read({}).value.config[field], fallback * unit, `${key}: the default`);
+      assert.equal(read({ [key]: minimum }).value.config[field], minimum * unit, `${key}: the minimum is taken`);
+      assert.equal(read({ [key]: maximum }).value.config[field], maximum * unit, `${key}: the maximum is taken`);
       assert.equal(read({ [key]: maximum + 1 }).problems.length, 1, `${key}: past the maximum is named`);
     }
   });
 
   it('allows the browser origins set, besides the loopback ones, and names a malformed one', () => {
-    const { settings, problems } = read({ 'receiver.allowedOrigins': ['http://myapp.test:8080', 'https://dev.example.com:*'] });
+    const { value: settings, problems } = read({ 'receiver.allowedOrigins': ['http://myapp.test:8080', 'https://dev.example.com:*'] });
     assert.deepEqual(problems, []);
     const policy = originPolicy(settings.config.allowedOrigins);
     for (const origin of ['http://myapp.test:8080', 'https://dev.example.com:5173', 'http://localhost:3000', 'http://[::1]:8080']) assert.ok(policy.allows(origin), origin);
@@ -62,8 +62,8 @@ describe('the receiver settings', () => {
     for (const bad of ['ftp://myapp.test', 'myapp.test:8080', 42]) {
       const read2 = read({ 'receiver.allowedOrigins': ['http://ok.test', bad] });
       assert.equal(read2.problems.length, 1, String(bad));
-      assert.match(read2.problems[0]!, /^hopscope\.receiver\.allowedOrigins must be a list of origins .*; allowing only localhost, 127\.0\.0\.1 and \[::1\]$/);
-      assert.ok(!originPolicy(read2.settings.config.allowedOrigins).allows('http://ok.test'), 'a list with a bad entry is not used');
+      assert.match(read2.problems[0]!, /^hopscope\.receiver\.allowedOrigins must be a list of origins .*; allowing only localhost, 127\.0\.0\.1 and \[::1\]\.$/);
+      assert.ok(!originPolicy(read2.value.config.allowedOrigins).allows('http://ok.test'), 'a list with a bad entry is not used');
     }
   });
 
@@ -76,7 +76,7 @@ describe('the receiver settings', () => {
   });
 
   it('refuses the same port for HTTP and gRPC', () => {
-    const { settings, problems } = read({ 'receiver.httpPort': 5000, 'receiver.grpcPort': 5000 });
+    const { value: settings, problems } = read({ 'receiver.httpPort': 5000, 'receiver.grpcPort': 5000 });
     assert.notEqual(settings.config.grpcPort, 5000);
     assert.match(problems[0]!, /both 5000/);
   });
