@@ -85,6 +85,22 @@ describe('the service map', () => {
     });
   });
 
+  it('fits the map with the services\' names readable, at the default size and in a narrow panel', async () => {
+    for (const viewport of [{ width: 1600, height: 900 }, { width: 700, height: 700 }]) {
+      await withHarness(browser, { name: `map-readable-${viewport.width}`, view: 'serviceMap', viewport }, async (h) => {
+        await showMap(h);
+        await h.page.locator('#service-map[data-state="ready"]').waitFor({ timeout: 20_000 });
+        const names = await h.page.locator('#service-map .service text').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().height));
+        assert.ok(names.length >= 5, `${names.length} names`);
+        assert.ok(Math.min(...names) >= 10, `names ${names.map((n) => n.toFixed(1)).join(', ')} px high at ${viewport.width} px`);
+        // The map begins where the calls begin: the first caller is in view.
+        const gateway = await h.page.locator('#service-map [data-service="gateway"]').boundingBox();
+        const area = await h.page.locator('#service-map').boundingBox();
+        assert.ok(gateway && area && gateway.x >= area.x && gateway.x + gateway.width <= area.x + area.width, 'gateway is in view');
+      });
+    }
+  });
+
   it('shows a service name that is markup as text', async () => {
     const SERVICE = '<img src=x onerror=alert(1)>';
     const drawn = timeline(`

@@ -17,6 +17,7 @@ import { plural } from '../../src/common/format';
 import type { ServiceMapView } from '../../src/protocol/service-map';
 import { arrowMarkers, element, svg } from '../dom';
 import { layoutInWorker, warmUpLayout } from '../graph/layout';
+import { MIN_READABLE_TEXT_PX } from '../graph/fit';
 import { PanZoom } from '../graph/pan-zoom';
 import type { Host } from '../host';
 import { EdgeTraces } from './edge-traces';
@@ -42,7 +43,13 @@ export function mountServiceMap(body: HTMLElement, host: Host): void {
   // A panel with saved state is one VS Code brings back after a reload.
   host.saveState({ kind: 'serviceMap' });
 
-  const panZoom = new PanZoom(canvas, content);
+  // Fitted as the trace graph is (graph/fit.ts): the whole map, enlarged up to MAX_FIT_SCALE, unless the
+  // services' names would render below MIN_READABLE_TEXT_PX; then from its start (the callers, at the left), readable.
+  let namePx: number | undefined;
+  const panZoom = new PanZoom(canvas, content, {
+    readableScale: () => MIN_READABLE_TEXT_PX / ((namePx ??= measureName(content)) ?? MIN_READABLE_TEXT_PX),
+    maxFitScale: MAX_FIT_SCALE,
+  });
   const order = new MapOrder();
   let placed = false;
   let current: ServiceMapView | undefined;
@@ -105,4 +112,14 @@ function factsOf(view: ServiceMapView): string {
   const omitted = view.omittedTraces ? ` (the newest; ${plural(view.omittedTraces, 'older trace')} left out)` : '';
   const arriving = view.arrivingTraces ? ` · ${plural(view.arrivingTraces, 'trace')} still arriving` : '';
   return `${plural(view.traces, 'trace')}${omitted} · ${plural(view.spans, 'span')} · ${plural(view.services.length, 'service')}${arriving}`;
+}
+
+/** How far a fit enlarges a small map. */
+const MAX_FIT_SCALE = 1.5;
+
+/** The rendered font size of a service's name, px (once one is drawn). */
+function measureName(content: SVGGElement): number | undefined {
+  const name = content.querySelector('.service text');
+  const px = name ? parseFloat(getComputedStyle(name).fontSize) : NaN;
+  return Number.isFinite(px) && px > 0 ? px : undefined;
 }
