@@ -6,10 +6,10 @@
  * map, trace documents — from those copies. All the per-trace computation of
  * the ingest worker happens here, none on the thread that receives.
  */
-import type { AnalysisSettings } from '../analysis/settings';
 import { isUndrawable } from '../protocol/trace-document';
 import type { AnalysisStart, FromAnalysis, ToAnalysis } from './analysis-protocol';
 import { CallSitesCache } from './call-site-source';
+import { DerivedTraces, type DerivedTracesOptions } from './derived-traces';
 import type { Logger } from './http-receiver';
 import { LiveAnalysis } from './live-analysis';
 import { ServiceMapCache } from './service-map-source';
@@ -20,7 +20,7 @@ export type PostFromAnalysis = (message: FromAnalysis, transfer?: ArrayBuffer[])
 
 export class AnalysisCore {
   readonly copies = new TraceCopies();
-  private settings: AnalysisSettings;
+  readonly derived: DerivedTraces;
   private readonly live: LiveAnalysis;
   private readonly callSites: CallSitesCache;
   private readonly serviceMap: ServiceMapCache;
@@ -30,16 +30,16 @@ export class AnalysisCore {
   private hold: Int32Array | undefined;
   private readonly log: Logger;
 
-  constructor(private readonly start: AnalysisStart, private readonly post: PostFromAnalysis) {
-    this.settings = start.settings;
+  constructor(private readonly start: AnalysisStart, private readonly post: PostFromAnalysis, derivedOptions: DerivedTracesOptions = {}) {
     this.log = (level, message) => post({ type: 'log', level, message });
-    this.callSites = new CallSitesCache(this.copies, () => this.settings);
+    // One tree and analysis per trace version, shared by the headlines, the call sites, the map and the views.
+    this.derived = new DerivedTraces(this.copies, start.settings, derivedOptions);
+    this.callSites = new CallSitesCache(this.copies, this.derived);
     this.callSites.setSkipFrames(start.skipFrames);
-    // A trace the headlines were just worked out for need not be analysed again for the call sites.
-    this.live = new LiveAnalysis(this.copies, start.settings, undefined, (traceId, spanCount, analysed) => this.callSites.offer(traceId, spanCount, analysed));
+    this.live = new LiveAnalysis(this.derived);
     this.live.beforeAnalysis = () => this.holdIfAsked();
-    this.serviceMap = new ServiceMapCache(this.copies);
-    this.views = new TraceViews(this.copies, start.settings);
+    this.serviceMap = new ServiceMapCache(this.copies, undefined, this.derived);
+    this.views = new TraceViews(this.derived);
     this.views.setSkipFrames(start.skipFrames);
   }
 
@@ -53,16 +53,17 @@ export class AnalysisCore {
       }
       case 'forget':
         this.copies.forget(message.traceIds);
+        this.derived.forget(message.traceIds);
         break;
       case 'clear':
         this.copies.clear();
+        this.derived.clear();
         this.live.clear();
         this.views.clear();
         break;
       case 'settings':
-        this.settings = message.settings;
-        this.live.setSettings(message.settings);
-        this.views.setSettings(message.settings);
+        this.derived.setSettings(message.settings);
+        this.live.settingsChanged();
         this.callSites.invalidate();
         this.reanalyseAll = true;
         break;

@@ -5,14 +5,12 @@
  * time budget, so that the views asked of the thread (call sites, service map,
  * trace views) are answered between rounds; traces left over wait for the
  * next one. (One trace's analysis is one step: a deep trace takes the thread
- * for as long as it takes, never the receiving thread.)
+ * for as long as it takes, never the receiving thread.) The tree and its
+ * analysis are the ones `derived` keeps for the trace's version: the call
+ * sites, the map and the views read the same ones.
  */
-import { analyzeTree } from '../analysis/analyze-trace';
-import type { AnalysedTrace } from '../analysis/call-sites';
 import { headline, type AnalysisHeadline } from '../analysis/headline';
-import { DEFAULT_ANALYSIS_SETTINGS, type AnalysisSettings } from '../analysis/settings';
-import { buildTree } from '../analysis/trace-tree';
-import type { TraceSource } from './store-views';
+import type { DerivedTraces } from './derived-traces';
 import type { TraceSummary } from './trace-store';
 
 export const REANALYSE_MS = 1000;
@@ -23,16 +21,12 @@ export class LiveAnalysis {
   private readonly waiting = new Map<string, TraceSummary>();
 
   constructor(
-    private readonly store: TraceSource,
-    private settings: AnalysisSettings = DEFAULT_ANALYSIS_SETTINGS,
+    private readonly derived: DerivedTraces,
     private readonly now: () => number = () => performance.now(),
-    /** Told of every analysis (the trace as stored, with this many spans), so the call sites need not make it again. */
-    private readonly analysed: (traceId: string, spanCount: number, analysis: AnalysedTrace) => void = () => {},
   ) {}
 
-  /** New thresholds: every trace is analysed again, as the budget allows. */
-  setSettings(settings: AnalysisSettings): void {
-    this.settings = settings;
+  /** New thresholds (set on `derived`): every trace is analysed again, as the budget allows. */
+  settingsChanged(): void {
     for (const entry of this.headlines.values()) entry.atMs = -Infinity;
   }
 
@@ -54,12 +48,11 @@ export class LiveAnalysis {
       const due = !last || (summary.settled && !last.settled) || this.now() - last.atMs >= REANALYSE_MS;
       if (!due) continue;
       this.waiting.delete(id);
-      const trace = this.store.get(id);
-      const tree = trace && buildTree(trace.spans);
-      if (!tree) continue;
+      const derived = this.derived.get(id);
+      if (!derived) continue;
       this.beforeAnalysis();
-      const analysis = analyzeTree(tree, this.settings);
-      this.analysed(id, trace.spans.length, { tree, findings: analysis.findings });
+      const { tree } = derived;
+      const analysis = derived.analysis();
       const h = headline(analysis, (spanId) => {
         const node = tree.byId.get(spanId);
         return node && { service: node.service, name: node.name };

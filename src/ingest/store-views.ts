@@ -4,7 +4,8 @@
  * a full store never stalls receiving for long, and a cache per store version
  * (every open view, in every window, asks at most once a second).
  */
-import { buildTree, type TraceTree } from '../analysis/trace-tree';
+import type { TraceTree } from '../analysis/trace-tree';
+import type { DerivedTraces } from './derived-traces';
 import type { StoredTrace, TraceSummary } from './trace-store';
 
 /**
@@ -22,6 +23,8 @@ export interface TraceSource {
   get(traceId: string): StoredTrace | undefined;
   /** When the trace last received a span or log (the store's clock, ms). */
   lastChangeMs(traceId: string): number | undefined;
+  /** What names the trace's spans as held now (changes whenever they do), where the source knows it (TraceCopies). */
+  versionOf?(traceId: string): string | undefined;
 }
 
 export interface StoreBudget {
@@ -65,15 +68,10 @@ export function newestTraces<T>(store: TraceSource, budget: StoreBudget, read: (
   return { items: items(), omitted: () => summaries.length - included };
 }
 
-/** The newest traces' trees within the budget (see newestTraces). */
-export function newestTrees(store: TraceSource, budget: StoreBudget, select: TraceSelection = {}): { trees: Iterable<TraceTree>; omitted(): number } {
-  const { items, omitted } = newestTraces(store, budget, (summary) => treeOf(store, summary.traceId), select);
+/** The newest traces' trees within the budget (see newestTraces), each the one `derived` keeps for its version. */
+export function newestTrees(derived: DerivedTraces, budget: StoreBudget, select: TraceSelection = {}): { trees: Iterable<TraceTree>; omitted(): number } {
+  const { items, omitted } = newestTraces(derived.source, budget, (summary) => derived.get(summary.traceId)?.tree, select);
   return { trees: items, omitted };
-}
-
-export function treeOf(store: TraceSource, traceId: string): TraceTree | undefined {
-  const trace = store.get(traceId);
-  return trace && buildTree(trace.spans);
 }
 
 /**

@@ -159,6 +159,15 @@ export class TraceCopies implements TraceSource {
     return this.copies.get(traceId)?.lastChangeMs;
   }
 
+  /**
+   * The copy's version as far as its spans go: its generation (a trace let go of and sent again is another) and
+   * how many spans it holds (within a generation they only grow). What derived-traces.ts keys trees by.
+   */
+  versionOf(traceId: string): string | undefined {
+    const copy = this.copies.get(traceId);
+    return copy && `${copy.generation}:${copy.spans.length}`;
+  }
+
   private drop(traceId: string): void {
     this.starting.delete(traceId);
     if (!this.copies.delete(traceId)) return;

@@ -8,16 +8,18 @@
  *   panel B ─getTraceView(t)─┼─► cache hit while t has not changed ─► the same document
  *   window 2 ─/view──────────┘         t changed: built again, once
  */
+import { analyzeTree } from '../analysis/analyze-trace';
 import type { AnalysisSettings } from '../analysis/settings';
+import { buildTree } from '../analysis/trace-tree';
 import { errorText } from '../common/errors';
 import type { LogRecord, SpanRecord } from '../model/span';
 import { formatBytes, formatCount } from '../common/format';
 import { encodeTraceDocument, readTraceHead, readTraceView, type TraceDocument } from '../protocol/trace-document';
-import { toTraceView } from '../protocol/trace-view';
+import { traceViewOf } from '../protocol/trace-view';
 import { frameSkipper, type SkipFrame } from '../source/skip-frames';
-import { tracePlaces } from '../source/trace-places';
+import type { DerivedTrace, DerivedTraces } from './derived-traces';
+import { treePlaces } from './tree-places';
 import type { Logger } from './http-receiver';
-import type { TraceSource } from './store-views';
 import type { StoredTrace } from './trace-store';
 
 /** Documents kept at once: the traces open in panels are few, and a document can weigh as much as its trace. */
@@ -35,15 +37,27 @@ export class TooLargeToDraw extends Error {}
 
 /** The document a panel draws for these spans and logs; undefined when they make no tree. Throws TooLargeToDraw. */
 export function traceDocument(traceId: string, spans: readonly SpanRecord[], logs: readonly LogRecord[], settings?: AnalysisSettings, skip?: SkipFrame, limits = DRAW_LIMITS): Uint8Array | undefined {
-  if (spans.length > limits.maxSpans) throw new TooLargeToDraw(`it has ${formatCount(spans.length)} spans, and the trace view draws traces of at most ${formatCount(limits.maxSpans)}`);
-  const view = toTraceView(traceId, spans, logs, settings);
-  if (!view) return undefined;
-  const byId = new Map(view.spans.map((span) => [span.spanId, span]));
-  const { lists, tries } = tracePlaces(view.nodes, (spanId) => byId.get(spanId), skip);
-  view.nodes.forEach((node, i) => {
-    const mine = tries[i];
+  if (spans.length > limits.maxSpans) throw tooManySpans(spans.length, limits);
+  const tree = buildTree(spans);
+  if (!tree) return undefined;
+  const analysis = analyzeTree(tree, settings);
+  return documentOf(traceId, { tree, spans, analysis: () => analysis }, logs, skip, limits);
+}
+
+const tooManySpans = (spans: number, limits: typeof DRAW_LIMITS) => new TooLargeToDraw(`it has ${formatCount(spans)} spans, and the trace view draws traces of at most ${formatCount(limits.maxSpans)}`);
+
+/** The document of a trace already derived (its tree, analysis and places made once per version). Throws TooLargeToDraw. */
+export function documentOf(traceId: string, derived: Pick<DerivedTrace, 'tree' | 'spans' | 'analysis'>, logs: readonly LogRecord[], skip?: SkipFrame, limits = DRAW_LIMITS): Uint8Array {
+  const { tree, spans } = derived;
+  if (spans.length > limits.maxSpans) throw tooManySpans(spans.length, limits);
+  const view = traceViewOf(traceId, tree, derived.analysis(), spans, logs);
+  // The same place lists, from the same walk over the same tree, as the call sites' (tree-places.ts).
+  const { lists, tries } = treePlaces(tree, skip);
+  for (const node of view.nodes) {
+    const at = tree.byId.get(node.spanId);
+    const mine = at && tree.nodes[at.index] === at ? tries[at.index] : undefined;
     if (mine) node.places = mine.map((t) => t.list);
-  });
+  }
   const tooLarge = () => new TooLargeToDraw(`its view would be larger than the ${formatBytes(limits.maxBytes)} the trace view draws`);
   let document: Uint8Array;
   try {
@@ -56,10 +70,10 @@ export function traceDocument(traceId: string, spans: readonly SpanRecord[], log
   return document;
 }
 
-/** `traceDocument`, or why the trace is not drawn. */
-function documentOrWhyNot(...args: Parameters<typeof traceDocument>): TraceDocument | undefined {
+/** `documentOf`, or why the trace is not drawn. */
+function documentOrWhyNot(...args: Parameters<typeof documentOf>): TraceDocument {
   try {
-    return traceDocument(...args);
+    return documentOf(...args);
   } catch (error) {
     if (error instanceof TooLargeToDraw) return { undrawable: error.message };
     throw error;
@@ -84,47 +98,49 @@ export function keptTrace(document: Uint8Array, log: Logger): StoredTrace | unde
 export class TraceViews {
   /** Least recently asked for first. */
   private readonly views = new Map<string, { version: string; document: TraceDocument }>();
-  private settingsVersion = 0;
+  private skipVersion = 0;
   private skip: SkipFrame | undefined;
 
-  constructor(private readonly store: TraceSource, private settings: AnalysisSettings | undefined = undefined, private readonly limits = DRAW_LIMITS) {}
+  /** `derived` gives each trace's tree and analysis, shared with the headlines, the call sites and the map. */
+  constructor(private readonly derived: DerivedTraces, private readonly limits = DRAW_LIMITS) {}
 
   /** The document of the trace as it is stored now (or why it is not drawn); undefined when the store does not hold it. */
   get(traceId: string): TraceDocument | undefined {
-    // Asking about a trace that did not change copies nothing: its summary and last change say so.
-    const summary = this.store.summary(traceId);
+    // Asking about a trace that did not change copies nothing: its version and log count say so.
+    const store = this.derived.source;
+    const summary = store.summary(traceId);
     const kept = this.views.get(traceId);
     this.views.delete(traceId);
     if (!summary) return undefined;
-    const version = `${summary.spanCount}:${summary.logCount}:${this.store.lastChangeMs(traceId) ?? 0}:${this.settingsVersion}`;
+    const version = `${this.derived.versionOf(traceId)}:${summary.logCount}:${this.derived.analysisVersion}:${this.skipVersion}`;
     if (kept?.version === version) {
       this.views.set(traceId, kept);
       return kept.document;
     }
-    const trace = this.store.get(traceId)!;
-    const document = documentOrWhyNot(traceId, trace.spans, trace.logs, this.settings, this.skip, this.limits);
-    if (!document) return undefined;
+    // Too many spans: said before the tree is built.
+    if (summary.spanCount > this.limits.maxSpans) return this.remember(traceId, version, { undrawable: tooManySpans(summary.spanCount, this.limits).message });
+    const derived = this.derived.get(traceId);
+    if (!derived) return undefined;
+    const logs = store.get(traceId)?.logs ?? [];
+    return this.remember(traceId, version, documentOrWhyNot(traceId, derived, logs, this.skip, this.limits));
+  }
+
+  /** `hopscope.sourceLines.skipFrames` changed: the places are read again. */
+  setSkipFrames(patterns: readonly string[]): void {
+    this.skip = frameSkipper(patterns);
+    this.skipVersion++;
+  }
+
+  clear(): void {
+    this.views.clear();
+  }
+
+  private remember(traceId: string, version: string, document: TraceDocument): TraceDocument {
     this.views.set(traceId, { version, document });
     for (const id of this.views.keys()) {
       if (this.views.size <= KEPT_VIEWS) break;
       this.views.delete(id);
     }
     return document;
-  }
-
-  /** The analysis settings changed: every view is built again when next asked for. */
-  setSettings(settings: AnalysisSettings | undefined): void {
-    this.settings = settings;
-    this.settingsVersion++;
-  }
-
-  /** `hopscope.sourceLines.skipFrames` changed: the places are read again. */
-  setSkipFrames(patterns: readonly string[]): void {
-    this.skip = frameSkipper(patterns);
-    this.settingsVersion++;
-  }
-
-  clear(): void {
-    this.views.clear();
   }
 }

@@ -10,7 +10,7 @@ import type { AnalysisSettings } from '../analysis/settings';
 import { analyzeTree, entrySpine, type TraceAnalysis } from '../analysis/analyze-trace';
 import type { EdgeMode } from '../analysis/edge-modes';
 import { callee, isCall, isPlumbing, operationOf } from '../analysis/calls';
-import { buildTree, coveredUs, duration, type TraceNode } from '../analysis/trace-tree';
+import { buildTree, coveredUs, duration, type TraceNode, type TraceTree } from '../analysis/trace-tree';
 import { isFailed } from '../model/failure';
 import type { LogRecord, SpanKind, SpanRecord } from '../model/span';
 
@@ -58,8 +58,11 @@ export interface TraceView {
 
 export function toTraceView(traceId: string, spans: readonly SpanRecord[], logs: readonly LogRecord[], settings?: AnalysisSettings): TraceView | undefined {
   const tree = buildTree(spans);
-  if (!tree) return undefined;
-  const analysis = analyzeTree(tree, settings);
+  return tree && traceViewOf(traceId, tree, analyzeTree(tree, settings), spans, logs);
+}
+
+/** The view of a tree already built and analysed (the ingest worker's, once per trace version: derived-traces.ts). */
+export function traceViewOf(traceId: string, tree: TraceTree, analysis: TraceAnalysis, spans: readonly SpanRecord[], logs: readonly LogRecord[]): TraceView {
   const nodes: ViewNode[] = [];
   const entry = entrySpine(tree.root);
   const add = (top: TraceNode) => {

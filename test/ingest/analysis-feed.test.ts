@@ -15,8 +15,10 @@ import { build } from 'esbuild';
 import { deepChain } from '../../bench/deep';
 import { syntheticTrace } from '../../bench/synthetic';
 import { DEFAULT_ANALYSIS_SETTINGS } from '../../src/analysis/settings';
+import { buildTree } from '../../src/analysis/trace-tree';
 import { AnalysisCore } from '../../src/ingest/analysis-core';
 import { AnalysisFeed, DEFAULT_FEED_LIMITS, type FeedLimits } from '../../src/ingest/analysis-feed';
+import type { DerivedTracesOptions } from '../../src/ingest/derived-traces';
 import type { FromAnalysis, ToAnalysis, TraceDelta } from '../../src/ingest/analysis-protocol';
 import { callSitesOf } from '../../src/ingest/call-site-source';
 import { serviceMapOf } from '../../src/ingest/service-map-source';
@@ -27,7 +29,7 @@ import { traceDocument } from '../../src/ingest/trace-views';
 const clone = <T>(value: T): T => structuredClone(value);
 
 /** A feed and an analysis core joined by a link; `deliver()` hands the core what was posted, `answer()` the feed what came back. */
-function joined(limits: Partial<FeedLimits> = {}, store = new TraceStore()) {
+function joined(limits: Partial<FeedLimits> = {}, store = new TraceStore(), derived: DerivedTracesOptions = {}) {
   const toCore: ToAnalysis[] = [];
   const toFeed: FromAnalysis[] = [];
   const posted: ToAnalysis[] = [];
@@ -35,7 +37,7 @@ function joined(limits: Partial<FeedLimits> = {}, store = new TraceStore()) {
   const turns: (() => void)[] = [];
   let clock = 0;
   const feed = new AnalysisFeed(store, link, { ...DEFAULT_FEED_LIMITS, ...limits }, () => (clock += 100), (run) => turns.push(run));
-  const core = new AnalysisCore({ settings: DEFAULT_ANALYSIS_SETTINGS, skipFrames: [], testHooks: false }, (message) => toFeed.push(clone(message)));
+  const core = new AnalysisCore({ settings: DEFAULT_ANALYSIS_SETTINGS, skipFrames: [], testHooks: false }, (message) => toFeed.push(clone(message)), derived);
   const deliver = () => {
     for (const message of toCore.splice(0)) core.handle(message);
   };
@@ -204,6 +206,60 @@ describe('the feed to the analysis thread', () => {
     const view = byId.get(3) as Extract<FromAnalysis, { type: 'traceView' }>;
     const trace = store.get(id)!;
     assert.deepEqual(view.document, traceDocument(id, trace.spans, trace.logs, DEFAULT_ANALYSIS_SETTINGS));
+  });
+
+  it('builds a trace\'s tree once per version, for its headline, the call sites, the service map and its view alike', () => {
+    let builds = 0;
+    const build = (spans: Parameters<typeof buildTree>[0]) => (builds++, buildTree(spans));
+    const { store, deliver, core, toFeed, flush } = joined({}, new TraceStore({ settleMs: 0 }), { build });
+    const spans = traceOf(50, 20);
+    const id = spans[0]!.traceId;
+    const ask = () => {
+      core.handle({ type: 'getCallSites', requestId: 1 });
+      core.handle({ type: 'getServiceMap', requestId: 2 });
+      core.handle({ type: 'getTraceView', requestId: 3, traceId: id });
+      headlines();
+      const answers = toFeed.splice(0).filter((m) => 'requestId' in m);
+      const map = answers.find((m): m is Extract<FromAnalysis, { type: 'serviceMap' }> => m.type === 'serviceMap')!;
+      const view = answers.find((m): m is Extract<FromAnalysis, { type: 'traceView' }> => m.type === 'traceView')!;
+      return { mapped: map.map.traces, drawn: view.document !== null };
+    };
+    let headlined = 0;
+    /** Headlines worked out for the trace so far. */
+    const headlines = () => {
+      headlined += toFeed.filter((m) => m.type === 'headlines' && m.items.some((h) => h.traceId === id)).length;
+      toFeed.splice(0, toFeed.length, ...toFeed.filter((m) => m.type !== 'headlines'));
+      return headlined;
+    };
+
+    store.add(spans.slice(0, 19));
+    flush();
+    deliver();
+    core.flush();
+    assert.equal(headlines(), 1, 'its headline');
+    assert.deepEqual(ask(), { mapped: 0, drawn: true }, 'call sites and its view; not on the map while it arrives');
+    store.settle();
+    flush();
+    deliver();
+    core.flush();
+    assert.equal(headlines(), 2, 'analysed again as it settled');
+    assert.deepEqual(ask(), { mapped: 1, drawn: true }, 'now on the map too');
+    assert.equal(builds, 1, 'one version: one tree, for all four');
+
+    store.add(spans.slice(19));
+    flush();
+    deliver();
+    assert.deepEqual(ask(), { mapped: 0, drawn: true });
+    assert.equal(builds, 2, 'a span more: a new version, built once');
+    core.handle({ type: 'settings', settings: { ...DEFAULT_ANALYSIS_SETTINGS, longSyncCallUs: 1 } });
+    core.flush();
+    assert.equal(headlines(), 3, 'its headline under the new settings');
+    store.settle();
+    flush();
+    deliver();
+    core.flush();
+    assert.deepEqual(ask(), { mapped: 1, drawn: true });
+    assert.equal(builds, 2, 'new settings analyse the same tree again; they do not build it');
   });
 
   it('sends every stored trace again to an analysis thread that started anew', () => {

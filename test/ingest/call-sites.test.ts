@@ -5,14 +5,14 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { AnalysisMemo, CallSitesCache, callSitesOf } from '../../src/ingest/call-site-source';
+import { CallSitesCache, callSitesOf } from '../../src/ingest/call-site-source';
+import { DerivedTraces } from '../../src/ingest/derived-traces';
+import { buildTree } from '../../src/analysis/trace-tree';
 import { spanPlace } from '../../src/ingest/tree-places';
 import { shownPlace, shownSites } from '../support/shown-sites';
-import { treeOf } from '../../src/ingest/store-views';
 import { traceDocument } from '../../src/ingest/trace-views';
 import { readTraceHead, readTraceView } from '../../src/protocol/trace-document';
-import { LiveAnalysis } from '../../src/ingest/live-analysis';
-import { TraceStore, type TraceSummary } from '../../src/ingest/trace-store';
+import { TraceStore } from '../../src/ingest/trace-store';
 import type { SpanRecord } from '../../src/model/span';
 import type { CallSitesView } from '../../src/protocol/call-sites';
 import { eventually } from '../support/free-port';
@@ -30,6 +30,9 @@ const order = (traceId: string, emailMs: number) =>
   `).spans.map((span) => ({ ...span, traceId }));
 
 const id = (n: number) => n.toString(16).padStart(32, '0');
+
+/** The trace's tree as the worker's views read it. */
+const treeOf = (store: TraceStore, traceId: string) => new DerivedTraces(store).get(traceId)?.tree;
 
 async function send(port: number, spans: SpanRecord[]): Promise<void> {
   assert.equal((await request(port, 'POST', '/v1/traces', toOtlpJson(spans), { 'Content-Type': 'application/json' })).status, 200);
@@ -196,7 +199,7 @@ describe('where the worker puts a call', () => {
       return { ...span, attributes, events: [{ name: 'exception', timeUs: span.endUs, attributes: { 'exception.stacktrace': stack }, droppedAttributesCount: 0 }] };
     }));
     assert.equal(stockLine(callSitesOf(thrown, { skipFrames: ['lib/http.ts'] }))?.line, 21, 'from an exception the same');
-    const cache = new CallSitesCache(store, () => undefined);
+    const cache = new CallSitesCache(store);
     assert.equal(stockLine(cache.get())?.line, 8);
     cache.setSkipFrames(['/\\/lib\\/http\\.ts$/']);
     assert.equal(stockLine(cache.get())?.line, 21, 'a new setting is applied at once, though the store did not change');
@@ -208,7 +211,7 @@ describe('where the worker puts a call', () => {
     store.add(order(id(5), 100));
     clock += 10 * 60_000;
     store.add(order(id(6), 200));
-    const cache = new CallSitesCache(store, () => undefined, { windowMs: 15 * 60_000, clock: () => clock });
+    const cache = new CallSitesCache(store, undefined, { windowMs: 15 * 60_000, clock: () => clock });
     assert.equal(cache.get().traces, 2);
     clock += 6 * 60_000;
     assert.deepEqual(emailSite(cache.get())!.calls[0]!.durationsUs, [ms(202)], 'the first trace aged out');
@@ -218,70 +221,29 @@ describe('where the worker puts a call', () => {
 });
 
 describe('the worker\'s call-site cache', () => {
-  it('analyses a trace again only when it changed, and forgets traces that left the store', () => {
+  it('builds and analyses a trace again only when it changed, and forgets traces the source let go of', () => {
     const store = new TraceStore();
     store.add(order(id(7), 100));
     store.add(order(id(8), 200));
-    let analysed = 0;
-    const memo = new AnalysisMemo();
-    const counting = (summary: Parameters<Parameters<AnalysisMemo['get']>[2]>[0]) => {
-      analysed++;
-      const tree = treeOf(store, summary.traceId);
-      return tree && { tree, findings: [] };
-    };
-    const pass = () => {
-      for (const summary of store.summaries()) memo.get(store, summary, counting);
-      memo.prune();
-    };
+    let built = 0;
+    const derived = new DerivedTraces(store, undefined, { build: (spans) => (built++, buildTree(spans)) });
+    const pass = () => callSitesOf(store, {}, derived);
     pass();
     pass();
-    assert.equal(analysed, 2, 'unchanged traces are not analysed again');
+    assert.equal(built, 2, 'unchanged traces are not built again');
     store.add(order(id(8), 200).map((s) => ({ ...s, spanId: s.spanId.replace(/^./, 'f'), parentSpanId: s.parentSpanId && s.parentSpanId.replace(/^./, 'f') })));
     pass();
-    assert.equal(analysed, 3, 'the trace that received spans is analysed again');
+    assert.equal(built, 3, 'the trace that received spans is built again');
+    derived.forget([id(7)]);
+    assert.deepEqual([derived.size.traces, derived.size.nodes], [1, 6], 'trace 8 and its six spans');
   });
 
-  it('gives the same call sites with the memo as without', () => {
+  it('gives the same call sites with the kept trees as without', () => {
     const store = new TraceStore();
     for (let i = 10; i < 15; i++) store.add(order(id(i), 100 + i));
-    const memo = new AnalysisMemo();
-    const first = callSitesOf(store, { now: 0 }, memo);
-    assert.deepEqual(callSitesOf(store, { now: 0 }, memo), first);
+    const derived = new DerivedTraces(store);
+    const first = callSitesOf(store, { now: 0 }, derived);
+    assert.deepEqual(callSitesOf(store, { now: 0 }, derived), first);
     assert.deepEqual(callSitesOf(store, { now: 0 }), first);
-  });
-});
-
-describe('call sites and the live analysis', () => {
-  it('reuse the analysis made for the headlines while call sites are asked for, and keep none when nobody asks', () => {
-    let clock = 1_000_000;
-    const store = new TraceStore({}, () => clock);
-    const memo = new AnalysisMemo(() => clock);
-    let analysedHere = 0;
-    const analyse = (summary: TraceSummary) => {
-      analysedHere++;
-      const tree = treeOf(store, summary.traceId);
-      return tree && { tree, findings: [] };
-    };
-    const pass = () => {
-      for (const summary of store.summaries()) memo.get(store, summary, analyse);
-      memo.prune();
-    };
-    const live = new LiveAnalysis(store, undefined, undefined, (traceId, spanCount, analysed) => memo.offer(store, traceId, spanCount, analysed));
-
-    store.add(order(id(20), 100));
-    live.annotate(store.takeChanges().changed, []);
-    pass();
-    assert.equal(analysedHere, 1, 'no pass had been made: the offer was not kept');
-
-    store.add(order(id(21), 100));
-    live.annotate(store.takeChanges().changed, []);
-    pass();
-    assert.equal(analysedHere, 1, 'the headline\'s analysis of the new trace was used');
-
-    clock += 2 * 60_000;
-    store.add(order(id(22), 100));
-    live.annotate(store.takeChanges().changed, []);
-    pass();
-    assert.equal(analysedHere, 2, 'two minutes without a pass: the offer was not kept');
   });
 });

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { DEFAULT_ANALYSIS_SETTINGS } from '../../src/analysis/settings';
+import { DerivedTraces } from '../../src/ingest/derived-traces';
 import { DEFAULT_INGEST_CONFIG } from '../../src/ingest/ingest-config';
 import { IngestWorker } from '../../src/ingest/ingest-worker';
 import { fetchRemoteTraceView } from '../../src/ingest/remote-receiver';
@@ -36,7 +37,7 @@ describe('the views of stored traces', () => {
   it('builds a trace\'s view once while it does not change, and again when a span arrives', () => {
     const store = new TraceStore();
     store.add(drawn.spans.slice(0, 2));
-    const views = new TraceViews(store);
+    const views = new TraceViews(new DerivedTraces(store));
     const traceId = drawn.spans[0]!.traceId;
     const first = bytes(views.get(traceId));
     assert.equal(views.get(traceId), first, 'the same document, not built again');
@@ -57,7 +58,7 @@ describe('the views of stored traces', () => {
           orders | POST /orders | server | 2-98
     `);
     store.add(placed.spans);
-    const views = new TraceViews(store);
+    const views = new TraceViews(new DerivedTraces(store));
     const document = bytes(views.get(placed.spans[0]!.traceId));
     assert.deepEqual(readTraceHead(document).places, [[{ from: 'attributes', path: '/app/src/routes.ts', line: 12 }]]);
     assert.deepEqual(readTraceView(document).nodes.map((n) => n.places), [[0], [0], undefined], 'the client call is on its caller\'s line; the callee\'s entry is not');
@@ -66,7 +67,7 @@ describe('the views of stored traces', () => {
   it('reads the places again when the frames to skip change', () => {
     const store = new TraceStore();
     store.add(drawn.spans);
-    const views = new TraceViews(store);
+    const views = new TraceViews(new DerivedTraces(store));
     const traceId = drawn.spans[0]!.traceId;
     const before = bytes(views.get(traceId));
     views.setSkipFrames(['**/lib/**']);
@@ -76,11 +77,14 @@ describe('the views of stored traces', () => {
   it('builds the views again when the analysis settings change', () => {
     const store = new TraceStore();
     store.add(drawn.spans);
-    const views = new TraceViews(store);
+    const derived = new DerivedTraces(store);
+    const views = new TraceViews(derived);
     const traceId = drawn.spans[0]!.traceId;
     const before = bytes(views.get(traceId));
-    views.setSettings({ ...DEFAULT_ANALYSIS_SETTINGS, longSyncCallUs: 1 });
-    assert.notEqual(views.get(traceId), before);
+    derived.setSettings({ ...DEFAULT_ANALYSIS_SETTINGS, longSyncCallUs: 1 });
+    const after = bytes(views.get(traceId));
+    assert.notEqual(after, before);
+    assert.deepEqual(readTraceView(after).analysis, toTraceView(traceId, drawn.spans, [], { ...DEFAULT_ANALYSIS_SETTINGS, longSyncCallUs: 1 })!.analysis, 'analysed with the new settings');
   });
 });
 
@@ -89,7 +93,7 @@ describe('traces too large to draw', () => {
     const store = new TraceStore();
     store.add(drawn.spans);
     const traceId = drawn.spans[0]!.traceId;
-    const views = new TraceViews(store, undefined, { maxSpans: 2, maxBytes: DRAW_LIMITS.maxBytes });
+    const views = new TraceViews(new DerivedTraces(store), { maxSpans: 2, maxBytes: DRAW_LIMITS.maxBytes });
     const answer = views.get(traceId);
     assert.deepEqual(answer, { undrawable: 'it has 3 spans, and the trace view draws traces of at most 2' });
     assert.equal(views.get(traceId), answer, 'not tried again while the trace is the same');
@@ -99,7 +103,7 @@ describe('traces too large to draw', () => {
   it('says why when the document would pass the byte bound', () => {
     const store = new TraceStore();
     store.add(drawn.spans);
-    const views = new TraceViews(store, undefined, { maxSpans: DRAW_LIMITS.maxSpans, maxBytes: 100 });
+    const views = new TraceViews(new DerivedTraces(store), { maxSpans: DRAW_LIMITS.maxSpans, maxBytes: 100 });
     assert.deepEqual(views.get(drawn.spans[0]!.traceId), { undrawable: 'its view would be larger than the 100 B the trace view draws' });
   });
 });
