@@ -221,10 +221,13 @@ async function open(browser: Browser, instances: Instance[], name: Instance['nam
   return instance;
 }
 
-/** What the editor shows of Hopscope: lenses, end-of-line hints (CSS `::after` text with "p50") and warning squiggles (TypeScript's are errors). */
+/**
+ * What the editor shows of Hopscope: lenses, end-of-line hints (CSS `::after` text on a line: the advice of a
+ * finding worth saying, "could be an event · saves ≈ …") and warning squiggles (TypeScript's are errors).
+ */
 const surfacesOnScreen = (page: Page) => page.evaluate(() => ({
   lenses: document.querySelectorAll('.monaco-editor .codelens-decoration').length,
-  hints: Array.from(document.querySelectorAll('.monaco-editor .view-line span')).filter((e) => getComputedStyle(e, '::after').content.includes(' p50')).length,
+  hints: Array.from(document.querySelectorAll('.monaco-editor .view-line span')).filter((e) => /could be|could run|needs a timeout|deep blocking chain|retries multiply|request-reply|failure spreads/.test(getComputedStyle(e, '::after').content)).length,
   warnings: document.querySelectorAll('.monaco-editor .squiggly-warning').length,
 }));
 
