@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { analyzeTrace } from '../../src/analysis/analyze-trace';
+import { nPlusOneQueries } from '../support/shop-drawings';
 import { ms, timeline } from '../support/timeline';
 
 const rules = (spans: Parameters<typeof analyzeTrace>[0]) => analyzeTrace(spans)!.findings.map((f) => f.rule);
@@ -129,15 +130,7 @@ describe('a parallel fan-out', () => {
 });
 
 describe('N+1 calls', () => {
-  const n1 = timeline(`
-    orders | GET /orders | server | 0-130
-      orders | SELECT item | client | 5-25 | db.system.name=postgresql
-      orders | SELECT item | client | 25-45 | db.system.name=postgresql
-      orders | SELECT item | client | 45-65 | db.system.name=postgresql
-      orders | SELECT item | client | 65-85 | db.system.name=postgresql
-      orders | SELECT item | client | 85-105 | db.system.name=postgresql
-      orders | SELECT item | client | 105-125 | db.system.name=postgresql
-  `);
+  const n1 = nPlusOneQueries;
 
   it('finds six identical calls for one request, and prices running them together', () => {
     const finding = analyzeTrace(n1.spans)!.findings.find((f) => f.rule === 'n-plus-one')!;

@@ -6,13 +6,10 @@
  * must select that edge, whatever update comes between press and release.
  */
 import assert from 'node:assert/strict';
-import { resolve } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Frame, Locator, Page } from 'playwright-core';
-import { runLoad } from '../../demo/load';
-import { startDemo, type Demo } from '../../demo/shop';
-import { freePort } from '../support/free-port';
-import { launchChromium, openWindow, runCommand, screenshot, startCodeServer, type CodeServer } from '../support/code-server';
+import { before, describe, it } from 'node:test';
+import type { Frame, Locator, Page } from 'playwright-core';
+import { runCommand, screenshot } from '../support/code-server';
+import { useStreamingWindow } from '../support/streaming-window';
 
 const WAIT = { timeout: 90_000 };
 const SERVICES = ['gateway', 'orders', 'payments', 'inventory', 'email', 'analytics'];
@@ -68,33 +65,10 @@ async function clickOnLine(page: Page, frame: Frame, edge: Locator): Promise<voi
 }
 
 describe('the service map while traces stream in (code-server)', { timeout: 600_000 }, () => {
-  let server: CodeServer;
-  let browser: Browser;
+  const streaming = useStreamingWindow({ waitMs: WAIT.timeout });
   let page: Page;
-  let demo: Demo;
-  let starting: Promise<Demo> | undefined;
-  const load = new AbortController();
-  let loaded: Promise<unknown> | undefined;
   let frame: Frame;
-
-  before(async () => {
-    const httpPort = await freePort();
-    starting = startDemo({ endpoint: `http://127.0.0.1:${httpPort}`, startTimeoutMs: 120_000 });
-    starting.catch(() => undefined);
-    server = await startCodeServer({ 'hopscope.receiver.httpPort': httpPort, 'hopscope.receiver.grpcPort': await freePort() });
-    browser = await launchChromium();
-    page = await openWindow(browser, server, resolve('demo'));
-    await page.locator('.statusbar-item', { hasText: `Hopscope :${httpPort}` }).waitFor(WAIT);
-    demo = await starting;
-    loaded = runLoad(demo, { mode: 'both', rate: 10, signal: load.signal });
-  });
-  after(async () => {
-    load.abort();
-    await loaded?.catch(() => undefined);
-    await (demo ?? (await starting?.catch(() => undefined)))?.stop();
-    await browser?.close();
-    await server?.stop();
-  });
+  before(() => void ({ page } = streaming));
 
   it('keeps every service where it is across five updates once the traffic is steady', async () => {
     await runCommand(page, 'Hopscope: Open Service Map');

@@ -7,13 +7,12 @@
  * filter `duration>500ms` must leave only the sync orders, also as more come.
  */
 import assert from 'node:assert/strict';
-import { resolve } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Frame, Page } from 'playwright-core';
-import { runLoad } from '../../demo/load';
-import { startDemo, type Demo, type Mode } from '../../demo/shop';
-import { eventually, freePort } from '../support/free-port';
-import { launchChromium, openWindow, runCommand, screenshot, startCodeServer, tracesRows, type CodeServer } from '../support/code-server';
+import { before, describe, it } from 'node:test';
+import type { Frame, Page } from 'playwright-core';
+import type { Mode } from '../../demo/shop';
+import { eventually } from '../support/free-port';
+import { runCommand, screenshot, tracesRows } from '../support/code-server';
+import { useStreamingWindow } from '../support/streaming-window';
 
 const WAIT = { timeout: 90_000 };
 const CLICKS = 20;
@@ -43,40 +42,19 @@ async function panelShowing(page: Page, prefix: string): Promise<Frame | undefin
 }
 
 describe('the Traces view while traces stream in (code-server)', { timeout: 900_000 }, () => {
-  let server: CodeServer;
-  let browser: Browser;
-  let page: Page;
-  let demo: Demo;
-  let starting: Promise<Demo> | undefined;
-  const load = new AbortController();
-  let loaded: Promise<unknown> | undefined;
   /** Orders answered so far: trace id → mode, and how long the order took as the client saw it. */
   const orders = new Map<string, { mode: Mode; ms: number }>();
+  const streaming = useStreamingWindow({ waitMs: WAIT.timeout, onOrder: (order) => void (order.traceId && orders.set(order.traceId, { mode: order.mode, ms: order.ms })) });
+  let page: Page;
 
   before(async () => {
-    const httpPort = await freePort();
-    // The shop starts while code-server does (both take a while on a busy machine).
-    starting = startDemo({ endpoint: `http://127.0.0.1:${httpPort}`, startTimeoutMs: 120_000 });
-    starting.catch(() => undefined);
-    server = await startCodeServer({ 'hopscope.receiver.httpPort': httpPort, 'hopscope.receiver.grpcPort': await freePort() });
-    browser = await launchChromium();
-    page = await openWindow(browser, server, resolve('demo'));
-    await page.locator('.statusbar-item', { hasText: `Hopscope :${httpPort}` }).waitFor(WAIT);
-    demo = await starting;
-    loaded = runLoad(demo, { mode: 'both', rate: 10, signal: load.signal, onOrder: (order) => void (order.traceId && orders.set(order.traceId, { mode: order.mode, ms: order.ms })) });
+    ({ page } = streaming);
     // Which row each mouse press lands on, as the page saw it.
     await page.evaluate(() => {
       const pressed: (string | null)[] = [];
       (window as unknown as { pressedRows: (string | null)[] }).pressedRows = pressed;
       document.addEventListener('mousedown', (event) => pressed.push((event.target as Element).closest('.monaco-list[aria-label="Traces"] .monaco-list-row')?.getAttribute('aria-label') ?? null), true);
     });
-  });
-  after(async () => {
-    load.abort();
-    await loaded?.catch(() => undefined);
-    await (demo ?? (await starting?.catch(() => undefined)))?.stop();
-    await browser?.close();
-    await server?.stop();
   });
 
   it(`opens the trace of the row under the pointer, ${CLICKS} clicks in a row, while ten traces a second arrive`, async () => {

@@ -13,7 +13,8 @@ import { readTraceView, type TraceDocument } from '../../src/protocol/trace-docu
 import { shopTrace } from '../support/otel-trace';
 import { request } from '../support/http-client';
 import { eventually } from '../support/free-port';
-import { timeline, toOtlpJson } from '../support/timeline';
+import { nPlusOneQueries } from '../support/shop-drawings';
+import { toOtlpJson } from '../support/timeline';
 
 const WORKER = 'dist/worker.js';
 
@@ -68,14 +69,7 @@ describe('the ingest worker', () => {
 
   it('counts in the headline the findings the trace view lists', async () => {
     const traceId = (0x2c000001).toString(16).padStart(32, '0');
-    const spans = timeline(`
-      orders | GET /orders | server | 0-130
-        orders | SELECT item | client | 5-25 | db.system.name=postgresql
-        orders | SELECT item | client | 25-45 | db.system.name=postgresql
-        orders | SELECT item | client | 45-65 | db.system.name=postgresql
-        orders | SELECT item | client | 65-85 | db.system.name=postgresql
-        orders | SELECT item | client | 85-105 | db.system.name=postgresql
-    `).spans.map((span) => ({ ...span, traceId }));
+    const spans = nPlusOneQueries.spans.map((span) => ({ ...span, traceId }));
     assert.equal((await request(httpPort, 'POST', '/v1/traces', toOtlpJson(spans), { 'Content-Type': 'application/json' })).status, 200);
     const { headline } = await eventually(() => updates.flatMap(({ update }) => update.changed).find((s) => s.traceId === traceId && s.settled && s.headline));
     const view = readTraceView(await drawable(worker.getTraceView(traceId)));

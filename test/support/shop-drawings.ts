@@ -41,3 +41,24 @@ export const events = timeline(`
           analytics | process order.created (analytics) | consumer | 140-192 | link=publish_order.created messaging.system=queue
 `);
 
+
+/** An order whose payment failed: six spans, six nodes in three services. */
+export const failedPayment = timeline(`
+  gateway   | POST /orders       | server | 0-300 | error
+    gateway | gateway → orders   | client | 5-295 | error
+      orders   | POST /orders    | server | 10-290 | error
+        orders | SELECT order    | client | 12-18  | db.system.name=postgresql
+        orders | orders → payments | client | 20-280 | error
+          payments | POST /charge | server | 30-270 | error
+`);
+
+/** Six identical queries, one after another, for one request: an N+1. */
+export const nPlusOneQueries = timeline(`
+  orders | GET /orders | server | 0-130
+    orders | SELECT item | client | 5-25 | db.system.name=postgresql
+    orders | SELECT item | client | 25-45 | db.system.name=postgresql
+    orders | SELECT item | client | 45-65 | db.system.name=postgresql
+    orders | SELECT item | client | 65-85 | db.system.name=postgresql
+    orders | SELECT item | client | 85-105 | db.system.name=postgresql
+    orders | SELECT item | client | 105-125 | db.system.name=postgresql
+`);

@@ -11,8 +11,8 @@ import type { SpanRecord } from '../../src/model/span';
 import { toServiceMapView, type ServiceMapView } from '../../src/protocol/service-map';
 import { toTraceView, type TraceView, type ViewNode } from '../../src/protocol/trace-view';
 import { syntheticTrace } from '../../bench/synthetic';
-import { events, sync } from './shop-drawings';
-import { timeline, type Drawn } from './timeline';
+import { events, failedPayment, sync } from './shop-drawings';
+import type { Drawn } from './timeline';
 
 /** The view of a drawn (or synthetic) trace, as the trace panel sends it. */
 export function traceView(spans: readonly SpanRecord[]): TraceView {
@@ -76,14 +76,7 @@ export const MAP_TRACES = {
  *                          ─async─► email, analytics (events mode)
  */
 export function shopServiceMap(): { map: ServiceMapView; trees: TraceTree[] } {
-  const failing = timeline(`
-    gateway   | POST /orders       | server | 0-300 | error
-      gateway | gateway → orders   | client | 5-295 | error
-        orders   | POST /orders    | server | 10-290 | error
-          orders | SELECT order    | client | 12-18  | db.system.name=postgresql
-          orders | orders → payments | client | 20-280 | error
-            payments | POST /charge | server | 30-270 | error
-  `);
+  const failing = failedPayment;
   // The sync shop on a bad day: everything takes half as long again.
   const t0 = sync.spans[0]!.startUs;
   const slow = sync.spans.map((s) => ({ ...s, startUs: t0 + (s.startUs - t0) * 1.5, endUs: t0 + (s.endUs - t0) * 1.5 }));

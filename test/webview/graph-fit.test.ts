@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { timeline } from '../support/timeline';
+import { failedPayment } from '../support/shop-drawings';
 import { spanOf, syntheticView, traceView, withNodes } from '../support/webview-fixtures';
 import { launchChromium, withHarness } from '../support/webview-harness';
 import { focusGraph, node, viewport } from '../support/webview-queries';
@@ -20,14 +20,7 @@ before(async () => {
 after(() => browser?.close());
 
 /** An order whose payment failed: six spans, six nodes in three services. */
-const failing = timeline(`
-  gateway   | POST /orders       | server | 0-300 | error
-    gateway | gateway → orders   | client | 5-295 | error
-      orders   | POST /orders    | server | 10-290 | error
-        orders | SELECT order    | client | 12-18  | db.system.name=postgresql
-        orders | orders → payments | client | 20-280 | error
-          payments | POST /charge | server | 30-270 | error
-`);
+const failing = failedPayment;
 const failingView = traceView(failing.spans);
 const root = spanOf(failing, 'gateway', 'POST /orders');
 const charge = spanOf(failing, 'payments', 'POST /charge');
