@@ -45,6 +45,14 @@ export const CALL_TOLERANCE_US = 2000;
  */
 export const LAYER_TRAIL_US = 25_000;
 
+/**
+ * A web framework's layer (middleware, router, request handler), as its instrumentation marks it: part of
+ * answering the request by what it is, so waited for however late its bookkeeping end comes (its 'close'
+ * can trail the server span by 100 ms and more on a busy machine).
+ */
+const LAYER_KEYS = ['express.type', 'koa.type', 'fastify.type', 'connect.type', 'restify.type', 'hapi.type'];
+const isFrameworkLayer = (node: TraceNode): boolean => node.span !== undefined && LAYER_KEYS.some((key) => node.span!.attributes[key] !== undefined);
+
 const isCallPair = (parent: TraceNode, child: TraceNode): boolean => parent.kind === 'client' && child.kind === 'server' && parent.service !== child.service;
 
 /** The client got a response status: whatever its span says next, the callee answered it. */
@@ -64,6 +72,7 @@ function allowance(parent: TraceNode, child: TraceNode): number {
   const base = Math.max(tolerance(parent, child), (parent.endUs - parent.startUs) * 0.01);
   if (isCallPair(parent, child)) return answered(parent) ? Infinity : Math.max(base, CALL_TOLERANCE_US);
   if (child.service === parent.service && child.kind === 'internal' && parent.span !== undefined) {
+    if (isFrameworkLayer(child)) return Infinity;
     if (child.children.length === 0) return Math.max(base, LAYER_TRAIL_US);
     if (workEndedBy(child, recordedEnd(parent) + base)) return Infinity;
   }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { coveredUs } from '../../src/analysis/trace-tree';
+import { buildTree, coveredUs } from '../../src/analysis/trace-tree';
+import { timeline } from '../support/timeline';
 
 const at = (startUs: number, endUs: number) => ({ startUs, endUs });
 
@@ -17,5 +18,19 @@ describe('the time a set of intervals covers', () => {
   it('clips to [from, to], and ignores what lies outside or has no length', () => {
     assert.equal(coveredUs([at(0, 30), at(20, 120)], 10, 100), 90);
     assert.equal(coveredUs([at(0, 5), at(50, 50), at(120, 130)], 10, 100), 0);
+  });
+});
+
+describe('a web framework layer that ends after the request was answered', () => {
+  it('is waited for however late its end, as its instrumentation marks it a layer; an unmarked leaf is not', () => {
+    const drawn = timeline(`
+      payments | POST /charge | server | 0-100
+        payments | middleware - patched | internal | 1-204 | express.type=middleware express.name=patched
+        payments | send receipt | internal | 2-204
+    `);
+    const tree = buildTree(drawn.spans)!;
+    const mode = (name: string) => tree.nodes.find((n) => n.name === name)!.mode;
+    assert.equal(mode('middleware - patched'), 'sync', 'ends 104 ms late, as seen live on a busy machine');
+    assert.equal(mode('send receipt'), 'fire-and-forget', 'work that went on after the answer');
   });
 });
