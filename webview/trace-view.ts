@@ -52,12 +52,20 @@ export function mountTraceView(body: HTMLElement, host: Host): void {
     switch (message.type) {
       case 'trace': {
         performance.mark('hopscope:trace-received');
-        const first = store.view === undefined;
-        const view = readView(message.document);
-        notice.hidden = true;
-        host.saveState({ kind: 'trace', traceId: view.traceId });
-        store.setView(view, sourceLinks(view, message.places));
-        if (first && saved?.traceId === view.traceId && saved.selected) store.select(saved.selected, 'host');
+        try {
+          const first = store.view === undefined;
+          const view = readView(message.document);
+          notice.hidden = true;
+          host.saveState({ kind: 'trace', traceId: view.traceId });
+          store.setView(view, sourceLinks(view, message.places));
+          if (first && saved?.traceId === view.traceId && saved.selected) store.select(saved.selected, 'host');
+        } catch (error) {
+          // A panel never stays blank: it says why it could not draw, and the host's log has it too.
+          const why = error instanceof Error ? error.message : String(error);
+          notice.textContent = `This trace could not be drawn: ${why}`;
+          notice.hidden = false;
+          host.post({ type: 'log', level: 'error', message: `could not draw the trace: ${why}` });
+        }
         break;
       }
       case 'traceMissing':

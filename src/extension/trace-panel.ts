@@ -214,6 +214,7 @@ class TracePanel {
       this.places = places;
       this.connection.panel.title = traceTitle(this.traceId, head.root);
       this.connection.post({ type: 'trace', document, places: places.map((place) => place?.label ?? null) });
+      if (!this.drawn) this.deps.log.info(`trace ${this.traceId.slice(0, 8)}: sent to its panel, ${head.spans} spans`);
       this.drawn = true;
       this.drawnCounts = { spans: head.spans, logs: head.logs };
       if (this.pendingSelect) this.connection.post({ type: 'select', spanId: this.pendingSelect });

@@ -199,10 +199,11 @@ describe('the trace view in VS Code (code-server)', { timeout: 600_000 }, () => 
 
   it('brings both panels back after a window reload: the trace from its kept copy, with its selection', async () => {
     // The reload restarts the extension host and its receiver, which keeps traces only in memory.
-    // code-server saves the editor layout a few seconds after it changes: a panel opened just before a reload
-    // is not in the saved layout (in 3 of 4 runs without this pause); the pause is the user's, not a timing test.
-    await page.waitForTimeout(6000);
-    await page.reload();
+    // The workbench's own Reload Window saves the editor layout (and the panels' states) before it reloads;
+    // a page reload would not wait for that save (a panel opened just before was lost in 3 of 4 runs).
+    const reloaded = page.waitForEvent('framenavigated', { predicate: (f) => f === page.mainFrame(), timeout: WAIT.timeout });
+    await runCommand(page, 'Developer: Reload Window');
+    await reloaded;
     await page.locator('.monaco-workbench').waitFor(WAIT);
     await page.locator('.statusbar-item', { hasText: /Hopscope :\d+ · / }).waitFor(WAIT);
     const map = await webview(page, 'serviceMap');

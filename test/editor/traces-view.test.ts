@@ -11,7 +11,7 @@ import { before, describe, it } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
 import type { Mode } from '../../demo/shop';
 import { eventually } from '../support/free-port';
-import { runCommand, screenshot, tracesRows } from '../support/code-server';
+import { hopscopeLog, runCommand, screenshot, tracesRows } from '../support/code-server';
 import { useStreamingWindow } from '../support/streaming-window';
 
 const WAIT = { timeout: 90_000 };
@@ -71,7 +71,7 @@ describe('the Traces view while traces stream in (code-server)', { timeout: 900_
       assert.ok(prefix, `click ${click + 1} was on a trace row: ${pressed}`);
       const frame = await within(30_000, () => panelShowing(page, prefix));
       if (!frame) await screenshot(page, `traces-click-${click + 1}`);
-      assert.ok(frame, `click ${click + 1} on ${pressed} opened its trace`);
+      assert.ok(frame, `click ${click + 1} on ${pressed} opened its trace; Hopscope's log ends:\n${frame ? '' : hopscopeLog(streaming.server)}`);
     }
     const toasts = await page.locator('.notification-toast').allTextContents();
     assert.deepEqual(toasts.filter((t) => /command not found/i.test(t)), []);

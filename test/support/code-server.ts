@@ -4,7 +4,7 @@
  * Playwright in Debian's Chromium. Screenshots go to artifacts/ (git-ignored).
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, type Dirent } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -99,6 +99,30 @@ export async function startCodeServer(settings: Record<string, unknown>): Promis
       rmSync(home, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The last `lines` lines of Hopscope's log in this code-server (its output channel, which code-server writes
+ * under the profile's logs folder): for the message of a failed assertion.
+ */
+export function hopscopeLog(server: CodeServer, lines = 40): string {
+  const found: string[] = [];
+  const pending = [join(server.userDataDir, 'logs')];
+  for (let dir = pending.pop(); dir !== undefined; dir = pending.pop()) {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const entry of entries) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) pending.push(path);
+      else if (/Hopscope\.log$/.test(entry.name)) found.push(path);
+    }
+  }
+  if (found.length === 0) return '(no Hopscope log found)';
+  return found.map((path) => `${path}:\n${readFileSync(path, 'utf8').split('\n').slice(-lines).join('\n')}`).join('\n');
 }
 
 export function launchChromium(): Promise<Browser> {
