@@ -7,8 +7,9 @@
  *   sourceLines.*          warn about bad values, draw the lines again
  *   sourceLines.skipFrames …and find the spans' code again, in the worker too
  *   analysis.*             analyse the traces again
+ *   debug.* · terminal.*   what launched processes get (the terminals' environment now, debug sessions from the next)
  */
-export type SettingsChange = 'receiver' | 'pathMappings' | 'sourceLines' | 'skipFrames' | 'analysis';
+export type SettingsChange = 'receiver' | 'pathMappings' | 'sourceLines' | 'skipFrames' | 'analysis' | 'launches';
 
 const ROUTES: readonly (readonly [change: SettingsChange, sections: readonly string[]])[] = [
   ['receiver', ['hopscope.receiver', 'hopscope.store']],
@@ -16,6 +17,7 @@ const ROUTES: readonly (readonly [change: SettingsChange, sections: readonly str
   ['skipFrames', ['hopscope.sourceLines.skipFrames']],
   ['sourceLines', ['hopscope.sourceLines']],
   ['analysis', ['hopscope.analysis']],
+  ['launches', ['hopscope.debug', 'hopscope.terminal']],
 ];
 
 /** `affects` is `ConfigurationChangeEvent.affectsConfiguration`. */

@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { ReceiverSettings } from '../ingest/receiver-controller';
+import { readLaunchSettings, type LaunchSettings } from './launch-settings';
 import { readReceiverSettings } from './receiver-settings';
 import type { SettingKey } from './settings-contract';
 import { settingsChange, type SettingsChange } from './settings-changes';
@@ -22,6 +23,11 @@ export class SettingsService {
   sourceLines(): Read<SourceLineSettings> {
     const config = vscode.workspace.getConfiguration('hopscope');
     return readSourceLineSettings((key) => config.get(key), this.folders());
+  }
+
+  launches(): Read<LaunchSettings> {
+    const config = vscode.workspace.getConfiguration('hopscope');
+    return readLaunchSettings((key) => config.get(key));
   }
 
   /** Saves `value` in the user settings. */

@@ -14,8 +14,8 @@ describe('a settings change', () => {
 
   it('says what each section calls for', () => {
     assert.deepEqual(
-      ['receiver.httpPort', 'receiver.enabled', 'store.maxMB', 'pathMappings', 'sourceLines.hints', 'sourceLines.skipFrames', 'analysis.maxSyncHops'].map((key) => settingsChange(changed(`hopscope.${key}`))),
-      ['receiver', 'receiver', 'receiver', 'pathMappings', 'sourceLines', 'skipFrames', 'analysis'],
+      ['receiver.httpPort', 'receiver.enabled', 'store.maxMB', 'pathMappings', 'sourceLines.hints', 'sourceLines.skipFrames', 'analysis.maxSyncHops', 'debug.instrumentNode', 'terminal.environment'].map((key) => settingsChange(changed(`hopscope.${key}`))),
+      ['receiver', 'receiver', 'receiver', 'pathMappings', 'sourceLines', 'skipFrames', 'analysis', 'launches', 'launches'],
     );
   });
 

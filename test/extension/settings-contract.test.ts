@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { DEFAULT_ANALYSIS_SETTINGS } from '../../src/analysis/settings';
 import { DEFAULT_FINDING_THRESHOLDS } from '../../src/extension/call-site-text';
+import { readLaunchSettings } from '../../src/extension/launch-settings';
 import { readReceiverSettings } from '../../src/extension/receiver-settings';
 import { contribution, CONTRIBUTED_KEYS, type SettingKey } from '../../src/extension/settings-contract';
 import { readSourceLineSettings } from '../../src/extension/source-line-settings';
@@ -22,6 +23,7 @@ function keysRead(): string[] {
   const get = (key: SettingKey) => void asked.push(key);
   readReceiverSettings(get);
   readSourceLineSettings(get, []);
+  readLaunchSettings(get);
   return asked;
 }
 
