@@ -9,7 +9,9 @@ import * as vscode from 'vscode';
 import { errorText } from '../common/errors';
 import { ReceiverController } from '../ingest/receiver-controller';
 import { commandTable, registerCommands } from './command-table';
+import { trackPauses } from './debug-pauses';
 import { createViews, type Views } from './extension-views';
+import { Launches } from './launches';
 import { Lifetime } from './lifetimes';
 import { ReceiverSession } from './receiver-session';
 import type { SettingsChange } from './settings-changes';
@@ -38,6 +40,11 @@ export function activate(context: vscode.ExtensionContext): void {
   const session = new ReceiverSession({ receiver, settings, log, statusBar: views.statusBar, traces: views.traces });
   forReceiver.push(...session.listen());
   extension.push(...registerCommands(commandTable({ context, log, receiver, session, settings, views })));
+  // What VS Code launches (debug sessions, terminals, tasks) sends here without set-up.
+  const launches = new Launches({ context, log, settings, receiver, endpoints: () => session.endpoints() });
+  extension.push(...launches.listen());
+  // When those sessions stop at a breakpoint: the analysis takes the pause out of their spans' time.
+  extension.add(trackPauses((pause) => receiver.recordPauses([pause])));
 
   // Stack frames the locator passes over, the worker passes over too: the call sites and the trace view agree.
   const passSkipFrames = () => receiver.setSkipFrames(settings.sourceLines().value.skipFrames);
@@ -45,7 +52,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const checkSourceLines = () => warnAboutSourceLines(settings.sourceLines().problems);
   passSkipFrames();
   checkSourceLines();
-  extension.add(settings.onDidChange((change) => applySettingsChange(change, { log, session, views, passSkipFrames, checkSourceLines })));
+  extension.add(settings.onDidChange((change) => applySettingsChange(change, { log, session, views, launches, passSkipFrames, checkSourceLines })));
   void session.restart();
   log.info(`Hopscope ${context.extension.packageJSON.version as string} activated in ${(performance.now() - activationStarted).toFixed(1)} ms`);
 }
@@ -59,12 +66,13 @@ interface ChangeDeps {
   log: vscode.LogOutputChannel;
   session: ReceiverSession;
   views: Views;
+  launches: Launches;
   passSkipFrames(): void;
   checkSourceLines(): void;
 }
 
 /** What each kind of settings change does (settings-changes.ts says which kind a change is). */
-function applySettingsChange(change: SettingsChange, { log, session, views, passSkipFrames, checkSourceLines }: ChangeDeps): void {
+function applySettingsChange(change: SettingsChange, { log, session, views, launches, passSkipFrames, checkSourceLines }: ChangeDeps): void {
   switch (change) {
     case 'receiver':
       log.info('receiver settings changed; restarting the receiver');
@@ -90,6 +98,9 @@ function applySettingsChange(change: SettingsChange, { log, session, views, pass
     case 'analysis':
       session.reanalyse();
       views.tracePanels.refreshAll();
+      return;
+    case 'launches':
+      launches.settingsChanged();
       return;
   }
 }

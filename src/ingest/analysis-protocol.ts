@@ -10,6 +10,7 @@
  */
 import type { AnalysisHeadline } from '../analysis/headline';
 import type { AnalysisSettings } from '../analysis/settings';
+import type { DebugPause } from '../model/pause';
 import type { LogRecord, SpanRecord } from '../model/span';
 import type { CallSitesView } from '../protocol/call-sites';
 import type { ServiceMapView } from '../protocol/service-map';
@@ -20,6 +21,8 @@ export interface AnalysisStart {
   settings: AnalysisSettings;
   skipFrames: readonly string[];
   testHooks: boolean;
+  /** The debugger pauses known so far (pause-book.ts); later ones come as `pauses` messages. */
+  pauses?: DebugPause[];
 }
 
 /**
@@ -50,6 +53,8 @@ export type ToAnalysis =
   | { type: 'clear' }
   | { type: 'settings'; settings: AnalysisSettings }
   | { type: 'skipFrames'; patterns: readonly string[] }
+  /** Debugger pauses that are new or changed: the traces they overlap are analysed again. */
+  | { type: 'pauses'; pauses: DebugPause[] }
   | { type: 'getCallSites'; requestId: number }
   | { type: 'getServiceMap'; requestId: number }
   /** The trace document of a trace whose copy was just brought up to date (the deltas before this message). */

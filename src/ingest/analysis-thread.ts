@@ -9,6 +9,7 @@
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { AnalysisSettings } from '../analysis/settings';
+import type { DebugPause } from '../model/pause';
 import type { AnalysisStart, FromAnalysis, ToAnalysis } from './analysis-protocol';
 import type { Logger } from './http-receiver';
 import { RestartBackoff } from './restart-backoff';
@@ -73,6 +74,12 @@ export class AnalysisThread {
   setSettings(settings: AnalysisSettings): void {
     this.start = { ...this.start, settings };
     this.post({ type: 'settings', settings });
+  }
+
+  /** `all`: every pause known now (a restarted thread starts with them); `changed`: the ones to send now. */
+  setPauses(all: DebugPause[], changed: DebugPause[]): void {
+    this.start = { ...this.start, pauses: all };
+    if (changed.length > 0) this.post({ type: 'pauses', pauses: changed });
   }
 
   setSkipFrames(patterns: readonly string[]): void {

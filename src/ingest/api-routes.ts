@@ -10,10 +10,16 @@
  *   GET /api/service-map       services and the calls between them, with each edge's slowest calls
  *   GET /api/call-sites        the lines of code that made calls, with what the calls cost
  *   GET /api/events            server-sent events: `hello`, then `update`s
+ *   POST /api/pauses           the one write: debugger pauses from a VS Code window that follows this receiver
+ *                              (`{"pauses": [...]}`, pause-book.ts), so that its breakpoints are not latency either
  * Only loopback Host names are answered, so a web page that rebinds its DNS
- * name to 127.0.0.1 cannot read traces.
+ * name to 127.0.0.1 cannot read traces. The write takes only `application/json`
+ * (a browser must ask first, and the API answers no preflight) and no `Origin`
+ * (every browser sends one with a POST): a web page cannot write to it.
  */
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { DebugPause } from '../model/pause';
+import { readPauses } from './pause-book';
 import { errorText } from '../common/errors';
 import type { ServiceMapView } from '../protocol/service-map';
 import type { IngestConfig } from './ingest-config';
@@ -54,12 +60,25 @@ export interface StoreViews {
   traceView(traceId: string): Promise<TraceViewAnswer>;
 }
 
-export function apiHandler(config: IngestConfig, core: IngestCore, events: EventStream, stats: () => StatsDocument, views: StoreViews, queries = new TraceQueries(core.store)): ApiHandler {
+/** Bytes a POST /api/pauses body may have (256 pauses of ≈ 300 bytes, with room). */
+export const MAX_PAUSES_BODY_BYTES = 128 * 1024;
+
+export function apiHandler(
+  config: IngestConfig,
+  core: IngestCore,
+  events: EventStream,
+  stats: () => StatsDocument,
+  views: StoreViews,
+  queries = new TraceQueries(core.store),
+  /** Where debugger pauses a following window sends go; without it POST /api/pauses is 404. */
+  recordPauses?: (pauses: DebugPause[]) => void,
+): ApiHandler {
   const checkHost = isLoopbackAddress(config.host);
   return (req, res, path) => {
     if (checkHost && !isLoopbackHost(req.headers.host)) {
       return json(res, 403, { code: 7, message: `Host ${quoted(req.headers.host ?? '')} is not allowed: the API answers loopback names only` });
     }
+    if (path === '/api/pauses' && recordPauses) return postPauses(req, res, recordPauses);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('Allow', 'GET');
       return json(res, 405, { code: 12, message: `method ${req.method} is not allowed on ${quoted(path)}; the API is read-only (GET)` });
@@ -104,6 +123,48 @@ export function apiHandler(config: IngestConfig, core: IngestCore, events: Event
     }
     json(res, 404, { code: 5, message: `not found: no such API path ${quoted(path)}; see /api/traces, /api/traces/{traceId}, /api/stats, /api/service-map, /api/call-sites, /api/events` });
   };
+}
+
+function postPauses(req: IncomingMessage, res: ServerResponse, record: (pauses: DebugPause[]) => void): void {
+  if (req.method !== 'POST') {
+    res.setHeader('Allow', 'POST');
+    return json(res, 405, { code: 12, message: `method ${req.method} is not allowed on "/api/pauses"; use POST` });
+  }
+  if (req.headers.origin !== undefined) return json(res, 403, { code: 7, message: `a request with an Origin (${quoted(req.headers.origin)}) may not write debugger pauses: only a VS Code window can` });
+  if (!/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? '')) return json(res, 415, { code: 3, message: `Content-Type ${quoted(req.headers['content-type'] ?? '')} is not accepted on "/api/pauses"; send application/json` });
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > MAX_PAUSES_BODY_BYTES) return tooLarge(res);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  req.on('data', (chunk: Buffer) => {
+    size += chunk.length;
+    if (size > MAX_PAUSES_BODY_BYTES) {
+      req.removeAllListeners('data');
+      req.resume();
+      tooLarge(res);
+      return;
+    }
+    chunks.push(chunk);
+  });
+  req.on('end', () => {
+    if (res.headersSent) return;
+    let body: unknown;
+    try {
+      body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    } catch (error) {
+      return json(res, 400, { code: 3, message: `the body of "/api/pauses" is not JSON: ${errorText(error)}` });
+    }
+    const read = readPauses(body);
+    if ('problem' in read) return json(res, 400, { code: 3, message: `bad pauses: ${read.problem}` });
+    record(read.pauses);
+    json(res, 200, { accepted: read.pauses.length });
+  });
+}
+
+function tooLarge(res: ServerResponse): void {
+  if (res.headersSent) return;
+  res.setHeader('Connection', 'close');
+  json(res, 413, { code: 8, message: `a "/api/pauses" body may have at most ${MAX_PAUSES_BODY_BYTES} bytes` });
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {

@@ -3,6 +3,7 @@
  * events, and asks it for whole traces and the service map. Used by the
  * extension and the CLI.
  */
+import type { DebugPause } from '../model/pause';
 import { join, resolve } from 'node:path';
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { Emitter } from '../common/emitter';
@@ -190,6 +191,11 @@ export class IngestWorker {
 
   setAnalysisSettings(settings: AnalysisSettings): void {
     this.send({ type: 'analysisSettings', settings });
+  }
+
+  /** Debugger pauses of this window's debug sessions, as they change. */
+  recordPauses(pauses: DebugPause[]): void {
+    this.send({ type: 'pauses', pauses });
   }
 
   /** Stack frames that are never a call's place (`hopscope.sourceLines.skipFrames`). */

@@ -12,6 +12,7 @@
  *                                        └─ no ───────► error (port-in-use)
  */
 import type { AnalysisSettings } from '../analysis/settings';
+import type { DebugPause } from '../model/pause';
 import type { CallSitesView } from '../protocol/call-sites';
 import type { ServiceMapView } from '../protocol/service-map';
 import type { TraceDocument } from '../protocol/trace-document';
@@ -22,7 +23,8 @@ import type { IngestConfig } from './ingest-config';
 import { carriedStats, type CarriedStats, type IngestStats } from './ingest-core';
 import { IngestStartError, IngestWorker } from './ingest-worker';
 import { gaveUpText, lostText, RestartBackoff, type BackoffLimits } from './restart-backoff';
-import { fetchRemoteCallSites, fetchRemoteQuery, fetchRemoteServiceMap, fetchRemoteTrace, fetchRemoteTraceView, probeHopscope, RemoteReceiver } from './remote-receiver';
+import { PauseBook } from './pause-book';
+import { fetchRemoteCallSites, fetchRemoteQuery, fetchRemoteServiceMap, fetchRemoteTrace, fetchRemoteTraceView, postRemotePauses, probeHopscope, RemoteReceiver } from './remote-receiver';
 import type { QueryAnswer } from './trace-queries';
 import type { StoredTrace, TraceSummary } from './trace-store';
 
@@ -82,6 +84,7 @@ export class ReceiverController {
   /** Event streams that failed before their first event, in a row. */
   private failedFollows = 0;
   private skipFrames: string[] = [];
+  private readonly pauses = new PauseBook();
   /** Workers started again since start() (after one died, or could not listen again). */
   private restarts = 0;
   private lastCrash = '';
@@ -156,6 +159,20 @@ export class ReceiverController {
     return Promise.resolve(undefined);
   }
 
+
+  /**
+   * Debugger pauses of this window's debug sessions: to this window's worker, or to the Hopscope it follows
+   * (POST /api/pauses). Every pause is kept here too (bounded, pause-book.ts), so that a worker started later
+   * — after a crash, a restart or a takeover — gets them all.
+   */
+  recordPauses(pauses: DebugPause[]): void {
+    this.pauses.record(pauses);
+    if (this.worker) this.worker.recordPauses(pauses);
+    else if (this.remote) {
+      const { host, port } = this.remote;
+      void postRemotePauses(host, port, pauses).then((problem) => problem && this.log('warn', `could not send debugger pauses to the Hopscope this window follows: ${problem}`));
+    }
+  }
 
   /** New analysis thresholds for the running worker (no restart: traces are kept). */
   setAnalysisSettings(settings: AnalysisSettings): void {
@@ -248,6 +265,7 @@ export class ReceiverController {
     this.worker = worker;
     const upSince = performance.now();
     if (this.skipFrames.length > 0) worker.setSkipFrames(this.skipFrames);
+    if (this.pauses.size > 0) worker.recordPauses(this.pauses.all());
     worker.onLog(({ level, message }) => this.log(level, message));
     worker.onUpdate(({ changed, removed, stats }) => this.traces.fire({ reset: false, changed, removed, stats }));
     worker.onExit((failure) => {
@@ -276,6 +294,8 @@ export class ReceiverController {
     this.remote = remote;
     let greeted = false;
     remote.onHello(({ stats, traces }) => {
+      // The followed Hopscope learns this window's pauses once it greets (again after a resync: they are upserts).
+      if (!greeted && this.pauses.size > 0) void postRemotePauses(host, httpPort, this.pauses.all().slice(-256)).then((problem) => problem && this.log('warn', `could not send debugger pauses to the Hopscope this window follows: ${problem}`));
       greeted = true;
       this.failedFollows = 0;
       this.traces.fire({ reset: true, changed: traces, removed: [], stats });

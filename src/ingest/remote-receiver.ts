@@ -3,6 +3,7 @@
  * `hopscope serve`): ask who answers there, and follow its traces through the
  * read-only JSON API and its event stream, the same summaries a worker sends.
  */
+import type { DebugPause } from '../model/pause';
 import { request, type IncomingMessage } from 'node:http';
 import { Emitter } from '../common/emitter';
 import { errorText } from '../common/errors';
@@ -167,6 +168,28 @@ export class RemoteReceiver {
     this.closed = true;
     this.closes.fire(error);
   }
+}
+
+/**
+ * Sends debugger pauses to the Hopscope this window follows (POST /api/pauses). Resolves to what went wrong, or
+ * undefined when they were taken.
+ */
+export function postRemotePauses(host: string, port: number, pauses: DebugPause[]): Promise<string | undefined> {
+  const body = JSON.stringify({ pauses });
+  return new Promise((resolve) => {
+    const req = request(
+      { host, port, path: '/api/pauses', method: 'POST', headers: { Host: hostHeader(host, port), 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) }, timeout: 5000 },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.length < 16 && chunks.push(chunk));
+        res.on('end', () => resolve(res.statusCode === 200 ? undefined : `${host}:${port} answered ${res.statusCode}: ${Buffer.concat(chunks).toString('utf8').slice(0, 300)}`));
+        res.on('error', (error) => resolve(error.message));
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error(`no answer from ${host}:${port} within 5 s`)));
+    req.on('error', (error) => resolve(error.message));
+    req.end(body);
+  });
 }
 
 function hostHeader(host: string, port: number): string {

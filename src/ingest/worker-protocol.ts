@@ -5,6 +5,7 @@
  * and a trace it asked for.
  */
 import type { AnalysisSettings } from '../analysis/settings';
+import type { DebugPause } from '../model/pause';
 import type { CallSitesView } from '../protocol/call-sites';
 import type { ServiceMapView } from '../protocol/service-map';
 import type { Endpoints } from './api-routes';
@@ -40,6 +41,8 @@ export type HostToWorker =
   | { type: 'getCallSites'; requestId: number }
   /** The user cleared the traces. */
   | { type: 'clear' }
+  /** Debugger pauses of the sessions this window launched, as they open, learn their place and close. */
+  | { type: 'pauses'; pauses: DebugPause[] }
   /** Tests only (honoured with testHooks): the analysis thread's next analysis waits until `signal[0]` is not 0, after setting `signal[1]` to 1 (a SharedArrayBuffer). */
   | { type: 'holdAnalysisForTest'; signal: Int32Array }
   /** Tests only (honoured with testHooks): the analysis thread throws; the ingest worker starts it again. */

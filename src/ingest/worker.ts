@@ -17,6 +17,8 @@ import { EventStream } from './event-stream';
 import { startGrpcReceiver, type GrpcReceiver } from './grpc-receiver';
 import { startHttpReceiver, type HttpReceiver, type Logger } from './http-receiver';
 import { PortError } from './listen';
+import { PauseBook } from './pause-book';
+import type { DebugPause } from '../model/pause';
 import { TraceQueries } from './trace-queries';
 import type { TraceSummary } from './trace-store';
 import { UPDATE_INTERVAL_MS, type HostToWorker, type WorkerStart, type WorkerToHost } from './worker-protocol';
@@ -53,6 +55,9 @@ async function main(start: WorkerStart): Promise<void> {
   };
   const analysis = (thread = new AnalysisThread({ settings: config.analysis, skipFrames: [], testHooks: start.testHooks === true }, { onMessage: fromAnalysis, onStart: () => feed.reset(), log }));
   const views = new AnalysisViews(core.store, feed, analysis);
+  // Debugger pauses, from this window's debug sessions or (through the API) a window that follows this one.
+  const pauses = new PauseBook();
+  const recordPauses = (given: DebugPause[]) => analysis.setPauses(pauses.all(), pauses.record(given));
   const queries = new TraceQueries(core.store, (traceId) => feed.headlineOf(traceId));
   // The state a new event-stream client starts from: taken at most once per update sent (any snapshot
   // taken after the last update is consistent with the updates that follow it), with the headlines.
@@ -77,7 +82,7 @@ async function main(start: WorkerStart): Promise<void> {
   let http: HttpReceiver | undefined;
   let grpc: GrpcReceiver | undefined;
   try {
-    http = await startHttpReceiver(config, core, apiHandler(config, core, events, stats, views, queries), log);
+    http = await startHttpReceiver(config, core, apiHandler(config, core, events, stats, views, queries, recordPauses), log);
     endpoints = { ...endpoints, http: { host: config.host, port: http.port } };
     if (config.grpcEnabled) {
       grpc = await startGrpcReceiver(config, core, log);
@@ -142,6 +147,9 @@ async function main(start: WorkerStart): Promise<void> {
         break;
       case 'analysisSettings':
         analysis.setSettings(message.settings);
+        break;
+      case 'pauses':
+        recordPauses(message.pauses);
         break;
       case 'clear':
         core.store.clear();

@@ -5,11 +5,14 @@ import { DEFAULT_INGEST_CONFIG, type IngestConfig } from '../../src/ingest/inges
 import { IngestCore } from '../../src/ingest/ingest-core';
 import { freshViews } from '../../src/ingest/fresh-views';
 import { startHttpReceiver } from '../../src/ingest/http-receiver';
+import type { DebugPause } from '../../src/model/pause';
 
 export interface Harness {
   port: number;
   core: IngestCore;
   logs: string[];
+  /** What POST /api/pauses recorded, in order. */
+  pauses: DebugPause[];
   close(): Promise<void>;
 }
 
@@ -18,14 +21,16 @@ export async function startHarness(overrides: Partial<IngestConfig> = {}, schedu
   const core = new IngestCore(config, schedule);
   const events = new EventStream();
   const logs: string[] = [];
+  const pauses: DebugPause[] = [];
   let port = 0;
   const stats = (): StatsDocument => ({ program: PROGRAM_ID, runner: 'test', version: '0.0.0', pid: process.pid, endpoints: { http: { host: config.host, port }, grpc: null }, ...core.stats() });
-  const receiver = await startHttpReceiver(config, core, apiHandler(config, core, events, stats, freshViews(core.store)), (level, message) => logs.push(`${level}: ${message}`));
+  const receiver = await startHttpReceiver(config, core, apiHandler(config, core, events, stats, freshViews(core.store), undefined, (given) => pauses.push(...given)), (level, message) => logs.push(`${level}: ${message}`));
   port = receiver.port;
   return {
     port,
     core,
     logs,
+    pauses,
     close: async () => {
       events.close();
       await receiver.close();

@@ -1,0 +1,126 @@
+/**
+ * The debugger pauses the editor reported, by debug session: the analysis
+ * subtracts them from the spans of the processes that session launched
+ * (src/analysis/pauses.ts). A pause is sent when it opens and again when it
+ * learns its place or closes; it is the same pause while its session and start
+ * are the same.
+ *
+ * Bounded: at most MAX_PAUSES_PER_SESSION per session (the oldest go first) and
+ * MAX_SESSIONS sessions (the one changed longest ago goes). A pause older than
+ * every stored trace concerns nothing and can be let go (`dropBefore`).
+ */
+import type { DebugPause, PauseReason } from '../model/pause';
+
+export const MAX_PAUSES_PER_SESSION = 2_000;
+export const MAX_SESSIONS = 64;
+/** A request to /api/pauses carries at most this many. */
+export const MAX_PAUSES_PER_REQUEST = 256;
+
+const REASONS: ReadonlySet<string> = new Set<PauseReason>(['breakpoint', 'step', 'exception', 'pause', 'entry', 'other']);
+
+export class PauseBook {
+  /** Session → its pauses by start; sessions in the order they last changed. */
+  private readonly sessions = new Map<string, Map<number, DebugPause>>();
+  /** Goes up with every change: part of the version of anything analysed with the pauses. */
+  version = 0;
+
+  /** Stores these (a known one is replaced); returns the ones that changed anything. */
+  record(pauses: readonly DebugPause[]): DebugPause[] {
+    const changed: DebugPause[] = [];
+    for (const pause of pauses) {
+      let book = this.sessions.get(pause.session);
+      if (book) this.sessions.delete(pause.session);
+      else book = new Map();
+      this.sessions.set(pause.session, book);
+      const known = book.get(pause.startUs);
+      if (known && known.endUs === pause.endUs && known.location?.path === pause.location?.path && known.location?.line === pause.location?.line && known.reason === pause.reason) continue;
+      book.delete(pause.startUs);
+      book.set(pause.startUs, pause);
+      changed.push(pause);
+      for (const start of book.keys()) {
+        if (book.size <= MAX_PAUSES_PER_SESSION) break;
+        book.delete(start);
+      }
+    }
+    for (const session of this.sessions.keys()) {
+      if (this.sessions.size <= MAX_SESSIONS) break;
+      this.sessions.delete(session);
+    }
+    if (changed.length > 0) this.version++;
+    return changed;
+  }
+
+  /** Every pause of these sessions, by start within each. */
+  of(sessions: Iterable<string>): DebugPause[] {
+    const out: DebugPause[] = [];
+    for (const session of sessions) for (const pause of this.sessions.get(session)?.values() ?? []) out.push(pause);
+    return out;
+  }
+
+  all(): DebugPause[] {
+    return this.of(this.sessions.keys());
+  }
+
+  get size(): number {
+    let n = 0;
+    for (const book of this.sessions.values()) n += book.size;
+    return n;
+  }
+
+  /** Lets go of closed pauses that ended before `us` (no stored trace reaches back that far). */
+  dropBefore(us: number): void {
+    let dropped = false;
+    for (const [session, book] of this.sessions) {
+      for (const [start, pause] of book) {
+        if (pause.endUs !== null && pause.endUs < us) {
+          book.delete(start);
+          dropped = true;
+        }
+      }
+      if (book.size === 0) this.sessions.delete(session);
+    }
+    if (dropped) this.version++;
+  }
+
+  clear(): void {
+    if (this.sessions.size > 0) this.version++;
+    this.sessions.clear();
+  }
+}
+
+/**
+ * Pauses from JSON (POST /api/pauses from a window that follows this receiver): `{ "pauses": [...] }`, each
+ * checked field by field. Returns the pauses, or a sentence naming the first thing wrong.
+ */
+export function readPauses(json: unknown): { pauses: DebugPause[] } | { problem: string } {
+  if (typeof json !== 'object' || json === null || !Array.isArray((json as { pauses?: unknown }).pauses)) return { problem: 'expected {"pauses": [...]}' };
+  const list = (json as { pauses: unknown[] }).pauses;
+  if (list.length > MAX_PAUSES_PER_REQUEST) return { problem: `at most ${MAX_PAUSES_PER_REQUEST} pauses a request, not ${list.length}` };
+  const pauses: DebugPause[] = [];
+  for (let i = 0; i < list.length; i++) {
+    const p = list[i] as Record<string, unknown> | null;
+    const at = `pauses[${i}]`;
+    if (typeof p !== 'object' || p === null) return { problem: `${at} is not an object` };
+    const text = (key: string, max: number) => typeof p[key] === 'string' && (p[key] as string).length > 0 && (p[key] as string).length <= max;
+    if (!text('session', 128)) return { problem: `${at}.session must be a string of 1 to 128 characters` };
+    if (typeof p.sessionName !== 'string' || p.sessionName.length > 256) return { problem: `${at}.sessionName must be a string of at most 256 characters` };
+    if (!isTime(p.startUs)) return { problem: `${at}.startUs must be microseconds since the epoch` };
+    if (p.endUs !== null && (!isTime(p.endUs) || p.endUs < p.startUs)) return { problem: `${at}.endUs must be null or a time not before startUs` };
+    if (typeof p.reason !== 'string' || !REASONS.has(p.reason)) return { problem: `${at}.reason must be one of ${[...REASONS].join(', ')}` };
+    const location = p.location as { path?: unknown; line?: unknown } | null;
+    if (location !== null && (typeof location !== 'object' || typeof location.path !== 'string' || location.path.length > 1024 || !Number.isInteger(location.line) || (location.line as number) < 1)) {
+      return { problem: `${at}.location must be null or {"path": a string, "line": a whole number from 1}` };
+    }
+    pauses.push({
+      session: p.session as string,
+      sessionName: p.sessionName,
+      startUs: p.startUs as number,
+      endUs: p.endUs as number | null,
+      reason: p.reason as PauseReason,
+      location: location === null ? null : { path: location.path as string, line: location.line as number },
+    });
+  }
+  return { pauses };
+}
+
+const isTime = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
