@@ -18,7 +18,7 @@
  * first span arrives.
  */
 import { isFailed } from '../model/failure';
-import type { LogRecord, Resource, SpanRecord } from '../model/span';
+import { isStarted, type LogRecord, type Resource, type SpanRecord } from '../model/span';
 import { limitAndMeasureSpan, limitAttributes, limitLog, logBytes, resourceBytes, type Truncations } from './retained-size';
 import { PendingLogs } from './pending-logs';
 import { DEFAULT_STORE_LIMITS, MAX_LOGS_PER_TRACE, type StoreLimits } from './store-limits';
@@ -108,11 +108,17 @@ export class TraceStore {
         entry = this.touch(span.traceId, now);
         lastService = '';
       }
-      if (entry.spans.has(span.spanId)) {
-        duplicates++;
-        continue;
+      const known = entry.spans.get(span.spanId);
+      if (known) {
+        // Only a finished span takes the place of its started record; anything else with a known id is a duplicate.
+        if (!isStarted(known) || isStarted(span)) {
+          duplicates++;
+          continue;
+        }
+        this.forgetStarted(entry, known);
       }
       span.traceId = entry.traceId;
+      if (isStarted(span)) entry.running++;
       let bytes = limitAndMeasureSpan(span, this.limits.maxAttributeBytes, this.truncations);
       if (!entry.resources.has(span.resource)) {
         entry.resources.add(span.resource);
@@ -271,7 +277,7 @@ export class TraceStore {
     } else {
       entry = {
         traceId, spans: new Map(), logs: [], root: undefined, minStart: Infinity, maxEnd: -Infinity,
-        errorCount: 0, services: new Set(), lastChangeMs: now, settled: false, bytes: 0, resources: new Set(), generation: ++this.generations,
+        errorCount: 0, services: new Set(), lastChangeMs: now, settled: false, bytes: 0, resources: new Set(), generation: ++this.generations, running: 0,
       };
       this.removed.delete(traceId);
       const waiting = this.pending.take(traceId);
@@ -290,6 +296,22 @@ export class TraceStore {
     entry.settled = false;
     this.changed.add(traceId);
     return entry;
+  }
+
+  /**
+   * Takes a started span out of its entry for its finished one. The entry becomes another version of the trace
+   * (a new generation): what was copied of it elsewhere (the analysis thread's copy) is sent again whole, since
+   * a span changed, not only more came.
+   */
+  private forgetStarted(entry: Entry, started: SpanRecord): void {
+    entry.spans.delete(started.spanId);
+    entry.running--;
+    const bytes = limitAndMeasureSpan(started, this.limits.maxAttributeBytes, this.truncations);
+    entry.bytes -= bytes;
+    this.byteTotal -= bytes;
+    this.spanTotal--;
+    if (entry.root === started) entry.root = undefined;
+    entry.generation = ++this.generations;
   }
 
   /** A resource's estimated size, its attribute values limited the first time it is seen. */

@@ -23,6 +23,8 @@ export interface TraceSummary {
   services: string[];
   settled: boolean;
   logCount: number;
+  /** Spans that have started and not finished (reported by Hopscope's register module): the request is still running. */
+  runningSpans?: number;
   /** The analysis headline, once the worker has analysed the trace. */
   headline?: AnalysisHeadline;
 }
@@ -55,8 +57,11 @@ export interface Entry {
   bytes: number;
   /** Resources its spans share, each counted once in `bytes`. */
   resources: Set<Resource>;
-  /** Which entry this is: a trace evicted and received again is a new entry, with a new number. */
+  /** Which entry this is: a trace evicted and received again is a new entry, with a new number (also when a
+   * started span was replaced by its finished one: the copies elsewhere are then sent whole again). */
   generation: number;
+  /** Spans reported as started that have not finished yet (model/span.ts isStarted). */
+  running: number;
 }
 
 export function summarize(entry: Entry): TraceSummary {
@@ -76,6 +81,7 @@ export function summarize(entry: Entry): TraceSummary {
     logCount: entry.logs.length,
   };
   if (status !== '') summary.rootStatus = status;
+  if (entry.running > 0) summary.runningSpans = entry.running;
   return summary;
 }
 

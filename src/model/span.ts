@@ -95,6 +95,16 @@ export interface LogRecord {
 
 export const UNKNOWN_SERVICE = 'unknown_service';
 
+/**
+ * A span reported when it started, before it ended (Hopscope's register module does, so that a request stuck
+ * at a breakpoint is seen while it is stuck): OTLP's `end_time_unix_nano` is 0, and the attribute says so.
+ * The finished span, with the same id, takes its place when it arrives.
+ */
+export const SPAN_STATE_ATTRIBUTE = 'hopscope.span.state';
+
+/** The span has not ended yet (a started record): no end time. */
+export const isStarted = (span: Pick<SpanRecord, 'endUs'>): boolean => span.endUs === 0;
+
 /** What a decoder made of one export request. */
 export interface DecodedSpans {
   spans: SpanRecord[];

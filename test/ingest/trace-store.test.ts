@@ -33,6 +33,28 @@ const b = span({ spanId: '000000000000000b', parentSpanId: '000000000000000a', s
 const c = span({ spanId: '000000000000000c', parentSpanId: '000000000000000b', service: 'payments', name: 'charge', startUs: 20, endUs: 50, status: { code: 'error', message: 'declined' } });
 
 describe('the trace store', () => {
+  it('keeps a started span until its finished one takes its place, never both, and says the trace is running', () => {
+    const store = new TraceStore();
+    const started = { ...a, endUs: 0, attributes: { 'hopscope.span.state': 'started' } };
+    store.add([started, { ...b, endUs: 0 }]);
+    const before = store.extent(T1)!;
+    assert.equal(store.summary(T1)!.runningSpans, 2);
+    assert.deepEqual(store.add([{ ...started }]), { stored: 0, duplicates: 1 }, 'a started record again is a duplicate');
+    assert.deepEqual(store.add([a]), { stored: 1, duplicates: 0 });
+    const after = store.extent(T1)!;
+    assert.equal(after.spans, 2, 'the finished span replaced the started one');
+    assert.notEqual(after.generation, before.generation, 'the trace is another version: copies of it are sent again whole');
+    assert.equal(store.summary(T1)!.runningSpans, 1);
+    assert.equal(store.summary(T1)!.rootDurationUs, 100, 'the finished root is the root');
+    assert.deepEqual(store.add([{ ...a, endUs: 0 }]), { stored: 0, duplicates: 1 }, 'a started record after the finished span changes nothing');
+    store.add([b]);
+    assert.equal(store.summary(T1)!.runningSpans, undefined);
+    assert.equal(store.stats.spansStored, 2);
+    assert.equal(store.get(T1)!.spans.every((s) => s.endUs > 0), true);
+    // a and b have a resource each (span() makes one per span), counted once.
+    assert.equal(store.stats.bytesStored, store.get(T1)!.spans.reduce((n, s) => n + spanBytes(s), 0) + resourceBytes(a.resource) + resourceBytes(b.resource));
+  });
+
   it('assembles a trace whose spans arrive out of order across batches', () => {
     const store = new TraceStore();
     store.add([c]);
