@@ -3,7 +3,12 @@
  * critical path, blocking chains with their latency accumulation, failures,
  * findings and what-if projections. The CLI prints it; the worker sends its
  * headline; the webview draws it.
+ *
+ * Given the debugger's pauses, it is the analysis of the trace with them taken
+ * out (pauses.ts), and says what was taken out and what the pauses made happen
+ * (pause-effects.ts) beside it.
  */
+import type { DebugPause, SpanPause } from '../model/pause';
 import type { SpanRecord } from '../model/span';
 import { blockingChains, type BlockingChain } from './blocking-chains';
 import { isBlockingCall } from './calls';
@@ -11,6 +16,8 @@ import { criticalPath, type PathSegment } from './critical-path';
 import type { EdgeMode } from './edge-modes';
 import { analyzeFailures, type Cascade, type Retry, type Timeout } from './failures';
 import { findings, type Finding } from './findings';
+import { accumulatedAlong, pauseEffects, type PauseEffect } from './pause-effects';
+import { compensateTree } from './pauses';
 import { DEFAULT_ANALYSIS_SETTINGS, type AnalysisSettings } from './settings';
 import { buildTree, duration, requestNodes, type Repair, type TraceNode, type TraceTree } from './trace-tree';
 import { followedSibling, projectedSaving, type Change, type WhatIf } from './what-if';
@@ -32,6 +39,18 @@ export interface TraceAnalysis {
   findings: Finding[];
   whatIf: WhatIf[];
   repairs: Repair[];
+  // Only when debugger pauses touched the trace: everything above then describes the request as if the
+  // debugger had not stopped it, and these say what was taken out.
+  /** How much the pauses inflated the request: `rawDurationUs − durationUs`, µs. */
+  pausedUs?: number;
+  /** Each span whose time overlapped its own session's pauses, and by how much. */
+  pauses?: SpanPause[];
+  /** The request's duration on the wall clock, pauses in, µs. */
+  rawDurationUs?: number;
+  /** What each of `blockingChains` accumulated on the wall clock, pauses in (same order), µs. */
+  rawAccumulatedUs?: number[];
+  /** Timeouts, failures and findings that exist only because of a pause, taken out of the lists above. */
+  pauseEffects?: PauseEffect[];
 }
 
 /** Calls on the critical path replayed for what-ifs, most path time first; a trace can hold thousands. */
@@ -42,13 +61,45 @@ const MAX_REPLAY_STEPS = 60_000;
 /** What-ifs listed at most (the calls beyond save nothing or were not replayed). */
 const MAX_WHAT_IFS = 600;
 
-export function analyzeTrace(spans: readonly SpanRecord[], settings: AnalysisSettings = DEFAULT_ANALYSIS_SETTINGS): TraceAnalysis | undefined {
+/** The analysis of one trace's spans; with the debugger's pauses, of the trace as if they had not stopped it. */
+export function analyzeTrace(spans: readonly SpanRecord[], settings: AnalysisSettings = DEFAULT_ANALYSIS_SETTINGS, pauses: readonly DebugPause[] = []): TraceAnalysis | undefined {
   const tree = buildTree(spans);
   if (!tree) return undefined;
-  return analyzeTree(tree, settings);
+  return analyzeTree(tree, settings, pauses);
 }
 
-export function analyzeTree(tree: TraceTree, settings: AnalysisSettings = DEFAULT_ANALYSIS_SETTINGS): TraceAnalysis {
+/** The same from the spans' tree. */
+export function analyzeTree(tree: TraceTree, settings: AnalysisSettings = DEFAULT_ANALYSIS_SETTINGS, pauses: readonly DebugPause[] = []): TraceAnalysis {
+  return analyzeTreeWithPauses(tree, settings, pauses).analysis;
+}
+
+/** The analysis, and the tree it describes: the one given, or the tree of its spans with the pauses taken out. */
+export function analyzeTreeWithPauses(tree: TraceTree, settings: AnalysisSettings, pauses: readonly DebugPause[]): { analysis: TraceAnalysis; tree: TraceTree } {
+  const raw = analyzeRecorded(tree, settings);
+  if (pauses.length === 0) return { analysis: raw, tree };
+  const compensated = compensateTree(tree, pauses);
+  if (compensated.pauses.length === 0 && !compensated.moved) return { analysis: raw, tree };
+  if (!compensated.moved) {
+    // Stopped only while waiting on other sessions: nothing moved.
+    return { analysis: { ...raw, pausedUs: 0, pauses: compensated.pauses, rawDurationUs: raw.durationUs, rawAccumulatedUs: raw.blockingChains.map((c) => c.accumulatedUs), pauseEffects: [] }, tree };
+  }
+  const after = buildTree(compensated.spans)!;
+  const without = analyzeRecorded(after, settings);
+  const { effects, failures, findings } = pauseEffects({ tree, ...raw }, { tree: after, ...without }, pauses);
+  const analysis: TraceAnalysis = {
+    ...without,
+    failures,
+    findings,
+    pausedUs: raw.durationUs - without.durationUs,
+    pauses: compensated.pauses,
+    rawDurationUs: raw.durationUs,
+    rawAccumulatedUs: without.blockingChains.map((c) => accumulatedAlong(tree, c.spanIds)),
+    pauseEffects: effects,
+  };
+  return { analysis, tree: after };
+}
+
+function analyzeRecorded(tree: TraceTree, settings: AnalysisSettings): TraceAnalysis {
   const { root } = tree;
   // Every walk keeps its own stack and every climb is worked out once per span: a trace of any depth is
   // analysed in full (test/analysis/deep-traces.test.ts).
