@@ -14,7 +14,9 @@ export const clean = (text: string): string => text.replace(/[\u0000-\u001f\u007
 const SEVERITY = { error: '✖', warning: '⚠', info: 'ℹ' } as const;
 
 export function traceReport(a: TraceAnalysis, name: (spanId: string) => string): string {
-  const lines = [`trace ${a.traceId}  ${clean(a.rootService)} ${clean(a.rootName)}  ${d(a.durationUs)}  ${a.spanCount} spans`];
+  // With debugger pauses taken out, the figures are the request's without them: the headline says how much.
+  const paused = a.pausedUs ? `  paused ${d(a.pausedUs)} (debugger)` : '';
+  const lines = [`trace ${a.traceId}  ${clean(a.rootService)} ${clean(a.rootName)}  ${d(a.durationUs)}  ${a.spanCount} spans${paused}`];
   const chain = a.blockingChains[0];
   if (chain) {
     lines.push(`  blocking chain, ${chain.hops} hop${chain.hops === 1 ? '' : 's'}: ${chain.services.map(clean).join(' → ')}`);
@@ -30,6 +32,7 @@ export function traceReport(a: TraceAnalysis, name: (spanId: string) => string):
   }
   for (const t of a.timeouts) lines.push(`  timeout: ${name(t.callerSpanId)} gave up; ${name(t.calleeSpanId)} worked ${d(t.overrunUs)} longer`);
   for (const f of a.findings) lines.push(`  ${SEVERITY[f.severity]} ${f.rule}: ${clean(f.message)}`);
+  for (const e of a.pauseEffects ?? []) lines.push(`  ⏸ caused by a debugger pause${e.rule ? ` (${e.rule})` : ''}: ${clean(e.message)}`);
   // The best change a developer can make (what-ifs come best first and never name the request's own entry).
   const best = a.whatIf[0];
   if (best && best.savingUs > 0) lines.push(`  what if ${name(best.spanId)} ${CHANGE_TEXT[best.change]}: ${d(best.durationUs)} instead of ${d(a.durationUs)} (−${d(best.savingUs)})`);
