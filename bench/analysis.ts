@@ -1,5 +1,6 @@
 /**
- * Analysis speed: one 10,000-span trace; a chain 100,000 deep (bench/deep.ts);
+ * Analysis speed: one 10,000-span trace; the same with 50 debugger pauses
+ * taken out (src/analysis/pauses.ts); a chain 100,000 deep (bench/deep.ts);
  * the aggregate over 100,000 spans in
  * 1,000 traces; and `hopscope analyze` of a 50 MB OTLP JSON file beside
  * `JSON.parse` of the same file. Peers run interleaved in the same process.
@@ -10,7 +11,9 @@ import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { aggregate } from '../src/analysis/aggregate';
 import { analyzeTrace } from '../src/analysis/analyze-trace';
+import { compensatePauses, compensateTree } from '../src/analysis/pauses';
 import { buildTree } from '../src/analysis/trace-tree';
+import { DEBUG_SESSION_ATTRIBUTE, type DebugPause } from '../src/model/pause';
 import type { SpanRecord } from '../src/model/span';
 import { throughputs } from './measure';
 import { deepChain } from './deep';
@@ -24,6 +27,11 @@ function json(dir: string): void {
   const copy = (spans: SpanRecord[]) => JSON.parse(JSON.stringify(spans)) as unknown;
 
   const [analysisPerSec = 0, copyPerSec = 0] = throughputs([big], () => 1, [(s) => analyzeTrace(s), (s) => copy(s)], 7, 500);
+  // The same trace with every svc-* service launched from a debug session, and 50 pauses across it: the
+  // compensation on the tree the analysis has anyway, with the tree built, and the analysis with them.
+  const { spans: paused, pauses } = pausedTrace(big, 50);
+  const pausedTree = buildTree(paused)!;
+  const [compensationPerSec = 0, compensationWithTreePerSec = 0, pausedAnalysisPerSec = 0] = throughputs([paused], () => 1, [() => compensateTree(pausedTree, pauses), (s) => compensatePauses(s, pauses), (s) => analyzeTrace(s, undefined, pauses)], 5, 500);
   // A chain a hostile sender can send: 100,000 spans, each the parent of the next.
   const deep = deepChain(100_000);
   const [deepPerSec = 0] = throughputs([deep], () => 1, [(s) => analyzeTrace(s)], 3, 3000);
@@ -58,10 +66,22 @@ function json(dir: string): void {
   process.stdout.write(JSON.stringify({
     traceSpans: big.length,
     analysisMs: 1000 / analysisPerSec, copyMs: 1000 / copyPerSec,
+    pauses: pauses.length, compensationMs: 1000 / compensationPerSec, compensationWithTreeMs: 1000 / compensationWithTreePerSec, pausedAnalysisMs: 1000 / pausedAnalysisPerSec,
     deepSpans: deep.length, deepAnalysisMs: 1000 / deepPerSec,
     aggregateSpans: spansIn(manyTraces), aggregateMs: 1000 / aggregatePerSec, aggregateCopyMs: 1000 / aggregateCopyPerSec,
     fileMB: bytes / 1024 / 1024, cliMs: median(cliMs), jsonParseMs: median(parseMs),
   }));
+}
+
+/** The trace with its `svc-*` services in debug sessions and `count` 3 ms pauses spread over it, one service after another. */
+function pausedTrace(trace: SpanRecord[], count: number): { spans: SpanRecord[]; pauses: DebugPause[] } {
+  const spans = trace.map((s) => (s.service.startsWith('svc-') ? { ...s, resource: { ...s.resource, attributes: { ...s.resource.attributes, [DEBUG_SESSION_ATTRIBUTE]: `dbg-${s.service}` } } } : s));
+  const { startUs, endUs } = trace[0]!;
+  const pauses = Array.from({ length: count }, (_, i): DebugPause => {
+    const at = startUs + Math.round(((i + 0.5) / count) * (endUs - startUs));
+    return { session: `dbg-svc-${i % 17}`, startUs: at, endUs: at + 3000, reason: 'breakpoint', sessionName: `svc-${i % 17}`, location: null };
+  });
+  return { spans, pauses };
 }
 
 json(process.argv[2]!);
