@@ -15,12 +15,16 @@ export interface AnalysisHeadline {
   rules: Rule[];
   /** Calls decoupled through a broker (`async` edges): the Traces view marks such a trace. */
   asyncCalls: number;
+  /** How much debugger pauses inflated the request, µs (the figures above are without them); absent when none did. */
+  pausedUs?: number;
 }
 
 export function headline(analysis: TraceAnalysis, nameOf: (spanId: string) => { service: string; name: string } | undefined): AnalysisHeadline {
   const cascade = analysis.failures.find((f) => f.containedBySpanId === null && !f.isolated) ?? analysis.failures[0];
   const origin = cascade ? nameOf(cascade.originSpanId) : undefined;
+  const paused = analysis.pausedUs ?? 0;
   return {
+    ...(paused > 0 ? { pausedUs: paused } : {}),
     durationUs: analysis.durationUs,
     hops: Math.max(0, ...analysis.blockingChains.map((c) => c.hops)),
     failureOrigin: cascade && origin ? { spanId: cascade.originSpanId, ...origin } : null,

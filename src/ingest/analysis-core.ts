@@ -12,14 +12,20 @@ import { CallSitesCache } from './call-site-source';
 import { DerivedTraces, type DerivedTracesOptions } from './derived-traces';
 import type { Logger } from './http-receiver';
 import { LiveAnalysis } from './live-analysis';
+import { PauseBook } from './pause-book';
 import { ServiceMapCache } from './service-map-source';
 import { TraceCopies } from './trace-copies';
+import type { TraceSummary } from './trace-store';
 import { keptTrace, TraceViews } from './trace-views';
 
 export type PostFromAnalysis = (message: FromAnalysis, transfer?: ArrayBuffer[]) => void;
 
 export class AnalysisCore {
   readonly copies = new TraceCopies();
+  /** The debugger pauses the editor reported (pause-book.ts): the analysis takes them out of the spans they stopped. */
+  readonly pauses = new PauseBook();
+  /** Traces a new or changed pause falls in: analysed again at the next round. */
+  private pausedDue = new Set<string>();
   readonly derived: DerivedTraces;
   private readonly live: LiveAnalysis;
   private readonly callSites: CallSitesCache;
@@ -33,7 +39,8 @@ export class AnalysisCore {
   constructor(private readonly start: AnalysisStart, private readonly post: PostFromAnalysis, derivedOptions: DerivedTracesOptions = {}) {
     this.log = (level, message) => post({ type: 'log', level, message });
     // One tree and analysis per trace version, shared by the headlines, the call sites, the map and the views.
-    this.derived = new DerivedTraces(this.copies, start.settings, derivedOptions);
+    this.pauses.record(start.pauses ?? []);
+    this.derived = new DerivedTraces(this.copies, start.settings, { pauses: this.pauses, ...derivedOptions });
     this.callSites = new CallSitesCache(this.copies, this.derived);
     this.callSites.setSkipFrames(start.skipFrames);
     this.live = new LiveAnalysis(this.derived);
@@ -67,6 +74,17 @@ export class AnalysisCore {
         this.callSites.invalidate();
         this.reanalyseAll = true;
         break;
+      case 'pauses': {
+        const changed = this.pauses.record(message.pauses);
+        if (changed.length === 0) break;
+        for (const summary of this.copies.summaries()) {
+          const end = summary.runningSpans ? Infinity : summary.startUs + summary.durationUs;
+          if (changed.some((p) => p.startUs < end && (p.endUs === null || p.endUs > summary.startUs))) this.pausedDue.add(summary.traceId);
+        }
+        this.live.invalidate(this.pausedDue);
+        this.callSites.invalidate();
+        break;
+      }
       case 'skipFrames':
         this.callSites.setSkipFrames(message.patterns);
         this.views.setSkipFrames(message.patterns);
@@ -103,7 +121,12 @@ export class AnalysisCore {
   /** A round of the live analysis (every UPDATE_INTERVAL_MS): the headlines worked out go back. */
   flush(): void {
     const { changed, removed } = this.copies.takeChanges();
-    const due = this.reanalyseAll ? this.copies.summaries() : changed;
+    let due: readonly TraceSummary[] = this.reanalyseAll ? this.copies.summaries() : changed;
+    if (!this.reanalyseAll && this.pausedDue.size > 0) {
+      const paused = [...this.pausedDue].flatMap((id) => this.copies.summary(id) ?? []);
+      due = [...changed.filter((s) => !this.pausedDue.has(s.traceId)), ...paused];
+    }
+    this.pausedDue = new Set();
     this.reanalyseAll = false;
     const worked = this.live.annotate(due, removed);
     if (worked.length === 0) return;

@@ -10,8 +10,12 @@
  *   trace view    ─┘
  *
  * A version is what the tree depends on: the copy's generation and how many spans it holds (a trace in the
- * store only grows, so the count names its spans; TraceCopies.versionOf). Logs are not part of the tree; what
- * depends on them (a trace view) adds their count to its own key.
+ * store only grows, so the count names its spans; TraceCopies.versionOf), and the debugger pauses that fall in
+ * its time. Logs are not part of the tree; what depends on them (a trace view) adds their count to its own key.
+ *
+ * Before the tree is built, spans still running end now (running-spans.ts); when a debugger pause of one of
+ * its sessions falls in it, the tree is the compensated one (analysis/pauses.ts) — what the analysis
+ * describes, so the call sites, the map and the views agree with it — and the analysis carries the raw figures.
  *
  * What is kept is bounded by traces and by estimated bytes (each node with its analysis at NODE_BYTES): past
  * either, the least recently asked for trace is let go. A tree larger than the whole byte bound is made for the
@@ -19,8 +23,12 @@
  */
 import { analyzeTree, type TraceAnalysis } from '../analysis/analyze-trace';
 import { DEFAULT_ANALYSIS_SETTINGS, type AnalysisSettings } from '../analysis/settings';
+import { compensateTree, sessionOf } from '../analysis/pauses';
+import { endRunningSpans } from '../analysis/running-spans';
 import { buildTree, type TraceTree } from '../analysis/trace-tree';
+import type { DebugPause } from '../model/pause';
 import type { SpanRecord } from '../model/span';
+import type { PauseBook } from './pause-book';
 import type { TraceSource } from './store-views';
 
 export interface DerivedTrace {
@@ -39,6 +47,10 @@ export interface DerivedTracesOptions {
   maxBytes?: number;
   /** How a tree is built (tests count builds through it). */
   build?: (spans: readonly SpanRecord[]) => TraceTree | undefined;
+  /** The debugger pauses the editor reported; none when absent. */
+  pauses?: PauseBook;
+  /** µs since the epoch: where a running span ends. */
+  nowUs?: () => number;
 }
 
 /**
@@ -62,20 +74,48 @@ export class DerivedTraces {
   private readonly maxTraces: number;
   private readonly maxNodes: number;
   private readonly build: (spans: readonly SpanRecord[]) => TraceTree | undefined;
+  private readonly pauses: PauseBook | undefined;
+  private readonly nowUs: () => number;
+  /** The book's pauses by start, as of its version. */
+  private pauseList: { version: number; pauses: DebugPause[] } | undefined;
 
   constructor(readonly source: TraceSource, settings: AnalysisSettings = DEFAULT_ANALYSIS_SETTINGS, options: DerivedTracesOptions = {}) {
     this.settings = settings;
     this.maxTraces = options.maxTraces ?? DERIVED_LIMITS.maxTraces;
     this.maxNodes = Math.floor((options.maxBytes ?? DERIVED_LIMITS.maxBytes) / NODE_BYTES);
     this.build = options.build ?? buildTree;
+    this.pauses = options.pauses;
+    this.nowUs = options.nowUs ?? (() => Date.now() * 1000);
   }
 
   /** The version of the trace as the source holds it now; undefined when it holds none. */
   versionOf(traceId: string): string | undefined {
     const own = this.source.versionOf?.(traceId);
-    if (own !== undefined) return own;
+    const version = own ?? this.sourceVersion(traceId);
+    if (version === undefined) return undefined;
+    const pauses = this.pausesIn(traceId);
+    return pauses.length === 0 ? version : `${version}|${pauses.map((p) => `${p.session}@${p.startUs}-${p.endUs ?? 'open'}`).join(',')}`;
+  }
+
+  private sourceVersion(traceId: string): string | undefined {
     const summary = this.source.summary(traceId);
     return summary && `${summary.spanCount}:${this.source.lastChangeMs(traceId) ?? 0}`;
+  }
+
+  /** The pauses (of any session) that fall in the trace's time: those it may have been stopped by. */
+  pausesIn(traceId: string): DebugPause[] {
+    if (!this.pauses || this.pauses.size === 0) return [];
+    const summary = this.source.summary(traceId);
+    if (!summary) return [];
+    if (this.pauseList?.version !== this.pauses.version) this.pauseList = { version: this.pauses.version, pauses: this.pauses.all().sort((a, b) => a.startUs - b.startUs) };
+    const from = summary.startUs;
+    const to = summary.runningSpans ? Infinity : summary.startUs + summary.durationUs;
+    const out: DebugPause[] = [];
+    for (const pause of this.pauseList.pauses) {
+      if (pause.startUs >= to) break;
+      if (pause.endUs === null || pause.endUs > from) out.push(pause);
+    }
+    return out;
   }
 
   /** The trace's tree and analysis as the source holds it now; undefined when it holds none or its spans make no tree. */
@@ -86,9 +126,12 @@ export class DerivedTraces {
     if (version === undefined) return undefined;
     if (known?.version === version) return this.keep(traceId, known);
     const trace = this.source.get(traceId);
-    const tree = trace && this.build(trace.spans);
-    if (!trace || !tree) return undefined;
-    return this.keep(traceId, this.entry(version, tree, trace.spans));
+    if (!trace) return undefined;
+    const spans = endRunningSpans(trace.spans, this.nowUs());
+    const recorded = this.build(spans);
+    if (!recorded) return undefined;
+    const pauses = this.ownPauses(traceId, spans);
+    return this.keep(traceId, this.entry(version, recorded, spans, pauses));
   }
 
   /** What the analyses depend on changed: each is made again when next asked for (the trees are kept). */
@@ -117,15 +160,39 @@ export class DerivedTraces {
     return { traces: this.kept.size, nodes: this.nodes, bytes: this.nodes * NODE_BYTES };
   }
 
-  private entry(version: string, tree: TraceTree, spans: readonly SpanRecord[]): Entry {
+  /** The pauses in the trace's time of the sessions its spans were launched by. */
+  private ownPauses(traceId: string, spans: readonly SpanRecord[]): DebugPause[] {
+    const candidates = this.pausesIn(traceId);
+    if (candidates.length === 0) return candidates;
+    const sessions = new Set<string>();
+    let last: SpanRecord['resource'] | undefined;
+    for (const span of spans) {
+      // A batch's spans share their resource: most spans cost one comparison.
+      if (span.resource === last) continue;
+      last = span.resource;
+      const session = sessionOf(span);
+      if (session !== undefined) sessions.add(session);
+    }
+    return candidates.filter((p) => sessions.has(p.session));
+  }
+
+  private entry(version: string, recorded: TraceTree, spans: readonly SpanRecord[], pauses: readonly DebugPause[]): Entry {
     let analysed: { settingsVersion: number; analysis: TraceAnalysis } | undefined;
+    // With pauses, everything reads the tree as if the debugger had not stopped it (the analysis compares both).
+    let tree = recorded;
+    let treeSpans = spans;
+    if (pauses.length > 0) {
+      const compensated = compensateTree(recorded, pauses);
+      const rebuilt = compensated.moved ? buildTree(compensated.spans) : undefined;
+      if (rebuilt) [tree, treeSpans] = [rebuilt, compensated.spans];
+    }
     return {
       version,
       tree,
-      spans,
-      nodes: tree.nodes.length,
+      spans: treeSpans,
+      nodes: tree.nodes.length + (tree === recorded ? 0 : recorded.nodes.length),
       analysis: () => {
-        if (analysed?.settingsVersion !== this.settingsVersion) analysed = { settingsVersion: this.settingsVersion, analysis: analyzeTree(tree, this.settings) };
+        if (analysed?.settingsVersion !== this.settingsVersion) analysed = { settingsVersion: this.settingsVersion, analysis: analyzeTree(recorded, this.settings, pauses) };
         return analysed.analysis;
       },
     };

@@ -25,6 +25,14 @@ export class LiveAnalysis {
     private readonly now: () => number = () => performance.now(),
   ) {}
 
+  /** What these traces' analyses depend on changed (a debugger pause in them): they are due again. */
+  invalidate(traceIds: Iterable<string>): void {
+    for (const id of traceIds) {
+      const entry = this.headlines.get(id);
+      if (entry) entry.atMs = -Infinity;
+    }
+  }
+
   /** New thresholds (set on `derived`): every trace is analysed again, as the budget allows. */
   settingsChanged(): void {
     for (const entry of this.headlines.values()) entry.atMs = -Infinity;

@@ -6,9 +6,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { PauseRecorder, reasonOf } from '../../src/extension/pause-recorder';
 import { MAX_PAUSES_BODY_BYTES } from '../../src/ingest/api-routes';
+import { DEFAULT_INGEST_CONFIG } from '../../src/ingest/ingest-config';
+import { IngestWorker, type WorkerUpdate } from '../../src/ingest/ingest-worker';
 import { MAX_PAUSES_PER_SESSION, MAX_SESSIONS, PauseBook, readPauses } from '../../src/ingest/pause-book';
 import type { DebugPause } from '../../src/model/pause';
+import { eventually } from '../support/free-port';
 import { request } from '../support/http-client';
+import { timeline, toOtlpJson, TRACE_ID } from '../support/timeline';
 import { startHarness, type Harness } from '../support/receiver-harness';
 
 const pause = (over: Partial<DebugPause> = {}): DebugPause => ({ session: 's1', sessionName: 'payments', startUs: 1_000, endUs: 2_000, reason: 'breakpoint', location: null, ...over });
@@ -159,5 +163,53 @@ describe('POST /api/pauses', () => {
     assert.equal(large.status, 413);
     const get = await request(h.port, 'GET', '/api/pauses', undefined, { Host: '127.0.0.1' });
     assert.equal(get.status, 405);
+  });
+});
+
+describe('pauses in the ingest worker', () => {
+  /*
+   *  orders   POST /orders   [0 ──────────────────────────── 6100]   session o
+   *  orders     → payments     [10 ────────────────────── 6090]
+   *  payments     POST /charge   [20 ──▒▒▒▒▒▒ 6000 ms ▒▒▒▒── 6080]  session p, stopped at 30–6030
+   */
+  const drawn = timeline(`
+    orders | POST /orders | server | 0-6100
+      orders | orders → payments | client | 10-6090
+        payments | POST /charge | server | 20-6080
+  `);
+  const session = (service: string) => (service === 'payments' ? 'feedfacefeedface' : '0123012301230123');
+  const spans = drawn.spans.map((s) => ({ ...s, resource: { ...s.resource, attributes: { ...s.resource.attributes, 'hopscope.debug.session': session(s.service) } } }));
+  const t0 = spans[0]!.startUs;
+  const stopped = pause({ session: 'feedfacefeedface', startUs: t0 + 30_000, endUs: t0 + 6_030_000, location: { path: '/w/payments.js', line: 8 } });
+  let worker: IngestWorker;
+  let httpPort: number;
+  const updates: WorkerUpdate[] = [];
+
+  before(async () => {
+    worker = new IngestWorker({ ...DEFAULT_INGEST_CONFIG, httpPort: 0, grpcEnabled: false, settleMs: 100 }, { runner: 'test', version: '0.0.0', workerPath: 'dist/worker.js' });
+    worker.onUpdate((update) => updates.push(update));
+    httpPort = (await worker.ready).http.port;
+  });
+  after(() => worker.stop());
+
+  const headline = () => updates.flatMap((u) => u.changed).filter((s) => s.traceId === TRACE_ID && s.headline).at(-1)?.headline;
+
+  it('analyses a trace again without the pause once the pause is known, and says how long it was', async () => {
+    assert.equal((await request(httpPort, 'POST', '/v1/traces', toOtlpJson(spans), { 'Content-Type': 'application/json' })).status, 200);
+    const raw = await eventually(() => headline());
+    assert.equal(raw.durationUs, 6_100_000);
+    assert.equal(raw.pausedUs, undefined);
+    assert.ok(raw.rules.includes('long-sync-call'), `a 6 s call is long on the wall clock: ${raw.rules.join(', ')}`);
+    worker.recordPauses([stopped]);
+    const compensated = await eventually(() => (headline()?.pausedUs ? headline() : undefined), 50);
+    assert.equal(compensated.pausedUs, 6_000_000);
+    assert.equal(compensated.durationUs, 100_000);
+    assert.ok(!compensated.rules.includes('long-sync-call'), `the pause makes no finding: ${compensated.rules.join(', ')}`);
+  });
+
+  it('takes a pause of a following window through its API the same way', async () => {
+    const later = pause({ session: 'feedfacefeedface', startUs: t0 + 6_031_000, endUs: t0 + 6_032_000 });
+    const reply = await request(httpPort, 'POST', '/api/pauses', JSON.stringify({ pauses: [later] }), { 'Content-Type': 'application/json', Host: '127.0.0.1' });
+    assert.equal(reply.status, 200, reply.text);
   });
 });

@@ -79,7 +79,8 @@ export function toOtlpJson(spans: readonly SpanRecord[]): string {
   const value = (v: unknown) => (typeof v === 'number' ? (Number.isInteger(v) ? { intValue: String(v) } : { doubleValue: v }) : typeof v === 'boolean' ? { boolValue: v } : { stringValue: String(v) });
   return JSON.stringify({
     resourceSpans: services.map((service) => ({
-      resource: { attributes: [{ key: 'service.name', value: { stringValue: service } }] },
+      // The resource of the service's first span (its service.name first), so that drawn resource attributes travel too.
+      resource: { attributes: Object.entries({ 'service.name': service, ...spans.find((s) => s.service === service)!.resource.attributes }).map(([key, v]) => ({ key, value: value(v) })) },
       scopeSpans: [{
         scope: { name: 'drawn' },
         spans: spans.filter((s) => s.service === service).map((s) => ({
