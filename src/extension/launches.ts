@@ -7,6 +7,7 @@
  * nothing: their process is already running.
  */
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { Disposable } from '../common/emitter';
 import type { ReceiverPorts } from '../common/otlp-environment';
@@ -74,7 +75,8 @@ export class Launches {
       name: String(configuration.name ?? ''),
       debugType: configuration.type,
       session,
-      instrumentNode: settings.debugInstrumentNode,
+      // A register module that is not there would stop Node from starting at all: then only the environment.
+      instrumentNode: existsSync(this.instrumentPath) ? settings.debugInstrumentNode : 'off',
       instrumentPath: this.instrumentPath,
     });
     const added = Object.keys(set);
@@ -115,7 +117,7 @@ export class Launches {
         name: '',
         debugType: settings.terminalInstrumentNode ? 'node' : 'terminal',
         session: 'terminal',
-        instrumentNode: 'auto',
+        instrumentNode: existsSync(this.instrumentPath) ? 'auto' : 'off',
         instrumentPath: this.instrumentPath,
       });
       variables.OTEL_EXPORTER_OTLP_ENDPOINT = set.OTEL_EXPORTER_OTLP_ENDPOINT!;
