@@ -18,6 +18,7 @@
  *
  * The requests are drawn from a seed (mulberry32), so fast-check picks seeds.
  */
+import { random } from './mutate';
 import { DEBUG_SESSION_ATTRIBUTE, type DebugPause } from '../../src/model/pause';
 import type { SpanRecord } from '../../src/model/span';
 import { TRACE_ID } from './timeline';
@@ -54,16 +55,8 @@ type Call =
 
 export type Random = () => number;
 
-export function mulberry32(seed: number): Random {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded generator the mutation fuzzers use too (mulberry32). */
+export const mulberry32 = (seed: number): Random => random(seed);
 
 const int = (random: Random, min: number, max: number) => min + Math.floor(random() * (max - min + 1));
 
