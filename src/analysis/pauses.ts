@@ -76,10 +76,12 @@
  * No pause that touches a span: the same array comes back, no tree is built.
  * The replay keeps its own stack: a sender decides how deep a trace is.
  */
-import { DEBUG_SESSION_ATTRIBUTE, type DebugPause, type SpanPause } from '../model/pause';
+import type { DebugPause, SpanPause } from '../model/pause';
 import type { SpanEvent, SpanRecord } from '../model/span';
-import { JITTER_US } from './clock';
 import { isBlocking } from './edge-modes';
+import { popMin, pushMin } from './min-heap';
+import { JITTER_US } from './clock';
+import { holdingPause, stopIndex, stoppedWithin, stopsByNode, stopsOf, touches, traceEnd, type Stops } from './pause-stops';
 import { buildTree, type TraceNode, type TraceTree } from './trace-tree';
 
 export interface PauseCompensation {
@@ -93,8 +95,7 @@ export interface PauseCompensation {
   moved: boolean;
 }
 
-/** How soon after its process resumed a span may start and still have been held by the pause, µs. */
-export const RESUME_US = 5000;
+export { RESUME_US, sessionOf } from './pause-stops';
 
 /** The spans without the debugger's pauses (see the module comment), in their order. */
 export function compensatePauses(spans: readonly SpanRecord[], pauses: readonly DebugPause[]): PauseCompensation {
@@ -128,111 +129,7 @@ export function spansOf(tree: TraceTree): SpanRecord[] {
 
 const untouched = (spans: readonly SpanRecord[]): PauseCompensation => ({ spans, pauses: [], pausedUs: 0, moved: false });
 
-/** One session's stopped time: disjoint intervals, sorted, on the machine's clock. */
-interface Stops {
-  starts: number[];
-  ends: number[];
-  /** Stopped time before each interval (prefix sums), so that any window costs two binary searches. */
-  before: number[];
-}
-
-/** The session whose pauses stopped this span's process, if any of them did. */
-export function sessionOf(span: SpanRecord): string | undefined {
-  const id = span.resource.attributes[DEBUG_SESSION_ATTRIBUTE];
-  return typeof id === 'string' ? id : undefined;
-}
-
-/** The trace's end: where an open pause stops counting. */
-function traceEnd(spans: readonly SpanRecord[]): number {
-  let end = -Infinity;
-  for (const s of spans) end = Math.max(end, s.startUs, s.endUs);
-  return end;
-}
-
-/** Each session's pauses, merged; undefined when there are none that last. */
-function stopIndex(pauses: readonly DebugPause[], openEnd: number): Map<string, Stops> | undefined {
-  if (pauses.length === 0) return undefined;
-  const bySession = new Map<string, [number, number][]>();
-  for (const p of pauses) {
-    const end = p.endUs ?? openEnd;
-    if (!(end > p.startUs)) continue;
-    const list = bySession.get(p.session);
-    if (list) list.push([p.startUs, end]);
-    else bySession.set(p.session, [[p.startUs, end]]);
-  }
-  if (bySession.size === 0) return undefined;
-  const index = new Map<string, Stops>();
-  for (const [session, list] of bySession) {
-    list.sort((a, b) => a[0] - b[0]);
-    const stops: Stops = { starts: [], ends: [], before: [] };
-    for (const [s, e] of list) {
-      const last = stops.ends.length - 1;
-      if (last >= 0 && s <= stops.ends[last]!) stops.ends[last] = Math.max(stops.ends[last]!, e);
-      else {
-        stops.starts.push(s);
-        stops.ends.push(e);
-      }
-    }
-    let total = 0;
-    for (let i = 0; i < stops.starts.length; i++) {
-      stops.before.push(total);
-      total += stops.ends[i]! - stops.starts[i]!;
-    }
-    index.set(session, stops);
-  }
-  return index;
-}
-
-const stopsOf = (span: SpanRecord, index: ReadonlyMap<string, Stops>): Stops | undefined => {
-  const session = sessionOf(span);
-  return session === undefined ? undefined : index.get(session);
-};
-
-/** The first interval that ends after `time`. */
-function firstEndingAfter(stops: Stops, time: number): number {
-  let low = 0;
-  let high = stops.ends.length;
-  while (low < high) {
-    const mid = (low + high) >> 1;
-    if (stops.ends[mid]! <= time) low = mid + 1;
-    else high = mid;
-  }
-  return low;
-}
-
-/** Stopped time before `time`, µs. */
-function stoppedBefore(stops: Stops, time: number): number {
-  const i = firstEndingAfter(stops, time);
-  if (i === stops.starts.length) return stops.before.length === 0 ? 0 : stops.before[i - 1]! + stops.ends[i - 1]! - stops.starts[i - 1]!;
-  return stops.before[i]! + Math.max(0, time - stops.starts[i]!);
-}
-
-/** Stopped time within [from, to], µs. */
-const stoppedWithin = (stops: Stops, from: number, to: number): number => (to > from ? stoppedBefore(stops, to) - stoppedBefore(stops, from) : 0);
-
-/** The pause that held a span starting at `start`: the last to end at most `RESUME_US` before it (or within `slack` after). */
-function holdingPause(stops: Stops, start: number, slack: number): number {
-  const i = firstEndingAfter(stops, start + RESUME_US) - 1;
-  return i >= 0 && stops.ends[i]! >= start - slack && stops.starts[i]! < start ? i : -1;
-}
-
-/** Whether a span overlaps, or may have been held by, a pause of its own session: with none, nothing is replayed. */
-function touches(span: SpanRecord, stops: Stops | undefined): boolean {
-  // The coarsest clock (whole milliseconds) and its jitter.
-  return stops !== undefined && (stoppedWithin(stops, span.startUs, span.endUs) > 0 || holdingPause(stops, span.startUs, 1000 + JITTER_US) >= 0);
-}
-
-/** Per node (by index), its session's stopped time; undefined when no span `touches` a pause. */
-function stopsByNode(tree: TraceTree, index: ReadonlyMap<string, Stops>): (Stops | undefined)[] | undefined {
-  const stops: (Stops | undefined)[] = new Array(tree.nodes.length);
-  let touched = false;
-  for (const node of tree.nodes) {
-    const own = node.span && stopsOf(node.span, index);
-    stops[node.index] = own;
-    if (own && !touched) touched = touches(node.span!, own);
-  }
-  return touched ? stops : undefined;
-}
+const endOf = (node: TraceNode): number => node.endUs;
 
 /** A span being replayed: how far through its children, and what the blocking ones it passed ended at. */
 interface Frame {
@@ -331,13 +228,13 @@ function replayWithout(tree: TraceTree, stops: readonly (Stops | undefined)[], s
     for (const child of node.children) {
       if (child.mode === 'async') asyncChildren++;
       while (heap.length > 0 && heap[0]!.endUs <= child.startUs + slack) {
-        const ended = popMin(heap);
+        const ended = popMin(heap, endOf);
         done[used++] = ended.index;
         latest = Math.max(latest, ended.endUs);
       }
       anchor[child.index] = latest;
       doneUntil[child.index] = used - base;
-      if (isBlocking(child)) pushMin(heap, child);
+      if (isBlocking(child)) pushMin(heap, child, endOf);
     }
     return { node, i: 0, base, popped: 0, doneEnd: -Infinity, latest: -Infinity, lastBlockingEnd, asyncChildren, ended: false };
   };
@@ -427,35 +324,6 @@ function replayWithout(tree: TraceTree, stops: readonly (Stops | undefined)[], s
   }
   // Nothing moved: the spans as they came (a tree's own, when it was given no list).
   return { spans: moved ? out : (spans ?? out), pauses: found, pausedUs, moved };
-}
-
-function pushMin(heap: TraceNode[], item: TraceNode): void {
-  heap.push(item);
-  for (let i = heap.length - 1; i > 0; ) {
-    const p = (i - 1) >> 1;
-    if (heap[p]!.endUs <= heap[i]!.endUs) break;
-    [heap[p], heap[i]] = [heap[i]!, heap[p]!];
-    i = p;
-  }
-}
-
-function popMin(heap: TraceNode[]): TraceNode {
-  const top = heap[0]!;
-  const last = heap.pop()!;
-  if (heap.length > 0) {
-    heap[0] = last;
-    for (let i = 0; ; ) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let m = i;
-      if (l < heap.length && heap[l]!.endUs < heap[m]!.endUs) m = l;
-      if (r < heap.length && heap[r]!.endUs < heap[m]!.endUs) m = r;
-      if (m === i) break;
-      [heap[m], heap[i]] = [heap[i]!, heap[m]!];
-      i = m;
-    }
-  }
-  return top;
 }
 
 /** The child just replayed ended at `end`: on to the next. */

@@ -27,6 +27,7 @@
 import { isPlumbing } from './calls';
 import { JITTER_US } from './clock';
 import { isBlocking } from './edge-modes';
+import { popMin, pushMin } from './min-heap';
 import { duration, type TraceNode } from './trace-tree';
 
 /**
@@ -209,35 +210,6 @@ function planOf(node: TraceNode): Plan {
   plan = { children, waitedFor, doneOrder, doneUntil, tailUs: n > 0 ? Math.max(0, node.endUs - lastEnd) : 0, newStart: new Array<number>(n).fill(0), newEnd: new Array<number>(n).fill(0) };
   plans.set(node, plan);
   return plan;
-}
-
-function pushMin(heap: number[], item: number, key: (i: number) => number): void {
-  heap.push(item);
-  for (let i = heap.length - 1; i > 0; ) {
-    const p = (i - 1) >> 1;
-    if (key(heap[p]!) <= key(heap[i]!)) break;
-    [heap[p], heap[i]] = [heap[i]!, heap[p]!];
-    i = p;
-  }
-}
-
-function popMin(heap: number[], key: (i: number) => number): number {
-  const top = heap[0]!;
-  const last = heap.pop()!;
-  if (heap.length > 0) {
-    heap[0] = last;
-    for (let i = 0; ; ) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let m = i;
-      if (l < heap.length && key(heap[l]!) < key(heap[m]!)) m = l;
-      if (r < heap.length && key(heap[r]!) < key(heap[m]!)) m = r;
-      if (m === i) break;
-      [heap[m], heap[i]] = [heap[i]!, heap[m]!];
-      i = m;
-    }
-  }
-  return top;
 }
 
 /**
