@@ -1,5 +1,5 @@
 // Builds Hopscope's separate bundles. `--watch` rebuilds on change, `--production` minifies.
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as esbuild from 'esbuild';
 
 const watch = process.argv.includes('--watch');
@@ -11,6 +11,15 @@ const common = {
   minify: production,
   logLevel: 'info',
   legalComments: 'linked',
+};
+
+/** Points import-in-the-middle's `./lib/register` at the one file the loader hook imports too (see src/instrument/esm-hooks.ts). */
+const sharedIitmRegister = {
+  name: 'shared-iitm-register',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/lib\/register(\.js)?$/ }, (args) =>
+      args.importer.includes('import-in-the-middle') ? { path: './instrument/lib/register.js', external: true } : undefined);
+  },
 };
 
 /** @type {import('esbuild').BuildOptions[]} */
@@ -26,9 +35,21 @@ const bundles = [
   // The webview: a browser bundle with no Node or VS Code APIs.
   // The call-site span processor, for users' own Node services: needs only Node (OpenTelemetry is the service's, types only here).
   { ...common, entryPoints: { 'call-site': 'src/processor/call-site-processor.ts' }, platform: 'node', format: 'cjs', target: 'node20', outdir: 'dist', external: ['@opentelemetry/*'] },
+  // The register module for Node apps with no OpenTelemetry of their own (src/instrument/register.ts):
+  // the SDK and its instrumentations, bundled. import-in-the-middle's lib/register.js is shared with the
+  // ESM loader hook below, so it stays a file of its own beside the bundle.
+  { ...common, entryPoints: { instrument: 'src/instrument/register.ts' }, platform: 'node', format: 'cjs', target: 'node20', outdir: 'dist', plugins: [sharedIitmRegister] },
+  // import-in-the-middle's loader hook, for ES modules: ESM, in dist/instrument/ next to lib/register.js.
+  { ...common, sourcemap: false, entryPoints: { hook: 'node_modules/import-in-the-middle/hook.mjs' }, platform: 'node', format: 'esm', target: 'node20', outdir: 'dist/instrument', outExtension: { '.js': '.mjs' } },
   // ELK's layout worker is carried as text and started from a blob: URL (a webview cannot load a worker from its resource origin).
   { ...common, entryPoints: { webview: 'webview/main.ts' }, platform: 'browser', format: 'iife', target: 'es2022', outdir: 'dist', loader: { '.min.js': 'text' } },
 ];
+
+// The register module's ESM entry (what NODE_OPTIONS --import loads): waits until the loader hook knows
+// which modules to patch before the app's own modules load; and the shared file of import-in-the-middle.
+mkdirSync('dist/instrument/lib', { recursive: true });
+copyFileSync('node_modules/import-in-the-middle/lib/register.js', 'dist/instrument/lib/register.js');
+writeFileSync('dist/instrument.mjs', "import hopscope from './instrument.js';\nawait hopscope.started.ready;\n");
 
 // Codicons for the webviews: the stylesheet and its font, next to the bundles (the .vsix carries no node_modules).
 mkdirSync('dist/codicons', { recursive: true });

@@ -15,7 +15,7 @@ export interface Layer {
   typeOnly?: string[];
 }
 
-const SRC_LAYERS = ['src/common/', 'src/model/', 'src/wire/', 'src/analysis/', 'src/protocol/', 'src/ingest/', 'src/source/', 'src/cli/', 'src/extension/', 'src/processor/'];
+const SRC_LAYERS = ['src/common/', 'src/model/', 'src/wire/', 'src/analysis/', 'src/protocol/', 'src/ingest/', 'src/source/', 'src/cli/', 'src/extension/', 'src/processor/', 'src/instrument/'];
 const PURE = ['vscode', 'node', 'src/ingest/', 'src/cli/', 'src/extension/', 'src/source/', 'webview/'];
 
 export const LAYERS: Layer[] = [
@@ -31,6 +31,9 @@ export const LAYERS: Layer[] = [
   // The call-site span processor runs inside the user's services as its own bundle: the
   // service brings OpenTelemetry, so the processor may use its types but load none of it.
   { folder: 'src/processor/', forbid: ['vscode', 'src/extension/', 'webview/', '@opentelemetry/'], typeOnly: ['@opentelemetry/'] },
+  // The register module runs inside the user's Node apps as its own bundle: it carries OpenTelemetry and
+  // the call-site processor, and nothing of the editor, the receiver or the analysis.
+  { folder: 'src/instrument/', forbid: ['vscode', 'src/extension/', 'src/ingest/', 'src/cli/', 'src/source/', 'src/analysis/', 'src/wire/', 'webview/'] },
   // The webview bundles src/common (formatting) and sees the host's data only as types.
   { folder: 'webview/', forbid: ['vscode', 'node', ...SRC_LAYERS.filter((l) => l !== 'src/common/')], typeOnly: ['src/protocol/', 'src/model/', 'src/analysis/'] },
 ];

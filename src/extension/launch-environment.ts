@@ -6,7 +6,7 @@
  *   OTEL_EXPORTER_OTLP_PROTOCOL   http/protobuf (the endpoint above is the HTTP port)
  *   OTEL_SERVICE_NAME             the launch configuration's name, when the user set none
  *   OTEL_RESOURCE_ATTRIBUTES      + hopscope.debug.session=<id>, appended to the user's
- *   NODE_OPTIONS                  + --import <dist/instrument.js>, for Node sessions (hopscope.debug.instrumentNode)
+ *   NODE_OPTIONS                  + --import <dist/instrument.mjs>, for Node sessions (hopscope.debug.instrumentNode)
  *
  * Nothing the user set is overwritten: a variable already in the launch
  * configuration's `env` stays (the note says so), and one inherited from the
@@ -33,9 +33,9 @@ export interface LaunchEnvironmentInput {
   debugType: string;
   /** This launch's id, tagged on every span of the process. */
   session: string;
-  /** `hopscope.debug.instrumentNode`. */
-  instrumentNode: 'auto' | 'off';
-  /** The register module's path (dist/instrument.js). */
+  /** `hopscope.debug.instrumentNode`, or `missing` when this install has no register module. */
+  instrumentNode: 'auto' | 'off' | 'missing';
+  /** The register module's path (dist/instrument.mjs, the ESM entry of dist/instrument.js). */
   instrumentPath: string;
 }
 
@@ -75,6 +75,7 @@ export function launchEnvironment(input: LaunchEnvironmentInput): LaunchEnvironm
     const nodeOptions = current('NODE_OPTIONS') ?? '';
     const preload = TRACING_PRELOADS.find((pattern) => pattern.test(nodeOptions));
     if (input.instrumentNode === 'off') notes.push('hopscope.debug.instrumentNode is off: only the environment was added');
+    else if (input.instrumentNode === 'missing') notes.push(`Hopscope's register module is not in this install (${input.instrumentPath}): only the environment was added`);
     else if (preload) notes.push(`its NODE_OPTIONS already loads a tracer (${nodeOptions.trim()}): Hopscope's register module is not added`);
     else set.NODE_OPTIONS = `${nodeOptions.trim()} --import=${pathToFileURL(input.instrumentPath).href}`.trim();
   }

@@ -36,7 +36,7 @@ export class Launches {
   private terminalKey = '';
 
   constructor(private readonly deps: LaunchesDeps) {
-    this.instrumentPath = deps.context.asAbsolutePath('dist/instrument.js');
+    this.instrumentPath = deps.context.asAbsolutePath('dist/instrument.mjs');
   }
 
   listen(): Disposable[] {
@@ -76,7 +76,7 @@ export class Launches {
       debugType: configuration.type,
       session,
       // A register module that is not there would stop Node from starting at all: then only the environment.
-      instrumentNode: existsSync(this.instrumentPath) ? settings.debugInstrumentNode : 'off',
+      instrumentNode: existsSync(this.instrumentPath) ? settings.debugInstrumentNode : 'missing',
       instrumentPath: this.instrumentPath,
     });
     const added = Object.keys(set);
@@ -117,7 +117,7 @@ export class Launches {
         name: '',
         debugType: settings.terminalInstrumentNode ? 'node' : 'terminal',
         session: 'terminal',
-        instrumentNode: existsSync(this.instrumentPath) ? 'auto' : 'off',
+        instrumentNode: existsSync(this.instrumentPath) ? 'auto' : 'missing',
         instrumentPath: this.instrumentPath,
       });
       variables.OTEL_EXPORTER_OTLP_ENDPOINT = set.OTEL_EXPORTER_OTLP_ENDPOINT!;

@@ -67,6 +67,9 @@ describe('the environment of a launched process', () => {
     const off = launchEnvironment(input({ instrumentNode: 'off' }));
     assert.equal(off.set.NODE_OPTIONS, undefined);
     assert.match(off.notes[0]!, /instrumentNode is off/);
+    const missing = launchEnvironment(input({ instrumentNode: 'missing' }));
+    assert.equal(missing.set.NODE_OPTIONS, undefined);
+    assert.match(missing.notes[0]!, /register module is not in this install/);
     const python = launchEnvironment(input({ debugType: 'debugpy' }));
     assert.equal(python.set.NODE_OPTIONS, undefined);
     assert.equal(python.set.OTEL_EXPORTER_OTLP_ENDPOINT, 'http://127.0.0.1:43180');
