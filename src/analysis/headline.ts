@@ -1,4 +1,5 @@
 /** The few facts of a trace's analysis that travel with its summary: shown in lists without opening the trace. */
+import type { DebugPause, PauseReason } from '../model/pause';
 import type { TraceAnalysis } from './analyze-trace';
 import { worstSeverity, type Rule, type Severity } from './findings';
 
@@ -17,14 +18,18 @@ export interface AnalysisHeadline {
   asyncCalls: number;
   /** How much debugger pauses inflated the request, µs (the figures above are without them); absent when none did. */
   pausedUs?: number;
+  /** With `pausedUs`: the longest of those pauses (where and why the debugger stopped), and how many there were. */
+  pausedAt?: { reason: PauseReason; sessionName: string; location: { path: string; line: number } | null; pauses: number };
 }
 
-export function headline(analysis: TraceAnalysis, nameOf: (spanId: string) => { service: string; name: string } | undefined): AnalysisHeadline {
+/** `pauses`: the debugger pauses the analysis took out (derived-traces.ts), to say where the longest stopped. */
+export function headline(analysis: TraceAnalysis, nameOf: (spanId: string) => { service: string; name: string } | undefined, pauses: readonly DebugPause[] = []): AnalysisHeadline {
   const cascade = analysis.failures.find((f) => f.containedBySpanId === null && !f.isolated) ?? analysis.failures[0];
   const origin = cascade ? nameOf(cascade.originSpanId) : undefined;
   const paused = analysis.pausedUs ?? 0;
   return {
     ...(paused > 0 ? { pausedUs: paused } : {}),
+    ...(paused > 0 && pauses.length > 0 ? { pausedAt: longest(pauses) } : {}),
     durationUs: analysis.durationUs,
     hops: Math.max(0, ...analysis.blockingChains.map((c) => c.hops)),
     failureOrigin: cascade && origin ? { spanId: cascade.originSpanId, ...origin } : null,
@@ -33,4 +38,12 @@ export function headline(analysis: TraceAnalysis, nameOf: (spanId: string) => { 
     rules: [...new Set(analysis.findings.map((f) => f.rule))],
     asyncCalls: analysis.edges.filter((e) => e.mode === 'async').length,
   };
+}
+
+/** The longest pause (an open one is the longest), with the count of them all. */
+function longest(pauses: readonly DebugPause[]): NonNullable<AnalysisHeadline['pausedAt']> {
+  const length = (p: DebugPause) => (p.endUs === null ? Infinity : p.endUs - p.startUs);
+  let best = pauses[0]!;
+  for (const p of pauses) if (length(p) > length(best)) best = p;
+  return { reason: best.reason, sessionName: best.sessionName.slice(0, 256), location: best.location && { path: best.location.path.slice(-1024), line: best.location.line }, pauses: pauses.length };
 }

@@ -64,7 +64,7 @@ export class LiveAnalysis {
       const h = headline(analysis, (spanId) => {
         const node = tree.byId.get(spanId);
         return node && { service: node.service, name: node.name };
-      });
+      }, derived.pauses);
       this.headlines.set(id, { headline: h, atMs: this.now(), settled: summary.settled });
       worked.push({ traceId: id, headline: h });
     }
