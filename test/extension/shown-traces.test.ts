@@ -89,6 +89,29 @@ describe('a trace row', () => {
     assert.match(arriving.tooltip, /still receiving spans/);
   });
 
+  //  wall clock  gateway POST /orders [0 ──▒▒▒▒▒▒ paused 6.00 s ▒▒▒▒▒▒── 6100]
+  //  without it  gateway POST /orders [0 ── 100]                       ← what the row says
+  it('says a trace the debugger paused with the figures without the pause, and where it stopped', () => {
+    const pausedAt = { reason: 'breakpoint' as const, sessionName: 'payments', location: { path: '/w/src/payments.ts', line: 42 }, pauses: 1 };
+    const text = traceRowText(summary('c', AT, { rootStatus: '201', rootDurationUs: 6_100_000, durationUs: 6_100_000, headline: { ...headline, findings: 0, worstSeverity: null, rules: [], durationUs: 100_000, pausedUs: 6_000_000, pausedAt } }));
+    assert.equal(text.description, '100 ms · 201 · 14:03:21.885 · paused 6.00 s · 2 hops');
+    assert.deepEqual(text.icon, { id: 'debug-pause', color: 'debugIcon.pauseForeground' });
+    assert.match(text.tooltip, /^gateway POST \/orders\n201 · 100 ms · /);
+    assert.match(text.tooltip, /\npaused 6\.00 s at a breakpoint in payments\.ts:42 \(debugger\); figures without it \(6\.10 s on the wall clock\)\n/);
+    assert.match(text.accessibility, /100 ms, status 201, 14:03:21\.885, paused 6\.00 s, 2 hops/);
+    const unknown = traceRowText(summary('d', AT, { headline: { ...headline, pausedUs: 2_000_000 } }));
+    assert.match(unknown.tooltip, /\npaused 2\.00 s \(debugger\); figures without it/, 'a headline from an older worker names no place');
+  });
+
+  it('shows a request still running as running, with how many spans are open', () => {
+    const text = traceRowText(summary('e', AT, { runningSpans: 2, settled: false, headline }));
+    assert.equal(text.description, '680 ms · 14:03:21.885 · running · 2 hops');
+    assert.deepEqual(text.icon, { id: 'sync~spin' });
+    assert.match(text.tooltip, /\nrunning · 2 spans still open \(times so far\)\n/);
+    const failed = traceRowText(summary('f', AT, { runningSpans: 1, errorCount: 1 }));
+    assert.equal(failed.icon.id, 'error', 'a failure shows first');
+  });
+
   it('shows times of day as a 24-hour clock to the millisecond, never "6:50:23 AM.885"', () => {
     assert.equal(formatTimeOfDay(new Date(2025, 0, 1, 6, 50, 23, 5).getTime() * 1000), '06:50:23.005');
     assert.equal(formatTimeOfDay(new Date(2025, 0, 1, 18, 0, 0, 0).getTime() * 1000 + 999), '18:00:00.000');
