@@ -37,6 +37,10 @@ export interface DerivedTrace {
   readonly tree: TraceTree;
   /** The spans the tree was built from, as stored then (the trace view lists them). */
   readonly spans: readonly SpanRecord[];
+  /** The tree as recorded, pauses in: `tree` itself when no pause moved anything. */
+  readonly recorded: TraceTree;
+  /** The debugger pauses in the trace's time of the sessions its spans were launched by (what `tree` is without). */
+  readonly pauses: readonly DebugPause[];
   /** The analysis under the current settings: made on the first ask, then kept until the settings change. */
   analysis(): TraceAnalysis;
 }
@@ -190,6 +194,8 @@ export class DerivedTraces {
       version,
       tree,
       spans: treeSpans,
+      recorded,
+      pauses,
       nodes: tree.nodes.length + (tree === recorded ? 0 : recorded.nodes.length),
       analysis: () => {
         if (analysed?.settingsVersion !== this.settingsVersion) analysed = { settingsVersion: this.settingsVersion, analysis: analyzeTree(recorded, this.settings, pauses) };

@@ -15,6 +15,7 @@ import { errorText } from '../common/errors';
 import type { LogRecord, SpanRecord } from '../model/span';
 import { formatBytes, formatCount } from '../common/format';
 import { encodeTraceDocument, readTraceHead, readTraceView, type TraceDocument } from '../protocol/trace-document';
+import { pausedView } from '../protocol/paused-view';
 import { traceViewOf } from '../protocol/trace-view';
 import { frameSkipper, type SkipFrame } from '../source/skip-frames';
 import type { DerivedTrace, DerivedTraces } from './derived-traces';
@@ -41,16 +42,20 @@ export function traceDocument(traceId: string, spans: readonly SpanRecord[], log
   const tree = buildTree(spans);
   if (!tree) return undefined;
   const analysis = analyzeTree(tree, settings);
-  return documentOf(traceId, { tree, spans, analysis: () => analysis }, logs, skip, limits);
+  return documentOf(traceId, { tree, spans, recorded: tree, pauses: [], analysis: () => analysis }, logs, skip, limits);
 }
 
 const tooManySpans = (spans: number, limits: typeof DRAW_LIMITS) => new TooLargeToDraw(`it has ${formatCount(spans)} spans, and the trace view draws traces of at most ${formatCount(limits.maxSpans)}`);
 
 /** The document of a trace already derived (its tree, analysis and places made once per version). Throws TooLargeToDraw. */
-export function documentOf(traceId: string, derived: Pick<DerivedTrace, 'tree' | 'spans' | 'analysis'>, logs: readonly LogRecord[], skip?: SkipFrame, limits = DRAW_LIMITS): Uint8Array {
+export function documentOf(traceId: string, derived: Pick<DerivedTrace, 'tree' | 'spans' | 'recorded' | 'pauses' | 'analysis'>, logs: readonly LogRecord[], skip?: SkipFrame, limits = DRAW_LIMITS): Uint8Array {
   const { tree, spans } = derived;
   if (spans.length > limits.maxSpans) throw tooManySpans(spans.length, limits);
-  const view = traceViewOf(traceId, tree, derived.analysis(), spans, logs);
+  const analysis = derived.analysis();
+  const view = traceViewOf(traceId, tree, analysis, spans, logs);
+  // The page draws the compensated times; what the pauses were and the recorded times go beside them.
+  const paused = pausedView(derived.recorded, tree, derived.pauses, analysis);
+  if (paused) view.paused = paused;
   // The same place lists, from the same walk over the same tree, as the call sites' (tree-places.ts).
   const { lists, tries } = treePlaces(tree, skip);
   for (const node of view.nodes) {

@@ -12,7 +12,9 @@ import type { EdgeMode } from '../analysis/edge-modes';
 import { callee, isCall, isPlumbing, operationOf } from '../analysis/calls';
 import { buildTree, coveredUs, duration, type TraceNode, type TraceTree } from '../analysis/trace-tree';
 import { isFailed } from '../model/failure';
+import type { PauseReason } from '../model/pause';
 import type { LogRecord, SpanKind, SpanRecord } from '../model/span';
+import { wasRunning } from '../analysis/running-spans';
 
 export interface ViewNode {
   spanId: string;
@@ -44,6 +46,51 @@ export interface ViewNode {
   skewUs: number;
   /** Where its line may be, best first: indexes into the document head's `places` (see trace-document.ts). */
   places?: number[];
+  /** It had not ended when the trace was analysed (`hopscope.span.state=started`): its end is "now". */
+  running?: true;
+}
+
+/**
+ * The debugger pauses that stopped the trace, for the views to show beside the compensated times (the nodes'
+ * own): what each pause was, and the recorded (wall-clock) times of every node whose times it moved.
+ *
+ *   compensated  charge [20─80]                        nodes[] (what the analysis describes)
+ *   wall clock   charge [20──▒▒▒▒▒▒▒▒ 2000 ▒▒▒▒▒▒──2080]  wallClock[]: recorded times, pausedUs
+ */
+export interface ViewPauses {
+  /** How much the pauses inflated the request (the analysis's `pausedUs`), µs. */
+  pausedUs: number;
+  /** The pauses that fall in the trace's time, by start, at most MAX_VIEW_PAUSES (the longest kept). */
+  pauses: ViewPause[];
+  /** Pauses past that bound, not listed. */
+  omittedPauses?: number;
+  /** Each node whose times moved or whose own session was stopped in it: its recorded times. */
+  wallClock: ViewWallClock[];
+}
+
+export interface ViewPause {
+  /** Which debug session stopped: an index local to this view (the same for the nodes it stopped). */
+  session: number;
+  startUs: number;
+  /** A pause still open ends at the trace's end (and says `open`). */
+  endUs: number;
+  open?: true;
+  reason: PauseReason;
+  /** The debug session's name (its launch configuration's: usually the service). */
+  sessionName: string;
+  /** Where the top frame stood: a path and a 1-based line; null when the adapter did not say. */
+  location: { path: string; line: number } | null;
+}
+
+export interface ViewWallClock {
+  spanId: string;
+  /** As recorded, pauses in (after clock-skew repair, like the nodes' times). */
+  startUs: number;
+  endUs: number;
+  /** Its time that overlapped its own session's pauses, µs (0: it only waited on a stopped span). */
+  pausedUs: number;
+  /** The debug session its process was launched by, when one of the pauses is that session's (ViewPause.session). */
+  session?: number;
 }
 
 export interface TraceView {
@@ -54,6 +101,8 @@ export interface TraceView {
   spans: SpanRecord[];
   logs: LogRecord[];
   analysis: TraceAnalysis;
+  /** Only when debugger pauses stopped the trace (the nodes' times are without them). */
+  paused?: ViewPauses;
 }
 
 export function toTraceView(traceId: string, spans: readonly SpanRecord[], logs: readonly LogRecord[], settings?: AnalysisSettings): TraceView | undefined {
@@ -98,6 +147,7 @@ function viewNode(node: TraceNode): ViewNode {
     skewUs: node.skewUs,
   };
   if (node.mode) out.mode = node.mode;
+  if (node.span && wasRunning(node.span)) out.running = true;
   if (isPlumbing(node)) out.plumbing = true;
   else if (isCall(node)) out.peer = callee(node);
   return out;
