@@ -5,6 +5,7 @@
  * setters; none of them talks to another directly.
  */
 import type { FailureRole } from './facts';
+import { PauseFacts, type TimeMode } from './pauses';
 import { failureRoles } from './facts';
 import type { SourceLink } from '../src/protocol/messages';
 import type { TraceView, ViewNode } from '../src/protocol/trace-view';
@@ -20,7 +21,9 @@ export type Aspect =
   /** The search text. */
   | 'search'
   /** Collapsed repeated calls opened or closed. */
-  | 'expanded';
+  | 'expanded'
+  /** The time mode: without the debugger's pauses, or on the wall clock. */
+  | 'time';
 
 /** Who changed the selection: the graph and the waterfall scroll to a selection made elsewhere. */
 export type Origin = 'graph' | 'waterfall' | 'findings' | 'bar' | 'details' | 'host' | 'keyboard' | 'search';
@@ -42,6 +45,10 @@ export class Store {
   search = '';
   /** Keys of repeated-call groups the user opened. */
   expanded = new Set<string>();
+  /** The debugger's pauses in this trace (none before a view). */
+  pauses: PauseFacts | undefined;
+  /** Times without the debugger's pauses (what the analysis describes), or as the clock ran. */
+  timeMode: TimeMode = 'compensated';
   private readonly listeners: ((aspect: Aspect) => void)[] = [];
   /** Set by the page: shows the span's line in the editor (the host opens it), when its place is known. */
   goToCode: (spanId: string) => void = () => {};
@@ -63,6 +70,8 @@ export class Store {
     this.sources = new Map(sources.map((s) => [s.spanId, s]));
     this.critical = new Set(view.analysis.criticalPath.map((s) => s.spanId));
     this.failure = failureRoles(view.analysis);
+    this.pauses = new PauseFacts(view);
+    if (!this.pauses.any) this.timeMode = 'compensated';
     if (!same) {
       this.selected = null;
       this.chain = 0;
@@ -93,6 +102,12 @@ export class Store {
   setFinding(index: number | null): void {
     this.finding = index;
     this.emit('highlight');
+  }
+
+  setTimeMode(mode: TimeMode): void {
+    if (mode === this.timeMode) return;
+    this.timeMode = mode;
+    this.emit('time');
   }
 
   setSearch(text: string): void {

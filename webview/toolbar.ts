@@ -1,9 +1,13 @@
 /**
  * The trace view's toolbar: what the trace is, a search box, zoom and fit,
- * export, and a legend of the edge styles. `/` focuses the search.
+ * export, and a legend of the edge styles. `/` focuses the search. When the
+ * debugger paused the trace, it says so and offers its times without the
+ * pauses (compensated, what the analysis describes) or as the clock ran.
  */
 import { formatDuration, plural } from '../src/common/format';
+import { pauseLabel } from '../src/common/pause-words';
 import { codicon, element, svg } from './dom';
+import type { TimeMode } from './pauses';
 import type { GraphView } from './graph/graph-view';
 import { labelOf } from './labels';
 import type { Store } from './store';
@@ -13,6 +17,17 @@ export function mountToolbar(parent: HTMLElement, store: Store, graph: GraphView
   const titleTail = element('span', { class: 'title-tail' });
   const title = element('h1', { id: 'trace-title' }, titleHead, titleTail);
   const facts = element('span', { id: 'trace-facts' });
+  const pausedNote = element('span', { id: 'trace-paused', hidden: '' });
+  const modeButton = (mode: TimeMode, label: string, help: string) => {
+    const b = element('button', { type: 'button', class: 'time-mode-button', 'data-time-mode': mode, 'aria-pressed': 'false', title: help }, label);
+    b.addEventListener('click', () => store.setTimeMode(mode));
+    return b;
+  };
+  const modes = [
+    modeButton('compensated', 'Without pauses', 'Times without the debugger’s pauses: what the analysis describes'),
+    modeButton('wall-clock', 'Wall clock', 'Times as the clock ran, the debugger’s pauses hatched'),
+  ];
+  const timeMode = element('div', { id: 'time-mode', role: 'group', 'aria-label': 'Times', hidden: '' }, ...modes);
   const search = element('input', { id: 'search', type: 'search', placeholder: 'Filter spans (/)', 'aria-label': 'Search spans by label, name, peer, service or attribute value', spellcheck: 'false' });
   const button = (action: string, icon: string, label: string, run: () => void) => {
     const b = element('button', { type: 'button', 'data-action': action, title: label, 'aria-label': label }, codicon(icon));
@@ -20,8 +35,9 @@ export function mountToolbar(parent: HTMLElement, store: Store, graph: GraphView
     return b;
   };
   parent.append(
-    element('div', { class: 'title' }, title, facts),
+    element('div', { class: 'title' }, title, facts, pausedNote),
     element('div', { class: 'controls' },
+      timeMode,
       search,
       button('zoom-in', 'zoom-in', 'Zoom in (+)', () => graph.zoomBy(1.25)),
       button('zoom-out', 'zoom-out', 'Zoom out (-)', () => graph.zoomBy(0.8)),
@@ -48,8 +64,23 @@ export function mountToolbar(parent: HTMLElement, store: Store, graph: GraphView
       search.focus();
     }
   });
+  const showTimeMode = () => {
+    const pauses = store.pauses;
+    const any = pauses?.any ?? false;
+    timeMode.hidden = pausedNote.hidden = !any;
+    for (const b of modes) b.setAttribute('aria-pressed', String(b.dataset.timeMode === store.timeMode));
+    if (!any || !pauses) return;
+    const how = store.timeMode === 'wall-clock' ? 'times shown as the clock ran, pauses hatched' : 'times shown without it';
+    pausedNote.replaceChildren(codicon('debug-pause'), ` paused ${formatDuration(pauses.pausedUs)} (debugger) — ${how}`);
+    // Text only (the title is plain text): the pauses' places come from the debug adapter.
+    const listed = pauses.pauses.slice(0, 8).map((p) => `${p.sessionName}: ${pauseLabel(p, p.endUs - p.startUs)}${p.open ? ' (still paused)' : ''}`);
+    const more = pauses.pauses.length - listed.length;
+    pausedNote.title = [...listed, ...(more > 0 ? [`and ${plural(more, 'more pause')}`] : [])].join('\n');
+  };
   store.on((aspect) => {
+    if (aspect === 'time') showTimeMode();
     if (aspect !== 'view' || !store.view) return;
+    showTimeMode();
     const { analysis } = store.view;
     const root = store.nodes.get(analysis.rootSpanId);
     const rootLabel = root ? labelOf(root) : analysis.rootName;

@@ -13,6 +13,7 @@ import { attachKeyboard } from './graph-keys';
 import { layoutInWorker, warmUpLayout } from './layout';
 import { mountOverview } from './overview';
 import { PanZoom } from './pan-zoom';
+import { markPausedNodes } from './paused-nodes';
 import { renderGraph, type Rendered } from './render-graph';
 import { buildTraceGraph, type GraphModel, type GraphNode } from './trace-graph';
 import { labelOf } from '../labels';
@@ -92,6 +93,7 @@ export function mountGraph(parent: HTMLElement, store: Store, host: Host): Graph
     if (!model || !layout) return;
     const started = performance.now();
     rendered = renderGraph(content, model, layout);
+    markPausedNodes(rendered, model, store);
     panZoom.setContent(layout.width, layout.height);
     overview.draw(layout);
     decorate();

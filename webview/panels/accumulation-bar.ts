@@ -14,6 +14,13 @@
  * the hops between them, as wide as their time together and split the same way:
  *
  *   │s│s│s│…  40 hops  …│+49,950 more hops · 1.99 s                │… 10 hops …│
+ *
+ * When the debugger paused the request, the parts are its time without the pauses; a hatched marker starts
+ * each hop whose spans were stopped. On the wall clock each such hop also gets a hatched `paused` part, its
+ * share of the time the pauses added, so the bar adds up to the request as the clock ran:
+ *
+ *   gateway│orders │payments
+ *   ██▒    │██▒░░░░│██▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒   ▒ paused at breakpoint · payments.ts:42 · 6.00 s
  */
 import type { BlockingChain, HopBreakdown } from '../../src/analysis/blocking-chains';
 import type { TraceView } from '../../src/protocol/trace-view';
@@ -92,15 +99,20 @@ export function mountAccumulationBar(parent: HTMLElement, store: Store): void {
     const hasChain = chain !== undefined;
     picker.hidden = pickerLabel.hidden = legend.hidden = bar.hidden = !hasChain;
     empty.hidden = hasChain;
-    bar.dataset.totalUs = String(view.analysis.durationUs);
     if (!chain) {
+      bar.dataset.totalUs = String(view.analysis.durationUs);
       empty.textContent = 'No blocking chain: this request never waits on another service.';
       bar.replaceChildren();
       return;
     }
     picker.value = String(chains.indexOf(chain));
-    const durationUs = view.analysis.durationUs;
-    const chainUs = chainTime(chain);
+    hopOf = hopIndexes(chain, store);
+    const paused = hopPauses(chain, hopOf, store);
+    const wallClock = store.timeMode === 'wall-clock' && paused.addedUs > 0;
+    const durationUs = view.analysis.durationUs + (wallClock ? paused.addedUs : 0);
+    bar.dataset.totalUs = String(durationUs);
+    bar.dataset.timeMode = wallClock ? 'wall-clock' : 'compensated';
+    const chainUs = chainTime(chain) + (wallClock ? paused.addedUs : 0);
     // Defensive: a chain that covers less than the request gets a rest segment; one that covers more scales down.
     const restUs = Math.max(0, durationUs - chainUs);
     const scale = Math.max(durationUs, chainUs, 1);
@@ -109,7 +121,9 @@ export function mountAccumulationBar(parent: HTMLElement, store: Store): void {
     groups = slots.map((slot) => {
       const summary = slot.to - slot.from > 1;
       const hop: HopBreakdown = summary ? sumHops(chain.breakdown, slot) : chain.breakdown[slot.from]!;
-      const hopUs = hop.selfUs + hop.networkUs + hop.waitUs;
+      const pause = pauseOfSlot(paused, slot, store);
+      const pausedUs = wallClock && pause ? pause.addedUs : 0;
+      const hopUs = hop.selfUs + hop.networkUs + hop.waitUs + pausedUs;
       const numbers = PARTS.map(({ label, field }) => `${label} ${formatDuration(hop[field])}`).join(', ');
       const who = summary ? `${formatCount(slot.to - slot.from)} more hops (${formatCount(slot.from + 1)} to ${formatCount(slot.to)} of ${formatCount(chain.breakdown.length)})` : hopName(hop, store);
       const where: Record<string, string> = summary ? { 'data-hops': `${slot.from}-${slot.to - 1}` } : { 'data-hop': String(slot.from), 'data-service': hop.service };
@@ -124,6 +138,13 @@ export function mountAccumulationBar(parent: HTMLElement, store: Store): void {
         );
         return el;
       });
+      if (pause && pausedUs > 0) {
+        const el = element('div', { class: 'acc-part acc-paused paused-part', ...where, 'data-part': 'paused', 'data-us': String(pausedUs), 'data-label': pause.label, 'aria-label': `${who}: ${pause.label}` });
+        el.style.flexGrow = String(pausedUs);
+        if (pausedUs / scale >= PART_LABEL_MIN_SHARE) el.append(element('span', { class: 'acc-part-label' }, pause.label));
+        el.addEventListener('pointermove', (event) => tip.show([`${who}: ${pause.label}`, `the pauses added ${formatDuration(pausedUs)} here (${percent(pausedUs, durationUs)} of the request on the wall clock)`], event.clientX, event.clientY));
+        parts.push(el);
+      }
       // The summary always says what it stands for, however narrow: it is the only sign that hops are not drawn.
       const title = summary ? `+${formatCount(slot.to - slot.from)} more hops · ${formatDuration(hopUs)}` : hopUs / scale >= HOP_LABEL_MIN_SHARE ? hop.service : '';
       const group = element(
@@ -132,6 +153,12 @@ export function mountAccumulationBar(parent: HTMLElement, store: Store): void {
         element('div', { class: 'acc-hop-label', 'aria-hidden': 'true' }, title),
         element('div', { class: 'acc-parts' }, ...parts),
       );
+      // Compensated, the pause is out of the parts: a marker says where it was taken out.
+      if (pause && pausedUs === 0) {
+        const marker = element('div', { class: 'acc-paused-marker paused-part', 'data-paused-us': String(pause.ownUs), 'data-label': pause.label, title: pause.label, 'aria-hidden': 'true' });
+        marker.addEventListener('pointermove', (event) => tip.show([`${who}: ${pause.label}`, 'taken out of these figures'], event.clientX, event.clientY));
+        group.append(marker);
+      }
       group.style.flexGrow = String(hopUs);
       // The summary selects the first hop it stands for.
       group.addEventListener('click', () => store.select(hop.spanId, 'bar'));
@@ -154,7 +181,6 @@ export function mountAccumulationBar(parent: HTMLElement, store: Store): void {
       rest.addEventListener('pointermove', (event) => tip.show([`not on this chain: ${formatDuration(restUs)}`], event.clientX, event.clientY));
       bar.append(rest);
     }
-    hopOf = hopIndexes(chain, store);
     markSelection();
   };
 
@@ -185,6 +211,7 @@ export function mountAccumulationBar(parent: HTMLElement, store: Store): void {
     // While a rebuild waits, it will read the chain and the selection itself.
     if (aspect === 'view') render.request();
     else if (render.pending) return;
+    else if (aspect === 'time' && store.view) renderBar(store.view);
     else if (aspect === 'highlight' && store.view && (shown?.view !== store.view || shown.chain !== store.chain)) renderBar(store.view);
     else if (aspect === 'selection') markSelection();
   });
@@ -245,6 +272,49 @@ function hopIndexes(chain: BlockingChain, store: Store): Map<string, number> {
     out.set(spanId, Math.min(hop, chain.breakdown.length - 1));
   }
   return out;
+}
+
+/** Per hop of the chain: its longest-stopped span and how long, and the share of the added time it stands for. */
+interface HopPauses {
+  spanOf: (string | undefined)[];
+  ownUs: Float64Array;
+  /** How much the pauses added to the request, µs (0: nothing on this chain was stopped). */
+  addedUs: number;
+  /** Of `addedUs`, each hop's share: its own pause as a part of all the hops'. */
+  share: Float64Array;
+}
+
+function hopPauses(chain: BlockingChain, hopOf: ReadonlyMap<string, number>, store: Store): HopPauses {
+  const hops = chain.breakdown.length;
+  const out: HopPauses = { spanOf: new Array<string | undefined>(hops), ownUs: new Float64Array(hops), addedUs: 0, share: new Float64Array(hops) };
+  const facts = store.pauses;
+  if (!facts?.any) return out;
+  let total = 0;
+  for (const spanId of chain.spanIds) {
+    const hop = hopOf.get(spanId);
+    const us = facts.pausedUsOf(spanId);
+    // Nested spans of one hop overlap the same pause: the longest is the hop's.
+    if (hop === undefined || us <= out.ownUs[hop]!) continue;
+    out.ownUs[hop] = us;
+    out.spanOf[hop] = spanId;
+  }
+  for (const us of out.ownUs) total += us;
+  if (total <= 0) return out;
+  out.addedUs = facts.pausedUs;
+  for (let i = 0; i < hops; i++) out.share[i] = (out.ownUs[i]! / total) * facts.pausedUs;
+  return out;
+}
+
+/** The pause a slot shows: the longest of its hops', its words, and the time the slot's hops add on the wall clock. */
+function pauseOfSlot(paused: HopPauses, slot: Slot, store: Store): { label: string; ownUs: number; addedUs: number } | undefined {
+  let best = -1;
+  let addedUs = 0;
+  for (let i = slot.from; i < slot.to; i++) {
+    addedUs += paused.share[i]!;
+    if (paused.spanOf[i] !== undefined && (best < 0 || paused.ownUs[i]! > paused.ownUs[best]!)) best = i;
+  }
+  const label = best < 0 ? undefined : store.pauses?.label(paused.spanOf[best]!);
+  return label === undefined ? undefined : { label, ownUs: paused.ownUs[best]!, addedUs };
 }
 
 function legendItem(part: Part, name: string, meaning: string): HTMLLIElement {

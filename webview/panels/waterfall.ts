@@ -19,8 +19,10 @@ import { tickLabel, tickStep, ticks } from './waterfall-axis';
 import { LABEL_WIDTH, ROW_HEIGHT, makeRow, markRow, placeRow, rowLayout, type Row, type RowLayout } from './waterfall-row';
 
 const RULER_HEIGHT = 24;
-/** Room after the timeline for the last bar's duration. */
+/** Room after the timeline for the last bar's duration; more for "running · 4.20 s so far" and a pause's words. */
 const RIGHT_PAD = 72;
+const RIGHT_PAD_RUNNING = 150;
+const RIGHT_PAD_PAUSED = 280;
 /** Rows kept in the DOM above and below the visible ones. */
 const MARGIN_ROWS = 12;
 const ZOOM_STEP = 1.5;
@@ -62,6 +64,7 @@ export function mountWaterfall(parent: HTMLElement, store: Store): void {
   parent.append(root);
 
   let layout: RowLayout | undefined;
+  let rightPad = RIGHT_PAD;
   let zoom = 1;
   let pxPerUs = 0;
   let highlighted: ReadonlySet<string> = new Set();
@@ -86,7 +89,7 @@ export function mountWaterfall(parent: HTMLElement, store: Store): void {
   const scrollTo = (top: number, left: number) => {
     if (!layout) return;
     const maxTop = Math.max(0, RULER_HEIGHT + layout.nodes.length * ROW_HEIGHT - port.height);
-    const maxLeft = Math.max(0, LABEL_WIDTH + baseWidth() * zoom + RIGHT_PAD - port.width);
+    const maxLeft = Math.max(0, LABEL_WIDTH + baseWidth() * zoom + rightPad - port.width);
     const nextTop = Math.round(Math.max(0, Math.min(maxTop, top)));
     const nextLeft = Math.round(Math.max(0, Math.min(maxLeft, left)));
     // Setting an offset makes the browser lay out the page first: only when it moves.
@@ -94,7 +97,7 @@ export function mountWaterfall(parent: HTMLElement, store: Store): void {
     if (nextLeft !== port.left) scroller.scrollLeft = port.left = nextLeft;
   };
 
-  const baseWidth = () => Math.max(120, (port.width || 800) - LABEL_WIDTH - RIGHT_PAD);
+  const baseWidth = () => Math.max(120, (port.width || 800) - LABEL_WIDTH - rightPad);
   const maxZoom = () => {
     if (!layout) return 1;
     const span = layout.t1 - layout.t0;
@@ -106,7 +109,7 @@ export function mountWaterfall(parent: HTMLElement, store: Store): void {
     if (!layout) return;
     const width = baseWidth() * zoom;
     pxPerUs = width / (layout.t1 - layout.t0);
-    canvas.style.width = `${LABEL_WIDTH + width + RIGHT_PAD}px`;
+    canvas.style.width = `${LABEL_WIDTH + width + rightPad}px`;
     canvas.style.height = `${RULER_HEIGHT + layout.nodes.length * ROW_HEIGHT}px`;
     body.style.height = `${layout.nodes.length * ROW_HEIGHT}px`;
     zoomLevel.textContent = zoom > 1.001 ? `×${zoom < 10 ? zoom.toFixed(1) : Math.round(zoom)}` : '';
@@ -215,13 +218,12 @@ export function mountWaterfall(parent: HTMLElement, store: Store): void {
   /** Scrolls row i into view (centred when it was out of view), and its bar too. */
   const reveal = (i: number) => {
     if (!layout) return;
-    const node = layout.nodes[i]!;
     const y = i * ROW_HEIGHT;
     const visible = port.height - RULER_HEIGHT;
     const top = y < port.top || y + ROW_HEIGHT > port.top + visible ? y - visible / 2 + ROW_HEIGHT / 2 : port.top;
-    const barLeft = LABEL_WIDTH + (node.startUs - layout.t0) * pxPerUs;
-    const barRight = LABEL_WIDTH + (node.endUs - layout.t0) * pxPerUs;
-    const offAxis = barRight < port.left + LABEL_WIDTH || barLeft > port.left + port.width - RIGHT_PAD;
+    const barLeft = LABEL_WIDTH + (layout.starts[i]! - layout.t0) * pxPerUs;
+    const barRight = LABEL_WIDTH + (layout.ends[i]! - layout.t0) * pxPerUs;
+    const offAxis = barRight < port.left + LABEL_WIDTH || barLeft > port.left + port.width - rightPad;
     scrollTo(top, offAxis ? barLeft - LABEL_WIDTH - 40 : port.left);
     paintRows();
     paintAxis();
@@ -234,7 +236,8 @@ export function mountWaterfall(parent: HTMLElement, store: Store): void {
     const view = store.view;
     if (!view) return;
     const sameTrace = layout?.view.traceId === view.traceId;
-    layout = rowLayout(view);
+    layout = rowLayout(view, store.pauses, store.timeMode);
+    rightPad = layout.says.paused ? RIGHT_PAD_PAUSED : layout.says.running ? RIGHT_PAD_RUNNING : RIGHT_PAD;
     highlighted = store.highlighted();
     matches = store.matches();
     count.textContent = String(view.nodes.length);
@@ -332,7 +335,7 @@ export function mountWaterfall(parent: HTMLElement, store: Store): void {
   }).observe(scroller);
 
   store.on((aspect) => {
-    if (aspect === 'view') return render.request();
+    if (aspect === 'view' || aspect === 'time') return render.request();
     if (render.pending) {
       // The rebuild reads the selection, highlight and search itself.
       if (aspect === 'selection' && store.selectionOrigin !== 'waterfall') revealAfterRender = true;
