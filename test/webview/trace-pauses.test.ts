@@ -35,6 +35,8 @@ describe('a trace the debugger paused, without the pauses (the default)', () => 
       assert.deepEqual(await h.page.$$eval(`${charge} .paused-part`, (els) => els.map((e) => [e.className, e.getAttribute('data-label')])), [['paused-part wf-paused-marker', LABEL]]);
       assert.match(await h.page.textContent(`${charge} .wf-dur`) ?? '', /^50 ms · paused at breakpoint · payments\.ts:42 · 6\.00 s$/);
       assert.equal(await h.page.getAttribute(row(id('POST /checkout')), 'data-paused'), 'waiting', 'the caller waited through it');
+      await h.page.click(`${charge} .wf-label`);
+      assert.equal(await h.page.textContent('#details [data-field="paused"]'), `${LABEL} (taken out of these times)`);
       assert.equal(await h.page.$$eval(`${row(id('shop → email'))} .paused-part`, (els) => els.length), 0, 'a span after the pause was not stopped');
       // The marker sits inside the compensated bar, 10 ms into the 50 ms span.
       const bar = await barOf(h.page, id('charge card'));

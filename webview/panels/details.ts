@@ -130,7 +130,7 @@ export function mountDetails(parent: HTMLElement, store: Store, host: Host): voi
       ['Service', 'service', node.service],
       ...identityRows(node),
       ['Kind', 'kind', node.kind],
-      ['Duration', 'duration', formatDuration(node.endUs - node.startUs)],
+      ['Duration', 'duration', `${formatDuration(node.endUs - node.startUs)}${node.running ? ' so far (still running)' : ''}`],
       ['Self time', 'self-time', formatDuration(node.selfUs)],
       ['Start', 'start-offset', `${offset < 0 ? '−' : '+'}${formatDuration(Math.abs(offset))} after the request started`],
       ['Status', 'status', span ? (span.status.message ? `${span.status.code} — ${span.status.message}` : span.status.code) : 'missing (never received)'],
@@ -139,6 +139,9 @@ export function mountDetails(parent: HTMLElement, store: Store, host: Host): voi
       const queue = trace.queueUs.get(node.spanId);
       rows.push(['Called', 'mode', node.mode === 'async' && queue !== undefined ? `${MODES.async}, ${formatDuration(queue)} in the queue` : MODES[node.mode]]);
     }
+    // The times above are without the debugger's pauses: what they were on the wall clock, and why.
+    const paused = store.pauses?.label(node.spanId);
+    if (paused) rows.push(['Debugger', 'paused', `${paused} (taken out of these times)`]);
     const role = store.failure.get(node.spanId);
     if (role) rows.push(['Failure', 'failure', ROLES[role]]);
     if (node.skewUs !== 0) {
