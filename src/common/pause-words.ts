@@ -14,6 +14,8 @@ const SHORT: Record<PauseReason, string> = {
   pause: 'paused (Pause)',
   entry: 'paused on entry',
   other: 'paused in the debugger',
+  // Never listed (pause-book.ts): it corrects another pause's times.
+  measured: 'paused in the debugger',
 };
 
 const PHRASE: Record<PauseReason, string> = {
@@ -23,6 +25,7 @@ const PHRASE: Record<PauseReason, string> = {
   pause: 'by Pause',
   entry: 'on entry',
   other: 'in the debugger',
+  measured: 'in the debugger',
 };
 
 /** `payments.ts:42`: the file's name and line, never its folders (a path from the debug adapter, any OS). */

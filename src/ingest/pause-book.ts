@@ -15,8 +15,10 @@ export const MAX_PAUSES_PER_SESSION = 2_000;
 export const MAX_SESSIONS = 64;
 /** A request to /api/pauses carries at most this many. */
 export const MAX_PAUSES_PER_REQUEST = 256;
+/** How late the editor may hear of a stop, or early of a resume, for a measured stop to correct its pause, µs. */
+export const SNAP_US = 1_000_000;
 
-const REASONS: ReadonlySet<string> = new Set<PauseReason>(['breakpoint', 'step', 'exception', 'pause', 'entry', 'other']);
+const REASONS: ReadonlySet<string> = new Set<PauseReason>(['breakpoint', 'step', 'exception', 'pause', 'entry', 'other', 'measured']);
 
 export class PauseBook {
   /** Session → its pauses by start; sessions in the order they last changed. */
@@ -50,10 +52,17 @@ export class PauseBook {
     return changed;
   }
 
-  /** Every pause of these sessions, by start within each. */
+  /** Every pause of these sessions, by start within each, as corrected by the measured ones. */
   of(sessions: Iterable<string>): DebugPause[] {
     const out: DebugPause[] = [];
-    for (const session of sessions) for (const pause of this.sessions.get(session)?.values() ?? []) out.push(pause);
+    for (const session of sessions) {
+      const book = this.sessions.get(session);
+      if (!book) continue;
+      const measured: DebugPause[] = [];
+      for (const pause of book.values()) if (pause.reason === 'measured') measured.push(pause);
+      if (measured.length > 0) measured.sort((a, b) => a.startUs - b.startUs);
+      for (const pause of book.values()) if (pause.reason !== 'measured') out.push(measured.length > 0 ? corrected(pause, measured) : pause);
+    }
     return out;
   }
 
@@ -61,6 +70,7 @@ export class PauseBook {
     return this.of(this.sessions.keys());
   }
 
+  /** Pauses kept, measured ones too (what the bounds count). */
   get size(): number {
     let n = 0;
     for (const book of this.sessions.values()) n += book.size;
@@ -86,6 +96,22 @@ export class PauseBook {
     if (this.sessions.size > 0) this.version++;
     this.sessions.clear();
   }
+}
+
+/** The pause with the start and end of the measured stop that contains its start (by start, sorted), if one does. */
+function corrected(pause: DebugPause, measured: readonly DebugPause[]): DebugPause {
+  // The last measured stop that started at or before the pause.
+  let low = 0;
+  let high = measured.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (measured[mid]!.startUs <= pause.startUs) low = mid + 1;
+    else high = mid;
+  }
+  const stop = measured[low - 1];
+  if (stop === undefined || stop.endUs === null || stop.endUs < pause.startUs || pause.startUs - stop.startUs > SNAP_US) return pause;
+  const endUs = pause.endUs !== null && stop.endUs >= pause.endUs && stop.endUs - pause.endUs <= SNAP_US ? stop.endUs : pause.endUs;
+  return { ...pause, startUs: stop.startUs, endUs };
 }
 
 /**

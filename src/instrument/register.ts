@@ -15,6 +15,7 @@
 import { getNodeAutoInstrumentations } from '@opentelemetry/auto-instrumentations-node';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { NodeSDK } from '@opentelemetry/sdk-node';
+import { isMainThread } from 'node:worker_threads';
 import { BatchSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace';
 import { OTLPTraceExporter as GrpcExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
@@ -22,6 +23,7 @@ import { OTLPTraceExporter as ProtobufExporter } from '@opentelemetry/exporter-t
 import { CallSiteSpanProcessor } from '../processor/call-site-processor';
 import { guardPatches, reportDiagnostics, say } from './guard';
 import { registerEsmHooks } from './esm-hooks';
+import { startPauseProbe } from './pause-probe';
 import { findOwnSdk } from './own-sdk';
 import { StartedSpanProcessor } from './started-spans';
 
@@ -48,7 +50,8 @@ function instrumentations(): Instrumentation[] {
 }
 
 function start(): Started {
-  if (process.env.HOPSCOPE_INSTRUMENT === 'off') return { state: 'off', ready: Promise.resolve() };
+  // Worker threads run the preloads too: the app's main thread is the one traced.
+  if (process.env.HOPSCOPE_INSTRUMENT === 'off' || !isMainThread) return { state: 'off', ready: Promise.resolve() };
   const own = findOwnSdk(process.argv[1], process.cwd());
   if (own !== undefined) {
     say(`left tracing to the app: ${own.manifest} depends on ${own.dependency}`);
@@ -70,6 +73,7 @@ function start(): Started {
          new StartedSpanProcessor(exporter), new BatchSpanProcessor({ exporter, scheduledDelayMillis: 500 })],
     });
     sdk.start();
+    const probed = startPauseProbe(process.env);
     const flush = (): void => void sdk.shutdown().catch((error: unknown) => say(`could not send the last spans: ${String(error)}`));
     process.once('beforeExit', flush);
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
@@ -80,7 +84,7 @@ function start(): Started {
       });
     }
     const endpoint = process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? process.env.OTEL_EXPORTER_OTLP_ENDPOINT ?? 'the default endpoint';
-    say(`tracing ${process.env.OTEL_SERVICE_NAME ?? 'this process'} to ${endpoint} (${chosen.length} instrumentations; HOPSCOPE_INSTRUMENT=off turns this off)`);
+    say(`tracing ${process.env.OTEL_SERVICE_NAME ?? 'this process'} to ${endpoint} (${chosen.length} instrumentations${probed ? ', debugger pauses measured' : ''}; HOPSCOPE_INSTRUMENT=off turns this off)`);
     return { state: 'tracing', ready: waitForHooks().catch(() => {}) };
   } catch (error) {
     say(`tracing could not start, the app runs untraced: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);

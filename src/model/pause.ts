@@ -12,7 +12,12 @@
 /** The resource attribute that names the debug session a process was launched by. */
 export const DEBUG_SESSION_ATTRIBUTE = 'hopscope.debug.session';
 
-export type PauseReason = 'breakpoint' | 'step' | 'exception' | 'pause' | 'entry' | 'other';
+/**
+ * Why the session stopped. `measured` is not a pause of its own: the debugged process timed its own stop
+ * (the register module's pause probe), which corrects the editor's pause that it contains — the editor
+ * hears of a stop late and of a resume early.
+ */
+export type PauseReason = 'breakpoint' | 'step' | 'exception' | 'pause' | 'entry' | 'other' | 'measured';
 
 export interface DebugPause {
   /** The `hopscope.debug.session` id of the session whose threads stopped. */

@@ -98,6 +98,31 @@ describe('the pause book', () => {
     assert.equal(book.of([`x${MAX_SESSIONS + 4}`]).length, 1);
   });
 
+  it("corrects the editor's pause by the stop the process measured, and lists no measured stop by itself", () => {
+    const book = new PauseBook();
+    // The editor heard of the stop 90 ms late and asked to continue 5 ms before the process ran again.
+    book.record([pause({ startUs: 1_090_000, endUs: 7_000_000 }), pause({ startUs: 1_000_000, endUs: 7_005_000, reason: 'measured' })]);
+    assert.deepEqual(book.all(), [pause({ startUs: 1_000_000, endUs: 7_005_000 })]);
+    // The open pause is corrected at its start; the closed one, recorded again by the editor, at both ends.
+    const open = new PauseBook();
+    open.record([pause({ startUs: 1_090_000, endUs: null })]);
+    open.record([pause({ startUs: 1_000_000, endUs: 7_005_000, reason: 'measured' })]);
+    assert.deepEqual(open.all(), [pause({ startUs: 1_000_000, endUs: null })]);
+    open.record([pause({ startUs: 1_090_000, endUs: 7_000_000 })]);
+    assert.deepEqual(open.all(), [pause({ startUs: 1_000_000, endUs: 7_005_000 })]);
+    // A stop of another session, one that does not hold the pause's start, or one far earlier corrects nothing.
+    const apart = new PauseBook();
+    apart.record([
+      pause({ startUs: 5_000_000, endUs: 6_000_000 }),
+      pause({ session: 's2', startUs: 4_900_000, endUs: 6_100_000, reason: 'measured' }),
+      pause({ startUs: 3_000_000, endUs: 4_000_000, reason: 'measured' }),
+      pause({ startUs: 10_000_000, endUs: 12_000_000 }),
+      pause({ startUs: 8_000_000, endUs: 12_500_000, reason: 'measured' }),
+    ]);
+    assert.deepEqual(apart.all(), [pause({ startUs: 5_000_000, endUs: 6_000_000 }), pause({ startUs: 10_000_000, endUs: 12_000_000 })]);
+    assert.deepEqual(apart.of(['s2']), []);
+  });
+
   it('lets go of closed pauses older than every trace, never an open one', () => {
     const book = new PauseBook();
     book.record([pause({ startUs: 10, endUs: 20 }), pause({ startUs: 30, endUs: null }), pause({ startUs: 40, endUs: 50 })]);
@@ -115,7 +140,7 @@ describe('pauses as JSON', () => {
       [{ pauses: [{ ...pause(), session: '' }] }, 'pauses[0].session must be a string of 1 to 128 characters'],
       [{ pauses: [{ ...pause(), startUs: -1 }] }, 'pauses[0].startUs must be microseconds since the epoch'],
       [{ pauses: [{ ...pause(), endUs: 5 }] }, 'pauses[0].endUs must be null or a time not before startUs'],
-      [{ pauses: [{ ...pause(), reason: 'coffee' }] }, 'pauses[0].reason must be one of breakpoint, step, exception, pause, entry, other'],
+      [{ pauses: [{ ...pause(), reason: 'coffee' }] }, 'pauses[0].reason must be one of breakpoint, step, exception, pause, entry, other, measured'],
       [{ pauses: [{ ...pause(), location: { path: '/a', line: 0 } }] }, 'pauses[0].location must be null or {"path": a string, "line": a whole number from 1}'],
       [{ pauses: Array.from({ length: 257 }, () => pause()) }, 'at most 256 pauses a request, not 257'],
     ] as const;

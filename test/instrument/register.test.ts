@@ -6,6 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -156,6 +158,64 @@ describe('the register module under tsx', () => {
       assert.deepEqual([client?.service, client?.attributes['code.file.path'], client?.attributes['code.line.number']], ['typed', join(dir, 'app.ts'), 4]);
     } finally {
       await served.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the pause probe of the register module', () => {
+  it('times a debugger stop from inside the process and sends it to /api/pauses', async () => {
+    const posted: { pauses: { session: string; startUs: number; endUs: number; reason: string }[] }[] = [];
+    const endpoint = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        if (req.url === '/api/pauses') posted.push(JSON.parse(Buffer.concat(chunks).toString()));
+        res.end('{}');
+      });
+    });
+    await new Promise<void>((done) => endpoint.listen(0, '127.0.0.1', done));
+    const dir = mkdtempSync(join(tmpdir(), 'hopscope-instrument-probe-'));
+    try {
+      // A second inspector session (as a debugger is) stops the main thread for 600 ms and says when.
+      writeFileSync(join(dir, 'app.js'), [
+        "const { Worker } = require('node:worker_threads');",
+        'const stopper = new Worker(`',
+        "  const { Session } = require('node:inspector');",
+        "  const { parentPort } = require('node:worker_threads');",
+        "  const now = () => Math.round((performance.timeOrigin + performance.now()) * 1000);",
+        '  const s = new Session();',
+        '  s.connectToMainThread();',
+        '  setInterval(() => {}, 1000);',
+        "  s.post('Debugger.enable', () => setTimeout(() => {",
+        '    const at = now();',
+        "    s.post('Debugger.pause');",
+        "    setTimeout(() => { const end = now(); s.post('Debugger.resume', () => { s.disconnect(); parentPort.postMessage(at + ' ' + end); }); }, 600);",
+        '  }, 400));',
+        '`, { eval: true });',
+        // The stopper stays (a worker ending with a session on the main thread aborts Node 20); the app ends.
+        'const keep = setInterval(() => {}, 50);',
+        "stopper.once('message', (times) => { stopper.unref(); console.log(times); setTimeout(() => clearInterval(keep), 300); });",
+      ].join('\n'));
+      const { port } = endpoint.address() as AddressInfo;
+      const app = run(dir, 'app.js', {
+        NODE_OPTIONS: `--inspect=127.0.0.1:0 --import=${REGISTER}`,
+        OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
+        OTEL_RESOURCE_ATTRIBUTES: 'hopscope.debug.session=feedfacecafebeef',
+        OTEL_SERVICE_NAME: 'probed',
+      });
+      assert.equal(await app.exited, 0, app.stderr());
+      assert.match(app.stderr(), /debugger pauses measured/);
+      const [pausedAt, resumedAt] = app.stdout().trim().split(' ').map(Number) as [number, number];
+      const stops = (await eventually(() => (posted.length > 0 ? posted : undefined))).flatMap((body) => body.pauses);
+      const stop = stops.find((s) => s.endUs - s.startUs > 500_000);
+      assert.ok(stop, JSON.stringify(stops));
+      assert.deepEqual([stop.session, stop.reason], ['feedfacecafebeef', 'measured']);
+      // Stopped when asked to (the main thread was idle: at its next beat), running again when resumed.
+      assert.ok(Math.abs(stop.startUs - pausedAt) < 30_000, `stop measured from ${stop.startUs}, asked at ${pausedAt}`);
+      assert.ok(stop.endUs >= resumedAt && stop.endUs - resumedAt < 30_000, `running again at ${stop.endUs}, resumed at ${resumedAt}`);
+    } finally {
+      endpoint.close();
       rmSync(dir, { recursive: true, force: true });
     }
   });
