@@ -8,11 +8,13 @@ import type { DebugPause } from '../model/pause';
 import { SESSION_PROPERTY } from './launches';
 import { PauseRecorder, type DapMessage } from './pause-recorder';
 
-/** The Hopscope session id and name of a debug session: its own, or the launch it is a child of (js-debug starts one per process). */
+/** The Hopscope session id and service name of a debug session: its own, or the launch it is a child of (js-debug starts one per process). */
 function launchOf(session: vscode.DebugSession): { id: string; name: string } | undefined {
   for (let s: vscode.DebugSession | undefined = session; s; s = s.parentSession) {
     const id = s.configuration[SESSION_PROPERTY] as unknown;
-    if (typeof id === 'string') return { id, name: s.configuration.name };
+    // Named as its spans are: the service name the launch was given (launch-environment.ts), else the configuration's.
+    const service = (s.configuration.env as Record<string, unknown> | undefined)?.OTEL_SERVICE_NAME;
+    if (typeof id === 'string') return { id, name: typeof service === 'string' && service !== '' ? service : s.configuration.name };
   }
   return undefined;
 }

@@ -49,8 +49,11 @@ const runningSpans = (trace: TraceSummary): number => (typeof trace.runningSpans
 /** The request's latency as the row shows it: the compensated root's when the debugger paused it. */
 const latencyUs = (trace: TraceSummary): number => (pausedUs(trace) > 0 ? trace.headline!.durationUs : trace.rootDurationUs);
 
+/** The latency as words: `running` while the root itself has not ended (it has no duration yet). */
+const latencyText = (trace: TraceSummary): string => (runningSpans(trace) > 0 && latencyUs(trace) === 0 ? 'running' : formatDuration(latencyUs(trace)));
+
 export function traceRowText(trace: TraceSummary): RowText {
-  const latency = formatDuration(latencyUs(trace));
+  const latency = latencyText(trace);
   const time = formatTimeOfDay(trace.startUs);
   const failed = trace.errorCount > 0;
   const h = trace.headline;
@@ -58,7 +61,7 @@ export function traceRowText(trace: TraceSummary): RowText {
   const running = runningSpans(trace);
   const modes = [
     ...(paused > 0 ? [`paused ${formatDuration(paused)}`] : []),
-    ...(running > 0 ? ['running'] : []),
+    ...(running > 0 && latency !== 'running' ? ['running'] : []),
     ...(failed ? [`${trace.errorCount} failed`] : []),
     ...(h && h.hops > 0 ? [plural(h.hops, 'hop')] : []),
     ...(h && (h.asyncCalls ?? 0) > 0 ? ['async'] : []),
@@ -84,7 +87,7 @@ export function traceRowText(trace: TraceSummary): RowText {
 }
 
 function tooltip(trace: TraceSummary): string {
-  const latency = formatDuration(latencyUs(trace));
+  const latency = latencyText(trace);
   const paused = pausedUs(trace);
   const running = runningSpans(trace);
   // Work after the answer (consumers) only stretches the trace, not the request.

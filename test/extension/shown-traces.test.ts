@@ -108,6 +108,10 @@ describe('a trace row', () => {
     assert.equal(text.description, '680 ms · 14:03:21.885 · running · 2 hops');
     assert.deepEqual(text.icon, { id: 'sync~spin' });
     assert.match(text.tooltip, /\nrunning · 2 spans still open \(times so far\)\n/);
+    // The root itself still open (a request stuck at a breakpoint): no duration yet, not "0 µs".
+    const stuck = traceRowText(summary('g', AT, { runningSpans: 3, rootDurationUs: 0, durationUs: 0 }));
+    assert.match(stuck.description, /^running · 14:03:21\.885$/);
+    assert.doesNotMatch(stuck.tooltip, /0 µs/);
     const failed = traceRowText(summary('f', AT, { runningSpans: 1, errorCount: 1 }));
     assert.equal(failed.icon.id, 'error', 'a failure shows first');
   });
