@@ -20,6 +20,9 @@ import { keptTrace, TraceViews } from './trace-views';
 
 export type PostFromAnalysis = (message: FromAnalysis, transfer?: ArrayBuffer[]) => void;
 
+/** How long a pause is kept after it ended although no trace held reaches back to it, µs. */
+const PAUSE_GRACE_US = 60_000_000;
+
 export class AnalysisCore {
   readonly copies = new TraceCopies();
   /** The debugger pauses the editor reported (pause-book.ts): the analysis takes them out of the spans they stopped. */
@@ -50,6 +53,17 @@ export class AnalysisCore {
     this.views.setSkipFrames(start.skipFrames);
   }
 
+  /**
+   * Pauses go with the traces they concern: one that ended before every trace held began, and over
+   * PAUSE_GRACE_US ago (a request it held may still be sending its spans), concerns nothing.
+   */
+  private letGoOfPauses(): void {
+    if (this.pauses.size === 0) return;
+    let earliest = Date.now() * 1000 - PAUSE_GRACE_US;
+    for (const summary of this.copies.summaries()) if (summary.startUs < earliest) earliest = summary.startUs;
+    this.pauses.dropBefore(earliest);
+  }
+
   handle(message: ToAnalysis): void {
     switch (message.type) {
       case 'trace': {
@@ -61,12 +75,14 @@ export class AnalysisCore {
       case 'forget':
         this.copies.forget(message.traceIds);
         this.derived.forget(message.traceIds);
+        this.letGoOfPauses();
         break;
       case 'clear':
         this.copies.clear();
         this.derived.clear();
         this.live.clear();
         this.views.clear();
+        this.letGoOfPauses();
         break;
       case 'settings':
         this.derived.setSettings(message.settings);

@@ -5,6 +5,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { PauseRecorder, reasonOf } from '../../src/extension/pause-recorder';
+import { DEFAULT_ANALYSIS_SETTINGS } from '../../src/analysis/settings';
+import { AnalysisCore } from '../../src/ingest/analysis-core';
 import { MAX_PAUSES_BODY_BYTES } from '../../src/ingest/api-routes';
 import { DEFAULT_INGEST_CONFIG } from '../../src/ingest/ingest-config';
 import { IngestWorker, type WorkerUpdate } from '../../src/ingest/ingest-worker';
@@ -128,6 +130,22 @@ describe('the pause book', () => {
     book.record([pause({ startUs: 10, endUs: 20 }), pause({ startUs: 30, endUs: null }), pause({ startUs: 40, endUs: 50 })]);
     book.dropBefore(45);
     assert.deepEqual(book.all().map((p) => p.startUs), [30, 40]);
+  });
+});
+
+describe('pauses in the analysis thread', () => {
+  it('go with the traces they concern, and stay while a held trace reaches back to them', () => {
+    const core = new AnalysisCore({ settings: DEFAULT_ANALYSIS_SETTINGS, skipFrames: [], testHooks: false }, () => {});
+    const old = pause({ startUs: 1_000, endUs: 2_000 });
+    const open = pause({ startUs: 3_000, endUs: null });
+    core.handle({ type: 'pauses', pauses: [old, open] });
+    const summary = { traceId: TRACE_ID, rootService: 'shop', rootName: 'POST /orders', spanCount: 1, startUs: 1_500, durationUs: 100, rootDurationUs: 100, errorCount: 0, services: ['shop'], settled: true, logCount: 0 };
+    const span = { ...timeline('shop | POST /orders | server | 0-1').spans[0]!, startUs: 1_500, endUs: 1_600 };
+    core.handle({ type: 'trace', traceId: TRACE_ID, generation: 1, spansFrom: 0, spans: [span], logsFrom: 0, logs: [], bytes: 1, summary, lastChangeMs: 5 });
+    core.handle({ type: 'forget', traceIds: [] });
+    assert.deepEqual(core.pauses.all(), [old, open], 'a trace held began before the old pause ended');
+    core.handle({ type: 'forget', traceIds: [TRACE_ID] });
+    assert.deepEqual(core.pauses.all(), [open], 'no trace reaches back to it: it went; an open pause never goes');
   });
 });
 
