@@ -69,6 +69,17 @@ export function mountToolbar(parent: HTMLElement, store: Store, graph: GraphView
     const any = pauses?.any ?? false;
     timeMode.hidden = pausedNote.hidden = !any;
     for (const b of modes) b.setAttribute('aria-pressed', String(b.dataset.timeMode === store.timeMode));
+    // A request stuck at a breakpoint: the stopped service has sent nothing yet, its callers wait on it.
+    const stops = store.view?.stoppedElsewhere ?? [];
+    if (!any && stops.length > 0) {
+      pausedNote.hidden = false;
+      const named = stops.map((stop) => `${stop.sessionName}, ${pauseLabel(stop)}`);
+      pausedNote.replaceChildren(codicon('debug-pause'), ` waiting on ${named[0]}${named.length > 1 ? ` and ${plural(named.length - 1, 'more')}` : ''}`);
+      pausedNote.dataset.stopped = 'elsewhere';
+      pausedNote.title = named.join('\n');
+      return;
+    }
+    delete pausedNote.dataset.stopped;
     if (!any || !pauses) return;
     const how = store.timeMode === 'wall-clock' ? 'times shown as the clock ran, pauses hatched' : 'times shown without it';
     pausedNote.replaceChildren(codicon('debug-pause'), ` paused ${formatDuration(pauses.pausedUs)} (debugger) — ${how}`);

@@ -41,6 +41,11 @@ export interface DerivedTrace {
   readonly recorded: TraceTree;
   /** The debugger pauses in the trace's time of the sessions its spans were launched by (what `tree` is without). */
   readonly pauses: readonly DebugPause[];
+  /**
+   * While the trace is still running: the open pauses of sessions none of its spans came from. A stopped
+   * process sends nothing; these are what its callers are waiting on (the view names them).
+   */
+  readonly stoppedElsewhere: readonly DebugPause[];
   /** The analysis under the current settings: made on the first ask, then kept until the settings change. */
   analysis(): TraceAnalysis;
 }
@@ -134,8 +139,8 @@ export class DerivedTraces {
     const spans = endRunningSpans(trace.spans, this.nowUs());
     const recorded = this.build(spans);
     if (!recorded) return undefined;
-    const pauses = this.ownPauses(traceId, spans);
-    return this.keep(traceId, this.entry(version, recorded, spans, pauses));
+    const { own, elsewhere } = this.pausesOf(traceId, spans);
+    return this.keep(traceId, this.entry(version, recorded, spans, own, this.source.summary(traceId)?.runningSpans ? elsewhere : []));
   }
 
   /** What the analyses depend on changed: each is made again when next asked for (the trees are kept). */
@@ -164,10 +169,10 @@ export class DerivedTraces {
     return { traces: this.kept.size, nodes: this.nodes, bytes: this.nodes * NODE_BYTES };
   }
 
-  /** The pauses in the trace's time of the sessions its spans were launched by. */
-  private ownPauses(traceId: string, spans: readonly SpanRecord[]): DebugPause[] {
+  /** The pauses in the trace's time of the sessions its spans were launched by, and the open ones of other sessions. */
+  private pausesOf(traceId: string, spans: readonly SpanRecord[]): { own: DebugPause[]; elsewhere: DebugPause[] } {
     const candidates = this.pausesIn(traceId);
-    if (candidates.length === 0) return candidates;
+    if (candidates.length === 0) return { own: candidates, elsewhere: candidates };
     const sessions = new Set<string>();
     let last: SpanRecord['resource'] | undefined;
     for (const span of spans) {
@@ -177,10 +182,10 @@ export class DerivedTraces {
       const session = sessionOf(span);
       if (session !== undefined) sessions.add(session);
     }
-    return candidates.filter((p) => sessions.has(p.session));
+    return { own: candidates.filter((p) => sessions.has(p.session)), elsewhere: candidates.filter((p) => !sessions.has(p.session) && p.endUs === null) };
   }
 
-  private entry(version: string, recorded: TraceTree, spans: readonly SpanRecord[], pauses: readonly DebugPause[]): Entry {
+  private entry(version: string, recorded: TraceTree, spans: readonly SpanRecord[], pauses: readonly DebugPause[], stoppedElsewhere: readonly DebugPause[]): Entry {
     let analysed: { settingsVersion: number; analysis: TraceAnalysis } | undefined;
     // With pauses, everything reads the tree as if the debugger had not stopped it (the analysis compares both).
     let tree = recorded;
@@ -196,6 +201,7 @@ export class DerivedTraces {
       spans: treeSpans,
       recorded,
       pauses,
+      stoppedElsewhere,
       nodes: tree.nodes.length + (tree === recorded ? 0 : recorded.nodes.length),
       analysis: () => {
         if (analysed?.settingsVersion !== this.settingsVersion) analysed = { settingsVersion: this.settingsVersion, analysis: analyzeTree(recorded, this.settings, pauses) };

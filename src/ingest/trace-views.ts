@@ -15,7 +15,7 @@ import { errorText } from '../common/errors';
 import type { LogRecord, SpanRecord } from '../model/span';
 import { formatBytes, formatCount } from '../common/format';
 import { encodeTraceDocument, readTraceHead, readTraceView, type TraceDocument } from '../protocol/trace-document';
-import { pausedView } from '../protocol/paused-view';
+import { pausedView, stopsView } from '../protocol/paused-view';
 import { traceViewOf } from '../protocol/trace-view';
 import { frameSkipper, type SkipFrame } from '../source/skip-frames';
 import type { DerivedTrace, DerivedTraces } from './derived-traces';
@@ -48,7 +48,7 @@ export function traceDocument(traceId: string, spans: readonly SpanRecord[], log
 const tooManySpans = (spans: number, limits: typeof DRAW_LIMITS) => new TooLargeToDraw(`it has ${formatCount(spans)} spans, and the trace view draws traces of at most ${formatCount(limits.maxSpans)}`);
 
 /** The document of a trace already derived (its tree, analysis and places made once per version). Throws TooLargeToDraw. */
-export function documentOf(traceId: string, derived: Pick<DerivedTrace, 'tree' | 'spans' | 'recorded' | 'pauses' | 'analysis'>, logs: readonly LogRecord[], skip?: SkipFrame, limits = DRAW_LIMITS): Uint8Array {
+export function documentOf(traceId: string, derived: Pick<DerivedTrace, 'tree' | 'spans' | 'recorded' | 'pauses' | 'analysis'> & Partial<Pick<DerivedTrace, 'stoppedElsewhere'>>, logs: readonly LogRecord[], skip?: SkipFrame, limits = DRAW_LIMITS): Uint8Array {
   const { tree, spans } = derived;
   if (spans.length > limits.maxSpans) throw tooManySpans(spans.length, limits);
   const analysis = derived.analysis();
@@ -56,6 +56,8 @@ export function documentOf(traceId: string, derived: Pick<DerivedTrace, 'tree' |
   // The page draws the compensated times; what the pauses were and the recorded times go beside them.
   const paused = pausedView(derived.recorded, tree, derived.pauses, analysis);
   if (paused) view.paused = paused;
+  const stops = stopsView(derived.stoppedElsewhere ?? []);
+  if (stops) view.stoppedElsewhere = stops;
   // The same place lists, from the same walk over the same tree, as the call sites' (tree-places.ts).
   const { lists, tries } = treePlaces(tree, skip);
   for (const node of view.nodes) {

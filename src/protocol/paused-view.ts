@@ -13,7 +13,7 @@ import type { TraceAnalysis } from '../analysis/analyze-trace';
 import { sessionOf } from '../analysis/pauses';
 import type { TraceTree } from '../analysis/trace-tree';
 import type { DebugPause } from '../model/pause';
-import type { ViewPause, ViewPauses, ViewWallClock } from './trace-view';
+import type { ViewPause, ViewPauses, ViewStop, ViewWallClock } from './trace-view';
 
 export const MAX_VIEW_PAUSES = 200;
 const MAX_NAME_CHARS = 256;
@@ -59,6 +59,17 @@ export function pausedView(recorded: TraceTree, shown: TraceTree, pauses: readon
     return out;
   });
   return { pausedUs: Math.max(0, analysis.pausedUs ?? 0), pauses: listed, ...(omitted > 0 ? { omittedPauses: omitted } : {}), wallClock };
+}
+
+/** The open pauses of other sessions a running trace waits on, as the view names them (at most 8, strings cut). */
+export function stopsView(pauses: readonly DebugPause[]): ViewStop[] | undefined {
+  if (pauses.length === 0) return undefined;
+  return pauses.slice(0, 8).map((pause) => ({
+    sessionName: pause.sessionName.slice(0, MAX_NAME_CHARS),
+    startUs: pause.startUs,
+    reason: pause.reason,
+    location: pause.location && { path: pause.location.path.slice(-MAX_PATH_CHARS), line: pause.location.line },
+  }));
 }
 
 function indexOf(sessions: Map<string, number>, session: string): number {

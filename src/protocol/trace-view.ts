@@ -103,6 +103,16 @@ export interface TraceView {
   analysis: TraceAnalysis;
   /** Only when debugger pauses stopped the trace (the nodes' times are without them). */
   paused?: ViewPauses;
+  /** While it runs: debug sessions stopped now that sent none of its spans (what its callers wait on). */
+  stoppedElsewhere?: ViewStop[];
+}
+
+/** A debug session stopped now (an open pause), as the view names it. */
+export interface ViewStop {
+  sessionName: string;
+  startUs: number;
+  reason: PauseReason;
+  location: { path: string; line: number } | null;
 }
 
 export function toTraceView(traceId: string, spans: readonly SpanRecord[], logs: readonly LogRecord[], settings?: AnalysisSettings): TraceView | undefined {

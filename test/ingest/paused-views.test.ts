@@ -94,6 +94,18 @@ describe('the trace document of a paused trace', () => {
     assert.deepEqual([root.running, root.endUs], [true, at(9000)]);
     assert.deepEqual(view.nodes.filter((n) => n.running).map((n) => n.name), ['POST /orders']);
   });
+
+  it('names the stopped session a running request waits on, before that session has sent a span', () => {
+    // payments is stopped at its breakpoint: only orders' started records have arrived.
+    const waiting = spans.filter((s) => s.service === 'orders').map((s) => ({ ...s, endUs: 0 }));
+    const stopped = breakpoint({ endUs: null });
+    const view = views(waiting, [stopped], () => at(3000)).view();
+    assert.equal(view.paused, undefined, 'no span of the trace was stopped itself');
+    assert.deepEqual(view.stoppedElsewhere, [{ sessionName: 'payments', startUs: stopped.startUs, reason: 'breakpoint', location: { path: '/app/src/payments.ts', line: 42 } }]);
+    // A closed pause, or a trace no longer running, waits on nothing.
+    assert.equal(views(waiting, [breakpoint()], () => at(3000)).view().stoppedElsewhere, undefined);
+    assert.equal(views(spans.filter((s) => s.service === 'orders'), [stopped]).view().stoppedElsewhere, undefined);
+  });
 });
 
 describe('the call sites of a paused trace', () => {
