@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
 
-const entries = ['write-payloads', 'decode', 'memory', 'end-to-end', 'peer-receiver', 'analysis', 'host-open', 'attacks', 'webview', 'typing'];
+const entries = ['write-payloads', 'decode', 'memory', 'end-to-end', 'peer-receiver', 'analysis', 'host-open', 'attacks', 'webview', 'typing', 'instrument'];
 await esbuild.build({
   entryPoints: Object.fromEntries(entries.map((e) => [e, `bench/${e}.ts`])),
   bundle: true, platform: 'node', format: 'cjs', target: 'node20', outdir: 'dist/bench', minify: false, logLevel: 'warning',
@@ -78,6 +78,22 @@ function typingRows() {
     `surfaces off: ${longest(peer.longestTaskMs)} (${over(peer)}; runs: ${peer.runs.map((r) => longest(r.longestTaskMs)).join(', ')}); nothing arriving: ${longest(idle.longestTaskMs)} (${over(idle)})`);
 }
 
+/** The register module, dist/instrument.mjs (bench/instrument.ts): what it costs per span and at start-up, as an app
+ * launched with NODE_OPTIONS=--import pays it, beside the SDK alone and the official register. */
+function instrumentRows() {
+  console.log('register module (dist/instrument.mjs): apps making 2,000 http.request calls per round, and node -e 0, interleaved with their peers…');
+  const r = JSON.parse(node(['dist/bench/instrument.js', '3', '7']));
+  const us = (n) => `${n.toFixed(1)} µs`;
+  const got = (side) => (r.spansReceived[side] === r.spansSent ? '' : `; the sink got ${r.spansReceived[side].toLocaleString('en-US')} of ${r.spansSent.toLocaleString('en-US')} spans`);
+  const ratio = r.oursSpanUs / r.sdkSpanUs;
+  row(`register module (NODE_OPTIONS=--import dist/instrument.mjs), cost per span: an app's sequential http.request calls to a local server, each a CLIENT span sent as OTLP/protobuf to a local sink; time per call minus the app's with no --import (${us(r.bareCallUs)}); median of ${r.rounds} rounds of ${r.calls.toLocaleString('en-US')} calls in ${r.processes} processes`,
+    `${us(r.oursSpanUs)} (×${ratio.toFixed(2)} the SDK alone; CPU ${us(r.oursSpanCpuUs)})${got('ours')}`, '≤ 1.5 × the SDK alone', ratio <= 1.5 && !got('ours') && !got('sdk'),
+    `the SDK alone (NodeSDK + HttpInstrumentation + BatchSpanProcessor, same exporter; no call-site or started-span processor): ${us(r.sdkSpanUs)} (CPU ${us(r.sdkSpanCpuUs)})${got('sdk')}`);
+  row(`start-up time added to node -e 0 by NODE_OPTIONS=--import dist/instrument.mjs (median of ${r.startUpRuns}; node -e 0 alone ${ms(r.bareStartMs)})`,
+    ms(r.oursStartAddedMs), '≤ 400 ms', r.oursStartAddedMs <= 400,
+    `--import @opentelemetry/auto-instrumentations-node/register (the official way): ${ms(r.officialStartAddedMs)}`);
+}
+
 // `node bench/run.mjs call-site`: only the call-site processor's figures.
 if (process.argv[2] === 'call-site') {
   callSiteRows();
@@ -95,6 +111,13 @@ if (process.argv[2] === 'webview') {
 // `node bench/run.mjs typing`: only the typing figures (after `node esbuild.mjs`, or `--production` as `npm run bench` builds).
 if (process.argv[2] === 'typing') {
   typingRows();
+  console.table(rows);
+  process.exit(0);
+}
+
+// `node bench/run.mjs instrument`: only the register module's figures (after `node esbuild.mjs --production`).
+if (process.argv[2] === 'instrument') {
+  instrumentRows();
   console.table(rows);
   process.exit(0);
 }
@@ -146,7 +169,7 @@ try {
     row(`peak RSS of hopscope serve during: ${name}`, `${a.peakRssMiB.toFixed(0)} MiB`, '≤ 256 MiB store + 128 MiB margin', a.peakRssMiB <= 384, `idle receiver ${attacks.idle.peakRssMiB.toFixed(0)} MiB`);
   }
   // A part that fails is reported as a row of its own: the figures measured before and after it still count.
-  for (const part of [callSiteRows, webviewRows, typingRows]) {
+  for (const part of [callSiteRows, instrumentRows, webviewRows, typingRows]) {
     try {
       part();
     } catch (error) {
