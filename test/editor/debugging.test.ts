@@ -16,7 +16,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Frame, Page } from 'playwright-core';
+import type { Browser, Frame, Locator, Page } from 'playwright-core';
 import type { TraceAnalysis } from '../../src/analysis/analyze-trace';
 import { freePort } from '../support/free-port';
 import { request } from '../support/http-client';
@@ -99,6 +99,17 @@ async function traceWebview(page: Page): Promise<Frame | undefined> {
     if ((await frame.locator('body[data-view="trace"]').count().catch(() => 0)) > 0) return frame;
   }
   return undefined;
+}
+
+/** Clicks a Traces row until its trace panel shows (a repaint between mouse down and up loses a click, as it would a user's). */
+async function openRow(page: Page, row: Locator, what: string): Promise<Frame> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    await row.click();
+    await page.waitForTimeout(1500);
+    const frame = await traceWebview(page);
+    if (frame) return frame;
+  }
+  throw new Error(`${what} did not open in a panel`);
 }
 
 describe('Hopscope while debugging (code-server and its JavaScript debugger)', { timeout: 600_000 }, () => {
@@ -190,7 +201,14 @@ describe('Hopscope while debugging (code-server and its JavaScript debugger)', {
     // While stopped: orders' started spans reach Hopscope, and the Traces view shows the request running.
     const running = await poll(page, server, 'the stopped request reported as running', async () => (await orderTraces()).find((t) => !before.has(t.traceId) && (t.runningSpans ?? 0) > 0));
     const rows = await tracesRows(page);
-    await rows.filter({ has: page.locator('.codicon-sync') }).first().waitFor(WAIT);
+    const runningRow = rows.filter({ has: page.locator('.codicon-sync') }).first();
+    await runningRow.waitFor(WAIT);
+    // Its panel: orders' calls running, and whom they wait on (payments, stopped, has sent nothing yet).
+    const waiting = await openRow(page, runningRow, 'the running trace');
+    const note = waiting.locator('#trace-paused[data-stopped="elsewhere"]');
+    await note.waitFor(WAIT);
+    assert.match((await note.textContent()) ?? '', /waiting on payments, paused at breakpoint · payments\.js:5/);
+    assert.ok((await waiting.locator('[data-running="true"]').count()) > 0, 'spans drawn running');
     await screenshot(page, 'debugging-running');
 
     await page.waitForTimeout(Math.max(0, STOPPED_MS - (Date.now() - stoppedAt)));
@@ -219,13 +237,7 @@ describe('Hopscope while debugging (code-server and its JavaScript debugger)', {
     const rowsNow = await tracesRows(page);
     const row = rowsNow.filter({ has: page.locator('.codicon-debug-pause') }).first();
     await row.waitFor(WAIT);
-    let frame: Frame | undefined;
-    for (let attempt = 0; attempt < 5 && !frame; attempt++) {
-      await row.click();
-      await page.waitForTimeout(2000);
-      frame = await traceWebview(page);
-    }
-    assert.ok(frame, 'the paused trace opens in a panel');
+    const frame = await openRow(page, row, 'the paused trace');
     // Compensated (the default): a marker where the pause was taken out, named as the debugger named it.
     const marker = frame.locator('.wf-paused-marker.paused-part:not(.is-waiting)').first();
     await marker.waitFor(WAIT);
