@@ -20,7 +20,7 @@ import type { Browser, Frame, Locator, Page } from 'playwright-core';
 import type { TraceAnalysis } from '../../src/analysis/analyze-trace';
 import { freePort } from '../support/free-port';
 import { request } from '../support/http-client';
-import { hopscopeLog, launchChromium, openWindow, runCommand, screenshot, startCodeServer, tracesRows, type CodeServer } from '../support/code-server';
+import { hopscopeLog, launchChromium, openFileAt, openWindow, runCommand, screenshot, startCodeServer, tracesRows, type CodeServer } from '../support/code-server';
 
 const WAIT = { timeout: 90_000 };
 /** How long the test stays at the breakpoint: past the 5 s long-sync-call threshold. */
@@ -178,18 +178,7 @@ describe('Hopscope while debugging (code-server and its JavaScript debugger)', {
   it('shows a request stopped at a breakpoint as running, and leaves the pause out of its figures', async () => {
     const before = new Set((await orderTraces()).map((t) => t.traceId));
     // The breakpoint, set as a user does: open payments.js, go to the line, F9.
-    await page.keyboard.press('Control+P');
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor(WAIT);
-    await input.fill('payments.js');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'payments.js' }).first().waitFor(WAIT);
-    await input.press('Enter');
-    const editor = page.locator('.editor-instance .monaco-editor').first();
-    await editor.waitFor(WAIT);
-    await editor.click({ position: { x: 200, y: 10 } });
-    await page.keyboard.press('Control+G');
-    await input.fill(`:${BREAKPOINT_LINE}`);
-    await input.press('Enter');
+    await openFileAt(page, 'payments.js', 'payments.js', BREAKPOINT_LINE, page.locator('.editor-instance .monaco-editor').first(), WAIT.timeout);
     await page.keyboard.press('F9');
     await page.locator('.codicon-debug-breakpoint').first().waitFor(WAIT);
 

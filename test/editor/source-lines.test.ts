@@ -16,7 +16,7 @@ import { startDemo, type Demo } from '../../demo/shop';
 import type { SpanRecord } from '../../src/model/span';
 import { freePort } from '../support/free-port';
 import { request } from '../support/http-client';
-import { launchChromium, openWindow, runCommand, screenshot, startCodeServer, type CodeServer } from '../support/code-server';
+import { launchChromium, openFileAt, openWindow, runCommand, screenshot, startCodeServer, type CodeServer } from '../support/code-server';
 
 const WAIT = { timeout: 90_000 };
 const DEMO = resolve('demo');
@@ -79,19 +79,8 @@ async function viewLineAt(editor: Locator, line: number): Promise<Locator> {
 
 /** Opens orders.ts (Quick Open) with the cursor on a 1-based line; the calls are below the fold, and Go to Line centres it. */
 async function openOrdersAt(page: Page, line: number): Promise<Locator> {
-  await page.keyboard.press('Control+P');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor(WAIT);
-  await input.fill('services/orders.ts');
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'orders.ts' }).first().waitFor(WAIT);
-  await input.press('Enter');
   const editor = ordersEditor(page);
-  await editor.waitFor(WAIT);
-  await editor.click({ position: { x: 200, y: 40 } });
-  await page.keyboard.press('Control+G');
-  await input.waitFor(WAIT);
-  await input.fill(`:${line}`);
-  await input.press('Enter');
+  await openFileAt(page, 'services/orders.ts', 'orders.ts', line, editor, WAIT.timeout);
   await lineNumber(editor, line).waitFor(WAIT);
   return editor;
 }

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { freePort } from './free-port';
 
 const run = promisify(execFile);
@@ -163,6 +163,25 @@ export async function setNumberSetting(page: Page, key: string, value: number): 
   const input = page.locator('.setting-item-number', { has: page.locator('.setting-item-label', { hasText: new RegExp(`^${title}$`) }) }).locator('input').first();
   await input.waitFor();
   await input.fill(String(value));
+  await input.press('Enter');
+}
+
+/**
+ * Opens a file through Quick Open (`query` is typed, the row showing `name` is taken) and puts the cursor on a
+ * 1-based line with Go to Line; `editor` is the editor it opens in, clicked to focus it first.
+ */
+export async function openFileAt(page: Page, query: string, name: string, line: number, editor: Locator, timeout = 90_000): Promise<void> {
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ timeout });
+  await input.fill(query);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout });
+  await input.press('Enter');
+  await editor.waitFor({ timeout });
+  await editor.click({ position: { x: 200, y: 40 } });
+  await page.keyboard.press('Control+G');
+  await input.waitFor({ timeout });
+  await input.fill(`:${line}`);
   await input.press('Enter');
 }
 
