@@ -143,8 +143,10 @@ interface Frame {
   doneEnd: number;
   /** The latest replayed end of its blocking children so far. */
   latest: number;
-  /** The latest recorded end of a blocking child; -Infinity without one. */
+  /** The latest recorded end of a blocking child it waited for; -Infinity without one. */
   lastBlockingEnd: number;
+  /** A blocking child that ended after this (its end plus the clocks' slack) did not hold it up: its end is not waited for. */
+  waitsUntil: number;
   asyncChildren: number;
   /** Its end is replayed: on to its async children, which move with it. */
   ended: boolean;
@@ -215,12 +217,11 @@ function replayWithout(tree: TraceTree, stops: readonly (Stops | undefined)[], s
   const enter = (node: TraceNode): Frame => {
     const base = used;
     let resolution = 0;
-    let lastBlockingEnd = -Infinity;
-    for (const c of node.blocking) {
-      resolution = Math.max(resolution, c.resolutionUs);
-      lastBlockingEnd = Math.max(lastBlockingEnd, c.endUs);
-    }
+    for (const c of node.blocking) resolution = Math.max(resolution, c.resolutionUs);
     const slack = resolution + JITTER_US;
+    const waitsUntil = node.endUs + slack;
+    let lastBlockingEnd = -Infinity;
+    for (const c of node.blocking) if (c.endUs <= waitsUntil) lastBlockingEnd = Math.max(lastBlockingEnd, c.endUs);
     // Blocking children started and not yet ended, in a heap by end: those that ended by a child's start leave it.
     heap.length = 0;
     let latest = -Infinity;
@@ -236,7 +237,7 @@ function replayWithout(tree: TraceTree, stops: readonly (Stops | undefined)[], s
       doneUntil[child.index] = used - base;
       if (isBlocking(child)) pushMin(heap, child, endOf);
     }
-    return { node, i: 0, base, popped: 0, doneEnd: -Infinity, latest: -Infinity, lastBlockingEnd, asyncChildren, ended: false };
+    return { node, i: 0, base, popped: 0, doneEnd: -Infinity, latest: -Infinity, lastBlockingEnd, waitsUntil, asyncChildren, ended: false };
   };
   const ownEnd = (node: TraceNode): number => newStart[node.index]! + (node.endUs - node.startUs) - stopped(node, node.startUs, node.endUs);
   for (const top of [tree.root, ...tree.detached]) {
@@ -328,7 +329,7 @@ function replayWithout(tree: TraceTree, stops: readonly (Stops | undefined)[], s
 
 /** The child just replayed ended at `end`: on to the next. */
 function settle(f: Frame, child: TraceNode, end: number): void {
-  if (isBlocking(child)) f.latest = Math.max(f.latest, end);
+  if (isBlocking(child) && child.endUs <= f.waitsUntil) f.latest = Math.max(f.latest, end);
   f.i++;
 }
 

@@ -108,6 +108,18 @@ describe('taking a debugger pause out of a trace', () => {
     });
   });
 
+  it('never waits for a blocking child that outlived its parent: the parent keeps its own end', () => {
+    //  shop  POST /orders [0──────100]                        answered before its call did
+    //  shop    → payments      [50──────────▒▒▒▒▒▒▒▒──1300]   ▒ 200-1200: shop stopped after the answer
+    const drawn = timeline(`
+      shop | POST /orders | server | 0-100
+        shop | shop → payments | client | 50-1300
+    `);
+    const c = compensate(drawn, ['shop'], [stopped(drawn, 'shop', 200, 1200)]);
+    assert.deepEqual(c.times, { 'POST /orders': '0-100', 'shop → payments': '50-300' });
+    assert.equal(c.pausedUs, 0, 'the answer was never held up');
+  });
+
   it('takes several short pauses (steps) out, keeping the running between them', () => {
     //  payments  charge  [0──▒▒▒─▒▒▒─▒▒▒──400]     stopped 50-100, 105-200, 210-300
     const drawn = timeline(`
