@@ -45,5 +45,5 @@ function longest(pauses: readonly DebugPause[]): NonNullable<AnalysisHeadline['p
   const length = (p: DebugPause) => (p.endUs === null ? Infinity : p.endUs - p.startUs);
   let best = pauses[0]!;
   for (const p of pauses) if (length(p) > length(best)) best = p;
-  return { reason: best.reason, sessionName: best.sessionName.slice(0, 256), location: best.location && { path: best.location.path.slice(-1024), line: best.location.line }, pauses: pauses.length };
+  return { reason: best.reason, sessionName: best.sessionName, location: best.location, pauses: pauses.length };
 }

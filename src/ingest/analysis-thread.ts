@@ -43,8 +43,12 @@ export class AnalysisThread {
   /** The first thread has loaded its bundle (or ended trying): the receiver need not share the CPU with that. */
   readonly ready: Promise<void>;
   private onReady: (() => void) | undefined;
+  /** Every debugger pause known (pause-book.ts records()), for a thread that starts. */
+  private pauseRecords: () => DebugPause[];
 
   constructor(private start: AnalysisStart, private readonly options: AnalysisThreadOptions) {
+    const given = start.pauses ?? [];
+    this.pauseRecords = () => given;
     this.backoff = options.backoff ?? new RestartBackoff();
     this.path = resolve(options.path ?? join(__dirname, 'analysis.js'));
     this.ready = new Promise((done) => (this.onReady = done));
@@ -76,9 +80,9 @@ export class AnalysisThread {
     this.post({ type: 'settings', settings });
   }
 
-  /** `all`: every pause known now (a restarted thread starts with them); `changed`: the ones to send now. */
-  setPauses(all: DebugPause[], changed: DebugPause[]): void {
-    this.start = { ...this.start, pauses: all };
+  /** `records`: every pause known, read when a thread starts (a restarted one starts with them); `changed`: the ones to send now. */
+  setPauses(records: () => DebugPause[], changed: DebugPause[]): void {
+    this.pauseRecords = records;
     if (changed.length > 0) this.post({ type: 'pauses', pauses: changed });
   }
 
@@ -97,7 +101,7 @@ export class AnalysisThread {
   }
 
   private launch(): void {
-    const worker = new Worker(this.path, { workerData: this.start, name: 'hopscope-analysis' });
+    const worker = new Worker(this.path, { workerData: { ...this.start, pauses: this.pauseRecords() } satisfies AnalysisStart, name: 'hopscope-analysis' });
     this.worker = worker;
     this.startedAt = performance.now();
     this.crashReason = undefined;

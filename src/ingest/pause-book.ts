@@ -17,6 +17,9 @@ export const MAX_SESSIONS = 64;
 export const MAX_PAUSES_PER_REQUEST = 256;
 /** How late the editor may hear of a stop, or early of a resume, for a measured stop to correct its pause, µs. */
 export const SNAP_US = 1_000_000;
+/** Longest session name and place path kept (a path keeps its end, where the file's name is). */
+export const MAX_PAUSE_NAME_CHARS = 256;
+export const MAX_PAUSE_PATH_CHARS = 1024;
 
 const REASONS: ReadonlySet<string> = new Set<PauseReason>(['breakpoint', 'step', 'exception', 'pause', 'entry', 'other', 'measured']);
 
@@ -26,10 +29,14 @@ export class PauseBook {
   /** Goes up with every change: part of the version of anything analysed with the pauses. */
   version = 0;
 
-  /** Stores these (a known one is replaced); returns the ones that changed anything. */
+  /**
+   * Stores these (a known one is replaced), their strings cut to the bounds above: every view of a pause
+   * reads it from here. Returns the ones that changed anything.
+   */
   record(pauses: readonly DebugPause[]): DebugPause[] {
     const changed: DebugPause[] = [];
-    for (const pause of pauses) {
+    for (const given of pauses) {
+      const pause = bounded(given);
       let book = this.sessions.get(pause.session);
       if (book) this.sessions.delete(pause.session);
       else book = new Map();
@@ -50,6 +57,13 @@ export class PauseBook {
     }
     if (changed.length > 0) this.version++;
     return changed;
+  }
+
+  /** Every record as it came (measured stops too, uncorrected): what a restarted thread is given to record again. */
+  records(): DebugPause[] {
+    const out: DebugPause[] = [];
+    for (const book of this.sessions.values()) for (const pause of book.values()) out.push(pause);
+    return out;
   }
 
   /** Every pause of these sessions, by start within each, as corrected by the measured ones. */
@@ -98,6 +112,17 @@ export class PauseBook {
   }
 }
 
+/** The pause with its strings within the bounds (the same object when they are). */
+function bounded(pause: DebugPause): DebugPause {
+  const long = pause.sessionName.length > MAX_PAUSE_NAME_CHARS || (pause.location !== null && pause.location.path.length > MAX_PAUSE_PATH_CHARS);
+  if (!long) return pause;
+  return {
+    ...pause,
+    sessionName: pause.sessionName.slice(0, MAX_PAUSE_NAME_CHARS),
+    location: pause.location && { path: pause.location.path.slice(-MAX_PAUSE_PATH_CHARS), line: pause.location.line },
+  };
+}
+
 /** The pause with the start and end of the measured stop that contains its start (by start, sorted), if one does. */
 function corrected(pause: DebugPause, measured: readonly DebugPause[]): DebugPause {
   // The last measured stop that started at or before the pause.
@@ -129,12 +154,12 @@ export function readPauses(json: unknown): { pauses: DebugPause[] } | { problem:
     if (typeof p !== 'object' || p === null) return { problem: `${at} is not an object` };
     const text = (key: string, max: number) => typeof p[key] === 'string' && (p[key] as string).length > 0 && (p[key] as string).length <= max;
     if (!text('session', 128)) return { problem: `${at}.session must be a string of 1 to 128 characters` };
-    if (typeof p.sessionName !== 'string' || p.sessionName.length > 256) return { problem: `${at}.sessionName must be a string of at most 256 characters` };
+    if (typeof p.sessionName !== 'string' || p.sessionName.length > MAX_PAUSE_NAME_CHARS) return { problem: `${at}.sessionName must be a string of at most ${MAX_PAUSE_NAME_CHARS} characters` };
     if (!isTime(p.startUs)) return { problem: `${at}.startUs must be microseconds since the epoch` };
     if (p.endUs !== null && (!isTime(p.endUs) || p.endUs < p.startUs)) return { problem: `${at}.endUs must be null or a time not before startUs` };
     if (typeof p.reason !== 'string' || !REASONS.has(p.reason)) return { problem: `${at}.reason must be one of ${[...REASONS].join(', ')}` };
     const location = p.location as { path?: unknown; line?: unknown } | null;
-    if (location !== null && (typeof location !== 'object' || typeof location.path !== 'string' || location.path.length > 1024 || !Number.isInteger(location.line) || (location.line as number) < 1)) {
+    if (location !== null && (typeof location !== 'object' || typeof location.path !== 'string' || location.path.length > MAX_PAUSE_PATH_CHARS || !Number.isInteger(location.line) || (location.line as number) < 1)) {
       return { problem: `${at}.location must be null or {"path": a string, "line": a whole number from 1}` };
     }
     pauses.push({

@@ -265,7 +265,7 @@ export class ReceiverController {
     this.worker = worker;
     const upSince = performance.now();
     if (this.skipFrames.length > 0) worker.setSkipFrames(this.skipFrames);
-    if (this.pauses.size > 0) worker.recordPauses(this.pauses.all());
+    if (this.pauses.size > 0) worker.recordPauses(this.pauses.records());
     worker.onLog(({ level, message }) => this.log(level, message));
     worker.onUpdate(({ changed, removed, stats }) => this.traces.fire({ reset: false, changed, removed, stats }));
     worker.onExit((failure) => {
@@ -295,7 +295,7 @@ export class ReceiverController {
     let greeted = false;
     remote.onHello(({ stats, traces }) => {
       // The followed Hopscope learns this window's pauses once it greets (again after a resync: they are upserts).
-      if (!greeted && this.pauses.size > 0) void postRemotePauses(host, httpPort, this.pauses.all().slice(-256)).then((problem) => problem && this.log('warn', `could not send debugger pauses to the Hopscope this window follows: ${problem}`));
+      if (!greeted && this.pauses.size > 0) void postRemotePauses(host, httpPort, this.pauses.records().slice(-256)).then((problem) => problem && this.log('warn', `could not send debugger pauses to the Hopscope this window follows: ${problem}`));
       greeted = true;
       this.failedFollows = 0;
       this.traces.fire({ reset: true, changed: traces, removed: [], stats });

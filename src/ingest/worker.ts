@@ -57,7 +57,11 @@ async function main(start: WorkerStart): Promise<void> {
   const views = new AnalysisViews(core.store, feed, analysis);
   // Debugger pauses, from this window's debug sessions or (through the API) a window that follows this one.
   const pauses = new PauseBook();
-  const recordPauses = (given: DebugPause[]) => analysis.setPauses(pauses.all(), pauses.record(given));
+  const recordPauses = (given: DebugPause[]) => {
+    // Recorded first: a thread started after this must be given these too.
+    const changed = pauses.record(given);
+    analysis.setPauses(() => pauses.records(), changed);
+  };
   const queries = new TraceQueries(core.store, (traceId) => feed.headlineOf(traceId));
   // The state a new event-stream client starts from: taken at most once per update sent (any snapshot
   // taken after the last update is consistent with the updates that follow it), with the headlines.

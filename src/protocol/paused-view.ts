@@ -7,7 +7,8 @@
  *   compensated  charge [20─80]                                 → the node as it is
  *
  * Pauses and span data come from outside (the editor, POST /api/pauses, senders): a trace touched by more
- * than MAX_VIEW_PAUSES pauses lists the longest of them, and the strings are cut.
+ * than MAX_VIEW_PAUSES pauses lists the longest of them (their strings were cut where they were recorded,
+ * src/ingest/pause-book.ts).
  */
 import type { TraceAnalysis } from '../analysis/analyze-trace';
 import { sessionOf } from '../analysis/pauses';
@@ -16,8 +17,6 @@ import type { DebugPause } from '../model/pause';
 import type { ViewPause, ViewPauses, ViewStop, ViewWallClock } from './trace-view';
 
 export const MAX_VIEW_PAUSES = 200;
-const MAX_NAME_CHARS = 256;
-const MAX_PATH_CHARS = 1024;
 
 /**
  * The pauses of `recorded` (the tree as received) that `shown` (the tree the view draws: compensated) was
@@ -27,6 +26,7 @@ export function pausedView(recorded: TraceTree, shown: TraceTree, pauses: readon
   if (pauses.length === 0) return undefined;
   const own = new Map((analysis.pauses ?? []).map((p) => [p.spanId, p.pausedUs]));
   const sessions = new Map<string, number>();
+  const stopped = new Set(pauses.map((p) => p.session));
   const wallClock: ViewWallClock[] = [];
   for (const node of shown.nodes) {
     const before = recorded.byId.get(node.spanId);
@@ -35,7 +35,7 @@ export function pausedView(recorded: TraceTree, shown: TraceTree, pauses: readon
     if (before.startUs === node.startUs && before.endUs === node.endUs && pausedUs === 0) continue;
     const entry: ViewWallClock = { spanId: node.spanId, startUs: before.startUs, endUs: before.endUs, pausedUs };
     const session = before.span && sessionOf(before.span);
-    if (session !== undefined && pauses.some((p) => p.session === session)) entry.session = indexOf(sessions, session);
+    if (session !== undefined && stopped.has(session)) entry.session = indexOf(sessions, session);
     wallClock.push(entry);
   }
   if (wallClock.length === 0) return undefined;
@@ -52,8 +52,8 @@ export function pausedView(recorded: TraceTree, shown: TraceTree, pauses: readon
       startUs: pause.startUs,
       endUs,
       reason: pause.reason,
-      sessionName: pause.sessionName.slice(0, MAX_NAME_CHARS),
-      location: pause.location && { path: pause.location.path.slice(-MAX_PATH_CHARS), line: pause.location.line },
+      sessionName: pause.sessionName,
+      location: pause.location,
     };
     if (pause.endUs === null) out.open = true;
     return out;
@@ -61,15 +61,10 @@ export function pausedView(recorded: TraceTree, shown: TraceTree, pauses: readon
   return { pausedUs: Math.max(0, analysis.pausedUs ?? 0), pauses: listed, ...(omitted > 0 ? { omittedPauses: omitted } : {}), wallClock };
 }
 
-/** The open pauses of other sessions a running trace waits on, as the view names them (at most 8, strings cut). */
+/** The open pauses of other sessions a running trace waits on, as the view names them (at most 8). */
 export function stopsView(pauses: readonly DebugPause[]): ViewStop[] | undefined {
   if (pauses.length === 0) return undefined;
-  return pauses.slice(0, 8).map((pause) => ({
-    sessionName: pause.sessionName.slice(0, MAX_NAME_CHARS),
-    startUs: pause.startUs,
-    reason: pause.reason,
-    location: pause.location && { path: pause.location.path.slice(-MAX_PATH_CHARS), line: pause.location.line },
-  }));
+  return pauses.slice(0, 8).map(({ sessionName, startUs, reason, location }) => ({ sessionName, startUs, reason, location }));
 }
 
 function indexOf(sessions: Map<string, number>, session: string): number {

@@ -10,7 +10,7 @@ import { AnalysisCore } from '../../src/ingest/analysis-core';
 import { MAX_PAUSES_BODY_BYTES } from '../../src/ingest/api-routes';
 import { DEFAULT_INGEST_CONFIG } from '../../src/ingest/ingest-config';
 import { IngestWorker, type WorkerUpdate } from '../../src/ingest/ingest-worker';
-import { MAX_PAUSES_PER_SESSION, MAX_SESSIONS, PauseBook, readPauses } from '../../src/ingest/pause-book';
+import { MAX_PAUSE_NAME_CHARS, MAX_PAUSE_PATH_CHARS, MAX_PAUSES_PER_SESSION, MAX_SESSIONS, PauseBook, readPauses } from '../../src/ingest/pause-book';
 import type { DebugPause } from '../../src/model/pause';
 import { eventually } from '../support/free-port';
 import { request } from '../support/http-client';
@@ -123,6 +123,27 @@ describe('the pause book', () => {
     ]);
     assert.deepEqual(apart.all(), [pause({ startUs: 5_000_000, endUs: 6_000_000 }), pause({ startUs: 10_000_000, endUs: 12_000_000 })]);
     assert.deepEqual(apart.of(['s2']), []);
+  });
+
+  it('gives a restarted thread the records as they came, so that the editor\'s next upsert finds its pause', () => {
+    const book = new PauseBook();
+    const editor = pause({ startUs: 1_090_000, endUs: null });
+    const measured = pause({ startUs: 1_000_000, endUs: 7_005_000, reason: 'measured' });
+    book.record([editor, measured]);
+    assert.deepEqual(book.records(), [editor, measured]);
+    const restarted = new PauseBook();
+    restarted.record(book.records());
+    restarted.record([{ ...editor, endUs: 7_000_000 }]);
+    assert.deepEqual(restarted.all(), [pause({ startUs: 1_000_000, endUs: 7_005_000 })], 'one pause, corrected, not two');
+  });
+
+  it('cuts a pause\'s strings where it is recorded: the name keeps its start, the path its end', () => {
+    const book = new PauseBook();
+    book.record([pause({ sessionName: 'n'.repeat(MAX_PAUSE_NAME_CHARS + 50), location: { path: `${'/deep'.repeat(400)}/payments.ts`, line: 42 } })]);
+    const [kept] = book.all();
+    assert.equal(kept!.sessionName.length, MAX_PAUSE_NAME_CHARS);
+    assert.equal(kept!.location!.path.length, MAX_PAUSE_PATH_CHARS);
+    assert.ok(kept!.location!.path.endsWith('/payments.ts'));
   });
 
   it('lets go of closed pauses older than every trace, never an open one', () => {
