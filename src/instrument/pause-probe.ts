@@ -25,7 +25,6 @@
  */
 import { url as inspectorUrl } from 'node:inspector';
 import { Worker } from 'node:worker_threads';
-import { DEBUG_SESSION_ATTRIBUTE } from '../model/pause';
 import { say } from './guard';
 
 /** How often the main thread writes the time, ms: the most a stop's start can be early by. */
@@ -72,18 +71,11 @@ session.post('Debugger.setSkipAllPauses', { skip: true });
 setInterval(() => {}, 1 << 30);
 `;
 
-/** The debug session this process was launched by, from OTEL_RESOURCE_ATTRIBUTES. */
-export function debugSessionOf(attributes: string | undefined): string | undefined {
-  for (const pair of (attributes ?? '').split(',')) {
-    const at = pair.indexOf('=');
-    if (at > 0 && pair.slice(0, at).trim() === DEBUG_SESSION_ATTRIBUTE) return decodeURIComponent(pair.slice(at + 1).trim()) || undefined;
-  }
-  return undefined;
-}
-
-/** Starts the probe when this process is being debugged in a session Hopscope launched; returns whether it did. */
-export function startPauseProbe(env: NodeJS.ProcessEnv): boolean {
-  const session = debugSessionOf(env.OTEL_RESOURCE_ATTRIBUTES);
+/**
+ * Starts the probe when this process is being debugged in a session Hopscope launched (`session`: the
+ * `hopscope.debug.session` of its resource, as the SDK read it); returns whether it did.
+ */
+export function startPauseProbe(session: string | undefined, env: NodeJS.ProcessEnv): boolean {
   const endpoint = env.OTEL_EXPORTER_OTLP_ENDPOINT;
   const protocol = env.OTEL_EXPORTER_OTLP_PROTOCOL ?? 'http/protobuf';
   if (session === undefined || endpoint === undefined || protocol === 'grpc' || inspectorUrl() === undefined) return false;

@@ -14,12 +14,14 @@
  */
 import { getNodeAutoInstrumentations } from '@opentelemetry/auto-instrumentations-node';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
+import { detectResources, envDetector } from '@opentelemetry/resources';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { isMainThread } from 'node:worker_threads';
 import { BatchSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace';
 import { OTLPTraceExporter as GrpcExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as ProtobufExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { DEBUG_SESSION_ATTRIBUTE } from '../model/pause';
 import { CallSiteSpanProcessor } from '../processor/call-site-processor';
 import { guardPatches, reportDiagnostics, say } from './guard';
 import { registerEsmHooks } from './esm-hooks';
@@ -49,6 +51,17 @@ function instrumentations(): Instrumentation[] {
   return getNodeAutoInstrumentations(config);
 }
 
+/** The pause probe, for the session the resource names (read as the SDK reads OTEL_RESOURCE_ATTRIBUTES); its failure costs only itself. */
+function probePauses(): boolean {
+  try {
+    const session = detectResources({ detectors: [envDetector] }).attributes[DEBUG_SESSION_ATTRIBUTE];
+    return startPauseProbe(typeof session === 'string' && session !== '' ? session : undefined, process.env);
+  } catch (error) {
+    say(`debugger pauses are not measured in this process: ${error instanceof Error ? error.message : String(error)}`);
+    return false;
+  }
+}
+
 function start(): Started {
   // Worker threads run the preloads too: the app's main thread is the one traced.
   if (process.env.HOPSCOPE_INSTRUMENT === 'off' || !isMainThread) return { state: 'off', ready: Promise.resolve() };
@@ -73,7 +86,7 @@ function start(): Started {
          new StartedSpanProcessor(exporter), new BatchSpanProcessor({ exporter, scheduledDelayMillis: 500 })],
     });
     sdk.start();
-    const probed = startPauseProbe(process.env);
+    const probed = probePauses();
     const flush = (): void => void sdk.shutdown().catch((error: unknown) => say(`could not send the last spans: ${String(error)}`));
     process.once('beforeExit', flush);
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
