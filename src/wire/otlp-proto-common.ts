@@ -4,7 +4,7 @@
  */
 import type { AttrValue, Attributes, Resource, Scope } from '../model/span';
 import { FIXED64, LENGTH_DELIMITED, VARINT, type ProtoReader } from './protobuf-reader';
-import { bytesToBase64, int64FromHalves, setAttribute } from './span-fields';
+import { bytesToBase64, int64FromHalves, microsFromNanoHalves, setAttribute } from './span-fields';
 import { MAX_VALUE_DEPTH, WireError, rethrowWithin } from './wire-error';
 
 /** Reads one `KeyValue` (the reader is after its length prefix) into `attributes`. */
@@ -13,10 +13,8 @@ export function readKeyValue(r: ProtoReader, end: number, attributes: Attributes
   let value: AttrValue = null;
   while (r.pos < end) {
     r.tag(end);
-    if (r.field === 1) {
-      r.expect(LENGTH_DELIMITED, 'key');
-      key = r.string(end);
-    } else if (r.field === 2) {
+    if (r.field === 1) key = r.stringField(end, 'key');
+    else if (r.field === 2) {
       r.expect(LENGTH_DELIMITED, 'value');
       try {
         const stop = r.delimited(end);
@@ -47,8 +45,7 @@ export function readAnyValue(r: ProtoReader, end: number, depth: number): AttrVa
     r.tag(end);
     switch (r.field) {
       case 1:
-        r.expect(LENGTH_DELIMITED, 'string_value');
-        value = r.string(end);
+        value = r.stringField(end, 'string_value');
         break;
       case 2:
         r.expect(VARINT, 'bool_value');
@@ -135,10 +132,8 @@ export function readResource(r: ProtoReader, end: number): Resource {
   while (r.pos < end) {
     r.tag(end);
     if (r.field === 1) readAttribute(r, end, attributes, 'attributes', index++);
-    else if (r.field === 2) {
-      r.expect(VARINT, 'dropped_attributes_count');
-      droppedAttributesCount = r.varint32(end);
-    } else r.skip(end);
+    else if (r.field === 2) droppedAttributesCount = r.uint32Field(end, 'dropped_attributes_count');
+    else r.skip(end);
   }
   return { attributes, droppedAttributesCount };
 }
@@ -149,15 +144,18 @@ export function readScope(r: ProtoReader, end: number): Scope {
   let version = '';
   while (r.pos < end) {
     r.tag(end);
-    if (r.field === 1) {
-      r.expect(LENGTH_DELIMITED, 'name');
-      name = r.string(end);
-    } else if (r.field === 2) {
-      r.expect(LENGTH_DELIMITED, 'version');
-      version = r.string(end);
-    } else r.skip(end);
+    if (r.field === 1) name = r.stringField(end, 'name');
+    else if (r.field === 2) version = r.stringField(end, 'version');
+    else r.skip(end);
   }
   return { name, version };
+}
+
+/** A fixed64 of nanoseconds since the epoch (`*_time_unix_nano`) as whole microseconds. */
+export function readMicros(r: ProtoReader, end: number, name: string): number {
+  r.expect(FIXED64, name);
+  r.fixed64(end);
+  return microsFromNanoHalves(r.lo, r.hi);
 }
 
 /**
@@ -178,6 +176,17 @@ export function readId(r: ProtoReader, end: number, name: string, hex: (buf: Uin
   const id = hex(r.buf, r.pos, stop);
   r.pos = stop;
   return id;
+}
+
+/** A length-delimited sub-message decoded by `read`, with `name[index]` (`name` when index < 0) on any error path. */
+export function readSubmessage<T>(r: ProtoReader, end: number, name: string, index: number, read: (r: ProtoReader, end: number) => T): T {
+  r.expect(LENGTH_DELIMITED, name);
+  try {
+    const stop = r.delimited(end);
+    return read(r, stop);
+  } catch (error) {
+    rethrowWithin(error, index < 0 ? name : `${name}[${index}]`);
+  }
 }
 
 /**

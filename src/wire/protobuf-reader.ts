@@ -133,6 +133,30 @@ export class ProtoReader {
     return decodeString(this.buf, start, stop);
   }
 
+  // A field's value after its tag, its wire type checked first (`name` is for the error).
+
+  stringField(end: number, name: string): string {
+    this.expect(LENGTH_DELIMITED, name);
+    return this.string(end);
+  }
+
+  /** A uint32 (counts) as an unsigned number. */
+  uint32Field(end: number, name: string): number {
+    this.expect(VARINT, name);
+    return this.varint32(end);
+  }
+
+  /** An int32 or enum as a signed number. */
+  int32Field(end: number, name: string): number {
+    this.expect(VARINT, name);
+    return this.varint32(end) | 0;
+  }
+
+  fixed32Field(end: number, name: string): number {
+    this.expect(FIXED32, name);
+    return this.fixed32(end);
+  }
+
   /** Asserts the last tag's wire type; names the field and offset when it differs. */
   expect(wireType: number, name: string): void {
     if (this.wireType !== wireType) {
