@@ -9,7 +9,7 @@
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isTraceId } from '../model/ids';
-import { readTraceHead } from '../protocol/trace-document';
+import { readTraceHead } from '../views/trace-document';
 
 /** Bigger traces are not kept (a restored panel then says the trace is gone). */
 export const MAX_KEPT_BYTES = 32 * 1024 * 1024;

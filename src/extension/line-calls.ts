@@ -13,7 +13,7 @@ import type { CallAtSite, CodePlace, SiteFinding } from '../analysis/call-sites'
 import type { Rule, Severity } from '../analysis/findings';
 import type { PlaceCandidate } from '../model/code-place';
 import { formatDuration } from '../common/format';
-import type { CallSitesView } from '../protocol/call-sites';
+import type { CallSitesView } from '../ingest/worker-protocol';
 import { DEFAULT_FINDING_THRESHOLDS, inTraces, lensTitle, plainText, worthSaying, type FindingThresholds } from './call-site-text';
 
 /** A workspace position, 1-based as OTel counts. */

@@ -9,7 +9,7 @@ import { errorText } from '../common/errors';
 import { Throttle } from '../common/throttle';
 import type { ReceiverController } from '../ingest/receiver-controller';
 import type { WebviewToHost } from '../protocol/messages';
-import { toServiceMapView } from '../protocol/service-map';
+import { toServiceMapView } from '../views/service-map';
 import { PanelConnection, webviewOptions, type PanelContext } from './webview-panel';
 
 export const SERVICE_MAP_VIEW_TYPE = 'hopscope.serviceMap';

@@ -7,7 +7,8 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { errorText } from '../common/errors';
-import { parseWebviewMessage, type HostToWebview, type WebviewToHost } from '../protocol/messages';
+import { parseWebviewMessage } from './webview-messages';
+import type { HostToWebview, WebviewToHost } from '../protocol/messages';
 import { exportFile } from './export-file';
 import { webviewHtml, type WebviewKind } from './webview-html';
 

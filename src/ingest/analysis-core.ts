@@ -6,7 +6,7 @@
  * map, trace documents — from those copies. All the per-trace computation of
  * the ingest worker happens here, none on the thread that receives.
  */
-import { isUndrawable } from '../protocol/trace-document';
+import { isUndrawable } from '../views/trace-document';
 import type { AnalysisStart, FromAnalysis, ToAnalysis } from './analysis-protocol';
 import { CallSitesCache } from './call-site-source';
 import { DerivedTraces, type DerivedTracesOptions } from './derived-traces';

@@ -12,7 +12,7 @@ import type { AnalysisHeadline } from '../analysis/headline';
 import type { AnalysisSettings } from '../analysis/settings';
 import type { DebugPause } from '../model/pause';
 import type { LogRecord, SpanRecord } from '../model/span';
-import type { CallSitesView } from '../protocol/call-sites';
+import type { CallSitesView } from './worker-protocol';
 import type { ServiceMapView } from '../protocol/service-map';
 import type { TraceSummary } from './trace-store';
 

@@ -7,7 +7,7 @@
  * `busy`). While the analysis thread is down the last call sites and service
  * map it gave are answered.
  */
-import type { CallSitesView } from '../protocol/call-sites';
+import type { CallSitesView } from './worker-protocol';
 import type { ServiceMapView } from '../protocol/service-map';
 import type { UndrawableTrace } from '../protocol/trace-document';
 import type { AnalysisFeed } from './analysis-feed';

@@ -8,7 +8,7 @@ import { callSites, type AnalysedTrace, type Locate } from '../analysis/call-sit
 import type { AnalysisSettings } from '../analysis/settings';
 import type { TraceTree } from '../analysis/trace-tree';
 import type { SpanRecord } from '../model/span';
-import type { CallSitesView } from '../protocol/call-sites';
+import type { CallSitesView } from './worker-protocol';
 import { frameSkipper } from '../source/skip-frames';
 import { spanPlace } from './tree-places';
 import { DerivedTraces } from './derived-traces';

@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { Emitter } from '../common/emitter';
 import type { AnalysisSettings } from '../analysis/settings';
-import type { CallSitesView } from '../protocol/call-sites';
+import type { CallSitesView } from './worker-protocol';
 import type { ServiceMapView } from '../protocol/service-map';
 import type { TraceDocument } from '../protocol/trace-document';
 import type { Endpoints } from './api-routes';

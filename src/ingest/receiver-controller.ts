@@ -13,7 +13,7 @@
  */
 import type { AnalysisSettings } from '../analysis/settings';
 import type { DebugPause } from '../model/pause';
-import type { CallSitesView } from '../protocol/call-sites';
+import type { CallSitesView } from './worker-protocol';
 import type { ServiceMapView } from '../protocol/service-map';
 import type { TraceDocument } from '../protocol/trace-document';
 import type { ResourceLimits } from 'node:worker_threads';

@@ -7,7 +7,7 @@ import type { DebugPause } from '../model/pause';
 import { request, type IncomingMessage } from 'node:http';
 import { Emitter } from '../common/emitter';
 import { errorText } from '../common/errors';
-import type { CallSitesView } from '../protocol/call-sites';
+import type { CallSitesView } from './worker-protocol';
 import type { ServiceMapView } from '../protocol/service-map';
 import type { TraceDocument } from '../protocol/trace-document';
 import { PROGRAM_ID, type StatsDocument } from './api-routes';

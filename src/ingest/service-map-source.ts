@@ -6,7 +6,8 @@
  * counted then it would show a made-up endpoint ("orders POST /charge, count
  * 1") and move the map's numbers twice. The map says how many are arriving.
  */
-import { toServiceMapView, type ServiceMapView } from '../protocol/service-map';
+import { toServiceMapView } from '../views/service-map';
+import type { ServiceMapView } from '../protocol/service-map';
 import { DerivedTraces } from './derived-traces';
 import { newestTrees, StoreCache, STORE_VIEW_BUDGET, type StoreBudget, type TraceSource } from './store-views';
 

@@ -4,15 +4,31 @@
  * bytes; the host never receives raw spans in bulk, only throttled summaries
  * and a trace it asked for.
  */
+import type { CallSite } from '../analysis/call-sites';
 import type { AnalysisSettings } from '../analysis/settings';
 import type { DebugPause } from '../model/pause';
-import type { CallSitesView } from '../protocol/call-sites';
 import type { ServiceMapView } from '../protocol/service-map';
 import type { Endpoints } from './api-routes';
 import type { IngestConfig } from './ingest-config';
 import type { CarriedStats, IngestStats } from './ingest-core';
 import type { QueryAnswer } from './trace-queries';
 import type { StoredTrace, TraceSummary } from './trace-store';
+
+/**
+ * The call sites over the stored traces, as the worker sends them to the
+ * editor (and `GET /api/call-sites` serves them): each line of code that made
+ * calls, with what the calls cost. Paths are as the telemetry gives them; the
+ * extension resolves them against the workspace.
+ */
+export interface CallSitesView {
+  sites: CallSite[];
+  /** How many traces were read. */
+  traces: number;
+  /** When it was computed, ms since the epoch. */
+  computedAt: number;
+  /** Stored traces left out to bound the work (the oldest ones); absent when none were. */
+  omittedTraces?: number;
+}
 
 /** `workerData` the worker starts with. */
 export interface WorkerStart {

@@ -5,7 +5,7 @@
 import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import { errorText } from '../common/errors';
-import { isUndrawable } from '../protocol/trace-document';
+import { isUndrawable } from '../views/trace-document';
 import { apiHandler, PROGRAM_ID, type Endpoints, type StatsDocument } from './api-routes';
 import { AnalysisFeed, BUSY_FEED_BUDGET_MS, FEED_BUDGET_MS, type AnalysisLink } from './analysis-feed';
 import type { FromAnalysis } from './analysis-protocol';

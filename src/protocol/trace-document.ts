@@ -2,6 +2,7 @@
  * A trace view as it travels — ingest worker → extension host → webview, a
  * following window's HTTP answer, the copy kept with a panel — as bytes the
  * extension host never has to parse: two lines of JSON (NDJSON).
+ * src/views/trace-document.ts writes and reads it.
  *
  *   {"format":1,"traceId":"…","root":{…},"spans":10000,"logs":3,"places":[[…],…]}   ← the head: small, read by the host
  *   {"traceId":"…","nodes":[…],"spans":[…],"logs":[…],"analysis":{…}}              ← the TraceView: forwarded as it is
@@ -12,36 +13,30 @@
  * own workspace and sends the webview one label per list, so neither the
  * host's work nor its messages grow with the number of spans.
  */
-import { errorText } from '../common/errors';
-import type { PlaceCandidate } from '../model/code-place';
-import { isTraceId } from '../model/ids';
-import type { TraceView } from './trace-view';
 
-export const TRACE_DOCUMENT_FORMAT = 1;
-export const TRACE_DOCUMENT_TYPE = 'application/x-ndjson';
+/** A place in the code a span names, as the telemetry names it (src/model/code-place.ts `PlaceCandidate`). */
+export interface DocumentPlace {
+  path: string;
+  /** 1-based. */
+  line: number;
+  column?: number;
+  /** Only the file's base name is known (Java). */
+  suffixOnly?: boolean;
+  /** Which of the span's data named it (src/source/span-source.ts). */
+  from: 'attributes' | 'legacy-attributes' | 'code.stacktrace' | 'exception';
+  functionName?: string;
+}
 
 export interface TraceDocumentHead {
-  format: typeof TRACE_DOCUMENT_FORMAT;
+  /** TRACE_DOCUMENT_FORMAT (src/views/trace-document.ts). */
+  format: 1;
   traceId: string;
   /** The root span's name, duration and start (µs since the epoch; absent in documents kept before it was), for a tab title; absent when the root was never received. */
   root?: { name: string; durationUs: number; startUs?: number };
   spans: number;
   logs: number;
   /** Each list: the candidates of one place, best first; the first inside the workspace is the place. */
-  places: PlaceCandidate[][];
-}
-
-const NEWLINE = 10;
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
-
-/** The document of a view and its place lists. */
-export function encodeTraceDocument(view: TraceView, places: PlaceCandidate[][]): Uint8Array {
-  const root = view.nodes[0];
-  const head: TraceDocumentHead = { format: TRACE_DOCUMENT_FORMAT, traceId: view.traceId, spans: view.spans.length, logs: view.logs.length, places };
-  if (root && !root.placeholder) head.root = { name: root.name, durationUs: root.endUs - root.startUs, startUs: root.startUs };
-  // JSON.stringify never writes a raw newline, so the first one ends the head.
-  return encoder.encode(`${JSON.stringify(head)}\n${JSON.stringify(view)}`);
+  places: DocumentPlace[][];
 }
 
 /**
@@ -54,46 +49,3 @@ export interface UndrawableTrace {
 
 /** A trace document, or why the trace has none. */
 export type TraceDocument = Uint8Array | UndrawableTrace;
-
-export const isUndrawable = (value: unknown): value is UndrawableTrace =>
-  typeof value === 'object' && value !== null && typeof (value as Partial<UndrawableTrace>).undrawable === 'string';
-
-export class TraceDocumentError extends Error {}
-
-/** The head, read and checked; the view stays bytes. Throws a TraceDocumentError naming what is wrong. */
-export function readTraceHead(document: Uint8Array): TraceDocumentHead {
-  const end = document.indexOf(NEWLINE);
-  if (end < 0) throw new TraceDocumentError('a trace document has two lines (head, view); this one has one');
-  let head: unknown;
-  try {
-    head = JSON.parse(decoder.decode(document.subarray(0, end)));
-  } catch (error) {
-    throw new TraceDocumentError(`the head of a trace document is not JSON: ${errorText(error)}`);
-  }
-  const h = head as Partial<TraceDocumentHead> | null;
-  if (typeof h !== 'object' || h === null) throw new TraceDocumentError('the head of a trace document must be an object');
-  if (h.format !== TRACE_DOCUMENT_FORMAT) throw new TraceDocumentError(`trace document format ${JSON.stringify(h.format)} is not ${TRACE_DOCUMENT_FORMAT}`);
-  if (!isTraceId(h.traceId)) throw new TraceDocumentError('the head of a trace document names no valid traceId');
-  if (!Number.isSafeInteger(h.spans) || !Number.isSafeInteger(h.logs)) throw new TraceDocumentError('the head of a trace document must count its spans and logs');
-  if (!Array.isArray(h.places) || !h.places.every((list) => Array.isArray(list) && list.every(isCandidate))) throw new TraceDocumentError('the places of a trace document must be lists of {path, line, from}');
-  if (h.root !== undefined && (typeof h.root?.name !== 'string' || typeof h.root.durationUs !== 'number' || (h.root.startUs !== undefined && typeof h.root.startUs !== 'number'))) throw new TraceDocumentError('the root of a trace document must have a name and a duration');
-  return h as TraceDocumentHead;
-}
-
-/** The view line's bytes (for the webview, which parses them). */
-export function traceViewBytes(document: Uint8Array): Uint8Array {
-  const end = document.indexOf(NEWLINE);
-  return end < 0 ? document : document.subarray(end + 1);
-}
-
-/** The view itself (where it must be read: the webview, the worker taking a kept copy back, tests). */
-export function readTraceView(document: Uint8Array): TraceView {
-  const view = JSON.parse(decoder.decode(traceViewBytes(document))) as TraceView | null;
-  if (typeof view !== 'object' || view === null || !Array.isArray(view.nodes) || !Array.isArray(view.spans) || !Array.isArray(view.logs)) throw new TraceDocumentError('the view of a trace document must have nodes, spans and logs');
-  return view;
-}
-
-function isCandidate(value: unknown): value is PlaceCandidate {
-  const c = value as Partial<PlaceCandidate> | null;
-  return typeof c === 'object' && c !== null && typeof c.path === 'string' && Number.isSafeInteger(c.line) && typeof c.from === 'string';
-}

@@ -2,19 +2,16 @@
  * What the trace webview draws, as plain JSON: the repaired call tree in
  * depth-first order (times after clock-skew repair, self time computed once),
  * the raw spans for the details pane, the trace's logs, and its analysis.
+ * src/views/trace-view.ts builds it.
  *
  *   nodes[0] root ─┬─ nodes[1] ── nodes[2]      parentSpanId is the tree's parent,
  *                  └─ nodes[3]                  after orphans and cycles were repaired
  */
-import type { AnalysisSettings } from '../analysis/settings';
-import { analyzeTree, entrySpine, type TraceAnalysis } from '../analysis/analyze-trace';
-import type { EdgeMode } from '../analysis/edge-modes';
-import { callee, isCall, isPlumbing, operationOf } from '../analysis/calls';
-import { buildTree, coveredUs, duration, type TraceNode, type TraceTree } from '../analysis/trace-tree';
-import { isFailed } from '../model/failure';
-import type { PauseReason } from '../model/pause';
-import type { LogRecord, SpanKind, SpanRecord } from '../model/span';
-import { wasRunning } from '../analysis/running-spans';
+import type { ViewAnalysis, ViewEdgeMode } from './view-analysis';
+import type { ViewLog, ViewSpan, ViewSpanKind } from './view-span';
+
+/** Why a debug session stopped (src/model/pause.ts `PauseReason`). */
+export type ViewPauseReason = 'breakpoint' | 'step' | 'exception' | 'pause' | 'entry' | 'other' | 'measured';
 
 export interface ViewNode {
   spanId: string;
@@ -31,14 +28,14 @@ export interface ViewNode {
   plumbing?: true;
   /** The request's own entry (the root and what the whole request passes through on its way in): no what-if changes it. */
   entry?: true;
-  kind: SpanKind;
+  kind: ViewSpanKind;
   startUs: number;
   endUs: number;
   /** Time covered by none of its children, µs. */
   selfUs: number;
   depth: number;
   /** How the parent called it; absent for the root and detached parts. */
-  mode?: EdgeMode;
+  mode?: ViewEdgeMode;
   failed: boolean;
   /** A stand-in for a parent that was never received. */
   placeholder: boolean;
@@ -60,7 +57,7 @@ export interface ViewNode {
 export interface ViewPauses {
   /** How much the pauses inflated the request (the analysis's `pausedUs`), µs. */
   pausedUs: number;
-  /** The pauses that fall in the trace's time, by start, at most MAX_VIEW_PAUSES (the longest kept). */
+  /** The pauses that fall in the trace's time, by start, at most MAX_VIEW_PAUSES (src/views/paused-view.ts) (the longest kept). */
   pauses: ViewPause[];
   /** Pauses past that bound, not listed. */
   omittedPauses?: number;
@@ -75,7 +72,7 @@ export interface ViewPause {
   /** A pause still open ends at the trace's end (and says `open`). */
   endUs: number;
   open?: true;
-  reason: PauseReason;
+  reason: ViewPauseReason;
   /** The debug session's name (its launch configuration's: usually the service). */
   sessionName: string;
   /** Where the top frame stood: a path and a 1-based line; null when the adapter did not say. */
@@ -98,9 +95,9 @@ export interface TraceView {
   /** The request first, then any detached parts, each depth-first in child order. */
   nodes: ViewNode[];
   /** The spans as received, for the details pane (placeholders have none). */
-  spans: SpanRecord[];
-  logs: LogRecord[];
-  analysis: TraceAnalysis;
+  spans: ViewSpan[];
+  logs: ViewLog[];
+  analysis: ViewAnalysis;
   /** Only when debugger pauses stopped the trace (the nodes' times are without them). */
   paused?: ViewPauses;
   /** While it runs: debug sessions stopped now that sent none of its spans (what its callers wait on). */
@@ -111,59 +108,6 @@ export interface TraceView {
 export interface ViewStop {
   sessionName: string;
   startUs: number;
-  reason: PauseReason;
+  reason: ViewPauseReason;
   location: { path: string; line: number } | null;
-}
-
-export function toTraceView(traceId: string, spans: readonly SpanRecord[], logs: readonly LogRecord[], settings?: AnalysisSettings): TraceView | undefined {
-  const tree = buildTree(spans);
-  return tree && traceViewOf(traceId, tree, analyzeTree(tree, settings), spans, logs);
-}
-
-/** The view of a tree already built and analysed (the ingest worker's, once per trace version: derived-traces.ts). */
-export function traceViewOf(traceId: string, tree: TraceTree, analysis: TraceAnalysis, spans: readonly SpanRecord[], logs: readonly LogRecord[]): TraceView {
-  const nodes: ViewNode[] = [];
-  const entry = entrySpine(tree.root);
-  const add = (top: TraceNode) => {
-    // Iterative: a broken trace can be thousands of levels deep.
-    const stack = [top];
-    while (stack.length > 0) {
-      const node = stack.pop()!;
-      const shown = viewNode(node);
-      if (entry.has(node)) shown.entry = true;
-      nodes.push(shown);
-      for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]!);
-    }
-  };
-  add(tree.root);
-  for (const part of tree.detached) add(part);
-  return { traceId, nodes, spans: [...spans], logs: [...logs], analysis };
-}
-
-function viewNode(node: TraceNode): ViewNode {
-  const out: ViewNode = {
-    spanId: node.spanId,
-    parentSpanId: node.parent?.spanId ?? '',
-    service: node.service,
-    name: node.name,
-    label: operationOf(node),
-    kind: node.kind,
-    startUs: node.startUs,
-    endUs: node.endUs,
-    selfUs: selfTime(node),
-    depth: node.depth,
-    failed: node.span !== undefined && isFailed(node.span),
-    placeholder: node.span === undefined,
-    skewUs: node.skewUs,
-  };
-  if (node.mode) out.mode = node.mode;
-  if (node.span && wasRunning(node.span)) out.running = true;
-  if (isPlumbing(node)) out.plumbing = true;
-  else if (isCall(node)) out.peer = callee(node);
-  return out;
-}
-
-/** The node's duration minus the union of its children's intervals. */
-function selfTime(node: TraceNode): number {
-  return Math.max(0, duration(node) - coveredUs(node.children, node.startUs, node.endUs));
 }

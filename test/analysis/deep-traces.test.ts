@@ -24,8 +24,8 @@ import { spanPlace } from '../../src/ingest/tree-places';
 import { shownSites } from '../support/shown-sites';
 import { TraceStore } from '../../src/ingest/trace-store';
 import type { SpanRecord } from '../../src/model/span';
-import { toServiceMapView } from '../../src/protocol/service-map';
-import { toTraceView } from '../../src/protocol/trace-view';
+import { toServiceMapView } from '../../src/views/service-map';
+import { toTraceView } from '../../src/views/trace-view';
 import type { StackFrame } from '../../src/source/stack-frames';
 import { toOtlpJson } from '../support/timeline';
 

@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import type { CallAtSite, CodePlace, SiteFinding } from '../../src/analysis/call-sites';
 import { escapeMarkdown, hoverMarkdown, lineProblems, resolveLineCalls, sparkline, type FilePosition } from '../../src/extension/line-calls';
 import type { PlaceCandidate } from '../../src/model/code-place';
-import type { CallSitesView } from '../../src/protocol/call-sites';
+import type { CallSitesView } from '../../src/ingest/worker-protocol';
 
 const T = 'a'.repeat(32);
 const span = (n: number) => n.toString(16).padStart(16, '0');

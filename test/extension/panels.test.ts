@@ -9,7 +9,7 @@ import { formatTimeOfDay } from '../../src/common/format';
 import { exportFile } from '../../src/extension/export-file';
 import { restoredTrace, traceIdArgument } from '../../src/extension/panel-inputs';
 import { missingTraceMessage, summaryRoot, traceTitle, undrawableTraceMessage, viewRoot } from '../../src/extension/panel-text';
-import { toTraceView } from '../../src/protocol/trace-view';
+import { toTraceView } from '../../src/views/trace-view';
 import { sync } from '../support/shop-drawings';
 import { TRACE_ID } from '../support/timeline';
 

@@ -282,7 +282,7 @@ describe('the receiving thread', () => {
       const result = await build({ entryPoints: [entry], bundle: true, platform: 'node', write: false, metafile: true, outfile: 'out.js', logLevel: 'silent' });
       return Object.keys(result.metafile.inputs);
     };
-    const analysisCode = ['src/analysis/analyze-trace.ts', 'src/analysis/trace-tree.ts', 'src/analysis/critical-path.ts', 'src/analysis/aggregate.ts', 'src/ingest/live-analysis.ts', 'src/ingest/call-site-source.ts', 'src/ingest/service-map-source.ts', 'src/ingest/trace-views.ts', 'src/protocol/trace-view.ts', 'src/source/span-source.ts'];
+    const analysisCode = ['src/analysis/analyze-trace.ts', 'src/analysis/trace-tree.ts', 'src/analysis/critical-path.ts', 'src/analysis/aggregate.ts', 'src/ingest/live-analysis.ts', 'src/ingest/call-site-source.ts', 'src/ingest/service-map-source.ts', 'src/ingest/trace-views.ts', 'src/views/trace-view.ts', 'src/source/span-source.ts'];
     const receiving = await inputs('src/ingest/worker.ts');
     assert.deepEqual(analysisCode.filter((file) => receiving.includes(file)), []);
     const analysing = await inputs('src/ingest/analysis-worker.ts');

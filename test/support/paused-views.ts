@@ -8,7 +8,7 @@ import { TraceStore } from '../../src/ingest/trace-store';
 import { TraceViews } from '../../src/ingest/trace-views';
 import { DEBUG_SESSION_ATTRIBUTE, type DebugPause } from '../../src/model/pause';
 import type { SpanRecord } from '../../src/model/span';
-import { readTraceView } from '../../src/protocol/trace-document';
+import { readTraceView } from '../../src/views/trace-document';
 import type { TraceView } from '../../src/protocol/trace-view';
 import { ms, timeline } from './timeline';
 

@@ -8,8 +8,10 @@
 import type { WhatIf } from '../../src/analysis/what-if';
 import { buildTree, type TraceTree } from '../../src/analysis/trace-tree';
 import type { SpanRecord } from '../../src/model/span';
-import { toServiceMapView, type ServiceMapView } from '../../src/protocol/service-map';
-import { toTraceView, type TraceView, type ViewNode } from '../../src/protocol/trace-view';
+import { toServiceMapView } from '../../src/views/service-map';
+import type { ServiceMapView } from '../../src/protocol/service-map';
+import { toTraceView } from '../../src/views/trace-view';
+import type { TraceView, ViewNode } from '../../src/protocol/trace-view';
 import { syntheticTrace } from '../../bench/synthetic';
 import { events, failedPayment, sync } from './shop-drawings';
 import type { Drawn } from './timeline';

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { buildTree } from '../../src/analysis/trace-tree';
-import { EDGE_EXAMPLES, toServiceMapView } from '../../src/protocol/service-map';
+import { EDGE_EXAMPLES, toServiceMapView } from '../../src/views/service-map';
 import { ms, timeline } from '../support/timeline';
 
 /** One checkout whose two database calls take `first` and `second` ms; the email is published (async). */

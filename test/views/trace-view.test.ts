@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { LogRecord } from '../../src/model/span';
-import { toTraceView, type TraceView } from '../../src/protocol/trace-view';
+import { toTraceView } from '../../src/views/trace-view';
+import type { TraceView } from '../../src/protocol/trace-view';
 import { events, sync } from '../support/shop-drawings';
 import { ms, TRACE_ID, timeline } from '../support/timeline';
 

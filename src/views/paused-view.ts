@@ -1,5 +1,5 @@
 /**
- * What a trace view says about the debugger pauses that stopped its trace (ViewPauses in trace-view.ts): the
+ * What a trace view says about the debugger pauses that stopped its trace (ViewPauses in src/protocol/trace-view.ts): the
  * pauses, and each node's recorded times where the compensation moved it. The nodes themselves keep the
  * compensated times, what the analysis describes; a view that shows the wall clock reads these instead.
  *
@@ -14,7 +14,7 @@ import type { TraceAnalysis } from '../analysis/analyze-trace';
 import { sessionOf } from '../analysis/pauses';
 import type { TraceTree } from '../analysis/trace-tree';
 import type { DebugPause } from '../model/pause';
-import type { ViewPause, ViewPauses, ViewStop, ViewWallClock } from './trace-view';
+import type { ViewPause, ViewPauses, ViewStop, ViewWallClock } from '../protocol/trace-view';
 
 export const MAX_VIEW_PAUSES = 200;
 

@@ -1,7 +1,7 @@
 /** Every message a webview sends is checked before the host acts on it; a bad one is named, never trusted. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { MAX_EXPORT_CHARS, parseWebviewMessage, ProtocolError } from '../../src/protocol/messages';
+import { MAX_EXPORT_CHARS, parseWebviewMessage, ProtocolError } from '../../src/extension/webview-messages';
 
 const SPAN = '00f067aa0ba902b7';
 const TRACE = '0af7651916cd43dd8448eb211c80319c';
