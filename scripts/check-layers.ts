@@ -15,15 +15,21 @@ export interface Layer {
   typeOnly?: string[];
 }
 
-const SRC_LAYERS = ['src/common/', 'src/model/', 'src/wire/', 'src/analysis/', 'src/protocol/', 'src/ingest/', 'src/source/', 'src/cli/', 'src/extension/', 'src/processor/', 'src/instrument/'];
+const SRC_LAYERS = ['src/common/', 'src/model/', 'src/wire/', 'src/analysis/', 'src/protocol/', 'src/views/', 'src/ingest/', 'src/source/', 'src/cli/', 'src/extension/', 'src/processor/', 'src/instrument/'];
 const PURE = ['vscode', 'node', 'src/ingest/', 'src/cli/', 'src/extension/', 'src/source/', 'webview/'];
+/** Every src layer but these. */
+const allBut = (...kept: string[]) => SRC_LAYERS.filter((l) => !kept.includes(l));
 
 export const LAYERS: Layer[] = [
-  { folder: 'src/common/', forbid: PURE },
-  { folder: 'src/model/', forbid: PURE },
-  { folder: 'src/wire/', forbid: PURE },
-  { folder: 'src/analysis/', forbid: PURE },
-  { folder: 'src/protocol/', forbid: PURE },
+  { folder: 'src/common/', forbid: [...PURE, 'src/views/'] },
+  { folder: 'src/model/', forbid: [...PURE, 'src/views/'] },
+  { folder: 'src/wire/', forbid: [...PURE, 'src/views/'] },
+  { folder: 'src/analysis/', forbid: [...PURE, 'src/views/'] },
+  // The view shapes the host sends the webview, and nothing else: types only (the layer test checks that
+  // nothing in it runs), declared here rather than imported, so the webview's contract is this folder.
+  { folder: 'src/protocol/', forbid: ['vscode', 'node', 'webview/', ...allBut('src/protocol/')] },
+  // What builds the views (trace view, service map, pauses, the trace document) from the analysis: pure.
+  { folder: 'src/views/', forbid: ['vscode', 'node', 'webview/', ...allBut('src/common/', 'src/model/', 'src/analysis/', 'src/protocol/', 'src/views/')] },
   { folder: 'src/ingest/', forbid: ['vscode', 'src/extension/', 'src/cli/', 'webview/'] },
   { folder: 'src/source/', forbid: ['vscode', 'src/extension/', 'src/cli/', 'webview/'] },
   { folder: 'src/cli/', forbid: ['vscode', 'src/extension/', 'webview/'] },
@@ -33,9 +39,9 @@ export const LAYERS: Layer[] = [
   { folder: 'src/processor/', forbid: ['vscode', 'src/extension/', 'webview/', '@opentelemetry/'], typeOnly: ['@opentelemetry/'] },
   // The register module runs inside the user's Node apps as its own bundle: it carries OpenTelemetry and
   // the call-site processor, and nothing of the editor, the receiver or the analysis.
-  { folder: 'src/instrument/', forbid: ['vscode', 'src/extension/', 'src/ingest/', 'src/cli/', 'src/source/', 'src/analysis/', 'src/wire/', 'webview/'] },
-  // The webview bundles src/common (formatting) and sees the host's data only as types.
-  { folder: 'webview/', forbid: ['vscode', 'node', ...SRC_LAYERS.filter((l) => l !== 'src/common/')], typeOnly: ['src/protocol/', 'src/model/', 'src/analysis/'] },
+  { folder: 'src/instrument/', forbid: ['vscode', 'src/extension/', 'src/ingest/', 'src/cli/', 'src/source/', 'src/analysis/', 'src/views/', 'src/wire/', 'webview/'] },
+  // The webview bundles src/common (formatting) and sees the host's data only as src/protocol's types.
+  { folder: 'webview/', forbid: ['vscode', 'node', ...allBut('src/common/')], typeOnly: ['src/protocol/'] },
 ];
 
 const NODE_BUILTINS = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));

@@ -1,5 +1,5 @@
 /** Facts the views derive from a trace's analysis, computed once per trace. */
-import type { TraceAnalysis } from '../src/analysis/analyze-trace';
+import type { ViewAnalysis as TraceAnalysis } from '../src/protocol/view-analysis';
 
 export type FailureRole = 'origin' | 'propagated' | 'contained' | 'isolated';
 

@@ -9,7 +9,7 @@ import { PauseFacts, type TimeMode } from './pauses';
 import { failureRoles } from './facts';
 import type { SourceLink } from '../src/protocol/messages';
 import type { TraceView, ViewNode } from '../src/protocol/trace-view';
-import type { SpanRecord } from '../src/model/span';
+import type { ViewSpan as SpanRecord } from '../src/protocol/view-span';
 
 export type Aspect =
   /** A new trace, or the same trace with late spans. */

@@ -21,7 +21,7 @@
  * characters, so a deep path costs no more than a shallow one), so they stay the same
  * when late spans arrive.
  */
-import type { EdgeMode } from '../../src/analysis/edge-modes';
+import type { ViewEdgeMode as EdgeMode } from '../../src/protocol/view-analysis';
 import type { TraceView, ViewNode } from '../../src/protocol/trace-view';
 import { labelOf } from '../labels';
 

@@ -22,7 +22,7 @@
  *   gateway│orders │payments
  *   ██▒    │██▒░░░░│██▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒   ▒ paused at breakpoint · payments.ts:42 · 6.00 s
  */
-import type { BlockingChain, HopBreakdown } from '../../src/analysis/blocking-chains';
+import type { ViewBlockingChain as BlockingChain, ViewHopBreakdown as HopBreakdown } from '../../src/protocol/view-analysis';
 import type { TraceView } from '../../src/protocol/trace-view';
 import { formatCount, formatDuration, formatRoute } from '../../src/common/format';
 import { element } from '../dom';

@@ -2,7 +2,7 @@
  * The details pane's tables of a span's events, links and logs. Times are
  * offsets from the span's start; values stay text.
  */
-import type { LogRecord, SpanRecord } from '../../src/model/span';
+import type { ViewLog as LogRecord, ViewSpan as SpanRecord } from '../../src/protocol/view-span';
 import { formatDuration } from '../../src/common/format';
 import { element } from '../dom';
 import { spanTitle } from '../labels';

@@ -8,7 +8,7 @@
  *   · Make it async (the caller only publishes): the request would take 151 ms (−499 ms).
  *   · Make it 50 % faster: the request would take 400 ms (−250 ms).
  */
-import type { WhatIf } from '../../src/analysis/what-if';
+import type { ViewWhatIf as WhatIf } from '../../src/protocol/view-analysis';
 import type { ViewNode } from '../../src/protocol/trace-view';
 import { codicon, element } from '../dom';
 import type { Store } from '../store';

@@ -7,9 +7,8 @@
  * the whole trace is indexed once per trace.
  */
 import type { FailureRole } from '../facts';
-import type { EdgeMode } from '../../src/analysis/edge-modes';
-import type { LogRecord, SpanRecord } from '../../src/model/span';
-import type { WhatIf } from '../../src/analysis/what-if';
+import type { ViewEdgeMode as EdgeMode, ViewWhatIf as WhatIf } from '../../src/protocol/view-analysis';
+import type { ViewLog as LogRecord, ViewSpan as SpanRecord } from '../../src/protocol/view-span';
 import type { TraceView, ViewNode } from '../../src/protocol/trace-view';
 import { formatDuration } from '../../src/common/format';
 import { codicon, element } from '../dom';

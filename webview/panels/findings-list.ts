@@ -5,8 +5,7 @@
  * Picking a finding highlights its spans everywhere and selects its first
  * span; picking it again clears the highlight.
  */
-import type { Finding, Severity } from '../../src/analysis/findings';
-import type { WhatIf } from '../../src/analysis/what-if';
+import type { ViewFinding as Finding, ViewSeverity as Severity, ViewWhatIf as WhatIf } from '../../src/protocol/view-analysis';
 import type { TraceView } from '../../src/protocol/trace-view';
 import { formatDuration } from '../../src/common/format';
 import { codicon, element } from '../dom';

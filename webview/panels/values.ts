@@ -3,7 +3,7 @@
  * Long values are cut, with a toggle that shows them whole; span data is
  * untrusted, so it only ever reaches the DOM as text nodes.
  */
-import type { AttrValue, Attributes } from '../../src/model/span';
+import type { ViewAttrValue as AttrValue, ViewAttributes as Attributes } from '../../src/protocol/view-span';
 import { element } from '../dom';
 
 /** Values longer than this are cut until "show all" is pressed. */

@@ -13,7 +13,7 @@
  * row's bar is its recorded time with the paused parts hatched; compensated, a hatched marker shows where a
  * pause was taken out. A span still running is drawn open-ended, "running · 4.20 s so far".
  */
-import type { PathSegment } from '../../src/analysis/critical-path';
+import type { ViewPathSegment as PathSegment } from '../../src/protocol/view-analysis';
 import type { TraceView, ViewNode } from '../../src/protocol/trace-view';
 import { formatDuration } from '../../src/common/format';
 import { codicon, element } from '../dom';

@@ -10,7 +10,7 @@
  *
  * A saving that rounds to nothing is said in words, never as `−0 µs`.
  */
-import type { Change, WhatIf } from '../../src/analysis/what-if';
+import type { ViewChange as Change, ViewWhatIf as WhatIf } from '../../src/protocol/view-analysis';
 import type { TraceView, ViewNode } from '../../src/protocol/trace-view';
 import { formatDuration } from '../../src/common/format';
 
