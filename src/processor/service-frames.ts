@@ -4,6 +4,7 @@
  * in a file the service asked to skip. A file is judged both as it runs and
  * where its source map says it was written, so a bundled dependency is still one.
  */
+import { column1, line1 } from '../common/positions';
 import { SourcePositions, type SourcePosition } from './source-position';
 
 export interface ServiceFrame extends SourcePosition {
@@ -42,7 +43,7 @@ export class ServiceFrames {
       const line = callSite.getLineNumber();
       const column = callSite.getColumnNumber();
       if (line === null || column === null || this.isOwn(file, line, column)) continue;
-      const position = this.positions.resolve(file, line, column);
+      const position = this.positions.resolve(file, line1(line), column1(column));
       if (position.path !== file && this.skips(position.path)) continue;
       // Spelled out: a spread costs V8 more here than everything else in this loop.
       return { path: position.path, line: position.line, column: position.column, index, functionName: functionName(callSite) };

@@ -13,14 +13,15 @@
  */
 import { findSourceMap, type SourceMap } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { column0, line0, toColumn0, toColumn1, toLine0, toLine1, type Column1, type Line1 } from '../common/positions';
 
 export interface SourcePosition {
   /** A path where there is one (file: URLs are converted); other URLs as they are. */
   path: string;
-  /** 1-based, as in stack traces and OTel's `code.line.number`. */
-  line: number;
-  /** 1-based, as in stack traces. */
-  column: number;
+  /** As in stack traces and OTel's `code.line.number`. */
+  line: Line1;
+  /** As in stack traces. */
+  column: Column1;
 }
 
 /** Enough for every module of a large service; past it (code evaluated under
@@ -32,11 +33,11 @@ export class SourcePositions {
   private readonly paths = new Map<string, string>();
 
   /** Where `line`:`column` of the running `file` (a path or URL, as V8 names it) was written. */
-  resolve(file: string, line: number, column: number): SourcePosition {
-    const entry = this.mapOf(file)?.findEntry(line - 1, column - 1);
+  resolve(file: string, line: Line1, column: Column1): SourcePosition {
+    const entry = this.mapOf(file)?.findEntry(toLine0(line), toColumn0(column));
     if (entry && 'originalSource' in entry && entry.originalSource) {
-      // Source maps count from 0, stack traces and OTel from 1.
-      return { path: this.pathOf(entry.originalSource), line: entry.originalLine + 1, column: entry.originalColumn + 1 };
+      // Node's source maps count from 0, stack traces and OTel from 1.
+      return { path: this.pathOf(entry.originalSource), line: toLine1(line0(entry.originalLine)), column: toColumn1(column0(entry.originalColumn)) };
     }
     return { path: this.pathOf(file), line, column };
   }

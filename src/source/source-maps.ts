@@ -15,13 +15,14 @@
  * (`webpack://shop/./src/orders.ts`) was written on the build machine and comes
  * back `foreign`, for the caller to map like any other foreign path.
  *
- * Source maps count lines from 1 like OTel, but columns from 0; the two
- * helpers below are the only place that converts a column.
+ * Source maps count lines from 1 like OTel, but columns from 0: a column
+ * crosses only in `lookup`, through src/common/positions.ts.
  */
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SourceMapConsumer } from 'source-map-js';
+import { column0, column1, line1, toColumn0, toColumn1, type Column0, type Column1 } from '../common/positions';
 
 export interface OriginalPosition {
   /** `local`: an absolute local path. `foreign`: a path (or a bundler URL's path) from elsewhere. */
@@ -93,7 +94,7 @@ export class SourceMaps {
 }
 
 function lookup(map: LoadedMap, line: number, column: number | undefined): OriginalPosition | undefined {
-  const at = { line, column: column === undefined ? 0 : mapColumn(column) };
+  const at = { line: line1(line), column: column === undefined ? column0(0) : mapColumn(column1(column)) };
   // Without a column, the first mapping on the line is the best guess.
   const biases = column === undefined ? [SourceMapConsumer.LEAST_UPPER_BOUND] : [SourceMapConsumer.GREATEST_LOWER_BOUND, SourceMapConsumer.LEAST_UPPER_BOUND];
   for (const bias of biases) {
@@ -106,7 +107,7 @@ function lookup(map: LoadedMap, line: number, column: number | undefined): Origi
     if (!where) return undefined;
     const out: OriginalPosition = { ...where, line: originalLine };
     const originalColumn = found.column as number | null;
-    if (originalColumn !== null && originalColumn >= 0) out.column = otelColumn(originalColumn);
+    if (originalColumn !== null && originalColumn >= 0) out.column = toColumn1(column0(originalColumn));
     if (typeof found.name === 'string' && found.name !== '') out.name = found.name;
     return out;
   }
@@ -163,12 +164,7 @@ async function readSmall(path: string): Promise<string | undefined> {
   return readFile(path, 'utf8').catch(() => undefined);
 }
 
-/** An OTel / stack-trace column (1-based) as a source map's (0-based). */
-function mapColumn(column: number): number {
-  return Math.max(0, column - 1);
-}
-
-/** A source map's column (0-based) as OTel counts (1-based). */
-function otelColumn(column: number): number {
-  return column + 1;
+/** An OTel / stack-trace column as a source map's; a column 0, which no stack trace has, is the first. */
+function mapColumn(column: Column1): Column0 {
+  return column0(Math.max(0, toColumn0(column)));
 }
