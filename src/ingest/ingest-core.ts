@@ -3,7 +3,8 @@
  * reports. One instance lives in the ingest worker; tests build their own.
  */
 import type { DecodedLogs, DecodedSpans } from '../model/span';
-import { decodeLogsJson, decodeTracesJson } from '../wire/otlp-json';
+import { decodeLogsJson } from '../wire/otlp-json-logs';
+import { decodeTracesJson } from '../wire/otlp-json-traces';
 import { decodeTracesJsonFast } from '../wire/otlp-json-fast';
 import { decodeLogsProto } from '../wire/otlp-proto-logs';
 import { decodeTracesProto } from '../wire/otlp-proto-traces';
@@ -13,6 +14,16 @@ import type { IngestConfig } from './ingest-config';
 import { IngestQueue } from './ingest-queue';
 import { DEFAULT_STORE_LIMITS } from './store-limits';
 import { TraceStore } from './trace-store';
+
+/** An OTLP traces request's spans; WireError on bad data. */
+export function decodeSpans(encoding: Encoding, body: Uint8Array): DecodedSpans {
+  return encoding === 'protobuf' ? decodeTracesProto(body) : (decodeTracesJsonFast(body) ?? decodeTracesJson(bodyText(body)));
+}
+
+/** An OTLP logs request's records; WireError on bad data. */
+export function decodeLogs(encoding: Encoding, body: Uint8Array): DecodedLogs {
+  return encoding === 'protobuf' ? decodeLogsProto(body) : decodeLogsJson(bodyText(body));
+}
 
 export interface IngestJob {
   signal: Signal;
@@ -172,14 +183,14 @@ export class IngestCore {
   private process(job: IngestJob): IngestResult {
     try {
       if (job.signal === 'traces') {
-        const decoded: DecodedSpans = job.encoding === 'protobuf' ? decodeTracesProto(job.body) : (decodeTracesJsonFast(job.body) ?? decodeTracesJson(bodyText(job.body)));
+        const decoded = decodeSpans(job.encoding, job.body);
         this.spansReceived += decoded.spans.length + decoded.rejected;
         this.spansRejected += decoded.rejected;
         this.store.add(decoded.spans);
         return { accepted: decoded.spans.length, rejected: decoded.rejected, rejectReason: decoded.rejectReason };
       }
       if (job.signal === 'logs') {
-        const decoded: DecodedLogs = job.encoding === 'protobuf' ? decodeLogsProto(job.body) : decodeLogsJson(bodyText(job.body));
+        const decoded = decodeLogs(job.encoding, job.body);
         this.store.addLogs(decoded.logs);
         return { accepted: decoded.logs.length, rejected: decoded.rejected, rejectReason: decoded.rejectReason };
       }
