@@ -40,7 +40,21 @@ export interface IngestConfig {
   program: string;
   /** Thresholds of the live analysis. */
   analysis: AnalysisSettings;
+  /** Where accepted requests are journaled and restored from; null keeps traces in memory only. */
+  journal: JournalConfig | null;
 }
+
+/** The journal's folder and bounds (src/ingest/journal). */
+export interface JournalConfig {
+  dir: string;
+  /** Whole segments are deleted, oldest first, past this many bytes on disk… */
+  diskLimitBytes: number;
+  /** …or once their newest record is older than this. */
+  retentionMs: number;
+  segmentBytes: number;
+}
+
+export const DEFAULT_JOURNAL_LIMITS: Omit<JournalConfig, 'dir'> = { diskLimitBytes: 512 * 1024 * 1024, retentionMs: 72 * 3600_000, segmentBytes: 64 * 1024 * 1024 };
 
 export const DEFAULT_INGEST_CONFIG: IngestConfig = {
   host: '127.0.0.1',
@@ -63,6 +77,7 @@ export const DEFAULT_INGEST_CONFIG: IngestConfig = {
   portHints: { http: '--http-port', grpc: '--grpc-port' },
   program: 'hopscope',
   analysis: DEFAULT_ANALYSIS_SETTINGS,
+  journal: null,
 };
 
 /** Problems with a configuration, each naming the setting; empty when it is usable. */
@@ -91,5 +106,11 @@ export function configProblems(config: IngestConfig): string[] {
   positive('maxQueuedBytes', config.maxQueuedBytes);
   positive('maxQueuedJobs', config.maxQueuedJobs);
   if (!Number.isFinite(config.settleMs) || config.settleMs < 0) problems.push(`settleMs must be 0 or more, not ${config.settleMs}`);
+  if (config.journal) {
+    if (typeof config.journal.dir !== 'string' || config.journal.dir.trim() === '') problems.push('journal.dir must name a folder');
+    positive('journal.diskLimitBytes', config.journal.diskLimitBytes);
+    positive('journal.retentionMs', config.journal.retentionMs);
+    if (!Number.isInteger(config.journal.segmentBytes) || config.journal.segmentBytes < 4096) problems.push(`journal.segmentBytes must be a whole number of at least 4096, not ${config.journal.segmentBytes}`);
+  }
   return problems;
 }

@@ -12,6 +12,8 @@ import type { Encoding, Signal } from '../wire/otlp-responses';
 import { bodyText } from './body-text';
 import type { IngestConfig } from './ingest-config';
 import { IngestQueue } from './ingest-queue';
+import type { JournalWriter } from './journal/journal-writer';
+import type { JournalSignal } from './journal/record-format';
 import { DEFAULT_STORE_LIMITS } from './store-limits';
 import { TraceStore } from './trace-store';
 
@@ -67,6 +69,24 @@ export interface IngestStats {
   eventClientsDropped: number;
   /** How often the ingest worker was started again (after it died, or could not listen again) since the receiver started. */
   restarts: number;
+  /** The journal, when the receiver keeps one (a data folder); null when traces live in memory only. */
+  journal: JournalStatus | null;
+}
+
+export interface JournalStatus {
+  dir: string;
+  /** Whether accepted requests reach the disk now; when not, `problem` says why. */
+  writing: boolean;
+  problem: string;
+  recordsWritten: number;
+  /** Accepted requests kept in memory only (the disk failed, or fell behind). */
+  recordsNotWritten: number;
+  /** True while the journal is being read back into the store. */
+  restoring: boolean;
+  restoredSpans: number;
+  restoredLogs: number;
+  /** Stretches of segments found damaged (a torn tail, a failed check) when restoring. */
+  damaged: number;
 }
 
 /**
@@ -115,8 +135,12 @@ export class IngestCore {
   private readonly maxStoreBytes: number;
   /** Set by the worker: its event stream's counters. */
   eventStats: () => EventStreamStats = () => NO_EVENT_STREAM;
+  /** Set by the worker: the journal's state. */
+  journalStatus: () => JournalStatus | null = () => null;
   /** Set by the worker: its heap in use. */
   heapUsed: () => number = () => 0;
+  /** Set by the worker when the receiver keeps a journal (a data folder). */
+  journal: Pick<JournalWriter, 'append'> | undefined;
   /** Set by the worker: the counters of the workers before it, added to its own. */
   carried: CarriedStats | undefined;
 
@@ -134,12 +158,22 @@ export class IngestCore {
     this.queue = new IngestQueue((job) => this.process(job), { maxQueuedBytes: config.maxQueuedBytes, maxQueuedJobs: config.maxQueuedJobs }, schedule);
   }
 
-  /** Queues a request's body; undefined when the queue is full (answer "busy"). Rejects with WireError on bad data. */
+  /**
+   * Queues a request's body; undefined when the queue is full (answer "busy"). Rejects with WireError on bad data.
+   * With a journal, resolves once the request is in it too (or the journal said it cannot keep it): a success
+   * answer means kept.
+   */
   submit(job: IngestJob): Promise<IngestResult> | undefined {
     this.requests++;
     const result = this.queue.offer(job, job.body.length);
     if (!result) this.busyResponses++;
-    return result;
+    const journal = this.journal;
+    if (!result || !journal || job.signal === 'metrics') return result;
+    const receivedMs = Date.now();
+    return result.then(async (answer) => {
+      if (answer.accepted > 0) await journal.append(job.signal as JournalSignal, job.encoding, job.body, receivedMs);
+      return answer;
+    });
   }
 
   /** Counts a request refused before it reached the queue (bad method, type, size …). */
@@ -171,6 +205,7 @@ export class IngestCore {
       heapUsedBytes: this.heapUsed(),
       ...this.eventStats(),
       restarts: 0,
+      journal: this.journalStatus(),
     };
     const carried = this.carried;
     if (carried) {

@@ -66,7 +66,7 @@ export const EMPTY_STATS: IngestStats = {
   requests: 0, badRequests: 0, busyResponses: 0, spansReceived: 0, spansRejected: 0, duplicateSpans: 0,
   spansStored: 0, spansEvicted: 0, tracesStored: 0, tracesEvicted: 0, logsStored: 0, logsPending: 0, logsDropped: 0,
   bytesStored: 0, maxStoreBytes: 0, valuesTruncated: 0, heapUsedBytes: 0,
-  eventClients: 0, eventBytesQueued: 0, eventUpdatesCoalesced: 0, eventClientsDropped: 0, restarts: 0,
+  eventClients: 0, eventBytesQueued: 0, eventUpdatesCoalesced: 0, eventClientsDropped: 0, restarts: 0, journal: null,
 };
 
 export class ReceiverController {
