@@ -3,7 +3,8 @@
  * second Hopscope window:
  *   GET /api/traces            summaries, newest first; `?q=` only those a trace query picks (docs/trace-queries.md;
  *                              400 naming the column of a bad one)
- *   GET /api/traces/{traceId}  one trace's spans and logs (404 when unknown)
+ *   GET /api/traces/{traceId}  one trace's spans and logs (404 when unknown); `?format=otlp`: as OTLP JSON lines, a
+ *                              traces request and, when it has logs, a logs request (what Export Trace writes)
  *   GET /api/traces/{traceId}/view  what a trace panel draws: a trace document (NDJSON: head, then the view with
  *                              tree, analysis and code places; see src/protocol/trace-document.ts), once per trace version
  *   GET /api/stats             counters and which program answers
@@ -32,6 +33,9 @@ import { isUndrawable, TRACE_DOCUMENT_TYPE } from '../views/trace-document';
 import type { TraceViewAnswer } from './analysis-views';
 import { TraceQueries } from './trace-queries';
 import { isTraceId } from '../model/ids';
+import { traceJsonLines } from '../wire/otlp-json-encode';
+
+const OTLP_JSON_LINES_TYPE = 'application/x-ndjson';
 
 export const PROGRAM_ID = 'hopscope';
 
@@ -119,6 +123,9 @@ export function apiHandler(
       }
       const trace = valid ? core.store.get(traceId) : undefined;
       if (!trace) return json(res, 404, { code: 5, message: `not found: no trace ${quoted(traceId)} is stored` });
+      const format = req.url?.includes('?') ? new URLSearchParams(req.url.slice(req.url.indexOf('?') + 1)).get('format') : null;
+      if (format === 'otlp') return bytes(res, new TextEncoder().encode(traceJsonLines(trace.spans, trace.logs)), OTLP_JSON_LINES_TYPE);
+      if (format !== null && format !== 'hopscope') return json(res, 400, { code: 3, message: `unknown format ${quoted(format)}: use format=otlp (OTLP JSON lines) or leave it out (Hopscope's JSON)` });
       return json(res, 200, trace);
     }
     json(res, 404, { code: 5, message: `not found: no such API path ${quoted(path)}; see /api/traces, /api/traces/{traceId}, /api/stats, /api/service-map, /api/call-sites, /api/events` });

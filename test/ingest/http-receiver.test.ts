@@ -6,7 +6,9 @@ import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otl
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { startHttpReceiver } from '../../src/ingest/http-receiver';
 import { DEFAULT_INGEST_CONFIG } from '../../src/ingest/ingest-config';
-import { IngestCore } from '../../src/ingest/ingest-core';
+import { IngestCore, decodeSpans } from '../../src/ingest/ingest-core';
+import type { SpanRecord } from '../../src/model/span';
+import { decodeHopscopeTraceJson } from '../../src/wire/hopscope-json';
 import { shopTrace } from '../support/otel-trace';
 import { firstEvent, request } from '../support/http-client';
 import { startHarness, type Harness } from '../support/receiver-harness';
@@ -192,6 +194,20 @@ describe('the read-only JSON API', () => {
     assert.ok(trace.spans.some((s) => s.status.code === 'error'));
     assert.equal((await request(h.port, 'GET', `/api/traces/${'f'.repeat(32)}`)).status, 404);
     assert.equal((await request(h.port, 'GET', '/api/traces/not-an-id')).status, 404);
+  });
+
+  it('serves a trace as OTLP JSON lines that decode to the stored spans, and Hopscope JSON that decodes too', async () => {
+    const stored = JSON.parse((await request(h.port, 'GET', `/api/traces/${TRACE}`)).text) as { traceId: string; spans: SpanRecord[] };
+    const otlp = await request(h.port, 'GET', `/api/traces/${TRACE}?format=otlp`);
+    assert.equal(otlp.status, 200);
+    assert.equal(otlp.headers['content-type'], 'application/x-ndjson; charset=utf-8');
+    const lines = otlp.text.split('\n').filter((l) => l !== '');
+    assert.equal(lines.length, 1, 'no logs: one traces request');
+    assert.deepEqual(decodeSpans('json', new TextEncoder().encode(lines[0]!)).spans, stored.spans);
+    assert.deepEqual(decodeHopscopeTraceJson(stored as unknown as Record<string, unknown>).spans, stored.spans);
+    const bad = await request(h.port, 'GET', `/api/traces/${TRACE}?format=jaeger`);
+    assert.equal(bad.status, 400);
+    assert.match(bad.text, /unknown format/);
   });
 
   it('reports counters and which program answers', async () => {
