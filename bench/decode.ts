@@ -2,7 +2,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { bodyText } from '../src/ingest/body-text';
-import { decodeTracesJson } from '../src/wire/otlp-json';
+import { decodeTracesJson } from '../src/wire/otlp-json-traces';
 import { decodeTracesJsonFast } from '../src/wire/otlp-json-fast';
 import { decodeTracesProto } from '../src/wire/otlp-proto-traces';
 import { pbjsDecode, pbjsDecodeToObject, spanCount } from './otlp-protobufjs';

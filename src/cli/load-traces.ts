@@ -20,7 +20,7 @@ import type { DecodedSpans, SpanRecord } from '../model/span';
 import { isObject } from '../wire/export-fields';
 import { decodeJaegerJson } from '../wire/jaeger-json';
 import { jsonSyntaxError, lineColumn } from '../wire/json-syntax';
-import { decodeTracesJson } from '../wire/otlp-json';
+import { decodeTracesJson } from '../wire/otlp-json-traces';
 import { decodeTracesJsonFast } from '../wire/otlp-json-fast';
 import { decodeTracesProto } from '../wire/otlp-proto-traces';
 import { WireError } from '../wire/wire-error';

@@ -1,5 +1,5 @@
 /**
- * The plain readers of OTLP/JSON (see otlp-json.ts): field spellings, the request, scalars and the
+ * The plain readers of OTLP/JSON (see otlp-json-traces.ts): field spellings, the request, scalars and the
  * error helpers that name the JSON path. Shared by the trace and logs decoders and otlp-json-values.ts.
  */
 import { errorText } from '../common/errors';
@@ -14,14 +14,18 @@ export type Names = readonly [string, ...string[]];
 // Shared, frozen empties, as in the protobuf decoder: memory per span is measured.
 export const NO_ITEMS: readonly unknown[] = Object.freeze([]);
 
+// The pre-1.0 names, read as aliases of the names that replaced them (the fast path leaves them to the lenient decoder).
+export const INSTRUMENTATION_LIBRARY_SPANS: Names = ['instrumentationLibrarySpans', 'instrumentation_library_spans'];
+export const INSTRUMENTATION_LIBRARY: Names = ['instrumentationLibrary', 'instrumentation_library'];
+
 export const RESOURCE_SPANS: Names = ['resourceSpans', 'resource_spans'];
-export const SCOPE_SPANS: Names = ['scopeSpans', 'scope_spans', 'instrumentationLibrarySpans', 'instrumentation_library_spans'];
+export const SCOPE_SPANS: Names = ['scopeSpans', 'scope_spans', ...INSTRUMENTATION_LIBRARY_SPANS];
 export const SPANS: Names = ['spans'];
 export const RESOURCE_LOGS: Names = ['resourceLogs', 'resource_logs'];
 export const SCOPE_LOGS: Names = ['scopeLogs', 'scope_logs', 'instrumentationLibraryLogs', 'instrumentation_library_logs'];
 export const LOG_RECORDS: Names = ['logRecords', 'log_records', 'logs'];
 export const RESOURCE: Names = ['resource'];
-export const SCOPE: Names = ['scope', 'instrumentationLibrary', 'instrumentation_library'];
+export const SCOPE: Names = ['scope', ...INSTRUMENTATION_LIBRARY];
 export const NAME: Names = ['name'];
 export const VERSION: Names = ['version'];
 export const ATTRIBUTES: Names = ['attributes'];
@@ -48,6 +52,7 @@ export const SEVERITY_TEXT: Names = ['severityText', 'severity_text'];
 export const EVENT_NAME: Names = ['eventName', 'event_name'];
 export const BODY: Names = ['body'];
 export const KEY: Names = ['key'];
+export const VALUE: Names = ['value'];
 export const VALUES: Names = ['values'];
 export const STRING_VALUE: Names = ['stringValue', 'string_value'];
 export const BOOL_VALUE: Names = ['boolValue', 'bool_value'];

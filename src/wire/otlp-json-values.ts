@@ -1,4 +1,4 @@
-/** OTLP/JSON resources, scopes, attributes and AnyValues (see otlp-json.ts), read as leniently as the Collector reads them. */
+/** OTLP/JSON resources, scopes, attributes and AnyValues (see otlp-json-traces.ts), read as leniently as the Collector reads them. */
 import type { AttrValue, Attributes, Resource, Scope } from '../model/span';
 import { EMPTY_RESOURCE, EMPTY_SCOPE, bytesToBase64, int64FromString, setAttribute } from './span-fields';
 import { MAX_VALUE_DEPTH, WireError, rethrowWithin } from './wire-error';

@@ -9,14 +9,8 @@
 import type { Resource, Scope } from '../model/span';
 import { LENGTH_DELIMITED, ProtoReader } from './protobuf-reader';
 import { findMessageField, readResource, readScope } from './otlp-proto-common';
-import { EMPTY_RESOURCE, EMPTY_SCOPE, serviceNameOf } from './span-fields';
+import { EMPTY_RESOURCE, EMPTY_SCOPE, type Rejections, serviceNameOf } from './span-fields';
 import { rethrowWithin } from './wire-error';
-
-/** What a decoder says of the items it left out (DecodedSpans and DecodedLogs carry it). */
-export interface Rejections {
-  rejected: number;
-  rejectReason: string;
-}
 
 export interface ProtoSignal<T> {
   /** The repeated fields' names, for error paths: `resource_spans`, `scope_spans`, `spans`. */

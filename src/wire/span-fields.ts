@@ -131,6 +131,13 @@ const EQUALS = 0x3d;
 /** Base64 is ASCII, which windows-1252 (the `latin1` label) decodes byte for byte. */
 const ASCII = new TextDecoder('latin1');
 
+/** What a decoder says of the items it left out for their ids (DecodedSpans and DecodedLogs carry it). */
+export interface Rejections {
+  rejected: number;
+  /** Why the first one was left out, with its path. */
+  rejectReason: string;
+}
+
 /**
  * Why a span's ids keep it out of every trace, or '' when they are valid.
  * Lengths are in bytes; an all-zero id is invalid (OTLP trace.proto).

@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { JsonLogsSerializer, JsonTraceSerializer, ProtobufLogsSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
-import { decodeLogsJson, decodeTracesJson } from '../../src/wire/otlp-json';
+import { decodeLogsJson } from '../../src/wire/otlp-json-logs';
+import { decodeTracesJson } from '../../src/wire/otlp-json-traces';
 import { decodeLogsProto } from '../../src/wire/otlp-proto-logs';
 import { decodeTracesProto } from '../../src/wire/otlp-proto-traces';
 import { shopTrace, serviceTracer } from '../support/otel-trace';

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
-import { decodeTracesJson } from '../../src/wire/otlp-json';
+import { decodeTracesJson } from '../../src/wire/otlp-json-traces';
 import { decodeTracesJsonFast } from '../../src/wire/otlp-json-fast';
 import { shopTrace, serviceTracer } from '../support/otel-trace';
 import { mutate, random } from '../support/mutate';

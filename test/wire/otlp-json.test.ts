@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
-import { decodeLogsJson, decodeTracesJson } from '../../src/wire/otlp-json';
+import { decodeLogsJson } from '../../src/wire/otlp-json-logs';
+import { decodeTracesJson } from '../../src/wire/otlp-json-traces';
 import { decodeTracesProto } from '../../src/wire/otlp-proto-traces';
 import { WireError } from '../../src/wire/wire-error';
 import type { SpanRecord } from '../../src/model/span';
