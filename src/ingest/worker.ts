@@ -13,6 +13,8 @@ import { AnalysisThread } from './analysis-thread';
 import { AnalysisViews, type TraceViewAnswer } from './analysis-views';
 import { configProblems } from './ingest-config';
 import { IngestCore } from './ingest-core';
+import { restoreJournal, restoreSummary } from './journal/journal-restore';
+import { DEFAULT_JOURNAL_OPTIONS, JournalWriter } from './journal/journal-writer';
 import { EventStream } from './event-stream';
 import { startGrpcReceiver, type GrpcReceiver } from './grpc-receiver';
 import { startHttpReceiver, type HttpReceiver, type Logger } from './http-receiver';
@@ -43,6 +45,18 @@ async function main(start: WorkerStart): Promise<void> {
   }
   const core = new IngestCore(config);
   core.carried = start.carried;
+  // With a data folder, every accepted request is journaled before its answer, and what the folder holds
+  // comes back into the store (after the receivers listen: restoring never keeps a sender waiting).
+  const journal = config.journal ? new JournalWriter({ ...DEFAULT_JOURNAL_OPTIONS, ...config.journal, log }) : undefined;
+  const restored = { restoring: false, spans: 0, logs: 0, damaged: 0 };
+  if (journal) {
+    await journal.start();
+    core.journal = journal;
+    core.journalStatus = () => ({
+      dir: config.journal!.dir, writing: journal.stats.writing, problem: journal.stats.problem, recordsWritten: journal.stats.recordsWritten,
+      recordsNotWritten: journal.stats.recordsNotWritten, restoring: restored.restoring, restoredSpans: restored.spans, restoredLogs: restored.logs, damaged: restored.damaged,
+    });
+  }
   // Every computation over a trace runs on the analysis thread; this thread receives, stores, and sends
   // it each trace's new spans (analysis-feed.ts), and passes on what comes back.
   let thread: AnalysisThread | undefined;
@@ -102,6 +116,14 @@ async function main(start: WorkerStart): Promise<void> {
   }
   await analysis.ready;
   post({ type: 'listening', endpoints });
+  if (journal && config.journal) {
+    restored.restoring = true;
+    const limits = { maxSpans: config.maxSpans, maxTraces: config.maxTraces, maxBytes: config.maxStoreBytes };
+    void restoreJournal(core.store, { dir: config.journal.dir, skip: journal.segment, limits, log }).then((report) => {
+      Object.assign(restored, { restoring: false, spans: report.spans, logs: report.logs, damaged: report.damage.length });
+      log(report.damage.length > 0 || report.undecodable > 0 ? 'warn' : 'info', restoreSummary(report, config.journal!.dir));
+    });
+  }
 
   /** Requests answered plus spans evicted at the last update: either changes the counters a view shows. */
   let lastActivity = -1;
@@ -156,6 +178,7 @@ async function main(start: WorkerStart): Promise<void> {
         recordPauses(message.pauses);
         break;
       case 'clear':
+        void journal?.clear();
         core.store.clear();
         feed.clear();
         analysis.post({ type: 'clear' });
@@ -174,7 +197,7 @@ async function main(start: WorkerStart): Promise<void> {
       case 'stop':
         clearInterval(timer);
         events.close();
-        void Promise.all([http?.close(), grpc?.close(), analysis.stop()]).then(() => {
+        void Promise.all([http?.close(), grpc?.close(), analysis.stop()]).then(() => journal?.close()).then(() => {
           post({ type: 'stopped' });
           port!.close();
         });

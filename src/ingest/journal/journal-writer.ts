@@ -70,6 +70,11 @@ export class JournalWriter {
     this.syncTimer.unref();
   }
 
+  /** The segment being written ('' when none is open). */
+  get segment(): string {
+    return this.fd === undefined ? '' : this.segmentPath;
+  }
+
   /** Opens a new segment after the ones in the folder (which restore reads); false, with the reason in stats, when the folder cannot be used. */
   start(): Promise<boolean> {
     try {
