@@ -1,5 +1,5 @@
 /**
- * Strings from bytes without waste, for the protobuf hot path.
+ * Strings (and digits) from bytes without waste, for the protobuf and JSON hot paths.
  *
  * Most OTLP strings are short ASCII that repeat from span to span: attribute
  * keys, methods, routes, service and host names. A small direct-mapped cache
@@ -95,4 +95,24 @@ export function hexString(bytes: Uint8Array, start: number, end: number): string
     out[2 * i + 1] = HEX_CODES[b & 15]!;
   }
   return ascii(out, 0, length * 2);
+}
+
+/** The value of `[-]digits` in `b[start, stop)` of at most 15 digits; undefined for any other text. */
+export function plainDigits(b: Uint8Array, start: number, stop: number): number | undefined {
+  const negative = b[start] === 0x2d;
+  let p = negative ? start + 1 : start;
+  if (stop - p > 15 || p === stop) return undefined;
+  let value = 0;
+  for (; p < stop; p++) {
+    const c = b[p]! - 0x30;
+    if (c < 0 || c > 9) return undefined;
+    value = value * 10 + c;
+  }
+  return negative ? -value : value;
+}
+
+/** Whether `b[start, stop)` are all decimal digits. */
+export function allDigits(b: Uint8Array, start: number, stop: number): boolean {
+  for (let p = start; p < stop; p++) if (b[p]! < 0x30 || b[p]! > 0x39) return false;
+  return true;
 }
