@@ -5,11 +5,12 @@
  * counters carried on; serve exits 1 only when no worker could listen again
  * for the backoff's limit of starts in a row.
  */
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { errorText } from '../common/errors';
 import { Throttle } from '../common/throttle';
 import { carriedStats, type CarriedStats, type IngestStats } from '../ingest/ingest-core';
-import { DEFAULT_INGEST_CONFIG, configProblems, type IngestConfig } from '../ingest/ingest-config';
+import { DEFAULT_INGEST_CONFIG, DEFAULT_JOURNAL_LIMITS, configProblems, type IngestConfig, type JournalConfig } from '../ingest/ingest-config';
 import { IngestStartError, IngestWorker } from '../ingest/ingest-worker';
 import { gaveUpText, lostText, RestartBackoff, type BackoffLimits } from '../ingest/restart-backoff';
 import { version } from './version';
@@ -31,6 +32,10 @@ export const SERVE_USAGE = `Options for serve:
                             with a retry delay before more is read (default 64; never less than --max-body-mb)
   --allow-origin <origin>   a browser origin allowed to send spans, e.g. http://localhost:5173 (repeatable;
                             default: any port on localhost, 127.0.0.1 and [::1])
+  --data-dir <dir>          keep every accepted request in a journal there and restore it on start
+                            (default: none, traces live in memory only)
+  --disk-limit-mb <n>       the journal's disk budget, MiB; oldest segments are deleted past it (default 512)
+  --retention-hours <n>     segments older than this are deleted (default 72)
   --quiet                   print only the listening line and errors`;
 
 /** Parses serve's flags into a config; throws with a message naming the flag that is wrong. */
@@ -51,6 +56,9 @@ export function serveConfig(args: string[]): { config: IngestConfig; quiet: bool
       'max-body-mb': { type: 'string' },
       'max-inflight-mb': { type: 'string' },
       'allow-origin': { type: 'string', multiple: true },
+      'data-dir': { type: 'string' },
+      'disk-limit-mb': { type: 'string' },
+      'retention-hours': { type: 'string' },
       quiet: { type: 'boolean' },
     },
   });
@@ -60,7 +68,7 @@ export function serveConfig(args: string[]): { config: IngestConfig; quiet: bool
     return Number(text);
   };
   /** A size flag in `unit` bytes (MiB, KiB): a whole number of at least 1. */
-  const size = (flag: 'max-store-mb' | 'max-attribute-kb' | 'max-body-mb' | 'max-inflight-mb', unit: number, fallbackBytes: number): number => {
+  const size = (flag: 'max-store-mb' | 'max-attribute-kb' | 'max-body-mb' | 'max-inflight-mb' | 'disk-limit-mb' | 'retention-hours', unit: number, fallbackBytes: number): number => {
     const value = number(flag, values[flag], fallbackBytes / unit);
     if (value < 1) throw new Error(`--${flag} must be at least 1, not ${value}`);
     return value * unit;
@@ -80,10 +88,18 @@ export function serveConfig(args: string[]): { config: IngestConfig; quiet: bool
     allowedOrigins: values['allow-origin'] ?? DEFAULT_INGEST_CONFIG.allowedOrigins,
     portHints: { http: '--http-port', grpc: '--grpc-port' },
     program: 'hopscope serve',
+    journal: journalConfig(values['data-dir'], () => size('disk-limit-mb', 1048576, DEFAULT_JOURNAL_LIMITS.diskLimitBytes), () => size('retention-hours', 3600_000, DEFAULT_JOURNAL_LIMITS.retentionMs)),
   };
   const problems = configProblems(config);
   if (problems.length > 0) throw new Error(problems.join('; '));
   return { config, quiet: values.quiet ?? false };
+}
+
+/** The journal `--data-dir` asks for (resolved to an absolute folder), or none. */
+function journalConfig(dir: string | undefined, diskLimitBytes: () => number, retentionMs: () => number): JournalConfig | null {
+  if (dir === undefined) return null;
+  if (dir.trim() === '') throw new Error('--data-dir must name a folder');
+  return { ...DEFAULT_JOURNAL_LIMITS, dir: resolve(dir), diskLimitBytes: diskLimitBytes(), retentionMs: retentionMs() };
 }
 
 export async function runServe(args: string[]): Promise<number> {
@@ -142,7 +158,8 @@ export async function runServe(args: string[]): Promise<number> {
   }
   const http = `http://${bracket(endpoints.http.host)}:${endpoints.http.port}`;
   const grpc = endpoints.grpc ? ` · OTLP/gRPC ${bracket(endpoints.grpc.host)}:${endpoints.grpc.port}` : '';
-  process.stdout.write(`Hopscope listening · OTLP/HTTP ${http}${grpc} · API ${http}/api/traces\n`);
+  const kept = config.journal ? `journal ${config.journal.dir}` : 'in memory only (no --data-dir)';
+  process.stdout.write(`Hopscope listening · OTLP/HTTP ${http}${grpc} · API ${http}/api/traces · traces ${kept}\n`);
   // A worker that dies is started again on the same ports, with backoff, continuing the counters; serve itself
   // does not exit for it, unless a worker cannot listen again for the backoff's limit of starts in a row.
   const bound = { ...config, httpPort: endpoints.http.port, grpcPort: endpoints.grpc?.port ?? config.grpcPort };
@@ -160,7 +177,7 @@ export async function runServe(args: string[]): Promise<number> {
       return 0;
     }
     let delay = backoff.next(performance.now() - upSince);
-    let why = `${ending.message}; ${lostText(worker.lastStats)}`;
+    let why = `${ending.message}; ${config.journal ? 'what it accepted is in the journal' : lostText(worker.lastStats)}`;
     for (;;) {
       carried = carriedStats(worker.lastStats, carried, ++restarts);
       process.stderr.write(`\n[error] ${why}. Restarting it in ${(delay / 1000).toFixed(1)} s (restart ${restarts})\n`);
@@ -177,7 +194,7 @@ export async function runServe(args: string[]): Promise<number> {
           return 0;
         }
         upSince = performance.now();
-        process.stderr.write(`[warn] the ingest worker is back on OTLP/HTTP ${bracket(back.http.host)}:${back.http.port}${back.grpc ? `, OTLP/gRPC ${bracket(back.grpc.host)}:${back.grpc.port}` : ''} (restart ${restarts}); the traces start again from none, the counters go on\n`);
+        process.stderr.write(`[warn] the ingest worker is back on OTLP/HTTP ${bracket(back.http.host)}:${back.http.port}${back.grpc ? `, OTLP/gRPC ${bracket(back.grpc.host)}:${back.grpc.port}` : ''} (restart ${restarts}); ${config.journal ? 'the traces come back from the journal' : 'the traces start again from none'}, the counters go on\n`);
         break;
       } catch (error) {
         await worker.stop();
