@@ -32,7 +32,7 @@ export function activate(context: vscode.ExtensionContext): void {
   // Disposed in order when the window closes: the views, then the receiver, and the log last so that both can still write to it.
   context.subscriptions.push(extension, { dispose: () => void forReceiver.dispose() }, log);
 
-  const settings = new SettingsService(workspaceFolders);
+  const settings = new SettingsService(workspaceFolders, context.globalStorageUri.fsPath);
   const receiver = forReceiver.add(
     new ReceiverController({ runner: `${vscode.env.appName} window`, version: context.extension.packageJSON.version as string, workerPath: context.asAbsolutePath('dist/worker.js') }),
   );

@@ -5,7 +5,8 @@
  * named, with the default used in its place.
  */
 import { errorText } from '../common/errors';
-import { DEFAULT_INGEST_CONFIG } from '../ingest/ingest-config';
+import { join } from 'node:path';
+import { DEFAULT_INGEST_CONFIG, DEFAULT_JOURNAL_LIMITS } from '../ingest/ingest-config';
 import { originProblem } from '../ingest/origin-policy';
 import type { ReceiverSettings } from '../ingest/receiver-controller';
 import type { AnalysisSettings } from '../analysis/settings';
@@ -14,7 +15,11 @@ import { SettingsReader, type Read, type SettingGetter } from './settings-reader
 const MiB = 1024 * 1024;
 const KiB = 1024;
 
-export function readReceiverSettings(get: SettingGetter): Read<ReceiverSettings> {
+/**
+ * `dataDir` is where the journal may live (the extension's global storage); without it, or with
+ * `hopscope.store.diskLimitMB` 0, traces are kept in memory only.
+ */
+export function readReceiverSettings(get: SettingGetter, dataDir?: string): Read<ReceiverSettings> {
   const read = new SettingsReader(get);
   const enabled = read.boolean('receiver.enabled');
   const host = read.string('receiver.host', 'an address such as 127.0.0.1', (text) => (/^[0-9A-Za-z.:[\]%-]+$/.test(text.trim()) ? text.trim().replace(/^\[(.*)\]$/, '$1') : undefined));
@@ -26,6 +31,9 @@ export function readReceiverSettings(get: SettingGetter): Read<ReceiverSettings>
   // Browser origins besides the loopback ones, which stay allowed.
   const origins = read.stringList('receiver.allowedOrigins', 'a list of origins such as http://myapp.test:8080', originProblem, 'allowing only localhost, 127.0.0.1 and [::1]');
   const analysis = readAnalysis(read);
+  const diskLimitBytes = read.number('store.diskLimitMB') * MiB;
+  const retentionMs = read.number('store.retentionHours') * 3600_000;
+  const journal = dataDir && diskLimitBytes > 0 ? { ...DEFAULT_JOURNAL_LIMITS, dir: join(dataDir, 'journal'), diskLimitBytes, retentionMs } : null;
   const config = {
     ...DEFAULT_INGEST_CONFIG,
     host,
@@ -39,6 +47,7 @@ export function readReceiverSettings(get: SettingGetter): Read<ReceiverSettings>
     portHints: { http: 'the hopscope.receiver.httpPort setting', grpc: 'the hopscope.receiver.grpcPort setting' },
     program: 'vscode',
     analysis,
+    journal,
   };
   return { value: { enabled, config }, problems: read.problems };
 }

@@ -13,11 +13,15 @@ import type { Read } from './settings-reader';
 import { readSourceLineSettings, type SourceLineSettings } from './source-line-settings';
 
 export class SettingsService {
-  constructor(private readonly folders: () => { name: string; path: string }[]) {}
+  /** `dataDir`: the extension's global storage, where the trace journal lives. */
+  constructor(
+    private readonly folders: () => { name: string; path: string }[],
+    private readonly dataDir?: string,
+  ) {}
 
   receiver(): Read<ReceiverSettings> {
     const config = vscode.workspace.getConfiguration('hopscope');
-    return readReceiverSettings((key) => config.get(key));
+    return readReceiverSettings((key) => config.get(key), this.dataDir);
   }
 
   sourceLines(): Read<SourceLineSettings> {

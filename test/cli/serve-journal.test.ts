@@ -46,7 +46,7 @@ describe('hopscope serve --data-dir', () => {
     try {
       assert.equal((await restored(first)).spansStored, 0);
       const body = ProtobufTraceSerializer.serializeRequest(await shopTrace(traceId(1)))!;
-      const res = await fetch(`http://127.0.0.1:${first.httpPort}/v1/traces`, { method: 'POST', body, headers: { 'Content-Type': 'application/x-protobuf' } });
+      const res = await fetch(`http://127.0.0.1:${first.httpPort}/v1/traces`, { method: 'POST', body: body as Uint8Array<ArrayBuffer>, headers: { 'Content-Type': 'application/x-protobuf' } });
       assert.equal(res.status, 200);
       await new Promise((r) => setTimeout(r, 600));
     } finally {
@@ -81,7 +81,7 @@ describe('hopscope serve --data-dir', () => {
         const body = ProtobufTraceSerializer.serializeRequest(await shopTrace(id))!;
         sent++;
         try {
-          const res = await fetch(`http://127.0.0.1:${served.httpPort}/v1/traces`, { method: 'POST', body, headers: { 'Content-Type': 'application/x-protobuf' } });
+          const res = await fetch(`http://127.0.0.1:${served.httpPort}/v1/traces`, { method: 'POST', body: body as Uint8Array<ArrayBuffer>, headers: { 'Content-Type': 'application/x-protobuf' } });
           if (res.status === 200) accepted.add(id);
           await res.arrayBuffer();
         } catch {

@@ -1,6 +1,7 @@
 /** The receiver's settings as VS Code hands them over (hand-edited JSON): each read, checked, and a bad one named. */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { readReceiverSettings } from '../../src/extension/receiver-settings';
 import { originPolicy, originProblem } from '../../src/ingest/origin-policy';
@@ -13,6 +14,20 @@ describe('the receiver settings', () => {
     assert.deepEqual(problems, []);
     assert.equal(settings.enabled, true);
     assert.deepEqual([settings.config.host, settings.config.httpPort, settings.config.grpcPort], ['127.0.0.1', 4318, 4317]);
+  });
+
+  it('journals to the data folder within the disk limit and retention; 0 MiB or no folder keeps traces in memory only', () => {
+    const withFolder = readReceiverSettings((key) => ({ 'store.diskLimitMB': 100, 'store.retentionHours': 24 } as Record<string, unknown>)[key], '/data/hopscope');
+    assert.deepEqual(withFolder.problems, []);
+    assert.equal(withFolder.value.config.journal?.dir, join('/data/hopscope', 'journal'));
+    assert.equal(withFolder.value.config.journal?.diskLimitBytes, 100 * 1024 * 1024);
+    assert.equal(withFolder.value.config.journal?.retentionMs, 24 * 3600_000);
+    assert.equal(readReceiverSettings(() => undefined, '/data/hopscope').value.config.journal?.diskLimitBytes, 512 * 1024 * 1024);
+    assert.equal(readReceiverSettings((key) => (key === 'store.diskLimitMB' ? 0 : undefined), '/data/hopscope').value.config.journal, null);
+    assert.equal(read({}).value.config.journal, null);
+    const bad = readReceiverSettings((key) => (key === 'store.retentionHours' ? -5 : undefined), '/data/hopscope');
+    assert.ok(bad.problems.some((p) => p.startsWith('hopscope.store.retentionHours ')), bad.problems.join(' | '));
+    assert.equal(bad.value.config.journal?.retentionMs, 72 * 3600_000);
   });
 
   it('names each bad setting and what it used instead', () => {
