@@ -35,6 +35,11 @@ export function summaryRoot(summary: TraceSummary | undefined): TitleRoot | unde
 }
 
 /** Why trace `traceId` cannot be shown, given the receiver's state. */
+/** While the receiver reads its journal back (after a reload or a restart). */
+export function restoringTraceMessage(traceId: string): string {
+  return `Trace ${traceId} is being restored from the journal…`;
+}
+
 export function missingTraceMessage(traceId: string, state: ReceiverState): string {
   const id = `Trace ${traceId}`;
   switch (state.kind) {

@@ -47,7 +47,7 @@ export class ReceiverStatusBar implements vscode.Disposable {
         this.item.text = `$(radio-tower) Hopscope :${state.endpoints.http.port}${spans}`;
         this.item.tooltip = tooltip(
           state.restarts
-            ? `Hopscope is receiving spans\n\nThe receiver's worker died and was restarted ${plural(state.restarts, 'time')} (last: ${state.lastCrash ?? 'unknown'}); the traces it held were lost. See Show Log.`
+            ? `Hopscope is receiving spans\n\nThe receiver's worker died and was restarted ${plural(state.restarts, 'time')} (last: ${state.lastCrash ?? 'unknown'}); ${stats?.journal ? 'its traces came back from the journal' : 'the traces it held were lost'}. See Show Log.`
             : 'Hopscope is receiving spans',
           state.endpoints,
           stats,
@@ -76,6 +76,16 @@ export class ReceiverStatusBar implements vscode.Disposable {
   }
 }
 
+/** Where the traces are kept, and whether that works. `undefined`: an older Hopscope that has no journal. */
+function journalLine(journal: IngestStats['journal'] | undefined): string {
+  if (!journal) return 'traces kept in memory only (no journal): a restart loses them';
+  if (journal.restoring) return `restoring traces from the journal (${formatCount(journal.restoredSpans)} spans so far)…`;
+  const damaged = journal.damaged > 0 ? `; ${plural(journal.damaged, 'damaged stretch', 'damaged stretches')} skipped (see Show Log)` : '';
+  if (!journal.writing) return `not journaling:  ${journal.problem}; traces are kept in memory only${damaged}`;
+  const unwritten = journal.recordsNotWritten > 0 ? `, ${formatCount(journal.recordsNotWritten)} in memory only` : '';
+  return `journaled to disk (${formatCount(journal.recordsWritten)} requests${unwritten}), restored on restart${damaged}`;
+}
+
 function formatMiB(bytes: number): string {
   return `${(bytes / 1048576).toFixed(bytes < 10 * 1048576 ? 1 : 0)} MiB`;
 }
@@ -95,6 +105,7 @@ function tooltip(headline: string, endpoints: { http: { host: string; port: numb
       lines.push(`memory ${formatMiB(stats.bytesStored)} of ${formatMiB(stats.maxStoreBytes)} (estimated)${cut}${dropped}`);
     }
     lines.push(`${plural(stats.requests, 'request')}, ${formatCount(stats.badRequests)} malformed`);
+    lines.push(journalLine(stats.journal));
     // A followed Hopscope's restarts are known only from its counters (this window's own are in the headline).
     if (following && stats.restarts) lines.push(`its worker was restarted ${plural(stats.restarts, 'time')}; the traces it held then were lost`);
   }

@@ -12,11 +12,12 @@ import { errorText } from '../common/errors';
 import { Throttle } from '../common/throttle';
 import type { ReceiverController, TracesUpdate } from '../ingest/receiver-controller';
 import type { TraceSummary } from '../ingest/trace-store';
+import type { JournalStatus } from '../ingest/ingest-core';
 import type { WebviewToHost } from '../protocol/messages';
 import { isUndrawable, readTraceHead } from '../views/trace-document';
 import type { TraceDocumentHead } from '../protocol/trace-document';
 import { restoredTrace } from './panel-inputs';
-import { keptTraceMessage, missingTraceMessage, summaryRoot, traceTitle, undrawableTraceMessage } from './panel-text';
+import { keptTraceMessage, missingTraceMessage, restoringTraceMessage, summaryRoot, traceTitle, undrawableTraceMessage } from './panel-text';
 import { editorLine } from './positions';
 import type { PlacedLine, SourceLocator } from '../source/locator';
 import type { KeptTraces } from './kept-traces';
@@ -44,10 +45,15 @@ export class TracePanels implements vscode.Disposable {
   private readonly panels = new Map<string, TracePanel>();
   private readonly subscription: Disposable;
   private closing = false;
+  /** The receiver's journal as its last update told it (undefined: no update yet). */
+  private readonly journal: JournalView = { status: undefined };
 
   constructor(private readonly deps: TracePanelDeps) {
     this.subscription = deps.receiver.onTraces((update) => {
-      for (const panel of this.panels.values()) panel.update(update);
+      const wasRestoring = this.journal.status?.restoring === true;
+      this.journal.status = update.stats.journal;
+      const restoredNow = wasRestoring && update.stats.journal?.restoring !== true;
+      for (const panel of this.panels.values()) panel.update(update, restoredNow);
     });
   }
 
@@ -86,13 +92,18 @@ export class TracePanels implements vscode.Disposable {
   }
 
   private adopt(panel: vscode.WebviewPanel, traceId: string, spanId?: string, selected: string | null = null): void {
-    const tracePanel = new TracePanel(panel, traceId, this.deps, (id, span) => this.open(id, span), spanId, selected);
+    const tracePanel = new TracePanel(panel, traceId, this.deps, this.journal, (id, span) => this.open(id, span), spanId, selected);
     this.panels.set(traceId, tracePanel);
     tracePanel.connection.onClose(() => {
       if (!this.closing) void this.deps.kept.forget(traceId).catch(() => undefined);
       if (this.panels.get(traceId) === tracePanel) this.panels.delete(traceId);
     });
   }
+}
+
+/** Shared by the panels: what the receiver's last update said of its journal. */
+interface JournalView {
+  status: JournalStatus | null | undefined;
 }
 
 class TracePanel {
@@ -117,6 +128,7 @@ class TracePanel {
     panel: vscode.WebviewPanel,
     readonly traceId: string,
     private readonly deps: TracePanelDeps,
+    private readonly journal: JournalView,
     private readonly openTrace: (traceId: string, spanId?: string) => void,
     private pendingSelect: string | undefined,
     /** The span selected last (null: none); kept for revealing its code beside the graph. */
@@ -140,9 +152,11 @@ class TracePanel {
     else this.pendingSelect = spanId;
   }
 
-  update(update: TracesUpdate): void {
+  update(update: TracesUpdate, restoredNow: boolean): void {
     if (!this.ready) return; // `ready` loads the trace anyway
     const summary = update.changed.find((s) => s.traceId === this.traceId);
+    // The journal was read back without this trace coming with it: say so (or draw a copy kept from before).
+    if (!summary && restoredNow && !this.drawn) return this.refresh.request();
     if (summary) {
       // A trace that only settled, or got its headline, looks the same: no need to send it again.
       if (summary.spanCount !== this.drawnCounts?.spans || summary.logCount !== this.drawnCounts.logs) this.refresh.request();
@@ -188,6 +202,11 @@ class TracePanel {
       let document = await this.deps.receiver.getTraceView(this.traceId);
       if (stale()) return;
       let fromKeptCopy = false;
+      if (!document && !this.drawn && this.journal.status?.restoring) {
+        // The receiver is reading its journal back: the trace's spans come with an update, which loads it again.
+        this.generation++;
+        return this.connection.post({ type: 'traceMissing', traceId: this.traceId, message: restoringTraceMessage(this.traceId) });
+      }
       if (!document && !this.drawn) {
         // Not in the receiver (any more, e.g. it restarted with the window): the copy kept with the panel goes back
         // into it, merged with whatever arrived since. A window that follows another Hopscope cannot write to it:
@@ -235,6 +254,8 @@ class TracePanel {
    * every refresh. The bytes are written as they came: nothing is serialised on this thread.
    */
   private keep(document: Uint8Array, head: TraceDocumentHead): void {
+    // A receiver with a journal keeps the trace itself, across reloads and restarts: no copy is needed.
+    if (this.journal.status) return;
     const now = Date.now();
     const counts = { spans: head.spans, logs: head.logs };
     const known = this.keptCounts;
