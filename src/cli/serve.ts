@@ -116,88 +116,120 @@ export async function runServe(args: string[]): Promise<number> {
     process.once('SIGINT', () => resolve('SIGINT'));
     process.once('SIGTERM', () => resolve('SIGTERM'));
   });
-  const log = (level: 'info' | 'warn' | 'error', message: string) => {
+  const log: Log = (level, message) => {
     if (level !== 'info' || !quiet) process.stderr.write(`[${level}] ${message}\n`);
   };
-  const launch = (at: IngestConfig, carried?: CarriedStats): IngestWorker => {
-    const started = new IngestWorker(at, { runner: 'hopscope serve', version, ...(carried ? { carried } : {}), ...testWorker() });
-    started.onLog(({ level, message }) => log(level, message));
-    if (!quiet) {
-      // A terminal gets a running count on one line; a file or a pipe gets it as a log line at most every 10 s
-      // (never a `\r` per update), the first change at once.
-      const count = (stats: IngestStats) => `${stats.spansStored.toLocaleString('en-US')} spans in ${stats.tracesStored.toLocaleString('en-US')} traces`;
-      let latest: IngestStats | undefined;
-      let logged = '';
-      const logCount = new Throttle(COUNT_LOG_INTERVAL_MS, () => {
-        const line = latest && count(latest);
-        if (line && line !== logged) log('info', (logged = line));
-      });
-      started.onUpdate(({ stats }) => {
-        if (process.stderr.isTTY) return void process.stderr.write(`\r${count(stats)}`);
-        latest = stats;
-        logCount.request();
-      });
-      started.onExit(() => logCount.dispose());
-    }
-    return started;
-  };
-  let worker = launch(config);
+  const supervisor = new Supervisor(config, signalled, (at, carried) => launch(at, carried, quiet, log));
   // Supervision tests only: with HOPSCOPE_TEST_HOOKS=1, SIGUSR2 makes the worker throw.
-  if (process.env.HOPSCOPE_TEST_HOOKS === '1') process.on('SIGUSR2', () => worker.crashForTest());
-  let endpoints;
-  try {
-    endpoints = await Promise.race([worker.ready, signalled.then(() => undefined)]);
-    if (!endpoints) {
-      await worker.stop();
-      return 0;
-    }
-  } catch (error) {
-    process.stderr.write(`hopscope serve: ${error instanceof IngestStartError ? error.message : String(error)}\n`);
-    await worker.stop();
-    return 1;
+  if (process.env.HOPSCOPE_TEST_HOOKS === '1') process.on('SIGUSR2', () => supervisor.worker.crashForTest());
+  return supervisor.run();
+}
+
+type Log = (level: 'info' | 'warn' | 'error', message: string) => void;
+
+/** A worker on `at`, its log lines and (unless quiet) its running span count to stderr. */
+function launch(at: IngestConfig, carried: CarriedStats | undefined, quiet: boolean, log: Log): IngestWorker {
+  const started = new IngestWorker(at, { runner: 'hopscope serve', version, ...(carried ? { carried } : {}), ...testWorker() });
+  started.onLog(({ level, message }) => log(level, message));
+  if (!quiet) {
+    // A terminal gets a running count on one line; a file or a pipe gets it as a log line at most every 10 s
+    // (never a `\r` per update), the first change at once.
+    const count = (stats: IngestStats) => `${stats.spansStored.toLocaleString('en-US')} spans in ${stats.tracesStored.toLocaleString('en-US')} traces`;
+    let latest: IngestStats | undefined;
+    let logged = '';
+    const logCount = new Throttle(COUNT_LOG_INTERVAL_MS, () => {
+      const line = latest && count(latest);
+      if (line && line !== logged) log('info', (logged = line));
+    });
+    started.onUpdate(({ stats }) => {
+      if (process.stderr.isTTY) return void process.stderr.write(`\r${count(stats)}`);
+      latest = stats;
+      logCount.request();
+    });
+    started.onExit(() => logCount.dispose());
   }
-  const http = `http://${bracket(endpoints.http.host)}:${endpoints.http.port}`;
-  const grpc = endpoints.grpc ? ` · OTLP/gRPC ${bracket(endpoints.grpc.host)}:${endpoints.grpc.port}` : '';
-  const kept = config.journal ? `journal ${config.journal.dir}` : 'in memory only (no --data-dir)';
-  process.stdout.write(`Hopscope listening · OTLP/HTTP ${http}${grpc} · API ${http}/api/traces · traces ${kept}\n`);
-  // A worker that dies is started again on the same ports, with backoff, continuing the counters; serve itself
-  // does not exit for it, unless a worker cannot listen again for the backoff's limit of starts in a row.
-  const bound = { ...config, httpPort: endpoints.http.port, grpcPort: endpoints.grpc?.port ?? config.grpcPort };
-  const backoff = new RestartBackoff(testBackoff());
-  let restarts = 0;
-  let carried: CarriedStats | undefined;
-  let upSince = performance.now();
-  for (;;) {
-    const current = worker;
-    const crashed = new Promise<Error>((resolve) => current.onExit((failure) => resolve(failure ?? new Error('the ingest worker stopped'))));
-    const ending = await Promise.race([signalled, crashed]);
-    if (!(ending instanceof Error)) {
-      process.stderr.write(`\nhopscope serve: ${ending}, stopping\n`);
-      await worker.stop();
-      return 0;
+  return started;
+}
+
+/**
+ * The worker's life: the first start, then, when a worker dies, another on the same ports with backoff,
+ * continuing the counters; serve itself does not exit for it, unless a worker cannot listen again for the
+ * backoff's limit of starts in a row. `run` answers serve's exit code.
+ */
+class Supervisor {
+  worker: IngestWorker;
+  private readonly backoff = new RestartBackoff(testBackoff());
+  private restarts = 0;
+  private carried: CarriedStats | undefined;
+  private upSince = 0;
+
+  constructor(
+    private readonly config: IngestConfig,
+    private readonly signalled: Promise<string>,
+    private readonly launch: (at: IngestConfig, carried: CarriedStats | undefined) => IngestWorker,
+  ) {
+    this.worker = launch(config, undefined);
+  }
+
+  async run(): Promise<number> {
+    const { config, signalled } = this;
+    let endpoints;
+    try {
+      endpoints = await Promise.race([this.worker.ready, signalled.then(() => undefined)]);
+      if (!endpoints) {
+        await this.worker.stop();
+        return 0;
+      }
+    } catch (error) {
+      process.stderr.write(`hopscope serve: ${error instanceof IngestStartError ? error.message : String(error)}\n`);
+      await this.worker.stop();
+      return 1;
     }
-    let delay = backoff.next(performance.now() - upSince);
-    let why = `${ending.message}; ${config.journal ? 'what it accepted is in the journal' : lostText(worker.lastStats)}`;
+    const http = `http://${bracket(endpoints.http.host)}:${endpoints.http.port}`;
+    const grpc = endpoints.grpc ? ` · OTLP/gRPC ${bracket(endpoints.grpc.host)}:${endpoints.grpc.port}` : '';
+    const kept = config.journal ? `journal ${config.journal.dir}` : 'in memory only (no --data-dir)';
+    process.stdout.write(`Hopscope listening · OTLP/HTTP ${http}${grpc} · API ${http}/api/traces · traces ${kept}\n`);
+    const bound = { ...config, httpPort: endpoints.http.port, grpcPort: endpoints.grpc?.port ?? config.grpcPort };
+    this.upSince = performance.now();
     for (;;) {
-      carried = carriedStats(worker.lastStats, carried, ++restarts);
-      process.stderr.write(`\n[error] ${why}. Restarting it in ${(delay / 1000).toFixed(1)} s (restart ${restarts})\n`);
+      const current = this.worker;
+      const crashed = new Promise<Error>((resolve) => current.onExit((failure) => resolve(failure ?? new Error('the ingest worker stopped'))));
+      const ending = await Promise.race([signalled, crashed]);
+      if (!(ending instanceof Error)) {
+        process.stderr.write(`\nhopscope serve: ${ending}, stopping\n`);
+        await this.worker.stop();
+        return 0;
+      }
+      const exit = await this.restart(ending, bound);
+      if (exit !== undefined) return exit;
+    }
+  }
+
+  /** Another worker on the ports the first one bound, after the backoff's delay; an exit code when serve ends instead. */
+  private async restart(ending: Error, bound: IngestConfig): Promise<number | undefined> {
+    const { config, signalled, backoff } = this;
+    let delay = backoff.next(performance.now() - this.upSince);
+    let why = `${ending.message}; ${config.journal ? 'what it accepted is in the journal' : lostText(this.worker.lastStats)}`;
+    for (;;) {
+      this.carried = carriedStats(this.worker.lastStats, this.carried, ++this.restarts);
+      process.stderr.write(`\n[error] ${why}. Restarting it in ${(delay / 1000).toFixed(1)} s (restart ${this.restarts})\n`);
       const woken = await Promise.race([sleep(delay).then(() => undefined), signalled]);
       if (woken !== undefined) {
         process.stderr.write(`hopscope serve: ${woken}, stopping\n`);
         return 0;
       }
-      worker = launch(bound, carried);
+      this.worker = this.launch(bound, this.carried);
       try {
-        const back = await Promise.race([worker.ready, signalled]);
+        const back = await Promise.race([this.worker.ready, signalled]);
         if (typeof back === 'string') {
-          await worker.stop();
+          await this.worker.stop();
           return 0;
         }
-        upSince = performance.now();
-        process.stderr.write(`[warn] the ingest worker is back on OTLP/HTTP ${bracket(back.http.host)}:${back.http.port}${back.grpc ? `, OTLP/gRPC ${bracket(back.grpc.host)}:${back.grpc.port}` : ''} (restart ${restarts}); ${config.journal ? 'the traces come back from the journal' : 'the traces start again from none'}, the counters go on\n`);
-        break;
+        this.upSince = performance.now();
+        process.stderr.write(`[warn] the ingest worker is back on OTLP/HTTP ${bracket(back.http.host)}:${back.http.port}${back.grpc ? `, OTLP/gRPC ${bracket(back.grpc.host)}:${back.grpc.port}` : ''} (restart ${this.restarts}); ${config.journal ? 'the traces come back from the journal' : 'the traces start again from none'}, the counters go on\n`);
+        return undefined;
       } catch (error) {
-        await worker.stop();
+        await this.worker.stop();
         const reason = errorText(error);
         const again = backoff.afterFailedStart();
         if (again === undefined) {
