@@ -47,70 +47,10 @@ export interface HttpReceiver {
 }
 
 export async function startHttpReceiver(config: IngestConfig, core: IngestCore, api: ApiHandler, log: Logger): Promise<HttpReceiver> {
-  const origins = originPolicy(config.allowedOrigins);
-  const budget = inflightBudget(core, config);
+  const receiving: Receiving = { config, core, api, log, origins: originPolicy(config.allowedOrigins), budget: inflightBudget(core, config) };
   const badRequests = new BadRequestLog(log);
-
-  /** `expectsContinue`: the client waits for `100 Continue`, sent only once the body is to be read. */
-  const handle = async (req: IncomingMessage, res: ServerResponse, expectsContinue = false): Promise<void> => {
-    const path = (req.url ?? '/').split('?', 1)[0]!;
-    const origin = req.headers.origin;
-    if (origin !== undefined) {
-      if (!origins.allows(origin)) {
-        return refuse(res, 'json', new ReceiverError(403, GrpcCode.PERMISSION_DENIED, `origin ${quoted(origin)} is not allowed; allow it with --allow-origin (hopscope serve) or the hopscope.receiver.allowedOrigins setting`), core);
-      }
-      res.setHeader('Access-Control-Allow-Origin', origin);
-      res.setHeader('Vary', 'Origin');
-    }
-    if (path.startsWith('/api/')) return api(req, res, path);
-    const signal = SIGNALS[path];
-    if (!signal) return refuse(res, 'json', new ReceiverError(404, GrpcCode.NOT_FOUND, `not found: no such path ${quoted(path)}; OTLP/HTTP is served at /v1/traces, /v1/logs and /v1/metrics`), core);
-    if (req.method === 'OPTIONS') return preflight(req, res);
-    if (req.method !== 'POST') {
-      return refuse(res, 'json', new ReceiverError(405, GrpcCode.UNIMPLEMENTED, `method ${req.method} is not allowed on ${quoted(path)}; use POST`, { Allow: 'POST, OPTIONS' }), core);
-    }
-    const mediaType = (req.headers['content-type'] ?? '').split(';', 1)[0]!.trim().toLowerCase();
-    const encoding = CONTENT_TYPES[mediaType];
-    if (!encoding) {
-      const named = mediaType === '' ? 'no Content-Type' : `Content-Type ${quoted(mediaType)}`;
-      return refuse(res, 'json', new ReceiverError(415, GrpcCode.INVALID_ARGUMENT, `${named} is not supported; send application/x-protobuf or application/json`), core);
-    }
-    if (core.queue.busy) return refuse(res, encoding, busy(RETRY_AFTER_SECONDS), core);
-    // The body's bytes count against the budget from before it is read until the request ends in any way.
-    const reservation = budget.open();
-    res.once('close', () => reservation.release());
-    const limits: BodyLimits = {
-      maxBytes: config.maxBodyBytes,
-      reservation,
-      retryAfterSeconds: RETRY_AFTER_SECONDS,
-      idleTimeoutMs: config.bodyIdleTimeoutMs,
-      totalTimeoutMs: config.bodyTimeoutMs,
-    };
-    let body: Uint8Array;
-    try {
-      admitBody(req, limits);
-      if (expectsContinue) res.writeContinue();
-      body = await readBody(req, limits);
-    } catch (error) {
-      return refuse(res, encoding, asReceiverError(error, log), core);
-    }
-    const pending = core.submit({ signal, encoding, body });
-    if (!pending) {
-      releaseBody(body);
-      return refuse(res, encoding, busy(RETRY_AFTER_SECONDS), core, false);
-    }
-    try {
-      const result = await pending;
-      send(res, 200, encoding, exportResponse(signal, encoding, result.rejected, result.rejected > 0 ? result.rejectReason : ''));
-    } catch (error) {
-      refuse(res, encoding, asReceiverError(error, log), core, false);
-    } finally {
-      releaseBody(body); // decoded: nothing refers to its bytes any more
-    }
-  };
-
   const run = (req: IncomingMessage, res: ServerResponse, expectsContinue: boolean) => {
-    handle(req, res, expectsContinue).catch((error: unknown) => {
+    handle(receiving, req, res, expectsContinue).catch((error: unknown) => {
       log('error', `request failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
       if (!res.headersSent) send(res, 500, 'json', statusBody('json', GrpcCode.INTERNAL, 'internal error; see the Hopscope log'));
     });
@@ -136,6 +76,85 @@ export async function startHttpReceiver(config: IngestConfig, core: IngestCore, 
         server.closeAllConnections();
       }),
   };
+}
+
+/** What every request of one receiver is handled with. */
+interface Receiving {
+  config: IngestConfig;
+  core: IngestCore;
+  api: ApiHandler;
+  log: Logger;
+  origins: ReturnType<typeof originPolicy>;
+  budget: ReturnType<typeof inflightBudget>;
+}
+
+/**
+ * A request: its origin, path, method and Content-Type checked, then handed to the API or received.
+ * `expectsContinue`: the client waits for `100 Continue`, sent only once the body is to be read.
+ */
+async function handle(receiving: Receiving, req: IncomingMessage, res: ServerResponse, expectsContinue: boolean): Promise<void> {
+  const { core, api, origins } = receiving;
+  const path = (req.url ?? '/').split('?', 1)[0]!;
+  const origin = req.headers.origin;
+  if (origin !== undefined) {
+    if (!origins.allows(origin)) {
+      return refuse(res, 'json', new ReceiverError(403, GrpcCode.PERMISSION_DENIED, `origin ${quoted(origin)} is not allowed; allow it with --allow-origin (hopscope serve) or the hopscope.receiver.allowedOrigins setting`), core);
+    }
+    res.setHeader('Access-Control-Allow-Origin', origin);
+    res.setHeader('Vary', 'Origin');
+  }
+  if (path.startsWith('/api/')) return api(req, res, path);
+  const signal = SIGNALS[path];
+  if (!signal) return refuse(res, 'json', new ReceiverError(404, GrpcCode.NOT_FOUND, `not found: no such path ${quoted(path)}; OTLP/HTTP is served at /v1/traces, /v1/logs and /v1/metrics`), core);
+  if (req.method === 'OPTIONS') return preflight(req, res);
+  if (req.method !== 'POST') {
+    return refuse(res, 'json', new ReceiverError(405, GrpcCode.UNIMPLEMENTED, `method ${req.method} is not allowed on ${quoted(path)}; use POST`, { Allow: 'POST, OPTIONS' }), core);
+  }
+  const mediaType = (req.headers['content-type'] ?? '').split(';', 1)[0]!.trim().toLowerCase();
+  const encoding = CONTENT_TYPES[mediaType];
+  if (!encoding) {
+    const named = mediaType === '' ? 'no Content-Type' : `Content-Type ${quoted(mediaType)}`;
+    return refuse(res, 'json', new ReceiverError(415, GrpcCode.INVALID_ARGUMENT, `${named} is not supported; send application/x-protobuf or application/json`), core);
+  }
+  return receive(receiving, req, res, signal, encoding, expectsContinue);
+}
+
+/** An export request that passed the checks: its body read within the budget and the limits, ingested, answered. */
+async function receive(
+  { config, core, log, budget }: Receiving, req: IncomingMessage, res: ServerResponse, signal: Signal, encoding: Encoding, expectsContinue: boolean,
+): Promise<void> {
+  if (core.queue.busy) return refuse(res, encoding, busy(RETRY_AFTER_SECONDS), core);
+  // The body's bytes count against the budget from before it is read until the request ends in any way.
+  const reservation = budget.open();
+  res.once('close', () => reservation.release());
+  const limits: BodyLimits = {
+    maxBytes: config.maxBodyBytes,
+    reservation,
+    retryAfterSeconds: RETRY_AFTER_SECONDS,
+    idleTimeoutMs: config.bodyIdleTimeoutMs,
+    totalTimeoutMs: config.bodyTimeoutMs,
+  };
+  let body: Uint8Array;
+  try {
+    admitBody(req, limits);
+    if (expectsContinue) res.writeContinue();
+    body = await readBody(req, limits);
+  } catch (error) {
+    return refuse(res, encoding, asReceiverError(error, log), core);
+  }
+  const pending = core.submit({ signal, encoding, body });
+  if (!pending) {
+    releaseBody(body);
+    return refuse(res, encoding, busy(RETRY_AFTER_SECONDS), core, false);
+  }
+  try {
+    const result = await pending;
+    send(res, 200, encoding, exportResponse(signal, encoding, result.rejected, result.rejected > 0 ? result.rejectReason : ''));
+  } catch (error) {
+    refuse(res, encoding, asReceiverError(error, log), core, false);
+  } finally {
+    releaseBody(body); // decoded: nothing refers to its bytes any more
+  }
 }
 
 /** Node's parser errors that have a more precise status than 400. */
