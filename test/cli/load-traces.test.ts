@@ -120,7 +120,7 @@ describe('loading trace files', () => {
     await writeFile(path, ' \n');
     await assert.rejects(loadTraceFile(path), /readme\.json: the file is empty/);
     await writeFile(path, '{"name": "hopscope", "version": "0.1.0"}');
-    await assert.rejects(loadTraceFile(path), /readme\.json: expected "resourceSpans" .* or "data" .*, got an object with keys "name", "version"$/);
+    await assert.rejects(loadTraceFile(path), /readme\.json: expected "resourceSpans" .*, "data" .* or "spans" .*, got an object with keys "name", "version"$/);
   });
 
   it('loads a 50 MB OTLP JSON file in linear time', async () => {
