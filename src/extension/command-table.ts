@@ -12,6 +12,7 @@ import { SHOW_SPAN_COMMAND } from './line-calls';
 import { openTraceCommand } from './open-trace';
 import type { ReceiverSession } from './receiver-session';
 import type { SettingsService } from './settings-service';
+import { exportTraceFile, openTraceFiles, type TraceFileDeps } from './trace-file-commands';
 import { askForFilter } from './trace-filter';
 import { OPEN_SELECTED_TRACE, type TraceNode } from './traces-view';
 
@@ -24,6 +25,18 @@ export interface CommandDeps {
   session: ReceiverSession;
   settings: SettingsService;
   views: Views;
+}
+
+/** The files a command was given: one Uri, or a list of them (the Explorer passes its whole selection second). */
+function givenUris(arg: unknown): vscode.Uri[] | undefined {
+  if (arg instanceof vscode.Uri) return [arg];
+  if (Array.isArray(arg) && arg.length > 0 && arg.every((u) => u instanceof vscode.Uri)) return arg as vscode.Uri[];
+  return undefined;
+}
+
+/** What Open Trace File and Export Trace use (also the Traces view's drop handler). */
+export function traceFileDeps(log: vscode.LogOutputChannel, receiver: ReceiverController, tracePanels: Views['tracePanels']): TraceFileDeps {
+  return { receiver, log, openTrace: (traceId) => tracePanels.open(traceId), showTraces: () => void vscode.commands.executeCommand('hopscope.traces.focus') };
 }
 
 export function commandTable(deps: CommandDeps): CommandTable {
@@ -48,8 +61,16 @@ function receiverCommands({ log, receiver, session, settings }: CommandDeps): Co
   };
 }
 
-function traceCommands({ views: { traces, tracePanels, serviceMap } }: CommandDeps): CommandTable {
+function traceCommands({ log, receiver, views: { traces, tracePanels, serviceMap } }: CommandDeps): CommandTable {
+  const files = traceFileDeps(log, receiver, tracePanels);
   return {
+    // From the palette (asks), the Explorer's context menu (a file) or a drop on the Traces view (files).
+    'hopscope.openTraceFile': (arg?: unknown, selected?: unknown) => openTraceFiles(files, givenUris(selected) ?? givenUris(arg)),
+    // From a trace row's context menu (its node), or the trace panel's title bar (the active panel's trace).
+    'hopscope.exportTrace': (node?: TraceNode) => {
+      const traceId = node?.kind === 'trace' ? node.trace.traceId : tracePanels.activeTraceId();
+      if (traceId) return exportTraceFile(files, traceId);
+    },
     'hopscope.copyTraceId': async (node?: TraceNode) => {
       if (node?.kind !== 'trace') return;
       await vscode.env.clipboard.writeText(node.trace.traceId);

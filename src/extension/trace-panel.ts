@@ -78,6 +78,12 @@ export class TracePanels implements vscode.Disposable {
     this.adopt(panel, restored.traceId, undefined, restored.selected);
   }
 
+  /** The trace of the panel in front, if a trace panel is. */
+  activeTraceId(): string | undefined {
+    for (const panel of this.panels.values()) if (panel.connection.panel.active) return panel.traceId;
+    return undefined;
+  }
+
   /** Draws every open trace again (e.g. the analysis settings changed). */
   refreshAll(): void {
     for (const panel of this.panels.values()) panel.refresh.request();

@@ -58,6 +58,26 @@ export type TraceNode =
 type TraceRow = Extract<TraceNode, { kind: 'trace' }>;
 type EndpointRow = Extract<TraceNode, { kind: 'endpoint' }>;
 
+/** Trace files dropped on the view (from the Explorer, or the desktop) open as Open Trace File opens them. */
+const fileDrops: vscode.TreeDragAndDropController<TraceNode> = {
+  dragMimeTypes: [],
+  dropMimeTypes: ['text/uri-list', 'files'],
+  async handleDrop(_target, dataTransfer) {
+    const uris: vscode.Uri[] = [];
+    const list = await dataTransfer.get('text/uri-list')?.asString();
+    for (const line of list?.split(/\r?\n/) ?? []) {
+      if (line.trim() !== '' && !line.startsWith('#')) uris.push(vscode.Uri.parse(line.trim()));
+    }
+    if (uris.length === 0) {
+      dataTransfer.forEach((item) => {
+        const file = item.asFile();
+        if (file?.uri) uris.push(file.uri);
+      });
+    }
+    if (uris.length > 0) await vscode.commands.executeCommand('hopscope.openTraceFile', uris);
+  },
+};
+
 export interface TracesViewOptions {
   /** Asks the receiver which traces a query picks. */
   query(text: string): Promise<QueryAnswer | undefined>;
@@ -107,7 +127,7 @@ export class TracesView implements vscode.TreeDataProvider<TraceNode>, vscode.Di
   private rootShown = false;
 
   constructor(private readonly options: TracesViewOptions) {
-    this.view = vscode.window.createTreeView('hopscope.traces', { treeDataProvider: this, showCollapseAll: true });
+    this.view = vscode.window.createTreeView('hopscope.traces', { treeDataProvider: this, showCollapseAll: true, dragAndDropController: fileDrops });
     this.subscriptions.push(
       this.view,
       this.changes,

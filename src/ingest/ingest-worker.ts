@@ -3,6 +3,7 @@
  * events, and asks it for whole traces and the service map. Used by the
  * extension and the CLI.
  */
+import type { OpenedFile } from './trace-files';
 import type { DebugPause } from '../model/pause';
 import { join, resolve } from 'node:path';
 import { Worker, type ResourceLimits } from 'node:worker_threads';
@@ -99,6 +100,12 @@ export class IngestWorker {
         case 'callSites':
           this.answer(message.requestId, message.sites);
           break;
+        case 'openedFile':
+          this.answer(message.requestId, message.opened);
+          break;
+        case 'exportedTrace':
+          this.answer(message.requestId, message.bytes ?? undefined);
+          break;
         case 'stopped':
           break;
       }
@@ -131,6 +138,17 @@ export class IngestWorker {
     // Only a buffer the document has to itself is transferred (a Buffer from node's pool shares its ArrayBuffer).
     const own = document.byteOffset === 0 && document.byteLength === document.buffer.byteLength ? document : document.slice();
     return this.ask<TraceDocument>((requestId) => ({ type: 'restoreTrace', requestId, document: own }), [own.buffer as ArrayBuffer]);
+  }
+
+  /** Decodes a trace file into the store (the bytes are transferred: `bytes` is empty afterwards). */
+  openFile(name: string, bytes: Uint8Array): Promise<OpenedFile | undefined> {
+    const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
+    return this.ask<OpenedFile>((requestId) => ({ type: 'openFile', requestId, name, bytes: own }), [own.buffer as ArrayBuffer]);
+  }
+
+  /** A stored trace as OTLP JSON lines; undefined when it is not stored. */
+  exportTrace(traceId: string): Promise<Uint8Array | undefined> {
+    return this.ask<Uint8Array>((requestId) => ({ type: 'exportTrace', requestId, traceId }));
   }
 
   /** What a trace panel draws, built by the worker, as a trace document (or why it is not drawn); undefined when it does not hold the trace. */

@@ -11,6 +11,7 @@
  *      └─ port in use ─► probe /api/stats ─► Hopscope? ─► following ─► (it left) start again
  *                                        └─ no ───────► error (port-in-use)
  */
+import type { OpenedFile } from './trace-files';
 import type { AnalysisSettings } from '../analysis/settings';
 import type { DebugPause } from '../model/pause';
 import type { CallSitesView } from './worker-protocol';
@@ -24,7 +25,7 @@ import { carriedStats, type CarriedStats, type IngestStats } from './ingest-core
 import { IngestStartError, IngestWorker } from './ingest-worker';
 import { gaveUpText, lostText, RestartBackoff, type BackoffLimits } from './restart-backoff';
 import { PauseBook } from './pause-book';
-import { fetchRemoteCallSites, fetchRemoteQuery, fetchRemoteServiceMap, fetchRemoteTrace, fetchRemoteTraceView, postRemotePauses, probeHopscope, RemoteReceiver } from './remote-receiver';
+import { fetchRemoteCallSites, fetchRemoteQuery, fetchRemoteServiceMap, fetchRemoteTrace, fetchRemoteTraceExport, fetchRemoteTraceView, postRemotePauses, probeHopscope, RemoteReceiver } from './remote-receiver';
 import type { QueryAnswer } from './trace-queries';
 import type { StoredTrace, TraceSummary } from './trace-store';
 
@@ -130,6 +131,20 @@ export class ReceiverController {
    */
   restoreTrace(document: Uint8Array): Promise<TraceDocument | undefined> {
     return this.worker ? this.worker.restoreTrace(document) : Promise.resolve(undefined);
+  }
+
+  /**
+   * Opens a trace file into this window's receiver; undefined when it has none running (a window that follows
+   * another Hopscope cannot write to it).
+   */
+  openFile(name: string, bytes: Uint8Array): Promise<OpenedFile | undefined> {
+    return this.worker ? this.worker.openFile(name, bytes) : Promise.resolve(undefined);
+  }
+
+  /** A stored trace as OTLP JSON lines, from this window's worker or the Hopscope it follows. */
+  exportTrace(traceId: string): Promise<Uint8Array | undefined> {
+    if (this.worker) return this.worker.exportTrace(traceId);
+    return this.remote ? fetchRemoteTraceExport(this.remote.host, this.remote.port, traceId) : Promise.resolve(undefined);
   }
 
   /** What a trace panel draws, as the trace document the worker that holds the trace built (this window's, or the Hopscope it follows). */

@@ -51,6 +51,16 @@ export async function fetchRemoteTrace(host: string, port: number, traceId: stri
   }
 }
 
+/** The trace as OTLP JSON lines, from the Hopscope on host:port; undefined when it has none or does not answer. */
+export async function fetchRemoteTraceExport(host: string, port: number, traceId: string): Promise<Uint8Array | undefined> {
+  try {
+    const { status, body } = await getBody(host, port, `/api/traces/${encodeURIComponent(traceId)}?format=otlp`, 30_000);
+    return status === 200 ? new Uint8Array(body) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** What a trace panel draws for the trace, as the trace document the Hopscope on host:port built; undefined when it has none or does not answer. */
 export async function fetchRemoteTraceView(host: string, port: number, traceId: string): Promise<TraceDocument | undefined> {
   try {

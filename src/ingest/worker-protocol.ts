@@ -4,6 +4,7 @@
  * bytes; the host never receives raw spans in bulk, only throttled summaries
  * and a trace it asked for.
  */
+import type { OpenedFile } from './trace-files';
 import type { CallSite } from '../analysis/call-sites';
 import type { AnalysisSettings } from '../analysis/settings';
 import type { DebugPause } from '../model/pause';
@@ -57,6 +58,10 @@ export type HostToWorker =
   | { type: 'getCallSites'; requestId: number }
   /** The user cleared the traces. */
   | { type: 'clear' }
+  /** Open Trace File: a file's bytes (transferred) to decode into the store (trace-files.ts). */
+  | { type: 'openFile'; requestId: number; name: string; bytes: Uint8Array }
+  /** Export Trace: one stored trace as OTLP JSON lines. */
+  | { type: 'exportTrace'; requestId: number; traceId: string }
   /** Debugger pauses of the sessions this window launched, as they open, learn their place and close. */
   | { type: 'pauses'; pauses: DebugPause[] }
   /** Tests only (honoured with testHooks): the analysis thread's next analysis waits until `signal[0]` is not 0, after setting `signal[1]` to 1 (a SharedArrayBuffer). */
@@ -91,6 +96,10 @@ export type WorkerToHost =
   | { type: 'serviceMap'; requestId: number; map: ServiceMapView }
   /** The answer to `getCallSites`. */
   | { type: 'callSites'; requestId: number; sites: CallSitesView }
+  /** The answer to `openFile`. */
+  | { type: 'openedFile'; requestId: number; opened: OpenedFile }
+  /** The answer to `exportTrace` (the bytes transferred); null when the trace is not stored. */
+  | { type: 'exportedTrace'; requestId: number; bytes: Uint8Array | null }
   /** Answer to `stop`: ports are closed. */
   | { type: 'stopped' };
 

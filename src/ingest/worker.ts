@@ -14,6 +14,7 @@ import { AnalysisViews, type TraceViewAnswer } from './analysis-views';
 import { configProblems } from './ingest-config';
 import { IngestCore } from './ingest-core';
 import { restoreJournal, restoreSummary } from './journal/journal-restore';
+import { exportTrace, openTraceFile } from './trace-files';
 import { DEFAULT_JOURNAL_OPTIONS, JournalWriter } from './journal/journal-writer';
 import { EventStream } from './event-stream';
 import { startGrpcReceiver, type GrpcReceiver } from './grpc-receiver';
@@ -229,6 +230,14 @@ function onHostMessage(message: HostToWorker, w: Running): void {
     case 'restoreTrace':
       void views.restore(message.document).then((document) => postDocument(message.requestId, document));
       break;
+    case 'openFile':
+      post({ type: 'openedFile', requestId: message.requestId, opened: openTraceFile(core, message.name, message.bytes) });
+      break;
+    case 'exportTrace': {
+      const bytes = exportTrace(core, message.traceId.toLowerCase());
+      post({ type: 'exportedTrace', requestId: message.requestId, bytes }, bytes ? [bytes.buffer as ArrayBuffer] : undefined);
+      break;
+    }
     case 'queryTraces':
       post({ type: 'queriedTraces', requestId: message.requestId, answer: w.queries.run(message.query) });
       break;

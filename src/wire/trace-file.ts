@@ -42,8 +42,12 @@ export class TraceFileProblem extends Error {
   }
 }
 
-/** Tells the format from the content and decodes it. Throws an Error whose message starts with the place (`line:column: `) if there is one. */
-export function decodeTraceFile(bytes: Uint8Array): TraceFile {
+/**
+ * Tells the format from the content and decodes it. Throws a TraceFileProblem naming the place (`line:column`)
+ * if there is one. Given `problems`, a bad line of JSON lines is noted there (`line: why`) and its neighbours
+ * are still read, instead of failing the file.
+ */
+export function decodeTraceFile(bytes: Uint8Array, problems?: string[]): TraceFile {
   // A protobuf request starts with 0x0a (field 1, length-delimited), which is also '\n':
   // when that reads as a request holding spans, it is one; else the bytes may be JSON.
   if (bytes[0] === 0x0a) {
@@ -54,7 +58,7 @@ export function decodeTraceFile(bytes: Uint8Array): TraceFile {
   let i = start;
   while (i < bytes.length && (bytes[i] === 0x20 || bytes[i] === 0x0a || bytes[i] === 0x0d || bytes[i] === 0x09)) i++;
   if (i === bytes.length) throw new TraceFileProblem('', 'the file is empty');
-  if (bytes[i] === 0x7b) return decodeJsonObject(bytes.subarray(start)); // '{'
+  if (bytes[i] === 0x7b) return decodeJsonObject(bytes.subarray(start), problems); // '{'
   if (bytes[i] === 0x5b) { // '['
     const root = parseWhole(new TextDecoder().decode(bytes.subarray(start)));
     return labelled('zipkin', () => decodeZipkinJson(root as object));
@@ -118,7 +122,7 @@ function decodeProto(bytes: Uint8Array): DecodedSpans {
 }
 
 /** A file starting with '{': OTLP JSON, a Jaeger export, or OTLP JSON lines. */
-function decodeJsonObject(bytes: Uint8Array): TraceFile {
+function decodeJsonObject(bytes: Uint8Array, problems: string[] | undefined): TraceFile {
   const fast = decodeTracesJsonFast(bytes);
   if (fast !== undefined && (fast.spans.length > 0 || fast.rejected > 0)) return { format: 'otlp-json', ...fast, logs: NO_LOGS };
   const text = new TextDecoder().decode(bytes);
@@ -126,7 +130,7 @@ function decodeJsonObject(bytes: Uint8Array): TraceFile {
   try {
     root = JSON.parse(text);
   } catch (error) {
-    if (isJsonLines(text)) return { format: 'otlp-jsonl', ...decodeJsonLines(bytes) };
+    if (isJsonLines(text)) return { format: 'otlp-jsonl', ...decodeJsonLines(bytes, problems) };
     throw syntaxError(text, error, 0);
   }
   if (isObject(root) && (root.resourceSpans !== undefined || root.resource_spans !== undefined)) {
@@ -166,7 +170,7 @@ function isJsonLines(text: string): boolean {
 }
 
 /** One ExportTraceServiceRequest per line; blank lines are skipped. Errors name the line. */
-function decodeJsonLines(bytes: Uint8Array): DecodedSpans & { logs: LogRecord[] } {
+function decodeJsonLines(bytes: Uint8Array, problems: string[] | undefined): DecodedSpans & { logs: LogRecord[] } {
   const out: DecodedSpans & { logs: LogRecord[] } = { spans: [], rejected: 0, rejectReason: '', logs: [] };
   const decoder = new TextDecoder();
   let line = 0;
@@ -178,7 +182,14 @@ function decodeJsonLines(bytes: Uint8Array): DecodedSpans & { logs: LogRecord[] 
     start = end + 1;
     if (lineBytes.every((b) => b === 0x20 || b === 0x09)) continue;
     const fast = decodeTracesJsonFast(lineBytes);
-    const decoded = fast !== undefined && (fast.spans.length > 0 || fast.rejected > 0) ? fast : decodeLine(decoder.decode(lineBytes), line);
+    let decoded: DecodedSpans | DecodedLogs;
+    try {
+      decoded = fast !== undefined && (fast.spans.length > 0 || fast.rejected > 0) ? fast : decodeLine(decoder.decode(lineBytes), line);
+    } catch (error) {
+      if (!problems || !(error instanceof TraceFileProblem)) throw error;
+      problems.push(error.message);
+      continue;
+    }
     if ('logs' in decoded) {
       for (const log of decoded.logs) out.logs.push(log);
       continue;
