@@ -11,8 +11,8 @@ import { exportPng, exportSvg } from './export';
 import { MIN_READABLE_TEXT_PX, type Rect } from './fit';
 import { attachKeyboard } from './graph-keys';
 import { layoutInWorker, warmUpLayout } from './layout';
-import { mountOverview } from './overview';
-import { PanZoom } from './pan-zoom';
+import { mountOverview, type Overview } from './overview';
+import { PanZoom, type Transform } from './pan-zoom';
 import { markPausedNodes } from './paused-nodes';
 import { renderGraph, type Rendered } from './render-graph';
 import { buildTraceGraph, type GraphModel, type GraphNode } from './trace-graph';
@@ -34,40 +34,100 @@ export function mountGraph(parent: HTMLElement, store: Store, host: Host): Graph
   parent.dataset.state = 'empty';
   parent.append(canvas);
   warmUpLayout();
-  let model: GraphModel | undefined;
-  let layout: Layout | undefined;
-  let rendered: Rendered | undefined;
-  let signature = '';
-  /** The node labels' font size as the page's CSS sets it, px (read from the first drawn label). */
-  let labelPx: number | undefined;
-
+  const drawn: Drawn = { model: undefined, layout: undefined, rendered: undefined, labelPx: undefined };
   const panZoom = new PanZoom(canvas, content, {
     // The scale at which a node's label renders at MIN_READABLE_TEXT_PX.
-    readableScale: () => MIN_READABLE_TEXT_PX / (labelPx ?? MIN_READABLE_TEXT_PX),
+    readableScale: () => MIN_READABLE_TEXT_PX / (drawn.labelPx ?? MIN_READABLE_TEXT_PX),
     maxFitScale: MAX_FIT_SCALE,
-    focus: () => focusOf(model, layout, store),
+    focus: () => focusOf(drawn.model, drawn.layout, store),
   });
   const overview = mountOverview(parent, panZoom);
   // Only a transform the user chose is kept: a fitted view fits the panel it comes back in.
   const saved = host.state()?.transform;
-  let placed = false;
+  keepTransform(panZoom, host);
+  const { rebuild, decorate } = graphPainter({ parent, canvas, content, store, host, panZoom, overview, saved }, drawn);
+
+  const selectedBox = () => {
+    const key = store.selected && drawn.model?.nodeOfSpan.get(store.selected);
+    return key ? drawn.layout?.nodes.get(key) : undefined;
+  };
+  const revealSelected = () => {
+    const box = selectedBox();
+    if (box) panZoom.reveal(box);
+  };
+  // Zoom steps keep the selected node in view: around it when it is on screen, then revealed.
+  const zoomBy = (factor: number) => panZoom.zoomBy(factor, selectedBox());
+
+  store.on((aspect) => {
+    if (aspect === 'view' || aspect === 'expanded') void rebuild();
+    else if (aspect === 'highlight') {
+      // A finding can point into a folded part: rebuild only when that changes the shape.
+      void rebuild();
+    } else if (aspect === 'selection') {
+      if (store.selected && drawn.model && !drawn.model.nodeOfSpan.get(store.selected)?.startsWith('more:')) {
+        decorate();
+        if (store.selectionOrigin !== 'graph' && store.selectionOrigin !== 'keyboard') revealSelected();
+      } else void rebuild().then(() => revealSelected());
+    } else if (aspect === 'search') decorate();
+  });
+  followClicks(canvas, store);
+  attachKeyboard(canvas, store, panZoom, zoomBy, () => ({ model: drawn.model, layout: drawn.layout }));
+
+  return {
+    fit: () => panZoom.fit(),
+    zoomBy,
+    exportSvg: () => host.post({ type: 'export', format: 'svg', data: exportSvg(canvas, drawn.layout) }),
+    exportPng: () => void exportPng(canvas, drawn.layout).then((data) => host.post({ type: 'export', format: 'png', data })),
+  };
+}
+
+/** What is drawn now: the graph model, its layout, the elements, and the labels' font size (px, read from the first drawn label). */
+interface Drawn {
+  model: GraphModel | undefined;
+  layout: Layout | undefined;
+  rendered: Rendered | undefined;
+  labelPx: number | undefined;
+}
+
+/** What drawing the graph works with. */
+interface Surface {
+  parent: HTMLElement;
+  canvas: SVGSVGElement;
+  content: SVGGElement;
+  store: Store;
+  host: Host;
+  panZoom: PanZoom;
+  overview: Overview;
+  /** The transform the panel had before a reload, if the user chose it. */
+  saved: Transform | undefined;
+}
+
+/** Saves the transform the user chose (not a fitted one) a moment after it settles. */
+function keepTransform(panZoom: PanZoom, host: Host): void {
   let saveTimer: ReturnType<typeof setTimeout> | undefined;
   panZoom.listen((t) => {
     clearTimeout(saveTimer);
     const transform = panZoom.isFitted ? undefined : t;
     saveTimer = setTimeout(() => host.saveState({ transform }), 300);
   });
+}
 
+/** Lays the graph out (in the ELK worker) when its shape changes, draws it, and decorates it from the store. */
+function graphPainter(surface: Surface, drawn: Drawn): { rebuild: () => Promise<void>; decorate: () => void } {
+  const { parent, canvas, content, store, host, panZoom, overview, saved } = surface;
+  let signature = '';
+  let placed = false;
   const important = (): Set<string> => new Set([...store.highlighted(), ...store.failure.keys(), ...(store.selected ? [store.selected] : [])]);
+  const decorate = () => decorateGraph(drawn, store, parent, canvas, overview);
 
   const rebuild = async () => {
     if (!store.view) return;
     const next = buildTraceGraph(store.view, { expanded: store.expanded, important: important(), preferred: store.critical });
     // The shape: nodes, their boxes, and their sizes (plumbing adds a line).
     const nextSignature = next.nodes.map((n) => `${n.key}:${n.service}${n.plumbing ? ':p' : ''}`).join('|');
-    if (nextSignature === signature && layout) {
+    if (nextSignature === signature && drawn.layout) {
       // Same shape (e.g. a late span only changed numbers): draw again with the old positions.
-      model = next;
+      drawn.model = next;
       draw();
       return;
     }
@@ -83,22 +143,23 @@ export function mountGraph(parent: HTMLElement, store: Store, host: Host): Graph
     }
     if (!laidOut) return;
     parent.dataset.layoutMs = String(Math.round(performance.now() - started));
-    model = next;
+    drawn.model = next;
     signature = nextSignature;
-    layout = readLayout(next, laidOut);
+    drawn.layout = readLayout(next, laidOut);
     draw();
   };
 
   const draw = () => {
+    const { model, layout } = drawn;
     if (!model || !layout) return;
     const started = performance.now();
-    rendered = renderGraph(content, model, layout);
+    const rendered = (drawn.rendered = renderGraph(content, model, layout));
     markPausedNodes(rendered, model, store);
     panZoom.setContent(layout.width, layout.height);
     overview.draw(layout);
     decorate();
     // After every attribute is set: reading the font size costs one style pass, the one the paint needs anyway.
-    labelPx ??= measureLabel(content);
+    drawn.labelPx ??= measureLabel(content);
     if (!placed) {
       placed = true;
       if (saved && store.view?.traceId === host.state()?.traceId) panZoom.set(saved);
@@ -113,75 +174,56 @@ export function mountGraph(parent: HTMLElement, store: Store, host: Host): Graph
     // For the bench: from the trace message to a drawn, usable graph.
     performance.mark('hopscope:graph-ready');
   };
+  return { rebuild, decorate };
+}
 
-  /** Attributes that follow the store: critical path, highlight, failures, selection, search. */
-  const decorate = () => {
-    if (!model || !rendered) return;
-    const highlighted = store.highlighted();
-    const matches = store.matches();
-    const selectedKey = store.selected ? model.nodeOfSpan.get(store.selected) : undefined;
-    const keyed = new Map(model.nodes.map((n) => [n.key, n]));
-    for (const [key, g] of rendered.nodes) {
-      // A call's node stands for the plumbing drawn inside it too.
-      const spans = spansOf(keyed.get(key)!);
-      const hot = spans.some((s) => highlighted.has(s));
-      toggle(g, 'data-critical', hot || spans.some((s) => store.critical.has(s)));
-      toggle(g, 'data-highlighted', hot);
-      toggle(g, 'data-match', spans.some((s) => matches.has(s)));
-      const role = spans.map((s) => store.failure.get(s)).find((r) => r !== undefined);
-      if (role) g.setAttribute('data-failure', role);
-      else g.removeAttribute('data-failure');
-      g.setAttribute('aria-selected', String(key === selectedKey));
-      const line = g.querySelector('[data-plumbing-span-id]');
-      if (line) toggle(line, 'data-selected', store.selected !== null && keyed.get(key)!.plumbing!.spanIds.includes(store.selected));
-    }
-    for (const [key, g] of rendered.edges) {
-      const node = keyed.get(key)!;
-      const parentSpans = keyed.get(node.parentKey!)!.spanIds;
-      const onChain = node.spanIds.some((s) => highlighted.has(s)) && parentSpans.some((s) => highlighted.has(s));
-      toggle(g, 'data-critical', onChain || (node.spanIds.some((s) => store.critical.has(s)) && parentSpans.some((s) => store.critical.has(s))));
-      toggle(g, 'data-highlighted', onChain);
-      const spread = node.spanIds.some((s) => store.failure.get(s) === 'origin' || store.failure.get(s) === 'propagated') && parentSpans.some((s) => store.failure.get(s) === 'propagated' || store.failure.get(s) === 'contained');
-      if (spread) g.setAttribute('data-failure', 'propagated');
-      else g.removeAttribute('data-failure');
-    }
-    parent.classList.toggle('searching', matches.size > 0);
-    const hotKeys = new Set<string>();
-    const failedKeys = new Set<string>();
-    for (const node of model.nodes) {
-      if (spansOf(node).some((s) => highlighted.has(s))) hotKeys.add(node.key);
-      if (node.failed) failedKeys.add(node.key);
-    }
-    overview.decorate(hotKeys, failedKeys, selectedKey);
-    const active = selectedKey && keyed.get(selectedKey)?.folded === undefined ? keyed.get(selectedKey)!.spanIds[0] : undefined;
-    if (active) canvas.setAttribute('aria-activedescendant', `gn-${active}`);
-    else canvas.removeAttribute('aria-activedescendant');
-  };
+/** Attributes that follow the store: critical path, highlight, failures, selection, search. */
+function decorateGraph(drawn: Drawn, store: Store, parent: HTMLElement, canvas: SVGSVGElement, overview: Overview): void {
+  const { model, rendered } = drawn;
+  if (!model || !rendered) return;
+  const highlighted = store.highlighted();
+  const matches = store.matches();
+  const selectedKey = store.selected ? model.nodeOfSpan.get(store.selected) : undefined;
+  const keyed = new Map(model.nodes.map((n) => [n.key, n]));
+  for (const [key, g] of rendered.nodes) {
+    // A call's node stands for the plumbing drawn inside it too.
+    const spans = spansOf(keyed.get(key)!);
+    const hot = spans.some((s) => highlighted.has(s));
+    toggle(g, 'data-critical', hot || spans.some((s) => store.critical.has(s)));
+    toggle(g, 'data-highlighted', hot);
+    toggle(g, 'data-match', spans.some((s) => matches.has(s)));
+    const role = spans.map((s) => store.failure.get(s)).find((r) => r !== undefined);
+    if (role) g.setAttribute('data-failure', role);
+    else g.removeAttribute('data-failure');
+    g.setAttribute('aria-selected', String(key === selectedKey));
+    const line = g.querySelector('[data-plumbing-span-id]');
+    if (line) toggle(line, 'data-selected', store.selected !== null && keyed.get(key)!.plumbing!.spanIds.includes(store.selected));
+  }
+  for (const [key, g] of rendered.edges) {
+    const node = keyed.get(key)!;
+    const parentSpans = keyed.get(node.parentKey!)!.spanIds;
+    const onChain = node.spanIds.some((s) => highlighted.has(s)) && parentSpans.some((s) => highlighted.has(s));
+    toggle(g, 'data-critical', onChain || (node.spanIds.some((s) => store.critical.has(s)) && parentSpans.some((s) => store.critical.has(s))));
+    toggle(g, 'data-highlighted', onChain);
+    const spread = node.spanIds.some((s) => store.failure.get(s) === 'origin' || store.failure.get(s) === 'propagated') && parentSpans.some((s) => store.failure.get(s) === 'propagated' || store.failure.get(s) === 'contained');
+    if (spread) g.setAttribute('data-failure', 'propagated');
+    else g.removeAttribute('data-failure');
+  }
+  parent.classList.toggle('searching', matches.size > 0);
+  const hotKeys = new Set<string>();
+  const failedKeys = new Set<string>();
+  for (const node of model.nodes) {
+    if (spansOf(node).some((s) => highlighted.has(s))) hotKeys.add(node.key);
+    if (node.failed) failedKeys.add(node.key);
+  }
+  overview.decorate(hotKeys, failedKeys, selectedKey);
+  const active = selectedKey && keyed.get(selectedKey)?.folded === undefined ? keyed.get(selectedKey)!.spanIds[0] : undefined;
+  if (active) canvas.setAttribute('aria-activedescendant', `gn-${active}`);
+  else canvas.removeAttribute('aria-activedescendant');
+}
 
-  store.on((aspect) => {
-    if (aspect === 'view' || aspect === 'expanded') void rebuild();
-    else if (aspect === 'highlight') {
-      // A finding can point into a folded part: rebuild only when that changes the shape.
-      void rebuild();
-    } else if (aspect === 'selection') {
-      if (store.selected && model && !model.nodeOfSpan.get(store.selected)?.startsWith('more:')) {
-        decorate();
-        if (store.selectionOrigin !== 'graph' && store.selectionOrigin !== 'keyboard') revealSelected();
-      } else void rebuild().then(() => revealSelected());
-    } else if (aspect === 'search') decorate();
-  });
-
-  const selectedBox = () => {
-    const key = store.selected && model?.nodeOfSpan.get(store.selected);
-    return key ? layout?.nodes.get(key) : undefined;
-  };
-  const revealSelected = () => {
-    const box = selectedBox();
-    if (box) panZoom.reveal(box);
-  };
-  // Zoom steps keep the selected node in view: around it when it is on screen, then revealed.
-  const zoomBy = (factor: number) => panZoom.zoomBy(factor, selectedBox());
-
+/** A click selects a call (or its plumbing) or opens a group; a double click opens the call's line in the editor. */
+function followClicks(canvas: SVGSVGElement, store: Store): void {
   canvas.addEventListener('click', (event) => {
     const target = event.target as Element;
     const action = target.closest('[data-action]');
@@ -195,21 +237,12 @@ export function mountGraph(parent: HTMLElement, store: Store, host: Host): Graph
     store.select(node.dataset.spanId!, 'graph');
   });
 
-  // A double click on a call opens its line in the editor (a single click only selects it).
+  // A single click only selects.
   canvas.addEventListener('dblclick', (event) => {
     const node = (event.target as Element).closest<SVGGElement>('g.node');
     const spanId = node?.dataset.foldKey || (event.target as Element).closest('[data-action]') ? undefined : node?.dataset.spanId;
     if (spanId) store.goToCode(spanId);
   });
-
-  attachKeyboard(canvas, store, panZoom, zoomBy, () => ({ model, layout }));
-
-  return {
-    fit: () => panZoom.fit(),
-    zoomBy,
-    exportSvg: () => host.post({ type: 'export', format: 'svg', data: exportSvg(canvas, layout) }),
-    exportPng: () => void exportPng(canvas, layout).then((data) => host.post({ type: 'export', format: 'png', data })),
-  };
 }
 
 /** How far a fit enlarges a small graph: a six-node trace fills a wide panel, but not with huge type. */

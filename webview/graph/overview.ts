@@ -59,6 +59,35 @@ export function mountOverview(parent: HTMLElement, panZoom: PanZoom): Overview {
   };
   panZoom.listen(update);
 
+  followInput(box, content, panZoom);
+
+  return {
+    draw(layout) {
+      const width = Math.max(1, layout.width);
+      const height = Math.max(1, layout.height);
+      map.setAttribute('viewBox', `0 0 ${width} ${height}`);
+      const services = [...layout.services.values()].map((b) => svg('rect', { class: 'overview-service', x: b.x, y: b.y, width: b.width, height: b.height }));
+      rects = new Map([...layout.nodes].map(([key, b]) => [key, svg('rect', { class: 'overview-node', x: b.x, y: b.y, width: b.width, height: b.height })]));
+      content.replaceChildren(...services, ...rects.values());
+      update();
+    },
+    decorate(hot, failed, selected) {
+      for (const [key, rect] of rects) {
+        toggle(rect, 'data-highlighted', hot.has(key));
+        toggle(rect, 'data-failed', failed.has(key));
+        toggle(rect, 'data-selected', key === selected);
+      }
+    },
+  };
+}
+
+function toggle(el: Element, name: string, on: boolean): void {
+  if (on) el.setAttribute(name, 'true');
+  else el.removeAttribute(name);
+}
+
+/** Clicking or dragging on the map moves the view there; with focus, arrow keys pan. */
+function followInput(box: HTMLElement, content: SVGGElement, panZoom: PanZoom): void {
   /** Centres the view on the map's point under the pointer. */
   const moveTo = (event: PointerEvent) => {
     const m = content.getScreenCTM();
@@ -90,28 +119,4 @@ export function mountOverview(parent: HTMLElement, panZoom: PanZoom): Overview {
     const t = panZoom.transform;
     panZoom.set({ ...t, x: t.x + (step[0] * view.width) / 4, y: t.y + (step[1] * view.height) / 4 });
   });
-
-  return {
-    draw(layout) {
-      const width = Math.max(1, layout.width);
-      const height = Math.max(1, layout.height);
-      map.setAttribute('viewBox', `0 0 ${width} ${height}`);
-      const services = [...layout.services.values()].map((b) => svg('rect', { class: 'overview-service', x: b.x, y: b.y, width: b.width, height: b.height }));
-      rects = new Map([...layout.nodes].map(([key, b]) => [key, svg('rect', { class: 'overview-node', x: b.x, y: b.y, width: b.width, height: b.height })]));
-      content.replaceChildren(...services, ...rects.values());
-      update();
-    },
-    decorate(hot, failed, selected) {
-      for (const [key, rect] of rects) {
-        toggle(rect, 'data-highlighted', hot.has(key));
-        toggle(rect, 'data-failed', failed.has(key));
-        toggle(rect, 'data-selected', key === selected);
-      }
-    },
-  };
-}
-
-function toggle(el: Element, name: string, on: boolean): void {
-  if (on) el.setAttribute(name, 'true');
-  else el.removeAttribute(name);
 }
