@@ -29,7 +29,7 @@ import { element } from '../dom';
 import { labelOf } from '../labels';
 import type { Store } from '../store';
 import { deferred } from './deferred';
-import { mountTooltip } from './tooltip';
+import { mountTooltip, type Tooltip } from './tooltip';
 
 type Part = 'self' | 'network' | 'wait';
 
@@ -55,29 +55,12 @@ interface Slot {
 }
 
 export function mountAccumulationBar(parent: HTMLElement, store: Store): void {
-  const picker = element('select', { id: 'chain-picker', class: 'acc-picker' });
-  const pickerLabel = element('label', { class: 'acc-picker-label', for: 'chain-picker' }, 'Blocking chain');
-  const legend = element(
-    'ul',
-    { class: 'acc-legend', 'aria-label': 'Legend' },
-    legendItem('self', 'self', 'the service’s own work'),
-    legendItem('network', 'network', 'the wire into the next hop'),
-    legendItem('wait', 'waiting', 'blocked on calls off this chain'),
-  );
-  const head = element('div', { class: 'acc-head' }, element('h2', { class: 'hs-heading' }, 'Latency accumulation'), pickerLabel, picker, legend);
-  const bar = element('div', { class: 'acc-bar', role: 'group' });
-  const empty = element('p', { class: 'hs-empty' }, 'Waiting for the trace…');
-  const root = element('div', { class: 'acc' }, head, bar, empty);
-  picker.hidden = pickerLabel.hidden = legend.hidden = bar.hidden = true;
-  parent.append(root);
+  const { picker, pickerLabel, legend, bar, empty } = barDom(parent);
   const tip = mountTooltip(parent);
 
   /** What the bar shows now, so that a highlight that does not change the chain costs nothing. */
   let shown: { view: TraceView; chain: number } | undefined;
-  /** Which hop each span of the shown chain belongs to, and the group drawing each hop (the summary for those it stands for). */
-  let hopOf = new Map<string, number>();
-  let groups: HTMLElement[] = [];
-  let slots: Slot[] = [];
+  let drawn: DrawnBar = { hopOf: new Map(), groups: [], slots: [] };
   let current: HTMLElement | undefined;
 
   picker.addEventListener('change', () => store.setChain(Number(picker.value)));
@@ -92,9 +75,7 @@ export function mountAccumulationBar(parent: HTMLElement, store: Store): void {
     const chain = chains[store.chain] ?? chains[0];
     shown = { view, chain: store.chain };
     tip.hide();
-    groups = [];
-    slots = [];
-    hopOf = new Map();
+    drawn = { hopOf: new Map(), groups: [], slots: [] };
     current = undefined;
     const hasChain = chain !== undefined;
     picker.hidden = pickerLabel.hidden = legend.hidden = bar.hidden = !hasChain;
@@ -106,92 +87,12 @@ export function mountAccumulationBar(parent: HTMLElement, store: Store): void {
       return;
     }
     picker.value = String(chains.indexOf(chain));
-    hopOf = hopIndexes(chain, store);
-    const paused = hopPauses(chain, hopOf, store);
-    const wallClock = store.timeMode === 'wall-clock' && paused.addedUs > 0;
-    const durationUs = view.analysis.durationUs + (wallClock ? paused.addedUs : 0);
-    bar.dataset.totalUs = String(durationUs);
-    bar.dataset.timeMode = wallClock ? 'wall-clock' : 'compensated';
-    const chainUs = chainTime(chain) + (wallClock ? paused.addedUs : 0);
-    // Defensive: a chain that covers less than the request gets a rest segment; one that covers more scales down.
-    const restUs = Math.max(0, durationUs - chainUs);
-    const scale = Math.max(durationUs, chainUs, 1);
-    bar.setAttribute('aria-label', `Latency accumulation along ${formatRoute(chain.services)}, ${formatDuration(durationUs)}`);
-    slots = barSlots(chain.breakdown.length);
-    groups = slots.map((slot) => {
-      const summary = slot.to - slot.from > 1;
-      const hop: HopBreakdown = summary ? sumHops(chain.breakdown, slot) : chain.breakdown[slot.from]!;
-      const pause = pauseOfSlot(paused, slot, store);
-      const pausedUs = wallClock && pause ? pause.addedUs : 0;
-      const hopUs = hop.selfUs + hop.networkUs + hop.waitUs + pausedUs;
-      const numbers = PARTS.map(({ label, field }) => `${label} ${formatDuration(hop[field])}`).join(', ');
-      const who = summary ? `${formatCount(slot.to - slot.from)} more hops (${formatCount(slot.from + 1)} to ${formatCount(slot.to)} of ${formatCount(chain.breakdown.length)})` : hopName(hop, store);
-      const where: Record<string, string> = summary ? { 'data-hops': `${slot.from}-${slot.to - 1}` } : { 'data-hop': String(slot.from), 'data-service': hop.service };
-      const parts = PARTS.map(({ part, label, field }) => {
-        const us = hop[field];
-        const share = us / scale;
-        const el = element('div', { class: `acc-part acc-${part}`, ...where, 'data-part': part, 'data-us': String(us), 'aria-label': `${who}: ${label} ${formatDuration(us)}` });
-        el.style.flexGrow = String(us);
-        if (share >= PART_LABEL_MIN_SHARE) el.append(element('span', { class: 'acc-part-label' }, `${label} ${formatDuration(us)}`));
-        el.addEventListener('pointermove', (event) =>
-          tip.show([`${who}: ${label} ${formatDuration(us)} (${percent(us, durationUs)} of the request)`, numbers], event.clientX, event.clientY),
-        );
-        return el;
-      });
-      if (pause && pausedUs > 0) {
-        const el = element('div', { class: 'acc-part acc-paused paused-part', ...where, 'data-part': 'paused', 'data-us': String(pausedUs), 'data-label': pause.label, 'aria-label': `${who}: ${pause.label}` });
-        el.style.flexGrow = String(pausedUs);
-        if (pausedUs / scale >= PART_LABEL_MIN_SHARE) el.append(element('span', { class: 'acc-part-label' }, pause.label));
-        el.addEventListener('pointermove', (event) => tip.show([`${who}: ${pause.label}`, `the pauses added ${formatDuration(pausedUs)} here (${percent(pausedUs, durationUs)} of the request on the wall clock)`], event.clientX, event.clientY));
-        parts.push(el);
-      }
-      // The summary always says what it stands for, however narrow: it is the only sign that hops are not drawn.
-      const title = summary ? `+${formatCount(slot.to - slot.from)} more hops · ${formatDuration(hopUs)}` : hopUs / scale >= HOP_LABEL_MIN_SHARE ? hop.service : '';
-      const group = element(
-        'div',
-        { class: summary ? 'acc-hop acc-more' : 'acc-hop', ...where, role: 'button', tabindex: '0', 'aria-label': `${who}: ${numbers}` },
-        element('div', { class: 'acc-hop-label', 'aria-hidden': 'true' }, title),
-        element('div', { class: 'acc-parts' }, ...parts),
-      );
-      // Compensated, the pause is out of the parts: a marker says where it was taken out.
-      if (pause && pausedUs === 0) {
-        const marker = element('div', { class: 'acc-paused-marker paused-part', 'data-paused-us': String(pause.ownUs), 'data-label': pause.label, title: pause.label, 'aria-hidden': 'true' });
-        marker.addEventListener('pointermove', (event) => tip.show([`${who}: ${pause.label}`, 'taken out of these figures'], event.clientX, event.clientY));
-        group.append(marker);
-      }
-      group.style.flexGrow = String(hopUs);
-      // The summary selects the first hop it stands for.
-      group.addEventListener('click', () => store.select(hop.spanId, 'bar'));
-      group.addEventListener('keydown', (event) => {
-        if (event.key !== 'Enter' && event.key !== ' ') return;
-        event.preventDefault();
-        store.select(hop.spanId, 'bar');
-      });
-      group.addEventListener('focus', () => {
-        const box = group.getBoundingClientRect();
-        tip.show([`${who}: ${numbers}`], box.left, box.bottom);
-      });
-      group.addEventListener('blur', () => tip.hide());
-      return group;
-    });
-    bar.replaceChildren(...groups);
-    if (restUs > 0) {
-      const rest = element('div', { class: 'acc-part acc-rest', 'data-part': 'rest', 'data-us': String(restUs), 'aria-label': `not on this chain: ${formatDuration(restUs)}` });
-      rest.style.flexGrow = String(restUs);
-      rest.addEventListener('pointermove', (event) => tip.show([`not on this chain: ${formatDuration(restUs)}`], event.clientX, event.clientY));
-      bar.append(rest);
-    }
+    drawn = drawBar(view, chain, bar, store, tip);
     markSelection();
   };
 
-  /** The group that draws hop `index`: its own, or the summary that stands for it. */
-  const groupOf = (index: number): HTMLElement | undefined => {
-    const slot = slots.findIndex((s) => index >= s.from && index < s.to);
-    return slot < 0 ? undefined : groups[slot];
-  };
-
   const markSelection = () => {
-    const hop = store.selected === null ? undefined : groupOf(hopOf.get(store.selected) ?? -1);
+    const hop = store.selected === null ? undefined : groupOf(drawn, drawn.hopOf.get(store.selected) ?? -1);
     if (hop === current) return;
     current?.removeAttribute('aria-current');
     hop?.setAttribute('aria-current', 'true');
@@ -216,6 +117,152 @@ export function mountAccumulationBar(parent: HTMLElement, store: Store): void {
     else if (aspect === 'selection') markSelection();
   });
   if (store.view) render.request();
+}
+
+function barDom(parent: HTMLElement) {
+  const picker = element('select', { id: 'chain-picker', class: 'acc-picker' });
+  const pickerLabel = element('label', { class: 'acc-picker-label', for: 'chain-picker' }, 'Blocking chain');
+  const legend = element(
+    'ul',
+    { class: 'acc-legend', 'aria-label': 'Legend' },
+    legendItem('self', 'self', 'the service’s own work'),
+    legendItem('network', 'network', 'the wire into the next hop'),
+    legendItem('wait', 'waiting', 'blocked on calls off this chain'),
+  );
+  const head = element('div', { class: 'acc-head' }, element('h2', { class: 'hs-heading' }, 'Latency accumulation'), pickerLabel, picker, legend);
+  const bar = element('div', { class: 'acc-bar', role: 'group' });
+  const empty = element('p', { class: 'hs-empty' }, 'Waiting for the trace…');
+  const root = element('div', { class: 'acc' }, head, bar, empty);
+  picker.hidden = pickerLabel.hidden = legend.hidden = bar.hidden = true;
+  parent.append(root);
+  return { picker, pickerLabel, legend, bar, empty };
+}
+
+/** The drawn bar: which hop each span of the chain belongs to, and the group drawing each hop (the summary for those it stands for). */
+interface DrawnBar {
+  hopOf: Map<string, number>;
+  groups: HTMLElement[];
+  slots: Slot[];
+}
+
+/** The group that draws hop `index`: its own, or the summary that stands for it. */
+function groupOf(drawn: DrawnBar, index: number): HTMLElement | undefined {
+  const slot = drawn.slots.findIndex((s) => index >= s.from && index < s.to);
+  return slot < 0 ? undefined : drawn.groups[slot];
+}
+
+/** What drawing one chain's hops needs. */
+interface HopContext {
+  chain: BlockingChain;
+  store: Store;
+  tip: Tooltip;
+  paused: HopPauses;
+  /** The wall clock is shown and the pauses added time to the chain: they get parts of their own. */
+  wallClock: boolean;
+  /** The request's time as the bar shows it, µs. */
+  durationUs: number;
+  /** What the whole bar's width stands for, µs. */
+  scale: number;
+}
+
+/** Draws the chain's hops into the bar, and a rest segment for time the chain does not cover. */
+function drawBar(view: TraceView, chain: BlockingChain, bar: HTMLElement, store: Store, tip: Tooltip): DrawnBar {
+  const hopOf = hopIndexes(chain, store);
+  const paused = hopPauses(chain, hopOf, store);
+  const wallClock = store.timeMode === 'wall-clock' && paused.addedUs > 0;
+  const durationUs = view.analysis.durationUs + (wallClock ? paused.addedUs : 0);
+  bar.dataset.totalUs = String(durationUs);
+  bar.dataset.timeMode = wallClock ? 'wall-clock' : 'compensated';
+  const chainUs = chainTime(chain) + (wallClock ? paused.addedUs : 0);
+  // Defensive: a chain that covers less than the request gets a rest segment; one that covers more scales down.
+  const restUs = Math.max(0, durationUs - chainUs);
+  const scale = Math.max(durationUs, chainUs, 1);
+  bar.setAttribute('aria-label', `Latency accumulation along ${formatRoute(chain.services)}, ${formatDuration(durationUs)}`);
+  const slots = barSlots(chain.breakdown.length);
+  const context: HopContext = { chain, store, tip, paused, wallClock, durationUs, scale };
+  const groups = slots.map((slot) => hopGroup(slot, context));
+  bar.replaceChildren(...groups);
+  if (restUs > 0) {
+    const rest = element('div', { class: 'acc-part acc-rest', 'data-part': 'rest', 'data-us': String(restUs), 'aria-label': `not on this chain: ${formatDuration(restUs)}` });
+    rest.style.flexGrow = String(restUs);
+    rest.addEventListener('pointermove', (event) => tip.show([`not on this chain: ${formatDuration(restUs)}`], event.clientX, event.clientY));
+    bar.append(rest);
+  }
+  return { hopOf, groups, slots };
+}
+
+/** How a hop (or the summary) is named: who it is, its numbers, and the attributes that say which hops it draws. */
+interface HopWords {
+  who: string;
+  numbers: string;
+  where: Record<string, string>;
+}
+
+/** One slot's group: its label, its parts, the pause in it, and what a click, a key or focus does. */
+function hopGroup(slot: Slot, context: HopContext): HTMLElement {
+  const { chain, store, tip, paused, wallClock, scale } = context;
+  const summary = slot.to - slot.from > 1;
+  const hop: HopBreakdown = summary ? sumHops(chain.breakdown, slot) : chain.breakdown[slot.from]!;
+  const pause = pauseOfSlot(paused, slot, store);
+  const pausedUs = wallClock && pause ? pause.addedUs : 0;
+  const hopUs = hop.selfUs + hop.networkUs + hop.waitUs + pausedUs;
+  const words: HopWords = {
+    numbers: PARTS.map(({ label, field }) => `${label} ${formatDuration(hop[field])}`).join(', '),
+    who: summary ? `${formatCount(slot.to - slot.from)} more hops (${formatCount(slot.from + 1)} to ${formatCount(slot.to)} of ${formatCount(chain.breakdown.length)})` : hopName(hop, store),
+    where: summary ? { 'data-hops': `${slot.from}-${slot.to - 1}` } : { 'data-hop': String(slot.from), 'data-service': hop.service },
+  };
+  const { who, numbers, where } = words;
+  const parts = PARTS.map(({ part, label, field }) => partOf(part, label, hop[field], words, context));
+  if (pause && pausedUs > 0) parts.push(pausedPart(pause.label, pausedUs, words, context));
+  // The summary always says what it stands for, however narrow: it is the only sign that hops are not drawn.
+  const title = summary ? `+${formatCount(slot.to - slot.from)} more hops · ${formatDuration(hopUs)}` : hopUs / scale >= HOP_LABEL_MIN_SHARE ? hop.service : '';
+  const group = element(
+    'div',
+    { class: summary ? 'acc-hop acc-more' : 'acc-hop', ...where, role: 'button', tabindex: '0', 'aria-label': `${who}: ${numbers}` },
+    element('div', { class: 'acc-hop-label', 'aria-hidden': 'true' }, title),
+    element('div', { class: 'acc-parts' }, ...parts),
+  );
+  // Compensated, the pause is out of the parts: a marker says where it was taken out.
+  if (pause && pausedUs === 0) {
+    const marker = element('div', { class: 'acc-paused-marker paused-part', 'data-paused-us': String(pause.ownUs), 'data-label': pause.label, title: pause.label, 'aria-hidden': 'true' });
+    marker.addEventListener('pointermove', (event) => tip.show([`${who}: ${pause.label}`, 'taken out of these figures'], event.clientX, event.clientY));
+    group.append(marker);
+  }
+  group.style.flexGrow = String(hopUs);
+  // The summary selects the first hop it stands for.
+  group.addEventListener('click', () => store.select(hop.spanId, 'bar'));
+  group.addEventListener('keydown', (event) => {
+    if (event.key !== 'Enter' && event.key !== ' ') return;
+    event.preventDefault();
+    store.select(hop.spanId, 'bar');
+  });
+  group.addEventListener('focus', () => {
+    const box = group.getBoundingClientRect();
+    tip.show([`${who}: ${numbers}`], box.left, box.bottom);
+  });
+  group.addEventListener('blur', () => tip.hide());
+  return group;
+}
+
+/** A hop's self, network or waiting part, as wide as its time. */
+function partOf(part: Part, label: string, us: number, { who, numbers, where }: HopWords, { tip, durationUs, scale }: HopContext): HTMLElement {
+  const share = us / scale;
+  const el = element('div', { class: `acc-part acc-${part}`, ...where, 'data-part': part, 'data-us': String(us), 'aria-label': `${who}: ${label} ${formatDuration(us)}` });
+  el.style.flexGrow = String(us);
+  if (share >= PART_LABEL_MIN_SHARE) el.append(element('span', { class: 'acc-part-label' }, `${label} ${formatDuration(us)}`));
+  el.addEventListener('pointermove', (event) =>
+    tip.show([`${who}: ${label} ${formatDuration(us)} (${percent(us, durationUs)} of the request)`, numbers], event.clientX, event.clientY),
+  );
+  return el;
+}
+
+/** On the wall clock: the hop's share of the time the pauses added, hatched. */
+function pausedPart(label: string, pausedUs: number, { who, where }: HopWords, { tip, durationUs, scale }: HopContext): HTMLElement {
+  const el = element('div', { class: 'acc-part acc-paused paused-part', ...where, 'data-part': 'paused', 'data-us': String(pausedUs), 'data-label': label, 'aria-label': `${who}: ${label}` });
+  el.style.flexGrow = String(pausedUs);
+  if (pausedUs / scale >= PART_LABEL_MIN_SHARE) el.append(element('span', { class: 'acc-part-label' }, label));
+  el.addEventListener('pointermove', (event) => tip.show([`${who}: ${label}`, `the pauses added ${formatDuration(pausedUs)} here (${percent(pausedUs, durationUs)} of the request on the wall clock)`], event.clientX, event.clientY));
+  return el;
 }
 
 /** `gateway → orders → email: POST /send · 680 ms (513 ms accumulated)`: where the chain ends, its time, and what it added itself. */
