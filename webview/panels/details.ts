@@ -7,8 +7,8 @@
  * the whole trace is indexed once per trace.
  */
 import type { FailureRole } from '../facts';
-import type { ViewEdgeMode as EdgeMode, ViewWhatIf as WhatIf } from '../../src/protocol/view-analysis';
-import type { ViewLog as LogRecord, ViewSpan as SpanRecord } from '../../src/protocol/view-span';
+import type { ViewEdgeMode, ViewWhatIf } from '../../src/protocol/view-analysis';
+import type { ViewLog, ViewSpan } from '../../src/protocol/view-span';
 import type { TraceView, ViewNode } from '../../src/protocol/trace-view';
 import { formatDuration } from '../../src/common/format';
 import { codicon, element } from '../dom';
@@ -21,7 +21,7 @@ import { whatIfSection } from './details-what-if';
 import { requestFacts, whatIfsBySpan, type RequestFacts } from './what-if';
 import { attributeTable } from './values';
 
-const MODES: Record<EdgeMode, string> = {
+const MODES: Record<ViewEdgeMode, string> = {
   sync: 'sync: the parent waited for it',
   parallel: 'parallel: the parent waited, alongside other calls',
   'fire-and-forget': 'fire-and-forget: the parent did not wait',
@@ -39,9 +39,9 @@ const ROLES: Record<FailureRole, string> = {
 interface TraceIndex {
   view: TraceView;
   findings: Map<string, number[]>;
-  logs: Map<string, LogRecord[]>;
+  logs: Map<string, ViewLog[]>;
   queueUs: Map<string, number>;
-  whatIfs: Map<string, WhatIf[]>;
+  whatIfs: Map<string, ViewWhatIf[]>;
   request: RequestFacts;
 }
 
@@ -53,19 +53,6 @@ export function mountDetails(parent: HTMLElement, store: Store, host: Host): voi
   let index: TraceIndex | undefined;
   /** The buttons of the findings that name the span, by finding index, to mark the highlighted one. */
   let findingButtons: [HTMLButtonElement, number][] = [];
-
-  const indexOf = (view: TraceView): TraceIndex => {
-    if (index?.view === view) return index;
-    const findings = new Map<string, number[]>();
-    view.analysis.findings.forEach((finding, i) => {
-      for (const spanId of new Set(finding.spanIds)) push(findings, spanId, i);
-    });
-    const logs = new Map<string, LogRecord[]>();
-    for (const log of view.logs) if (log.spanId) push(logs, log.spanId, log);
-    const queueUs = new Map<string, number>();
-    for (const edge of view.analysis.edges) if (edge.queueUs !== undefined) queueUs.set(edge.childSpanId, edge.queueUs);
-    return (index = { view, findings, logs, queueUs, whatIfs: whatIfsBySpan(view.analysis.whatIf), request: requestFacts(view) });
-  };
 
   const section = (key: string, title: string, count: number, body: HTMLElement | null, openByDefault: boolean): HTMLElement | null => {
     if (!body || count === 0) return null;
@@ -82,7 +69,7 @@ export function mountDetails(parent: HTMLElement, store: Store, host: Host): voi
       root.replaceChildren(element('p', { class: 'hs-empty' }, 'Select a span in the graph or the timeline.'));
       return;
     }
-    const trace = indexOf(view);
+    const trace = (index = index?.view === view ? index : indexTrace(view));
     findingButtons = [];
     const span = store.spans.get(node.spanId);
     const mentioned = trace.findings.get(node.spanId) ?? [];
@@ -90,9 +77,9 @@ export function mountDetails(parent: HTMLElement, store: Store, host: Host): voi
     root.replaceChildren(
       ...[
         header(node, span),
-        summary(node, span, view, trace),
+        summary(node, span, view, trace, store, host),
         whatIfSection(node, trace.whatIfs.get(node.spanId) ?? [], trace.request, store),
-        mentioned.length > 0 ? findingsMentioning(mentioned, view) : null,
+        mentioned.length > 0 ? findingsMentioning(mentioned, view, store, findingButtons) : null,
         span ? null : element('p', { class: 'dt-note' }, 'This span was never received: it stands in for the parent its children name.'),
         span ? section('attributes', 'Attributes', Object.keys(span.attributes).length, attributeTable(span.attributes, 'Span attributes'), true) : null,
         span ? section('resource', 'Resource', Object.keys(span.resource.attributes).length, attributeTable(span.resource.attributes, 'Resource attributes'), false) : null,
@@ -101,85 +88,6 @@ export function mountDetails(parent: HTMLElement, store: Store, host: Host): voi
         section('logs', 'Logs', logs.length, logsTable(logs, node.startUs), true),
       ].filter((el): el is HTMLElement => el !== null),
     );
-  };
-
-  const header = (node: ViewNode, span: SpanRecord | undefined): HTMLElement => {
-    const copy = element('button', { type: 'button', class: 'hs-icon-button', 'data-action': 'copy-span-id', title: 'Copy span id', 'aria-label': 'Copy span id' }, codicon('copy'));
-    copy.addEventListener('click', () => {
-      try {
-        void navigator.clipboard?.writeText(node.spanId).catch(() => undefined);
-      } catch {
-        // No clipboard in this webview: nothing to do.
-      }
-    });
-    const failed = node.failed || span?.status.code === 'error';
-    return element(
-      'header',
-      { class: 'dt-head' },
-      element('h2', { class: 'dt-name', 'data-field': 'name' }, labelOf(node)),
-      ...(failed ? [element('span', { class: 'dt-failed', title: 'Failed' }, codicon('error'), element('span', { class: 'hs-sr-only' }, 'failed'))] : []),
-      copy,
-    );
-  };
-
-  const summary = (node: ViewNode, span: SpanRecord | undefined, view: TraceView, trace: TraceIndex): HTMLElement => {
-    const rootStart = view.nodes[0]?.startUs ?? node.startUs;
-    const offset = node.startUs - rootStart;
-    const rows: [string, string, Node | string][] = [
-      ['Service', 'service', node.service],
-      ...identityRows(node),
-      ['Kind', 'kind', node.kind],
-      ['Duration', 'duration', `${formatDuration(node.endUs - node.startUs)}${node.running ? ' so far (still running)' : ''}`],
-      ['Self time', 'self-time', formatDuration(node.selfUs)],
-      ['Start', 'start-offset', `${offset < 0 ? '−' : '+'}${formatDuration(Math.abs(offset))} after the request started`],
-      ['Status', 'status', span ? (span.status.message ? `${span.status.code} — ${span.status.message}` : span.status.code) : 'missing (never received)'],
-    ];
-    if (node.mode) {
-      const queue = trace.queueUs.get(node.spanId);
-      rows.push(['Called', 'mode', node.mode === 'async' && queue !== undefined ? `${MODES.async}, ${formatDuration(queue)} in the queue` : MODES[node.mode]]);
-    }
-    // The times above are without the debugger's pauses: what they were on the wall clock, and why.
-    const paused = store.pauses?.label(node.spanId);
-    if (paused) rows.push(['Debugger', 'paused', `${paused} (taken out of these times)`]);
-    const role = store.failure.get(node.spanId);
-    if (role) rows.push(['Failure', 'failure', ROLES[role]]);
-    if (node.skewUs !== 0) {
-      rows.push(['Clock skew', 'skew', `moved ${node.skewUs > 0 ? 'later' : 'earlier'} by ${formatDuration(Math.abs(node.skewUs))} to sit inside its parent (the services’ clocks disagree)`]);
-    }
-    rows.push(['Span ID', 'span-id', node.spanId]);
-    rows.push(['Parent', 'parent-id', parentValue(node, span)]);
-    const source = store.sources.get(node.spanId);
-    if (source) {
-      const openSource = element('button', { type: 'button', class: 'hs-button', 'data-action': 'open-source', title: 'Show this line in the editor (double-click the call, or Enter)' }, codicon('go-to-file'), ' Go to Code');
-      openSource.addEventListener('click', () => host.post({ type: 'openSource', spanId: node.spanId, place: source.place }));
-      rows.push(['Source', 'source', element('span', { class: 'dt-source' }, element('span', { class: 'dt-source-label' }, source.label), ' ', openSource)]);
-    }
-    if (span && (span.scope.name || span.scope.version)) rows.push(['Scope', 'scope', span.scope.version ? `${span.scope.name} ${span.scope.version}` : span.scope.name]);
-    const dropped = span ? droppedNote(span) : '';
-    if (dropped) rows.push(['Dropped', 'dropped', dropped]);
-    return element(
-      'dl',
-      { class: 'dt-summary' },
-      ...rows.map(([label, field, value]) => element('div', { class: 'dt-row' }, element('dt', {}, label), element('dd', { 'data-field': field }, value))),
-    );
-  };
-
-  const parentValue = (node: ViewNode, span: SpanRecord | undefined): Node | string => {
-    if (!node.parentSpanId) return span?.parentSpanId ? `${span.parentSpanId} (not in this trace)` : 'none: the root';
-    const button = element('button', { type: 'button', class: 'hs-link-button', title: 'Select the parent' }, node.parentSpanId);
-    button.addEventListener('click', () => store.select(node.parentSpanId, 'details'));
-    return button;
-  };
-
-  const findingsMentioning = (indexes: number[], view: TraceView): HTMLElement => {
-    const items = indexes.map((i) => {
-      const finding = view.analysis.findings[i]!;
-      const button = element('button', { type: 'button', class: 'hs-link-button dt-finding', 'aria-pressed': String(store.finding === i) }, finding.message);
-      button.addEventListener('click', () => store.setFinding(store.finding === i ? null : i));
-      findingButtons.push([button, i]);
-      return element('li', {}, codicon(finding.severity), ' ', button);
-    });
-    return element('section', { class: 'dt-findings', 'aria-label': 'Findings that name this span' }, element('h3', { class: 'hs-subheading' }, 'Named in findings'), element('ul', {}, ...items));
   };
 
   const rebuild = deferred(render);
@@ -194,6 +102,98 @@ export function mountDetails(parent: HTMLElement, store: Store, host: Host): voi
   render();
 }
 
+function indexTrace(view: TraceView): TraceIndex {
+  const findings = new Map<string, number[]>();
+  view.analysis.findings.forEach((finding, i) => {
+    for (const spanId of new Set(finding.spanIds)) push(findings, spanId, i);
+  });
+  const logs = new Map<string, ViewLog[]>();
+  for (const log of view.logs) if (log.spanId) push(logs, log.spanId, log);
+  const queueUs = new Map<string, number>();
+  for (const edge of view.analysis.edges) if (edge.queueUs !== undefined) queueUs.set(edge.childSpanId, edge.queueUs);
+  return { view, findings, logs, queueUs, whatIfs: whatIfsBySpan(view.analysis.whatIf), request: requestFacts(view) };
+}
+
+function header(node: ViewNode, span: ViewSpan | undefined): HTMLElement {
+  const copy = element('button', { type: 'button', class: 'hs-icon-button', 'data-action': 'copy-span-id', title: 'Copy span id', 'aria-label': 'Copy span id' }, codicon('copy'));
+  copy.addEventListener('click', () => {
+    try {
+      void navigator.clipboard?.writeText(node.spanId).catch(() => undefined);
+    } catch {
+      // No clipboard in this webview: nothing to do.
+    }
+  });
+  const failed = node.failed || span?.status.code === 'error';
+  return element(
+    'header',
+    { class: 'dt-head' },
+    element('h2', { class: 'dt-name', 'data-field': 'name' }, labelOf(node)),
+    ...(failed ? [element('span', { class: 'dt-failed', title: 'Failed' }, codicon('error'), element('span', { class: 'hs-sr-only' }, 'failed'))] : []),
+    copy,
+  );
+}
+
+function summary(node: ViewNode, span: ViewSpan | undefined, view: TraceView, trace: TraceIndex, store: Store, host: Host): HTMLElement {
+  const rootStart = view.nodes[0]?.startUs ?? node.startUs;
+  const offset = node.startUs - rootStart;
+  const rows: [string, string, Node | string][] = [
+    ['Service', 'service', node.service],
+    ...identityRows(node),
+    ['Kind', 'kind', node.kind],
+    ['Duration', 'duration', `${formatDuration(node.endUs - node.startUs)}${node.running ? ' so far (still running)' : ''}`],
+    ['Self time', 'self-time', formatDuration(node.selfUs)],
+    ['Start', 'start-offset', `${offset < 0 ? '−' : '+'}${formatDuration(Math.abs(offset))} after the request started`],
+    ['Status', 'status', span ? (span.status.message ? `${span.status.code} — ${span.status.message}` : span.status.code) : 'missing (never received)'],
+  ];
+  if (node.mode) {
+    const queue = trace.queueUs.get(node.spanId);
+    rows.push(['Called', 'mode', node.mode === 'async' && queue !== undefined ? `${MODES.async}, ${formatDuration(queue)} in the queue` : MODES[node.mode]]);
+  }
+  // The times above are without the debugger's pauses: what they were on the wall clock, and why.
+  const paused = store.pauses?.label(node.spanId);
+  if (paused) rows.push(['Debugger', 'paused', `${paused} (taken out of these times)`]);
+  const role = store.failure.get(node.spanId);
+  if (role) rows.push(['Failure', 'failure', ROLES[role]]);
+  if (node.skewUs !== 0) {
+    rows.push(['Clock skew', 'skew', `moved ${node.skewUs > 0 ? 'later' : 'earlier'} by ${formatDuration(Math.abs(node.skewUs))} to sit inside its parent (the services’ clocks disagree)`]);
+  }
+  rows.push(['Span ID', 'span-id', node.spanId]);
+  rows.push(['Parent', 'parent-id', parentValue(node, span, store)]);
+  const source = store.sources.get(node.spanId);
+  if (source) {
+    const openSource = element('button', { type: 'button', class: 'hs-button', 'data-action': 'open-source', title: 'Show this line in the editor (double-click the call, or Enter)' }, codicon('go-to-file'), ' Go to Code');
+    openSource.addEventListener('click', () => host.post({ type: 'openSource', spanId: node.spanId, place: source.place }));
+    rows.push(['Source', 'source', element('span', { class: 'dt-source' }, element('span', { class: 'dt-source-label' }, source.label), ' ', openSource)]);
+  }
+  if (span && (span.scope.name || span.scope.version)) rows.push(['Scope', 'scope', span.scope.version ? `${span.scope.name} ${span.scope.version}` : span.scope.name]);
+  const dropped = span ? droppedNote(span) : '';
+  if (dropped) rows.push(['Dropped', 'dropped', dropped]);
+  return element(
+    'dl',
+    { class: 'dt-summary' },
+    ...rows.map(([label, field, value]) => element('div', { class: 'dt-row' }, element('dt', {}, label), element('dd', { 'data-field': field }, value))),
+  );
+}
+
+function parentValue(node: ViewNode, span: ViewSpan | undefined, store: Store): Node | string {
+  if (!node.parentSpanId) return span?.parentSpanId ? `${span.parentSpanId} (not in this trace)` : 'none: the root';
+  const button = element('button', { type: 'button', class: 'hs-link-button', title: 'Select the parent' }, node.parentSpanId);
+  button.addEventListener('click', () => store.select(node.parentSpanId, 'details'));
+  return button;
+}
+
+/** The findings that name the span; their buttons go into `buttons`, by finding index. */
+function findingsMentioning(indexes: number[], view: TraceView, store: Store, buttons: [HTMLButtonElement, number][]): HTMLElement {
+  const items = indexes.map((i) => {
+    const finding = view.analysis.findings[i]!;
+    const button = element('button', { type: 'button', class: 'hs-link-button dt-finding', 'aria-pressed': String(store.finding === i) }, finding.message);
+    button.addEventListener('click', () => store.setFinding(store.finding === i ? null : i));
+    buttons.push([button, i]);
+    return element('li', {}, codicon(finding.severity), ' ', button);
+  });
+  return element('section', { class: 'dt-findings', 'aria-label': 'Findings that name this span' }, element('h3', { class: 'hs-subheading' }, 'Named in findings'), element('ul', {}, ...items));
+}
+
 /** What the label leaves out: the raw span name when it differs, who answers the call, and whether it is plumbing. */
 function identityRows(node: ViewNode): [string, string, string][] {
   const rows: [string, string, string][] = [];
@@ -203,7 +203,7 @@ function identityRows(node: ViewNode): [string, string, string][] {
   return rows;
 }
 
-function droppedNote(span: SpanRecord): string {
+function droppedNote(span: ViewSpan): string {
   const parts: string[] = [];
   if (span.droppedAttributesCount > 0) parts.push(`${span.droppedAttributesCount} attributes`);
   if (span.droppedEventsCount > 0) parts.push(`${span.droppedEventsCount} events`);

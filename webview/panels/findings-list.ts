@@ -5,7 +5,7 @@
  * Picking a finding highlights its spans everywhere and selects its first
  * span; picking it again clears the highlight.
  */
-import type { ViewFinding as Finding, ViewSeverity as Severity, ViewWhatIf as WhatIf } from '../../src/protocol/view-analysis';
+import type { ViewFinding, ViewSeverity, ViewWhatIf } from '../../src/protocol/view-analysis';
 import type { TraceView } from '../../src/protocol/trace-view';
 import { formatDuration } from '../../src/common/format';
 import { codicon, element } from '../dom';
@@ -17,7 +17,7 @@ import { bestWhatIfs, changeWords } from './what-if';
 /** The what-ifs worth a line: the largest savings (every call's projections are in its details). */
 const MAX_WHAT_IFS = 3;
 
-const SEVERITY: Record<Severity, { icon: string; label: string }> = {
+const SEVERITY: Record<ViewSeverity, { icon: string; label: string }> = {
   error: { icon: 'error', label: 'Error' },
   warning: { icon: 'warning', label: 'Warning' },
   info: { icon: 'info', label: 'Info' },
@@ -67,7 +67,7 @@ export function mountFindings(parent: HTMLElement, store: Store): void {
     // Focusing lays the page out: wait for the frame, when that is done anyway.
     if (focused >= 0) requestAnimationFrame(() => items[Math.min(focused, items.length - 1)]?.focus({ preventScroll: true }));
 
-    whatIfs.replaceChildren(...shown.map(whatIfItem));
+    whatIfs.replaceChildren(...shown.map((whatIf) => whatIfItem(whatIf, store)));
     whatIfHeading.hidden = whatIfs.hidden = shown.length === 0;
   };
 
@@ -84,46 +84,7 @@ export function mountFindings(parent: HTMLElement, store: Store): void {
     const item = (event.target as Element).closest<HTMLLIElement>('li[data-finding-index]');
     if (item) activate(Number(item.dataset.findingIndex));
   });
-  list.addEventListener('keydown', (event) => {
-    const index = items.indexOf(document.activeElement as HTMLLIElement);
-    if (index < 0) return;
-    const move = (to: number) => {
-      event.preventDefault();
-      event.stopPropagation();
-      const target = items[Math.max(0, Math.min(items.length - 1, to))];
-      if (!target) return;
-      for (const item of items) item.tabIndex = item === target ? 0 : -1;
-      target.focus();
-    };
-    switch (event.key) {
-      case 'ArrowDown': return move(index + 1);
-      case 'ArrowUp': return move(index - 1);
-      case 'Home': return move(0);
-      case 'End': return move(items.length - 1);
-      case 'Enter':
-      case ' ':
-        event.preventDefault();
-        event.stopPropagation();
-        return activate(index);
-    }
-  });
-
-  const whatIfItem = (whatIf: WhatIf): HTMLLIElement => {
-    const node = store.nodes.get(whatIf.spanId);
-    const name = element('span', { class: 'fnd-span-name' }, node ? labelOf(node) : whatIf.spanId);
-    const [before, after] = changeWords(whatIf.change);
-    const button = element(
-      'button',
-      { type: 'button', class: 'fnd-what-if', title: node ? spanTitle(node) : whatIf.spanId },
-      before,
-      name,
-      after,
-      ` → ${formatDuration(whatIf.durationUs)} `,
-      element('span', { class: 'fnd-saving' }, `(−${formatDuration(whatIf.savingUs)})`),
-    );
-    button.addEventListener('click', () => store.select(whatIf.spanId, 'findings'));
-    return element('li', { 'data-what-if': whatIf.change, 'data-span-id': whatIf.spanId, 'data-duration-us': String(whatIf.durationUs), 'data-saving-us': String(whatIf.savingUs) }, button);
-  };
+  followKeys(list, () => items, activate);
 
   const rebuild = deferred(() => store.view && render(store.view));
   store.on((aspect) => {
@@ -133,7 +94,7 @@ export function mountFindings(parent: HTMLElement, store: Store): void {
   if (store.view) rebuild.request();
 }
 
-function findingItem(finding: Finding, index: number): HTMLLIElement {
+function findingItem(finding: ViewFinding, index: number): HTMLLIElement {
   const severity = SEVERITY[finding.severity] ?? SEVERITY.info;
   return element(
     'li',
@@ -151,4 +112,49 @@ function findingItem(finding: Finding, index: number): HTMLLIElement {
       ),
     ),
   );
+}
+
+/** Arrows, Home and End move the focus through the list (roving tabindex); Enter or Space picks the finding. */
+function followKeys(list: HTMLElement, items: () => HTMLLIElement[], activate: (index: number) => void): void {
+  list.addEventListener('keydown', (event) => {
+    const shown = items();
+    const index = shown.indexOf(document.activeElement as HTMLLIElement);
+    if (index < 0) return;
+    const move = (to: number) => {
+      event.preventDefault();
+      event.stopPropagation();
+      const target = shown[Math.max(0, Math.min(shown.length - 1, to))];
+      if (!target) return;
+      for (const item of shown) item.tabIndex = item === target ? 0 : -1;
+      target.focus();
+    };
+    switch (event.key) {
+      case 'ArrowDown': return move(index + 1);
+      case 'ArrowUp': return move(index - 1);
+      case 'Home': return move(0);
+      case 'End': return move(shown.length - 1);
+      case 'Enter':
+      case ' ':
+        event.preventDefault();
+        event.stopPropagation();
+        return activate(index);
+    }
+  });
+}
+
+function whatIfItem(whatIf: ViewWhatIf, store: Store): HTMLLIElement {
+  const node = store.nodes.get(whatIf.spanId);
+  const name = element('span', { class: 'fnd-span-name' }, node ? labelOf(node) : whatIf.spanId);
+  const [before, after] = changeWords(whatIf.change);
+  const button = element(
+    'button',
+    { type: 'button', class: 'fnd-what-if', title: node ? spanTitle(node) : whatIf.spanId },
+    before,
+    name,
+    after,
+    ` → ${formatDuration(whatIf.durationUs)} `,
+    element('span', { class: 'fnd-saving' }, `(−${formatDuration(whatIf.savingUs)})`),
+  );
+  button.addEventListener('click', () => store.select(whatIf.spanId, 'findings'));
+  return element('li', { 'data-what-if': whatIf.change, 'data-span-id': whatIf.spanId, 'data-duration-us': String(whatIf.durationUs), 'data-saving-us': String(whatIf.savingUs) }, button);
 }

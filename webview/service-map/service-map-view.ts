@@ -94,6 +94,15 @@ export function mountServiceMap(body: HTMLElement, host: Host): void {
     showSelection();
   };
   canvas.addEventListener('click', (event) => pick(event.target));
+  followKeys(canvas, panZoom, pick);
+
+  host.onMessage((message) => {
+    if (message.type === 'serviceMap') void draw(message.map);
+  });
+}
+
+/** `+` `-` `0` zoom and fit; Enter selects the focused edge. */
+function followKeys(canvas: SVGSVGElement, panZoom: PanZoom, pick: (target: EventTarget | null) => void): void {
   canvas.addEventListener('keydown', (event) => {
     if (event.key === '+' || event.key === '=') panZoom.zoomBy(1.25);
     else if (event.key === '-') panZoom.zoomBy(0.8);
@@ -101,10 +110,6 @@ export function mountServiceMap(body: HTMLElement, host: Host): void {
     else if (event.key === 'Enter') pick(document.activeElement);
     else return;
     event.preventDefault();
-  });
-
-  host.onMessage((message) => {
-    if (message.type === 'serviceMap') void draw(message.map);
   });
 }
 
