@@ -30,12 +30,12 @@ function serve(): Promise<Served> {
   const child = spawn(process.execPath, ['dist/cli.js', 'serve', '--http-port', '0', '--grpc-port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       const port = /OTLP\/HTTP http:\/\/[^:]+:(\d+)/.exec(out)?.[1];
       if (port) resolve({ port: Number(port), pid: child.pid!, stop: () => new Promise((done) => (child.once('exit', () => done()), child.kill('SIGINT'))) });
     });
-    child.stderr!.resume();
+    child.stderr.resume();
     child.once('exit', (code) => reject(new Error(`hopscope serve exited with ${code}`)));
   });
 }

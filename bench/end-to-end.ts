@@ -32,7 +32,7 @@ const load = async (mode: Mode, port: number) =>
 
 function startPeer(mode: Mode): Promise<{ port: number; child: ChildProcess }> {
   const child = spawn(process.execPath, ['dist/bench/peer-receiver.js', mode === 'grpc' ? 'grpc' : 'http'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve) => child.stdout!.once('data', (c: Buffer) => resolve({ port: Number(c.toString().trim()), child })));
+  return new Promise((resolve) => child.stdout.once('data', (c: Buffer) => resolve({ port: Number(c.toString().trim()), child })));
 }
 
 async function ours(mode: Mode): Promise<{ spansPerSecond: number; refused: number; hostDelayP99Ms?: number }> {

@@ -59,7 +59,7 @@ export function importsOf(source: string): { specifier: string; line: number; ty
   const pattern = /(?:^|\n)\s*(import|export)\s+(type\s+)?(?:[^'";]*?\sfrom\s+)?['"]([^'"]+)['"]|require\(\s*['"]([^'"]+)['"]\s*\)|import\(\s*['"]([^'"]+)['"]\s*\)/g;
   for (const match of source.matchAll(pattern)) {
     const specifier = match[3] ?? match[4] ?? match[5]!;
-    const line = source.slice(0, match.index! + match[0].length).split('\n').length;
+    const line = source.slice(0, match.index + match[0].length).split('\n').length;
     found.push({ specifier, line, typeOnly: match[2] !== undefined });
   }
   return found;

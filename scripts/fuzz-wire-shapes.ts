@@ -33,7 +33,7 @@ const spanId = (n: number) => (n + 1).toString(16).padStart(16, '0');
 
 const varint = (value: number | bigint): number[] => varintBytes(BigInt(value));
 
-const join = (parts: readonly Uint8Array[]): Buffer => Buffer.concat(parts as Uint8Array[]);
+const join = (parts: readonly Uint8Array[]): Buffer => Buffer.concat(parts);
 const field = (n: number, payload: Uint8Array): Buffer => join([Uint8Array.from([(n << 3) | 2, ...varint(payload.length)]), payload]);
 const str = (n: number, text: string) => field(n, utf8.encode(text));
 const hexBytes = (text: string) => Buffer.from(text, 'hex');

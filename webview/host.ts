@@ -35,6 +35,6 @@ export function connectHost(): Host {
     post: (message) => api.postMessage(message),
     onMessage: (listener) => window.addEventListener('message', (event: MessageEvent<HostToWebview>) => listener(event.data)),
     state: () => (api.getState() as PersistedState | undefined) ?? undefined,
-    saveState: (patch) => api.setState({ ...((api.getState() as PersistedState | undefined) ?? { kind: document.body.dataset.view === 'serviceMap' ? 'serviceMap' : 'trace' }), ...patch }),
+    saveState: (patch) => api.setState({ ...((api.getState()) ?? { kind: document.body.dataset.view === 'serviceMap' ? 'serviceMap' : 'trace' }), ...patch }),
   };
 }

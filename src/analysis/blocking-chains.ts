@@ -74,7 +74,7 @@ export function blockingChains(root: TraceNode, limit = 10): BlockingChain[] {
   }
   chains.sort((a, b) => b.accumulatedUs - a.accumulatedUs || b.hops - a.hops);
   const top = chains.slice(0, limit);
-  if (deepest && !top.some((c) => c.hops >= deepest!.hops)) top.push(deepest);
+  if (deepest && !top.some((c) => c.hops >= deepest.hops)) top.push(deepest);
   return top.map((c) => describe(framesTo(root, c.leaf)));
 }
 

@@ -83,8 +83,14 @@ export function queryErrorText(error: QueryError): string {
   return `column ${error.column}: ${error.message}`;
 }
 
-class Refusal {
-  constructor(readonly message: string, readonly offset: number) {}
+/** A query refused, where: thrown out of the parser's depths, caught by `parseTraceQuery` (once per query, so an Error's stack costs nothing that matters). */
+class Refusal extends Error {
+  constructor(
+    message: string,
+    readonly offset: number,
+  ) {
+    super(message);
+  }
 }
 
 const OPERATORS = ['>=', '<=', '!=', '>', '<', '=', ':'] as const;
@@ -186,7 +192,7 @@ function readTerm(cursor: Cursor, negate: boolean, at: number): QueryTerm {
       if (equality) throw new Refusal(`duration is compared with >, >=, < or <= (e.g. duration>500ms), not "${op}"`, opAt);
       return { kind: 'duration', negate, at, op, us: durationUs(value, valueAt) };
     case 'status':
-      return { kind: 'status', negate: not, at, test: statusTest(equality ? undefined : (op as Comparison), value, valueAt) };
+      return { kind: 'status', negate: not, at, test: statusTest(equality ? undefined : (op), value, valueAt) };
   }
 }
 

@@ -296,8 +296,8 @@ function startOf(f: ReplayFrame, r: Replay): number {
       if (gap > 0) {
         newEnd[w] = Math.max(newEnd[w]!, f.ownWorkUntil) + gap;
         f.ownWorkUntil = newEnd[w]!;
-        f.doneEnd = Math.max(f.doneEnd, newEnd[w]!);
-        if (newEnd[w]! > f.latest) f.latest = newEnd[w]!;
+        f.doneEnd = Math.max(f.doneEnd, newEnd[w]);
+        if (newEnd[w] > f.latest) f.latest = newEnd[w]!;
       }
     }
   }

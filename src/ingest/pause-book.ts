@@ -152,7 +152,7 @@ export function readPauses(json: unknown): { pauses: DebugPause[] } | { problem:
     const p = list[i] as Record<string, unknown> | null;
     const at = `pauses[${i}]`;
     if (typeof p !== 'object' || p === null) return { problem: `${at} is not an object` };
-    const text = (key: string, max: number) => typeof p[key] === 'string' && (p[key] as string).length > 0 && (p[key] as string).length <= max;
+    const text = (key: string, max: number) => typeof p[key] === 'string' && (p[key]).length > 0 && (p[key]).length <= max;
     if (!text('session', 128)) return { problem: `${at}.session must be a string of 1 to 128 characters` };
     if (typeof p.sessionName !== 'string' || p.sessionName.length > MAX_PAUSE_NAME_CHARS) return { problem: `${at}.sessionName must be a string of at most ${MAX_PAUSE_NAME_CHARS} characters` };
     if (!isTime(p.startUs)) return { problem: `${at}.startUs must be microseconds since the epoch` };
@@ -165,8 +165,8 @@ export function readPauses(json: unknown): { pauses: DebugPause[] } | { problem:
     pauses.push({
       session: p.session as string,
       sessionName: p.sessionName,
-      startUs: p.startUs as number,
-      endUs: p.endUs as number | null,
+      startUs: p.startUs,
+      endUs: p.endUs,
       reason: p.reason as PauseReason,
       location: location === null ? null : { path: location.path as string, line: location.line as number },
     });

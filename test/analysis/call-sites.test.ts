@@ -61,8 +61,8 @@ describe('call sites over recent traces', () => {
     assert.equal(email.traces, 2);
     assert.equal(email.worstFinding?.inTraces, 2, 'it held in both traces');
     // Savings of ≈ 300 and ≈ 500 ms: the typical one is the median's (the lower of two), not the largest.
-    assert.ok(Math.abs(email.worstFinding!.typicalSavingUs! - ms(300)) < ms(15), String(email.worstFinding?.typicalSavingUs));
-    assert.ok(email.worstFinding!.typicalSavingShare! > 0.5 && email.worstFinding!.typicalSavingShare! < 0.7, String(email.worstFinding?.typicalSavingShare));
+    assert.ok(Math.abs(email.worstFinding.typicalSavingUs! - ms(300)) < ms(15), String(email.worstFinding?.typicalSavingUs));
+    assert.ok(email.worstFinding.typicalSavingShare! > 0.5 && email.worstFinding.typicalSavingShare! < 0.7, String(email.worstFinding?.typicalSavingShare));
     assert.equal(email.latest.traceId, 'b'.repeat(32), 'the newest trace');
     assert.deepEqual(email.slowest.map((s) => s.durationUs), [ms(502), ms(302)]);
   });

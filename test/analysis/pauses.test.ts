@@ -365,7 +365,7 @@ describe('compensation on any trace', () => {
   }).map(({ rows, pauses }) => ({
     spans: rows.map((row, i): SpanRecord => ({
       traceId: TRACE_ID, spanId: (i + 1).toString(16).padStart(16, '0'), parentSpanId: row.parent === 0 || row.parent > rows.length + 2 ? '' : row.parent.toString(16).padStart(16, '0'),
-      traceState: '', flags: 1, name: `op${i}`, kind: row.kind as SpanRecord['kind'], service: row.service, startUs: row.start * 1000, endUs: (row.start + row.length) * 1000,
+      traceState: '', flags: 1, name: `op${i}`, kind: row.kind, service: row.service, startUs: row.start * 1000, endUs: (row.start + row.length) * 1000,
       status: { code: 'unset', message: '' }, attributes: {}, events: row.event === null ? [] : [{ name: 'e', timeUs: row.event * 1000, attributes: {}, droppedAttributesCount: 0 }], links: [],
       resource: { attributes: { [DEBUG_SESSION_ATTRIBUTE]: `dbg-${row.service}`, 'host.id': row.service === 'c' ? 'h2' : 'h1' }, droppedAttributesCount: 0 }, scope: { name: '', version: '' }, droppedAttributesCount: 0, droppedEventsCount: 0, droppedLinksCount: 0,
     })),

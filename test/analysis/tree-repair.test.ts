@@ -57,7 +57,7 @@ const arbitrarySpans = fc.array(
 ).map((rows) =>
   rows.map((row, i): SpanRecord => ({
     traceId: TRACE_ID, spanId: (i + 1).toString(16).padStart(16, '0'), parentSpanId: row.parent === 0 || row.parent > rows.length + 2 ? '' : row.parent.toString(16).padStart(16, '0'),
-    traceState: '', flags: 1, name: `op${i % 4}`, kind: row.kind as SpanRecord['kind'], service: row.service, startUs: row.start * 1000, endUs: (row.start + row.length) * 1000,
+    traceState: '', flags: 1, name: `op${i % 4}`, kind: row.kind, service: row.service, startUs: row.start * 1000, endUs: (row.start + row.length) * 1000,
     status: { code: row.failed ? 'error' : 'unset', message: '' }, attributes: {}, events: [], links: [],
     resource: { attributes: {}, droppedAttributesCount: 0 }, scope: { name: '', version: '' }, droppedAttributesCount: 0, droppedEventsCount: 0, droppedLinksCount: 0,
   })),

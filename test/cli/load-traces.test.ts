@@ -28,9 +28,9 @@ describe('loading trace files', () => {
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'hopscope-load-'));
     sdkSpans = await shopTrace(TRACE_A);
-    json = text.decode(JsonTraceSerializer.serializeRequest(sdkSpans)!);
+    json = text.decode(JsonTraceSerializer.serializeRequest(sdkSpans));
     proto = ProtobufTraceSerializer.serializeRequest(sdkSpans)!;
-    jsonB = text.decode(JsonTraceSerializer.serializeRequest(await shopTrace(TRACE_B))!);
+    jsonB = text.decode(JsonTraceSerializer.serializeRequest(await shopTrace(TRACE_B)));
     await mkdir(join(dir, 'traces', 'nested'), { recursive: true });
     await writeFile(join(dir, 'traces', 'a-otlp.json'), json);
     await writeFile(join(dir, 'traces', 'b-otlp.pb'), proto);

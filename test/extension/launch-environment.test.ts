@@ -29,7 +29,7 @@ describe('the environment of a launched process', () => {
       NODE_OPTIONS: `--import=${pathToFileURL(INSTRUMENT).href}`,
     });
     // A path with a space survives NODE_OPTIONS' splitting on spaces: the URL encodes it.
-    assert.ok(!set.NODE_OPTIONS!.slice('--import='.length).includes(' '));
+    assert.ok(!set.NODE_OPTIONS.slice('--import='.length).includes(' '));
     assert.deepEqual(notes, []);
   });
 

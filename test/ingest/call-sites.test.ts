@@ -98,7 +98,7 @@ describe('the receiver controller\'s call sites', () => {
     await startFirst();
     await send(httpPort, order(id(4), 250));
     const own = await eventually(async () => ((await first.getCallSites())?.traces === 1 ? first.getCallSites() : undefined));
-    assert.equal(emailSite(own!)!.calls[0]!.latest.traceId, id(4));
+    assert.equal(emailSite(own)!.calls[0]!.latest.traceId, id(4));
 
     await follow();
     const followed = await second.getCallSites();

@@ -203,7 +203,7 @@ describe('the read-only JSON API', () => {
     assert.equal(otlp.headers['content-type'], 'application/x-ndjson; charset=utf-8');
     const lines = otlp.text.split('\n').filter((l) => l !== '');
     assert.equal(lines.length, 1, 'no logs: one traces request');
-    assert.deepEqual(decodeSpans('json', new TextEncoder().encode(lines[0]!)).spans, stored.spans);
+    assert.deepEqual(decodeSpans('json', new TextEncoder().encode(lines[0])).spans, stored.spans);
     assert.deepEqual(decodeHopscopeTraceJson(stored as unknown as Record<string, unknown>).spans, stored.spans);
     const bad = await request(h.port, 'GET', `/api/traces/${TRACE}?format=jaeger`);
     assert.equal(bad.status, 400);

@@ -136,7 +136,7 @@ describe('the receiver controller\'s service map', () => {
     assert.equal(first.state.kind, 'listening');
     await send(httpPort, order(id(7), 250));
     const own = await eventually(async () => ((await first.getServiceMap())?.traces === 1 ? first.getServiceMap() : undefined));
-    assert.equal(gatewayToOrders(own!)!.slowest[0]!.traceId, id(7));
+    assert.equal(gatewayToOrders(own)!.slowest[0]!.traceId, id(7));
 
     await follow();
     const followed = await second.getServiceMap();

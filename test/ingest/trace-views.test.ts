@@ -117,7 +117,7 @@ describe('the worker\'s trace views', () => {
   before(async () => {
     worker = new IngestWorker({ ...DEFAULT_INGEST_CONFIG, httpPort: 0, grpcPort: 0, settleMs: 200 }, { runner: 'test', version: '0.0.0', workerPath: 'dist/worker.js' });
     httpPort = (await worker.ready).http.port;
-    const reply = await request(httpPort, 'POST', '/v1/traces', ProtobufTraceSerializer.serializeRequest(await shopTrace(traceId))!, { 'Content-Type': 'application/x-protobuf' });
+    const reply = await request(httpPort, 'POST', '/v1/traces', ProtobufTraceSerializer.serializeRequest(await shopTrace(traceId)), { 'Content-Type': 'application/x-protobuf' });
     assert.equal(reply.status, 200);
   });
   after(() => worker.stop());

@@ -58,8 +58,8 @@ function run(dir: string, file: string, env: Record<string, string>): App {
   const child = spawn(process.execPath, [file], { cwd: dir, env: { ...process.env, NODE_OPTIONS: `--import=${REGISTER}`, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
-  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<number | null>((done) => child.once('exit', done));
   return { child, stdout: () => stdout, stderr: () => stderr, exited };
 }

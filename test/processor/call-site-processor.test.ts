@@ -252,7 +252,7 @@ describe('call-site span processor', () => {
       globalThis.fetch = function (this: unknown, ...args: unknown[]) {
         seen.push(this, ...args);
         return answer;
-      } as typeof fetch;
+      };
       const processor = new CallSiteSpanProcessor();
       const wrapped = globalThis.fetch;
       const receiver = { fetch: wrapped };

@@ -92,7 +92,7 @@ describe('call sites in the demo shop', () => {
       assert.match(plain?.label ?? '', /^lib\/work\.ts:\d+$/, 'without the setting: the helper that threw');
       const skipping = await new SourceLocator(folder, { skipFrames: demoSkipFrames() }).locate(consumer);
       assert.equal(skipping?.label.replace(/:\d+$/, ''), 'services/email.ts');
-      const text = readFileSync(join(DEMO, 'services', 'email.ts'), 'utf8').split('\n')[skipping!.line - 1] ?? '';
+      const text = readFileSync(join(DEMO, 'services', 'email.ts'), 'utf8').split('\n')[skipping.line - 1] ?? '';
       assert.match(text, /await work\(\{ span: 'send confirmation email'/);
     } finally {
       await served.demo().setSwitches('email', { behaviour: 'ok' });

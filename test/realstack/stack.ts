@@ -158,7 +158,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
   return {
     hopscope: hopscope!,
-    recorder: recorder!,
+    recorder: recorder,
     logs,
     stop,
     order: async (scenario) => {
@@ -183,7 +183,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
           if (missing.length === 0) return spans;
         }
         if (Date.now() > deadline) {
-          throw new Error(`trace ${traceId} (${scenario}) still lacks ${missing.join(', ')} after ${timeoutMs / 1000} s; it has ${spans.length} spans from ${[...new Set(spans.map((s) => s.service))].join(', ') || 'no service'}; relay failures: ${recorder!.failures.join('; ') || 'none'}\n${logs()}`);
+          throw new Error(`trace ${traceId} (${scenario}) still lacks ${missing.join(', ')} after ${timeoutMs / 1000} s; it has ${spans.length} spans from ${[...new Set(spans.map((s) => s.service))].join(', ') || 'no service'}; relay failures: ${recorder.failures.join('; ') || 'none'}\n${logs()}`);
         }
         await new Promise((resolve) => setTimeout(resolve, 250));
       }
@@ -226,8 +226,8 @@ function spawnService(name: ServiceName, env: Record<string, string>, protocol: 
     service.output += chunk.toString('utf8');
     if (service.output.length > 100_000) service.output = service.output.slice(-50_000);
   };
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
   service.exited = new Promise((resolve) => {
     child.once('exit', (code) => {
       service.alive = false;

@@ -14,10 +14,10 @@ export function serve(args: string[] = ['--http-port', '0', '--grpc-port', '0'],
   const child = spawn(process.execPath, ['dist/cli.js', 'serve', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let stdout = '';
   let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
       const line = stdout.split('\n').find((l, i, all) => i < all.length - 1 && l.startsWith('Hopscope listening'));
       const match = line && /OTLP\/HTTP http:\/\/[^:]+:(\d+)(?: · OTLP\/gRPC [^ ]+:(\d+))?/.exec(line);
@@ -41,6 +41,6 @@ export function serve(args: string[] = ['--http-port', '0', '--grpc-port', '0'],
 export function serveFailing(args: string[]): Promise<{ code: number | null; stderr: string }> {
   const child = spawn(process.execPath, ['dist/cli.js', 'serve', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stderr })));
 }

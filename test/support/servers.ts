@@ -98,8 +98,8 @@ function spawnLogged(command: string, args: string[], options: { env?: NodeJS.Pr
     output += chunk.toString('utf8');
     if (output.length > LOG_KEEP * 2) output = output.slice(-LOG_KEEP);
   };
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
   let alive = true;
   const exited = new Promise<number | null>((resolve) => {
     child.once('error', (error) => {

@@ -127,7 +127,7 @@ const HIGH_CONTRAST: Partial<Record<keyof typeof DARK | 'contrastBorder' | 'cont
 
 /** `--vscode-*` name → value for a theme kind, fonts included. */
 export function themeVariables(kind: ThemeKind): Record<string, string> {
-  const colors: Record<string, string> = kind === 'dark' ? DARK : kind === 'light' ? LIGHT : (HIGH_CONTRAST as Record<string, string>);
+  const colors: Record<string, string> = kind === 'dark' ? DARK : kind === 'light' ? LIGHT : (HIGH_CONTRAST);
   return Object.fromEntries(Object.entries({ ...FONTS, ...colors }).map(([name, value]) => [`--vscode-${name}`, value]));
 }
 

@@ -224,7 +224,7 @@ describe('the toolbar title', () => {
       });
       assert.ok(shown.headCut, 'the start is cut');
       assert.ok(shown.headShown > 40, `the start still shows: ${shown.headShown} px`);
-      assert.ok(full.endsWith(shown.tail!) && shown.tailShown, `the end shows: ${shown.tail}`);
+      assert.ok(full.endsWith(shown.tail) && shown.tailShown, `the end shows: ${shown.tail}`);
     });
   });
 });

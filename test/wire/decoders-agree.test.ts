@@ -15,7 +15,7 @@ describe('the protobuf and JSON decoders', () => {
   it('yield identical spans for a multi-service SDK trace', async () => {
     const spans = await shopTrace();
     const fromProto = decodeTracesProto(ProtobufTraceSerializer.serializeRequest(spans)!);
-    const fromJson = decodeTracesJson(text.decode(JsonTraceSerializer.serializeRequest(spans)!));
+    const fromJson = decodeTracesJson(text.decode(JsonTraceSerializer.serializeRequest(spans)));
     assert.equal(fromProto.spans.length, spans.length);
     assert.deepEqual(fromJson, fromProto);
   });
@@ -33,7 +33,7 @@ describe('the protobuf and JSON decoders', () => {
     await provider.forceFlush();
     const spans = exporter.getFinishedSpans();
     const fromProto = decodeTracesProto(ProtobufTraceSerializer.serializeRequest(spans)!);
-    const fromJson = decodeTracesJson(text.decode(JsonTraceSerializer.serializeRequest(spans)!));
+    const fromJson = decodeTracesJson(text.decode(JsonTraceSerializer.serializeRequest(spans)));
     assert.deepEqual(fromJson, fromProto);
     assert.equal(fromProto.spans[0]!.startUs, 1763900000123456);
   });
@@ -46,7 +46,7 @@ describe('the protobuf and JSON decoders', () => {
       logger.emit({ body: 'no trace', severityNumber: 9 });
     });
     const fromProto = decodeLogsProto(ProtobufLogsSerializer.serializeRequest(records)!);
-    const fromJson = decodeLogsJson(text.decode(JsonLogsSerializer.serializeRequest(records)!));
+    const fromJson = decodeLogsJson(text.decode(JsonLogsSerializer.serializeRequest(records)));
     assert.equal(fromProto.logs.length, 2);
     assert.deepEqual(fromJson, fromProto);
   });

@@ -189,7 +189,7 @@ describe('the Zipkin v2 JSON decoder', () => {
     } satisfies SpanRecord);
     assert.equal(client!.kind, 'client');
     assert.deepEqual(client!.attributes, { 'http.method': 'GET', 'peer.service': 'backend', 'server.address': '172.19.0.3', 'server.port': 9000 });
-    assert.equal(client!.resource, root!.resource, 'one resource object per service');
+    assert.equal(client!.resource, root.resource, 'one resource object per service');
     assert.equal(lonely!.traceId, '000000000000000048485a3953bb6124', '64-bit trace ids are padded to 128 bits');
     assert.equal(lonely!.spanId, '0000000000000001');
     assert.equal(lonely!.kind, 'producer');

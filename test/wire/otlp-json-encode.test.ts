@@ -37,7 +37,7 @@ describe('OTLP/JSON encoding of stored records', () => {
       logger.emit({ body: { order: 7, lines: ['a', 'b'] }, severityNumber: SeverityNumber.WARN, severityText: 'WARN', attributes: { 'user.id': 7 }, context: inSpan(traceId, 'b7ad6b7169203331') });
       logger.emit({ body: 'sent', severityNumber: SeverityNumber.INFO, context: inSpan(traceId, 'b7ad6b7169203332') });
     });
-    const logs = decodeLogs('json', bytes(new TextDecoder().decode(JsonLogsSerializer.serializeRequest(records)!))).logs;
+    const logs = decodeLogs('json', bytes(new TextDecoder().decode(JsonLogsSerializer.serializeRequest(records)))).logs;
     assert.equal(logs.length, 2);
     assert.deepEqual(decodeLogs('json', bytes(encodeLogsJson(logs))).logs, logs);
     const spans = decodeSpans('protobuf', ProtobufTraceSerializer.serializeRequest(await shopTrace(traceId))!).spans;

@@ -73,7 +73,7 @@ const FULL_SPAN: JsonObject = {
 describe('the OTLP/JSON trace decoder', () => {
   it('decodes what the SDK JSON serializer writes into exactly the spans the protobuf decoder makes', async () => {
     const spans = await shopTrace();
-    const fromJson = decodeTracesJson(new TextDecoder().decode(JsonTraceSerializer.serializeRequest(spans)!));
+    const fromJson = decodeTracesJson(new TextDecoder().decode(JsonTraceSerializer.serializeRequest(spans)));
     assert.equal(fromJson.rejected, 0);
     assert.deepEqual(fromJson, decodeTracesProto(ProtobufTraceSerializer.serializeRequest(spans)!));
     assert.deepEqual(fromJson.spans.map(withTraceFlags), spans.map(expectedSpan));

@@ -8,7 +8,7 @@
  * Nothing is ever replaced wholesale, so the element under the pointer
  * survives every update and a click that began on an edge ends on it.
  */
-import type { ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api.js';
+import type { ElkNode } from 'elkjs/lib/elk-api.js';
 import { formatDuration, plural } from '../../src/common/format';
 import type { ServiceMapEdge, ServiceMapView } from '../../src/protocol/service-map';
 import { svg } from '../dom';
@@ -50,7 +50,7 @@ export class MapDrawing {
       drawn.rect.setAttribute('height', String(child.height ?? 0));
     }
     const seenEdges = new Set<string>();
-    for (const edge of (laidOut.edges ?? []) as ElkExtendedEdge[]) {
+    for (const edge of laidOut.edges ?? []) {
       const data = arranged.edges[Number(edge.id.slice(1))];
       const section = edge.sections?.[0];
       if (!data || !section) continue;
