@@ -5,13 +5,13 @@
 import type { DecodedLogs, DecodedSpans } from '../model/span';
 import { decodeLogsJson } from '../wire/otlp-json-logs';
 import { decodeTracesJson } from '../wire/otlp-json-traces';
-import { decodeTracesJsonFast } from '../wire/otlp-json-fast';
+import { decodeTracesJsonFast, decodeTracesJsonFastInSlices } from '../wire/otlp-json-fast';
 import { decodeLogsProto } from '../wire/otlp-proto-logs';
 import { decodeTracesProto } from '../wire/otlp-proto-traces';
 import type { Encoding, Signal } from '../wire/otlp-responses';
 import { bodyText } from './body-text';
 import type { IngestConfig } from './ingest-config';
-import { IngestQueue } from './ingest-queue';
+import { IngestQueue, Slices } from './ingest-queue';
 import type { JournalWriter } from './journal/journal-writer';
 import type { JournalSignal } from './journal/record-format';
 import { DEFAULT_STORE_LIMITS } from './store-limits';
@@ -26,6 +26,12 @@ export function decodeSpans(encoding: Encoding, body: Uint8Array): DecodedSpans 
 export function decodeLogs(encoding: Encoding, body: Uint8Array): DecodedLogs {
   return encoding === 'protobuf' ? decodeLogsProto(body) : decodeLogsJson(bodyText(body));
 }
+
+/** JSON trace requests at least this big are decoded and stored in slices (ingest-queue.ts, `Slices`). */
+export const SLICED_BODY_BYTES = 256 * 1024;
+/** Spans decoded, or stored, per slice: a few milliseconds of work. */
+const SPANS_PER_SLICE = 500;
+const STORED_PER_SLICE = 2000;
 
 export interface IngestJob {
   signal: Signal;
@@ -215,8 +221,9 @@ export class IngestCore {
     return stats;
   }
 
-  private process(job: IngestJob): IngestResult {
+  private process(job: IngestJob): IngestResult | Slices<IngestResult> {
     try {
+      if (job.signal === 'traces' && job.encoding === 'json' && job.body.length >= SLICED_BODY_BYTES) return new Slices(this.tracesInSlices(job.body));
       if (job.signal === 'traces') {
         const decoded = decodeSpans(job.encoding, job.body);
         this.spansReceived += decoded.spans.length + decoded.rejected;
@@ -231,6 +238,23 @@ export class IngestCore {
       }
       // Metrics are accepted so SDKs that export them do not log errors; Hopscope does not show them.
       return { accepted: 0, rejected: 0, rejectReason: '' };
+    } catch (error) {
+      this.badRequests++;
+      throw error;
+    }
+  }
+
+  /** A big JSON traces request: decoded a slice of spans at a time, then stored a slice at a time. */
+  private *tracesInSlices(body: Uint8Array): Generator<void, IngestResult> {
+    try {
+      const decoded = (yield* decodeTracesJsonFastInSlices(body, SPANS_PER_SLICE)) ?? decodeTracesJson(bodyText(body));
+      this.spansReceived += decoded.spans.length + decoded.rejected;
+      this.spansRejected += decoded.rejected;
+      for (let from = 0; from < decoded.spans.length; from += STORED_PER_SLICE) {
+        if (from > 0) yield;
+        this.store.add(decoded.spans.length <= STORED_PER_SLICE ? decoded.spans : decoded.spans.slice(from, from + STORED_PER_SLICE));
+      }
+      return { accepted: decoded.spans.length, rejected: decoded.rejected, rejectReason: decoded.rejectReason };
     } catch (error) {
       this.badRequests++;
       throw error;

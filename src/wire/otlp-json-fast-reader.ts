@@ -48,6 +48,26 @@ export function finish(): void {
   buf = EMPTY;
 }
 
+/** Where a read stands: taken before a sliced decode yields (another request may be read meanwhile), given back after. */
+export interface ReaderState {
+  buf: Uint8Array;
+  pos: number;
+  end: number;
+  lastTraceIdStart: number;
+  lastTraceIdLength: number;
+  lastTraceId: string;
+}
+
+export function suspend(): ReaderState {
+  const state = { buf, pos, end, lastTraceIdStart, lastTraceIdLength, lastTraceId };
+  buf = EMPTY;
+  return state;
+}
+
+export function resume(state: ReaderState): void {
+  ({ buf, pos, end, lastTraceIdStart, lastTraceIdLength, lastTraceId } = state);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Structure
 

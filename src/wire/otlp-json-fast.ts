@@ -27,27 +27,46 @@ import { MAX_VALUE_DEPTH } from './wire-error';
 import { F, GIVE_UP, once } from './otlp-json-fast-keys';
 import {
   CLOSE_BRACE, CLOSE_BRACKET, OPEN_BRACE, OPEN_BRACKET, array, begin, boolean, closes, double, expectByte, expectEnd, finish, hasLaterField, hex,
-  int64, integer, key, nanosAsMicros, next, object, skipValue, string, traceIdHex, uint32,
+  int64, integer, key, nanosAsMicros, next, object, resume, skipValue, string, suspend, traceIdHex, uint32,
 } from './otlp-json-fast-reader';
 
 /** Decodes an OTLP/JSON trace request, or returns undefined when the lenient decoder must. */
 export function decodeTracesJsonFast(bytes: Uint8Array): DecodedSpans | undefined {
+  const steps = decodeTracesJsonFastInSlices(bytes, Infinity);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * The same decode, in slices of `spansPerSlice` spans: the generator yields between slices, so that a big
+ * request (a hostile 10,000-deep chain, say) does not hold the receiving thread for its whole decode. While
+ * it is suspended other requests may be read: the reader's state is put aside and taken back around each
+ * yield. The answer is the one decodeTracesJsonFast gives.
+ */
+export function* decodeTracesJsonFastInSlices(bytes: Uint8Array, spansPerSlice: number): Generator<void, DecodedSpans | undefined> {
   begin(bytes);
   try {
-    const out: DecodedSpans = { spans: [], rejected: 0, rejectReason: '' };
+    const out: Slicing = { spans: [], rejected: 0, rejectReason: '', sliceEnd: spansPerSlice, spansPerSlice };
     let seen = 0;
     expectByte(OPEN_BRACE);
     if (!closes(CLOSE_BRACE)) {
       do {
         const field = key();
-        if (field === F.ResourceSpans) {
-          seen = once(seen, field);
-          array(() => resourceSpans(out));
-        } else skipValue();
+        if (field !== F.ResourceSpans) {
+          skipValue();
+          continue;
+        }
+        seen = once(seen, field);
+        expectByte(OPEN_BRACKET);
+        if (closes(CLOSE_BRACKET)) continue;
+        do yield* resourceSpans(out);
+        while (next(CLOSE_BRACKET));
       } while (next(CLOSE_BRACE));
     }
     expectEnd();
-    return out;
+    return { spans: out.spans, rejected: out.rejected, rejectReason: out.rejectReason };
   } catch (error) {
     if (error === GIVE_UP) return undefined;
     throw error;
@@ -56,20 +75,62 @@ export function decodeTracesJsonFast(bytes: Uint8Array): DecodedSpans | undefine
   }
 }
 
-function resourceSpans(out: DecodedSpans): void {
+/** The spans so far, and where the slice being read ends. */
+interface Slicing extends DecodedSpans {
+  sliceEnd: number;
+  spansPerSlice: number;
+}
+
+/** One resourceSpans: its resource, then each of its scopeSpans. */
+function* resourceSpans(out: Slicing): Generator<void, void> {
   let resource = EMPTY_RESOURCE;
   let service = serviceNameOf(resource.attributes);
   let seen = 0;
-  object((field) => {
+  expectByte(OPEN_BRACE);
+  if (closes(CLOSE_BRACE)) return;
+  do {
+    const field = key();
     seen = once(seen, field);
     if (field === F.Resource) {
       resource = readResource();
       service = serviceNameOf(resource.attributes);
     } else if (field === F.ScopeSpans) {
       if ((seen & (1 << F.Resource)) === 0 && hasLaterField(F.Resource)) throw GIVE_UP;
-      array(() => scopeSpans(out, resource, service));
+      expectByte(OPEN_BRACKET);
+      if (closes(CLOSE_BRACKET)) continue;
+      do yield* scopeSpans(out, resource, service);
+      while (next(CLOSE_BRACKET));
     } else skipValue();
-  });
+  } while (next(CLOSE_BRACE));
+}
+
+/** One scopeSpans: its scope, then its spans, yielding (with the reader's state put aside) after each slice. */
+function* scopeSpans(out: Slicing, resource: Resource, service: string): Generator<void, void> {
+  let scope = EMPTY_SCOPE;
+  let seen = 0;
+  expectByte(OPEN_BRACE);
+  if (closes(CLOSE_BRACE)) return;
+  do {
+    const field = key();
+    seen = once(seen, field);
+    if (field === F.Scope) scope = readScope();
+    else if (field === F.Spans) {
+      if ((seen & (1 << F.Scope)) === 0 && hasLaterField(F.Scope)) throw GIVE_UP;
+      expectByte(OPEN_BRACKET);
+      if (closes(CLOSE_BRACKET)) continue;
+      do {
+        const span = readSpan(resource, service, scope);
+        if (spanIdProblem(span.traceId, span.spanId, span.parentSpanId) !== '') throw GIVE_UP; // the lenient decoder words the reason
+        out.spans.push(span);
+        if (out.spans.length >= out.sliceEnd) {
+          out.sliceEnd = out.spans.length + out.spansPerSlice;
+          const state = suspend();
+          yield;
+          resume(state);
+        }
+      } while (next(CLOSE_BRACKET));
+    } else skipValue();
+  } while (next(CLOSE_BRACE));
 }
 
 function readResource(): Resource {
@@ -83,23 +144,6 @@ function readResource(): Resource {
     else skipValue();
   });
   return { attributes: attributes ?? {}, droppedAttributesCount };
-}
-
-function scopeSpans(out: DecodedSpans, resource: Resource, service: string): void {
-  let scope = EMPTY_SCOPE;
-  let seen = 0;
-  object((field) => {
-    seen = once(seen, field);
-    if (field === F.Scope) scope = readScope();
-    else if (field === F.Spans) {
-      if ((seen & (1 << F.Scope)) === 0 && hasLaterField(F.Scope)) throw GIVE_UP;
-      array(() => {
-        const span = readSpan(resource, service, scope);
-        if (spanIdProblem(span.traceId, span.spanId, span.parentSpanId) !== '') throw GIVE_UP; // the lenient decoder words the reason
-        out.spans.push(span);
-      });
-    } else skipValue();
-  });
 }
 
 function readScope(): Scope {
