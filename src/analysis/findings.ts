@@ -50,15 +50,15 @@ interface Context {
   inRequest: readonly TraceNode[];
   blockingCalls: TraceNode[];
   /** End-to-end latency saved by these changes, µs. */
-  saving(changes: [string, Change][]): number;
-  callee(node: TraceNode): string;
-  calleeOperation(node: TraceNode): string;
+  saving: (changes: [string, Change][]) => number;
+  callee: (node: TraceNode) => string;
+  calleeOperation: (node: TraceNode) => string;
   /** callee + operation: what identifies "the same call". */
-  target(node: TraceNode): string;
+  target: (node: TraceNode) => string;
   /** The request a span works for in its service (see `entryFinder`). */
-  entry(node: TraceNode): TraceNode;
+  entry: (node: TraceNode) => TraceNode;
   /** The index in `tree.nodes` just past the node's subtree (a subtree is a run of the depth-first order). */
-  subtreeEnd(node: TraceNode): number;
+  subtreeEnd: (node: TraceNode) => number;
 }
 
 export function findings(tree: TraceTree, chains: BlockingChain[], failures: Failures, settings: AnalysisSettings): Finding[] {
@@ -77,9 +77,9 @@ export function findings(tree: TraceTree, chains: BlockingChain[], failures: Fai
 function context(tree: TraceTree, settings: AnalysisSettings): Context {
   const inRequest = requestNodes(tree);
   // Memos by node index: every call's callee is asked for several times.
-  const calleeMemo: (string | undefined)[] = new Array(tree.nodes.length);
-  const operationMemo: (string | undefined)[] = new Array(tree.nodes.length);
-  const targetMemo: (string | undefined)[] = new Array(tree.nodes.length);
+  const calleeMemo = new Array<string | undefined>(tree.nodes.length);
+  const operationMemo = new Array<string | undefined>(tree.nodes.length);
+  const targetMemo = new Array<string | undefined>(tree.nodes.length);
   const ctx: Context = {
     tree,
     settings,
@@ -253,7 +253,7 @@ function cascadingFailures({ tree, callee, calleeOperation }: Context, failures:
  */
 function entryFinder(tree: TraceTree): (node: TraceNode) => TraceNode {
   // Per node: the nearest server or consumer at or above it in its service; null when there is none.
-  const memo: (TraceNode | null | undefined)[] = new Array(tree.nodes.length);
+  const memo = new Array<TraceNode | null | undefined>(tree.nodes.length);
   const known = (n: TraceNode) => n.index >= 0 && n.index < memo.length;
   return (node) => {
     const climbed: TraceNode[] = [];

@@ -48,7 +48,7 @@ export interface TraceSelection {
  * of the budget is skipped. Traces `select` leaves out are neither read nor
  * counted. `omitted()` counts the traces left out once the items have been read.
  */
-export function newestTraces<T>(store: TraceSource, budget: StoreBudget, read: (summary: TraceSummary) => T | undefined, select: TraceSelection = {}): { items: Iterable<T>; omitted(): number } {
+export function newestTraces<T>(store: TraceSource, budget: StoreBudget, read: (summary: TraceSummary) => T | undefined, select: TraceSelection = {}): { items: Iterable<T>; omitted: () => number } {
   const { receivedSinceMs, settledOnly = false } = select;
   const all = store.summaries();
   const summaries = receivedSinceMs === undefined && !settledOnly ? all : all.filter((s) => (!settledOnly || s.settled) && (receivedSinceMs === undefined || (store.lastChangeMs(s.traceId) ?? 0) >= receivedSinceMs));
@@ -69,7 +69,7 @@ export function newestTraces<T>(store: TraceSource, budget: StoreBudget, read: (
 }
 
 /** The newest traces' trees within the budget (see newestTraces), each the one `derived` keeps for its version. */
-export function newestTrees(derived: DerivedTraces, budget: StoreBudget, select: TraceSelection = {}): { trees: Iterable<TraceTree>; omitted(): number } {
+export function newestTrees(derived: DerivedTraces, budget: StoreBudget, select: TraceSelection = {}): { trees: Iterable<TraceTree>; omitted: () => number } {
   const { items, omitted } = newestTraces(derived.source, budget, (summary) => derived.get(summary.traceId)?.tree, select);
   return { trees: items, omitted };
 }

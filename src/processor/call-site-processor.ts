@@ -46,7 +46,7 @@
 import type { Context, SpanKind } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
 import { ServiceFrames, type ServiceFrame } from './service-frames';
-import { between, callerPosition, captureCallSites } from './stack';
+import { between, callerPosition, captureCallSites, type StackCut } from './stack';
 
 /** Where this module starts in the running code; it ends at OWN_END, at the bottom. Frames
  * in between are the processor's own, also when a bundler has put it in the service's file. */
@@ -69,9 +69,11 @@ export interface CallSiteSpanProcessorOptions {
 }
 
 // SpanKind's values, so that this bundle needs no @opentelemetry/api at run time.
-const INTERNAL = 0;
-const CLIENT = 2;
-const PRODUCER = 3;
+/* eslint-disable @typescript-eslint/no-unsafe-enum-assignment -- the enum itself cannot be imported here */
+const INTERNAL = 0 as SpanKind.INTERNAL;
+const CLIENT = 2 as SpanKind.CLIENT;
+const PRODUCER = 3 as SpanKind.PRODUCER;
+/* eslint-enable @typescript-eslint/no-unsafe-enum-assignment */
 
 /** How deep to look for a scope not seen yet: a span started straight from the service's code. */
 const FIRST_LOOK = 6;
@@ -117,6 +119,7 @@ export class CallSiteSpanProcessor implements SpanProcessor {
       if (!depth) this.depths.set(scope, (depth = { limit: FIRST_LOOK, found: false }));
       const limit = Math.min(depth.limit, this.maxFrames);
       // Captured right here: V8 walks every frame above onStart too, and each one costs.
+      // eslint-disable-next-line @typescript-eslint/unbound-method -- where the stack is cut, never called
       const near = captureCallSites(limit, this.onStart);
       const found = near && this.frames.first(near, 0);
       if (found) {
@@ -183,6 +186,7 @@ export class CallSiteSpanProcessor implements SpanProcessor {
 
   /** The service's frame further down than `limit`, up to maxFrames; and how deep this scope's spans are looked at from now on. */
   private deeper(depth: Depth, limit: number): ServiceFrame | undefined {
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- where the stack is cut, never called
     const far = captureCallSites(this.maxFrames, this.onStart);
     const found = far && this.frames.first(far, limit);
     if (found) {
@@ -226,7 +230,7 @@ let newestWrap: FetchWrap | undefined;
 /** While a wrapped fetch runs (synchronously: undici starts its span before fetch returns), the frames below
  * its wrapper, the caller's first; and that wrapper. */
 let fetchCallers: NodeJS.CallSite[] | undefined;
-let fetchWrapper: Function | undefined;
+let fetchWrapper: StackCut | undefined;
 /** How many frames below the wrapper to capture: as deep as a caller of fetch was found. */
 let fetchDepth = 2;
 

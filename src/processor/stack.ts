@@ -15,13 +15,17 @@ const keepCallSites = (_error: Error, callSites: NodeJS.CallSite[]): NodeJS.Call
  * cleared after each read so that it does not keep the frames' receivers alive. */
 const holder: { stack?: NodeJS.CallSite[] | undefined } = {};
 
+/** A function a captured stack is cut at: its frame and those above it are left out (never called). */
+export type StackCut = (...args: never[]) => unknown;
+
 /**
  * Up to `limit` frames of the current stack, innermost first, starting below
  * the frame of `below` (that function and everything it called are left out).
  * Undefined when the engine would not give them.
  */
-export function captureCallSites(limit: number, below: Function): NodeJS.CallSite[] | undefined {
+export function captureCallSites(limit: number, below: StackCut): NodeJS.CallSite[] | undefined {
   const hadPrepare = Object.prototype.hasOwnProperty.call(Error, 'prepareStackTrace');
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- kept to be put back, never called
   const previousPrepare = Error.prepareStackTrace;
   const previousLimit = Error.stackTraceLimit;
   try {

@@ -18,7 +18,7 @@ const manifest = JSON.parse(readFileSync('package.json', 'utf8')) as Manifest;
 
 /** The table's ids. Building the table touches `vscode` only inside its commands, so an empty stand-in is enough to load it. */
 function registeredIds(): string[] {
-  const loader = Module as unknown as { _resolveFilename(request: string, ...rest: unknown[]): string };
+  const loader = Module as unknown as { _resolveFilename: (this: unknown, request: string, ...rest: unknown[]) => string };
   const resolve = loader._resolveFilename;
   // A module that is only in the require cache: no file has this name.
   const stub = `${process.cwd()}/test/extension/vscode-stand-in.cjs`;

@@ -334,7 +334,7 @@ describe('call-site span processor', () => {
     it('turns the file: URL of an ES module into a path', async () => {
       const file = join(dir, 'start.mjs');
       writeFileSync(file, "export function start(tracer) {\n  tracer.startSpan('GET /esm', { kind: 2 }).end(); // call-site: esm\n}\n");
-      const { start } = (await import(`file://${file}`)) as { start(tracer: Tracer): void };
+      const { start } = (await import(`file://${file}`)) as { start: (tracer: Tracer) => void };
       const { tracer, span } = traced();
       start(tracer);
       assert.deepEqual(codeOf(span('GET /esm')), { path: file, ...marked(file, 'esm', 'startSpan('), functionName: 'start' });
@@ -343,6 +343,7 @@ describe('call-site span processor', () => {
 
   describe('the process it runs in', () => {
     it('puts back Error.prepareStackTrace and Error.stackTraceLimit as they were', () => {
+      // eslint-disable-next-line @typescript-eslint/unbound-method -- kept to be put back, never called
       const { prepareStackTrace, stackTraceLimit } = Error;
       const mine = (error: Error) => `mine: ${error.message}`;
       try {
@@ -351,6 +352,7 @@ describe('call-site span processor', () => {
         const { tracer, span } = traced();
         placeOrder(tracer);
         assert.equal(codeOf(span('POST /charge')).line, here('placeOrder').line);
+        // eslint-disable-next-line @typescript-eslint/unbound-method -- compared, never called
         assert.equal(Error.prepareStackTrace, mine);
         assert.equal(Error.stackTraceLimit, 7);
         assert.equal(new Error('x').stack, 'mine: x');
@@ -361,6 +363,7 @@ describe('call-site span processor', () => {
     });
 
     it('is not broken by a throwing Error.prepareStackTrace installed elsewhere', () => {
+      // eslint-disable-next-line @typescript-eslint/unbound-method -- kept to be put back, never called
       const { prepareStackTrace } = Error;
       const broken = () => {
         throw new Error('broken formatter');
@@ -370,6 +373,7 @@ describe('call-site span processor', () => {
         const { tracer, span } = traced();
         placeOrder(tracer);
         assert.equal(codeOf(span('POST /charge')).line, here('placeOrder').line);
+        // eslint-disable-next-line @typescript-eslint/unbound-method -- compared, never called
         assert.equal(Error.prepareStackTrace, broken);
       } finally {
         Error.prepareStackTrace = prepareStackTrace;

@@ -12,9 +12,9 @@ import { CallSiteSpanProcessor, type CallSiteSpanProcessorOptions } from '../../
 export interface Traced {
   tracer: Tracer;
   /** A tracer of another instrumentation scope, through the same processor. */
-  scoped(scope: string): Tracer;
+  scoped: (scope: string) => Tracer;
   /** The one span ended so far with this name. */
-  span(name: string): ReadableSpan;
+  span: (name: string) => ReadableSpan;
 }
 
 export function traced(options?: CallSiteSpanProcessorOptions): Traced {

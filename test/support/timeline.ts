@@ -17,7 +17,7 @@ const T0 = 1_700_000_000_000_000;
 
 export interface Drawn {
   spans: SpanRecord[];
-  id(name: string): string;
+  id: (name: string) => string;
 }
 
 export function timeline(text: string): Drawn {

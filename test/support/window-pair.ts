@@ -20,9 +20,9 @@ export interface WindowPair {
   first: ReceiverController;
   second: ReceiverController;
   /** The first window starts its receiver on the pair's port. */
-  startFirst(): Promise<void>;
+  startFirst: () => Promise<void>;
   /** The second window starts and finds the first holding the port: it follows. */
-  follow(): Promise<void>;
+  follow: () => Promise<void>;
 }
 
 export function useWindowPair(): () => Promise<WindowPair> {
