@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { SeverityNumber } from '@opentelemetry/api-logs';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { OTLPTraceExporter as HttpJsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as HttpProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
@@ -64,7 +65,7 @@ describe('real OpenTelemetry exporters sending to hopscope serve', () => {
     const exporter = new HttpJsonExporter({ url: `http://127.0.0.1:${server.httpPort}/v1/traces` });
     await exportWith(exporter, await shopTrace(traceId));
     await exporter.shutdown();
-    const records = await sdkLogRecords((logger) => logger.emit({ body: 'payment declined', severityText: 'ERROR', severityNumber: 17, context: inSpan(traceId, 'eee19b7ec3c1b174') }));
+    const records = await sdkLogRecords((logger) => logger.emit({ body: 'payment declined', severityText: 'ERROR', severityNumber: SeverityNumber.ERROR, context: inSpan(traceId, 'eee19b7ec3c1b174') }));
     const logExporter = new OTLPLogExporter({ url: `http://127.0.0.1:${server.httpPort}/v1/logs` });
     const sent = await new Promise<ExportResult>((resolve) => logExporter.export(records, resolve));
     assert.equal(sent.code, ExportResultCode.SUCCESS, String(sent.error));

@@ -253,7 +253,7 @@ describe('OTLP/gRPC under big concurrent messages', () => {
       const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => rawGrpc(sessions[i % 4]!, payload)));
       const codes = answers.map((a) => a.code);
       assert.deepEqual([...new Set(codes)].sort((x, y) => x - y), [status.OK, status.RESOURCE_EXHAUSTED], `codes ${JSON.stringify(codes)}`);
-      assert.ok(answers.filter((a) => a.code === status.RESOURCE_EXHAUSTED).every((a) => a.retryInfo), 'every refusal carries a RetryInfo');
+      assert.ok(answers.filter((a) => a.code === (status.RESOURCE_EXHAUSTED as number)).every((a) => a.retryInfo), 'every refusal carries a RetryInfo');
       assert.ok(peak <= budget.limit);
       assert.equal(await eventually(() => (budget.inUse === 0 ? true : undefined)), true);
       const spans = await shopTrace('4d000000000000000000000000000002');
@@ -281,7 +281,7 @@ describe('OTLP/gRPC messages compressed by a real grpc-js client', () => {
   };
 
   /** An export of `size` bytes, mostly zeros (as a bomb is), sent with grpc-js compressing it. */
-  function zipped(size: number, compression = compressionAlgorithms.gzip): Promise<{ code: number; details: string; retryInfo: boolean }> {
+  function zipped(size: number, compression = compressionAlgorithms.gzip): Promise<{ code: status; details: string; retryInfo: boolean }> {
     const client = new Client(`127.0.0.1:${receiver.port}`, credentials.createInsecure(), { 'grpc.default_compression_algorithm': compression });
     const body = grpcFrame(size).subarray(5);
     return new Promise((resolve) => {

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Tracer } from '@opentelemetry/api';
+import { SpanKind, type Tracer } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider, type SpanProcessor } from '@opentelemetry/sdk-trace';
 import * as esbuild from 'esbuild';
 import type { CallSiteSpanProcessorOptions } from '../../src/processor/call-site-processor';
@@ -39,7 +39,7 @@ describe('the call-site processor bundled', () => {
 
     const { CallSiteSpanProcessor } = require(outfile) as { CallSiteSpanProcessor: ProcessorClass };
     const { tracer, spans } = tracerWith(new CallSiteSpanProcessor());
-    tracer.startSpan('GET /bundled', { kind: 2 }).end();
+    tracer.startSpan('GET /bundled', { kind: SpanKind.CLIENT }).end();
     assert.equal(codeOf(spans()[0]!).path, __filename);
   });
 

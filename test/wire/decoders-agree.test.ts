@@ -1,6 +1,7 @@
 /** The same data through the protobuf and the JSON decoder yields identical spans. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { SeverityNumber } from '@opentelemetry/api-logs';
 import { JsonLogsSerializer, JsonTraceSerializer, ProtobufLogsSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { decodeLogsJson } from '../../src/wire/otlp-json-logs';
 import { decodeTracesJson } from '../../src/wire/otlp-json-traces';
@@ -41,9 +42,9 @@ describe('the protobuf and JSON decoders', () => {
   it('yield identical log records', async () => {
     const ctx = inSpan('5b8efff798038103d269b633813fc60c', 'eee19b7ec3c1b174');
     const records = await sdkLogRecords((logger) => {
-      logger.emit({ body: { text: 'sent', recipients: ['a', 'b'], retries: 2 }, severityText: 'WARN', severityNumber: 13, attributes: { to: 'a@example.com', ok: true }, context: ctx, timestamp: [1763900000, 5000] });
-      logger.emit({ body: { order: 7, items: ['a', 'b'] }, severityNumber: 9, context: ctx, eventName: 'order.placed' });
-      logger.emit({ body: 'no trace', severityNumber: 9 });
+      logger.emit({ body: { text: 'sent', recipients: ['a', 'b'], retries: 2 }, severityText: 'WARN', severityNumber: SeverityNumber.WARN, attributes: { to: 'a@example.com', ok: true }, context: ctx, timestamp: [1763900000, 5000] });
+      logger.emit({ body: { order: 7, items: ['a', 'b'] }, severityNumber: SeverityNumber.INFO, context: ctx, eventName: 'order.placed' });
+      logger.emit({ body: 'no trace', severityNumber: SeverityNumber.INFO });
     });
     const fromProto = decodeLogsProto(ProtobufLogsSerializer.serializeRequest(records)!);
     const fromJson = decodeLogsJson(text.decode(JsonLogsSerializer.serializeRequest(records)));

@@ -151,7 +151,7 @@ describe('the OTLP/JSON trace decoder', () => {
     })]));
     assert.deepEqual(
       [fromStrings.startUs, fromStrings.endUs, fromStrings.droppedAttributesCount, fromStrings.droppedEventsCount, fromStrings.droppedLinksCount, fromStrings.flags],
-      [1763900000123456, 18446744073709551, 4, 5, 6, 769],
+      [1763900000123456, Number(18446744073709551n), 4, 5, 6, 769],
     );
     const fromNumbers = only(traces([span({ startTimeUnixNano: 1763900000123999, endTimeUnixNano: 999, droppedAttributesCount: 4, droppedEventsCount: 5, droppedLinksCount: 6, flags: 769 })]));
     assert.deepEqual(

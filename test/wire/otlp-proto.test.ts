@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { SeverityNumber } from '@opentelemetry/api-logs';
 import { ProtobufTraceSerializer, ProtobufLogsSerializer } from '@opentelemetry/otlp-transformer';
 import { decodeTracesProto } from '../../src/wire/otlp-proto-traces';
 import { decodeLogsProto } from '../../src/wire/otlp-proto-logs';
@@ -34,7 +35,7 @@ describe('the OTLP protobuf trace decoder', () => {
   it('reads fixed64 nanosecond timestamps into exact whole microseconds', () => {
     const [span] = decodeTracesProto(request(...ids(), fixed64(7, 1763900000123456789n), fixed64(8, 18446744073709551615n))).spans;
     assert.equal(span!.startUs, 1763900000123456);
-    assert.equal(span!.endUs, 18446744073709551); // the largest fixed64, still exact
+    assert.equal(span!.endUs, Number(18446744073709551n)); // the largest fixed64, as near as a double gets
   });
 
   it('reads negative int64 attributes from 10-byte varints and keeps unsafe integers as exact strings', () => {
@@ -117,7 +118,7 @@ describe('the OTLP protobuf trace decoder', () => {
   });
 
   it('refuses a varint longer than ten bytes and a tag with field number 0', () => {
-    assert.throws(() => decodeTracesProto(Uint8Array.from([16, ...new Array(11).fill(0xff), 1])), /varint longer than 10 bytes at byte 1/);
+    assert.throws(() => decodeTracesProto(Uint8Array.from([16, ...new Array<number>(11).fill(0xff), 1])), /varint longer than 10 bytes at byte 1/);
     assert.throws(() => decodeTracesProto(Uint8Array.from([0, 0])), /field number 0/);
   });
 
@@ -165,7 +166,7 @@ describe('the OTLP protobuf logs decoder', () => {
   });
 
   it('decodes what the SDK logs serializer writes', async () => {
-    const records = await sdkLogRecords((logger) => logger.emit({ body: 'sent', severityText: 'WARN', severityNumber: 13, attributes: { to: 'a@example.com' }, context: inSpan(TRACE, SPAN) }));
+    const records = await sdkLogRecords((logger) => logger.emit({ body: 'sent', severityText: 'WARN', severityNumber: SeverityNumber.WARN, attributes: { to: 'a@example.com' }, context: inSpan(TRACE, SPAN) }));
     const decoded = decodeLogsProto(ProtobufLogsSerializer.serializeRequest(records)!);
     assert.equal(decoded.logs.length, 1);
     assert.equal(decoded.logs[0]!.body, 'sent');
