@@ -46,6 +46,24 @@ export function mountToolbar(parent: HTMLElement, store: Store, graph: GraphView
       button('export-png', 'device-camera', 'Export the graph as PNG', () => graph.exportPng())),
     legend(),
   );
+  followSearch(search, store);
+  const showTimeMode = () => showPauses(store, timeMode, pausedNote, modes);
+  store.on((aspect) => {
+    if (aspect === 'time') showTimeMode();
+    if (aspect !== 'view' || !store.view) return;
+    showTimeMode();
+    const { analysis } = store.view;
+    const root = store.nodes.get(analysis.rootSpanId);
+    const rootLabel = root ? labelOf(root) : analysis.rootName;
+    showTitle(titleHead, titleTail, `${analysis.rootService}: ${rootLabel}`);
+    const services = new Set(store.view.nodes.map((n) => n.service)).size;
+    facts.textContent = `${formatDuration(analysis.durationUs)} · ${plural(analysis.spanCount, 'span')} · ${plural(services, 'service')} · trace ${store.view.traceId}`;
+    document.title = `${rootLabel} · ${formatDuration(analysis.durationUs)}`;
+  });
+}
+
+/** The search box: the store's search follows it a moment after typing stops; Escape clears it; `/` focuses it. */
+function followSearch(search: HTMLInputElement, store: Store): void {
   let timer: ReturnType<typeof setTimeout> | undefined;
   search.addEventListener('input', () => {
     clearTimeout(timer);
@@ -64,42 +82,32 @@ export function mountToolbar(parent: HTMLElement, store: Store, graph: GraphView
       search.focus();
     }
   });
-  const showTimeMode = () => {
-    const pauses = store.pauses;
-    const any = pauses?.any ?? false;
-    timeMode.hidden = pausedNote.hidden = !any;
-    for (const b of modes) b.setAttribute('aria-pressed', String(b.dataset.timeMode === store.timeMode));
-    // A request stuck at a breakpoint: the stopped service has sent nothing yet, its callers wait on it.
-    const stops = store.view?.stoppedElsewhere ?? [];
-    if (!any && stops.length > 0) {
-      pausedNote.hidden = false;
-      const named = stops.map((stop) => `${stop.sessionName}, ${pauseLabel(stop)}`);
-      pausedNote.replaceChildren(codicon('debug-pause'), ` waiting on ${named[0]}${named.length > 1 ? ` and ${plural(named.length - 1, 'more')}` : ''}`);
-      pausedNote.dataset.stopped = 'elsewhere';
-      pausedNote.title = named.join('\n');
-      return;
-    }
-    delete pausedNote.dataset.stopped;
-    if (!any || !pauses) return;
-    const how = store.timeMode === 'wall-clock' ? 'times shown as the clock ran, pauses hatched' : 'times shown without it';
-    pausedNote.replaceChildren(codicon('debug-pause'), ` paused ${formatDuration(pauses.pausedUs)} (debugger) — ${how}`);
-    // Text only (the title is plain text): the pauses' places come from the debug adapter.
-    const listed = pauses.pauses.slice(0, 8).map((p) => `${p.sessionName}: ${pauseLabel(p, p.endUs - p.startUs)}${p.open ? ' (still paused)' : ''}`);
-    const more = pauses.pauses.length - listed.length;
-    pausedNote.title = [...listed, ...(more > 0 ? [`and ${plural(more, 'more pause')}`] : [])].join('\n');
-  };
-  store.on((aspect) => {
-    if (aspect === 'time') showTimeMode();
-    if (aspect !== 'view' || !store.view) return;
-    showTimeMode();
-    const { analysis } = store.view;
-    const root = store.nodes.get(analysis.rootSpanId);
-    const rootLabel = root ? labelOf(root) : analysis.rootName;
-    showTitle(titleHead, titleTail, `${analysis.rootService}: ${rootLabel}`);
-    const services = new Set(store.view.nodes.map((n) => n.service)).size;
-    facts.textContent = `${formatDuration(analysis.durationUs)} · ${plural(analysis.spanCount, 'span')} · ${plural(services, 'service')} · trace ${store.view.traceId}`;
-    document.title = `${rootLabel} · ${formatDuration(analysis.durationUs)}`;
-  });
+}
+
+/** The time-mode buttons and the note on the debugger's pauses (or a stop elsewhere the request waits on). */
+function showPauses(store: Store, timeMode: HTMLElement, pausedNote: HTMLElement, modes: HTMLButtonElement[]): void {
+  const pauses = store.pauses;
+  const any = pauses?.any ?? false;
+  timeMode.hidden = pausedNote.hidden = !any;
+  for (const b of modes) b.setAttribute('aria-pressed', String(b.dataset.timeMode === store.timeMode));
+  // A request stuck at a breakpoint: the stopped service has sent nothing yet, its callers wait on it.
+  const stops = store.view?.stoppedElsewhere ?? [];
+  if (!any && stops.length > 0) {
+    pausedNote.hidden = false;
+    const named = stops.map((stop) => `${stop.sessionName}, ${pauseLabel(stop)}`);
+    pausedNote.replaceChildren(codicon('debug-pause'), ` waiting on ${named[0]}${named.length > 1 ? ` and ${plural(named.length - 1, 'more')}` : ''}`);
+    pausedNote.dataset.stopped = 'elsewhere';
+    pausedNote.title = named.join('\n');
+    return;
+  }
+  delete pausedNote.dataset.stopped;
+  if (!any || !pauses) return;
+  const how = store.timeMode === 'wall-clock' ? 'times shown as the clock ran, pauses hatched' : 'times shown without it';
+  pausedNote.replaceChildren(codicon('debug-pause'), ` paused ${formatDuration(pauses.pausedUs)} (debugger) — ${how}`);
+  // Text only (the title is plain text): the pauses' places come from the debug adapter.
+  const listed = pauses.pauses.slice(0, 8).map((p) => `${p.sessionName}: ${pauseLabel(p, p.endUs - p.startUs)}${p.open ? ' (still paused)' : ''}`);
+  const more = pauses.pauses.length - listed.length;
+  pausedNote.title = [...listed, ...(more > 0 ? [`and ${plural(more, 'more pause')}`] : [])].join('\n');
 }
 
 /** Characters of a title's end that always show: a cut title keeps how it ends (`…/orders/{id}`). */
@@ -111,7 +119,7 @@ const TITLE_TAIL = 14;
  */
 function showTitle(head: HTMLElement, tail: HTMLElement, text: string): void {
   // One line: a sender's label may carry line breaks.
-  const chars = [...text.replace(/\s+/g, ' ')];
+  const chars = Array.from(text.replace(/\s+/g, ' '));
   const cut = chars.length > TITLE_TAIL * 2 ? chars.length - TITLE_TAIL : Math.ceil(chars.length / 2);
   head.textContent = chars.slice(0, cut).join('');
   tail.textContent = chars.slice(cut).join('');
