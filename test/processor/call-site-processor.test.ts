@@ -343,7 +343,6 @@ describe('call-site span processor', () => {
 
   describe('the process it runs in', () => {
     it('puts back Error.prepareStackTrace and Error.stackTraceLimit as they were', () => {
-      // eslint-disable-next-line @typescript-eslint/unbound-method -- kept to be put back, never called
       const { prepareStackTrace, stackTraceLimit } = Error;
       const mine = (error: Error) => `mine: ${error.message}`;
       try {
@@ -352,7 +351,6 @@ describe('call-site span processor', () => {
         const { tracer, span } = traced();
         placeOrder(tracer);
         assert.equal(codeOf(span('POST /charge')).line, here('placeOrder').line);
-        // eslint-disable-next-line @typescript-eslint/unbound-method -- compared, never called
         assert.equal(Error.prepareStackTrace, mine);
         assert.equal(Error.stackTraceLimit, 7);
         assert.equal(new Error('x').stack, 'mine: x');
@@ -363,7 +361,6 @@ describe('call-site span processor', () => {
     });
 
     it('is not broken by a throwing Error.prepareStackTrace installed elsewhere', () => {
-      // eslint-disable-next-line @typescript-eslint/unbound-method -- kept to be put back, never called
       const { prepareStackTrace } = Error;
       const broken = () => {
         throw new Error('broken formatter');
@@ -373,7 +370,6 @@ describe('call-site span processor', () => {
         const { tracer, span } = traced();
         placeOrder(tracer);
         assert.equal(codeOf(span('POST /charge')).line, here('placeOrder').line);
-        // eslint-disable-next-line @typescript-eslint/unbound-method -- compared, never called
         assert.equal(Error.prepareStackTrace, broken);
       } finally {
         Error.prepareStackTrace = prepareStackTrace;
