@@ -76,5 +76,6 @@ function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- only primitives are left here
   return typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`;
 }

@@ -91,5 +91,6 @@ const slashes = (path: string) => (path.includes('\\') ? path.replaceAll('\\', '
 function describe(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
   if (value === null) return 'null';
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- only primitives are left here
   return typeof value === 'string' ? JSON.stringify(value.slice(0, 60)) : typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`;
 }

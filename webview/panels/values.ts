@@ -13,7 +13,7 @@ export function valueText(value: AttrValue | undefined): string {
   if (typeof value === 'string') return value;
   if (value === undefined) return '';
   try {
-    return JSON.stringify(value) ?? String(value);
+    return JSON.stringify(value);
   } catch {
     // Only nesting deeper than the engine's stack throws here, and String() of it would recurse as deep.
     return '(a value nested too deeply to show)';
