@@ -25,7 +25,7 @@ export interface DeepOptions {
 export function deepChain(depth: number, traceNo = 1, options: DeepOptions = {}): SpanRecord[] {
   const traceId = (0xd0000000 + traceNo).toString(16).padStart(32, '0');
   const total = depth * 20 + 10;
-  const spans: SpanRecord[] = new Array(depth);
+  const spans = new Array<SpanRecord>(depth);
   for (let i = 0; i < depth; i++) {
     const server = !options.clientsOnly && i % 2 === 0;
     const service = options.clientsOnly ? 'svc-0' : `svc-${Math.floor(i / 2) % 2}`;

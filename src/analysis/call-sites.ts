@@ -146,7 +146,7 @@ function addCall(acc: Acc, node: TraceNode, tree: TraceTree, requestUs: number, 
   for (const finding of findings) {
     // One per rule and trace (an N+1 names many calls of the same line): the largest saving of that trace.
     let byTrace = acc.findings.get(finding.rule);
-    if (!byTrace) acc.findings.set(finding.rule, (byTrace = new Map()));
+    if (!byTrace) acc.findings.set(finding.rule, (byTrace = new Map<string, KeptFinding>()));
     const kept = byTrace.get(tree.traceId);
     if (!kept || (finding.savingUs ?? 0) > (kept.finding.savingUs ?? 0)) byTrace.set(tree.traceId, { finding: siteFinding(finding, tree, placeOf), requestUs });
   }
@@ -163,6 +163,12 @@ function listKey(list: readonly PlaceCandidate[]): string {
   return key;
 }
 
+/** A finding as a site keeps it from one trace (the largest saving), and that request's time. */
+interface KeptFinding {
+  finding: Omit<SiteFinding, 'inTraces' | 'typicalSavingUs' | 'typicalSavingShare'>;
+  requestUs: number;
+}
+
 interface Acc {
   callee: string;
   operation: string;
@@ -174,7 +180,7 @@ interface Acc {
   roots: Map<string, number>;
   traces: Set<string>;
   /** By rule, by trace: the finding there and its request's duration. */
-  findings: Map<string, Map<string, { finding: Omit<SiteFinding, 'inTraces' | 'typicalSavingUs' | 'typicalSavingShare'>; requestUs: number }>>;
+  findings: Map<string, Map<string, KeptFinding>>;
   slowest: { traceId: string; spanId: string; durationUs: number }[];
   latest: { traceId: string; spanId: string };
 }

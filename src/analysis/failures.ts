@@ -78,10 +78,10 @@ export function analyzeFailures(nodes: readonly TraceNode[]): Failures {
   // first (so that a chain of any depth costs one pass): the nearest and the farthest failed span on that
   // climb from the span itself, how many failed on it, and where it stops (the first span not waited for).
   const count = nodes.length;
-  const nearest: (TraceNode | undefined)[] = new Array(count);
-  const farthest: (TraceNode | undefined)[] = new Array(count);
+  const nearest = new Array<TraceNode | undefined>(count);
+  const farthest = new Array<TraceNode | undefined>(count);
   const failedOnClimb = new Int32Array(count);
-  const stop: TraceNode[] = new Array(count);
+  const stop = new Array<TraceNode>(count);
   for (const node of nodes) {
     const i = node.index;
     const up = isBlocking(node) ? node.parent : undefined;

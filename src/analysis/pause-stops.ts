@@ -107,7 +107,7 @@ export function touches(span: SpanRecord, stops: Stops | undefined): boolean {
 
 /** Per node (by index), its session's stopped time; undefined when no span `touches` a pause. */
 export function stopsByNode(tree: TraceTree, index: ReadonlyMap<string, Stops>): (Stops | undefined)[] | undefined {
-  const stops: (Stops | undefined)[] = new Array(tree.nodes.length);
+  const stops = new Array<Stops | undefined>(tree.nodes.length);
   let touched = false;
   for (const node of tree.nodes) {
     const own = node.span && stopsOf(node.span, index);

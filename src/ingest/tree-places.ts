@@ -18,7 +18,7 @@ const memo = new WeakMap<TraceTree, Map<SkipFrame | undefined, TreePlaces>>();
 
 export function treePlaces(tree: TraceTree, skip?: SkipFrame): TreePlaces {
   let bySkip = memo.get(tree);
-  if (!bySkip) memo.set(tree, (bySkip = new Map()));
+  if (!bySkip) memo.set(tree, (bySkip = new Map<SkipFrame | undefined, TreePlaces>()));
   const known = bySkip.get(skip);
   if (known) return known;
   const nodes = tree.nodes.map((n) => ({ spanId: n.spanId, parentSpanId: n.parent?.spanId ?? '', kind: n.kind, service: n.service, ...(n.mode && { mode: n.mode }) }));

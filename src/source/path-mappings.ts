@@ -31,7 +31,7 @@ export function validatePathMappings(raw: unknown): ValidatedMappings {
   if (raw === undefined || raw === null) return out;
   let entries: [string, unknown][];
   if (Array.isArray(raw)) entries = raw.map((entry, i) => [`entry ${i + 1}`, entry]);
-  else if (typeof raw === 'object') entries = Object.entries(raw).map(([from, to]) => [JSON.stringify(from), { from, to }]);
+  else if (typeof raw === 'object') entries = Object.entries(raw as Record<string, unknown>).map(([from, to]) => [JSON.stringify(from), { from, to }]);
   else return { mappings: [], errors: [`hopscope.pathMappings must be an object of "from": "to" paths, not ${typeof raw}.`] };
   for (const [name, entry] of entries.slice(0, 1000)) {
     const problem = mappingProblem(entry);

@@ -78,7 +78,7 @@ export function tracePlaces(nodes: readonly PlaceNode[], spanOf: (spanId: string
   };
   const push = (head: PlaceTry, tail: readonly PlaceTry[]): readonly PlaceTry[] => [head, ...tail.filter((t) => t.list !== head.list)].slice(0, MAX_TRIES);
   // Each node's tries as an ancestor of another: its own list, then its ancestors' (climbed once per chain).
-  const asAncestor: (readonly PlaceTry[] | undefined)[] = new Array(nodes.length);
+  const asAncestor = new Array<readonly PlaceTry[] | undefined>(nodes.length);
   const none: readonly PlaceTry[] = [];
   for (let start = 0; start < nodes.length; start++) {
     if (asAncestor[start]) continue;
