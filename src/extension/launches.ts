@@ -72,6 +72,7 @@ export class Launches {
       configured,
       inherited: process.env,
       ports: this.deps.endpoints(),
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-conversion -- typed a string, read from a launch.json
       name: String(configuration.name ?? ''),
       debugType: configuration.type,
       session,

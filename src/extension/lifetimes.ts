@@ -39,6 +39,7 @@ export class Lifetime implements Disposable {
   }
 
   /** Disposes everything, the last added first (a listener before what it listens to); once. */
+  // eslint-disable-next-line @typescript-eslint/no-misused-promises -- awaitable by those who care, a Disposable to vscode
   dispose(): Promise<void> {
     if (!this.ended) {
       const items = this.items.reverse();

@@ -55,6 +55,7 @@ export class PauseRecorder {
       const top = message.body?.stackFrames?.[0];
       const path = top?.source?.path ?? top?.source?.name;
       if (path && typeof top?.line === 'number') {
+        // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-conversion -- typed a string, sent by a debug adapter
         this.open = { ...this.open, location: { path: String(path).slice(0, 1024), line: top.line } };
         this.send(this.open);
       }

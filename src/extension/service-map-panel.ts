@@ -40,7 +40,10 @@ export class ServiceMapPanel implements vscode.Disposable {
 
   /** The panel VS Code brought back after a window reload (its saved state holds nothing the host needs). */
   restore(panel: vscode.WebviewPanel): void {
-    if (this.connection) return panel.dispose();
+    if (this.connection) {
+      panel.dispose();
+      return;
+    }
     this.adopt(panel);
   }
 

@@ -72,9 +72,13 @@ export class TracePanels implements vscode.Disposable {
     const restored = restoredTrace(state);
     if ('problem' in restored) {
       this.deps.log.warn(`closed a restored trace panel: ${restored.problem}`);
-      return panel.dispose();
+      panel.dispose();
+      return;
     }
-    if (this.panels.has(restored.traceId)) return panel.dispose();
+    if (this.panels.has(restored.traceId)) {
+      panel.dispose();
+      return;
+    }
     this.adopt(panel, restored.traceId, undefined, restored.selected);
   }
 

@@ -236,7 +236,10 @@ export class ReceiverController {
       const worker = new IngestWorker(config, carried ? { ...this.options, carried } : this.options);
       try {
         const endpoints = await worker.ready;
-        if (generation !== this.generation) return void (await worker.stop());
+        if (generation !== this.generation) {
+          await worker.stop();
+          return;
+        }
         this.adopt(worker, generation, settings, endpoints);
         this.log('info', `listening: OTLP/HTTP ${endpoints.http.host}:${endpoints.http.port}, OTLP/gRPC ${endpoints.grpc ? `${endpoints.grpc.host}:${endpoints.grpc.port}` : 'off'}${this.restarts > 0 ? ` (after restart ${this.restarts})` : ''}`);
         this.traces.fire({ reset: true, changed: [], removed: [], stats: this.carriedOnly() });

@@ -137,6 +137,7 @@ export class PathResolver {
 /** Untrusted text, made safe to show: no control or bidirectional-override characters, not too long. */
 function outsideText(text: unknown): Outside {
   const s = typeof text === 'string' ? text : String(text);
+  // eslint-disable-next-line no-control-regex -- control characters are what it takes out
   const clean = s.slice(0, MAX_TEXT * 2).replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '\uFFFD');
   return { outside: true, text: clean.length > MAX_TEXT ? `${clean.slice(0, MAX_TEXT - 1)}…` : clean };
 }
