@@ -17,7 +17,7 @@ for (const body of protobuf) if (spanCount(pbjsDecode(body)) !== count.get(body)
 const per = (b: Buffer) => count.get(b)!;
 
 const [ours, pbjsDecodeRate, pbjsToObject] = throughputs(protobuf, per, [decodeTracesProto, pbjsDecode, pbjsDecodeToObject]);
-const [oursJson, jsonParse] = throughputs(json, per, [(b) => decodeTracesJsonFast(b) ?? decodeTracesJson(bodyText(b)), (b) => JSON.parse(bodyText(b))]);
+const [oursJson, jsonParse] = throughputs(json, per, [(b) => decodeTracesJsonFast(b) ?? decodeTracesJson(bodyText(b)), (b): unknown => JSON.parse(bodyText(b))]);
 const results = {
   ours, pbjsDecode: pbjsDecodeRate, pbjsToObject, oursJson, jsonParse,
   bytesPerSpanProtobuf: Math.round(protobuf.reduce((n, b) => n + b.length, 0) / protobuf.reduce((n, b) => n + per(b), 0)),

@@ -372,7 +372,7 @@ async function typeRound(w: Instance, live: boolean): Promise<Round> {
     sending.push(sendTraces(w, LIVE_TRACES_PER_SECOND / (1000 / LIVE_EVERY_MS)));
   }, LIVE_EVERY_MS) : undefined;
   let since = 0;
-  let typedMs = 0;
+  let typedMs: number;
   try {
     await page.waitForTimeout(2_000); // live updates are under way before the first key
     since = await page.evaluate(() => performance.now());

@@ -83,7 +83,7 @@ async function main(): Promise<void> {
   await checkEndpoint(endpoint);
 
   process.stdout.write('starting queue, gateway, orders, payments, inventory, email, analytics ...\n');
-  let demo;
+  let demo: Awaited<ReturnType<typeof startDemo>> | undefined;
   // A busy machine can take long to start seven services that compile TypeScript: try again, waiting longer.
   for (let attempt = 1; !demo; attempt++) {
     const startTimeoutMs = 30_000 * attempt;

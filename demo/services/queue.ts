@@ -105,7 +105,8 @@ function readJson(req: IncomingMessage): Promise<unknown> {
       try {
         resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
       } catch (error) {
-        reject(error);
+        // JSON.parse throws SyntaxErrors only.
+        reject(error instanceof Error ? error : new Error(String(error)));
       }
     });
   });
