@@ -44,7 +44,11 @@ export function activate(context: vscode.ExtensionContext): void {
   const launches = new Launches({ context, log, settings, receiver, endpoints: () => session.endpoints() });
   extension.push(...launches.listen());
   // When those sessions stop at a breakpoint: the analysis takes the pause out of their spans' time.
-  extension.add(trackPauses((pause) => receiver.recordPauses([pause])));
+  // A pause that opens, learns its place or ends changes what the open panels say of it (their spans may not).
+  extension.add(trackPauses((pause) => {
+    receiver.recordPauses([pause]);
+    views.tracePanels.refreshAll();
+  }));
 
   // Stack frames the locator passes over, the worker passes over too: the call sites and the trace view agree.
   const passSkipFrames = () => receiver.setSkipFrames(settings.sourceLines().value.skipFrames);

@@ -194,7 +194,8 @@ describe('Hopscope while debugging (code-server and its JavaScript debugger)', {
     await runningRow.waitFor(WAIT);
     // Its panel: orders' calls running, and whom they wait on (payments, stopped, has sent nothing yet).
     const waiting = await openRow(page, runningRow, 'the running trace');
-    const note = waiting.locator('#trace-paused[data-stopped="elsewhere"]');
+    // The place comes a moment after the stop (the debugger's stack trace): the note follows without new spans.
+    const note = waiting.locator('#trace-paused[data-stopped="elsewhere"]', { hasText: /payments\.js:5/ });
     await note.waitFor(WAIT);
     assert.match((await note.textContent()) ?? '', /waiting on payments, paused at breakpoint · payments\.js:5/);
     assert.ok((await waiting.locator('[data-running="true"]').count()) > 0, 'spans drawn running');

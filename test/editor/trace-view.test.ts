@@ -218,6 +218,11 @@ describe('the trace view in VS Code (code-server)', { timeout: 600_000 }, () => 
     assert.ok(held.journal!.restoredSpans > 0 || held.pid === serverPidBefore, 'the new receiver restored spans from the journal');
     const after = JSON.parse((await request(httpPort, 'GET', '/api/traces')).text) as { traces: { traceId: string }[] };
     assert.deepEqual(before.traces.map((t) => t.traceId).filter((id) => !after.traces.some((t) => t.traceId === id)), [], 'no trace is lost by the reload');
+    // The service map panel (in front after the reload) came back too, and goes on streaming.
+    const map = await webview(page, 'serviceMap');
+    await map.locator('#service-map[data-state="ready"]').waitFor(WAIT);
+    assert.equal((await demo.sendOrder('sync')).status, 201);
+    await map.locator('#service-map[data-state="ready"] [data-service="email"]').waitFor(WAIT);
     const rows = await tracesRows(page);
     await rows.filter({ has: page.locator('.label-name', { hasText: /^POST \/orders$/ }) }).first().waitFor(WAIT);
     await page.locator('.tabs-container .tab', { hasText: 'POST /orders' }).first().click();
@@ -226,11 +231,6 @@ describe('the trace view in VS Code (code-server)', { timeout: 600_000 }, () => 
     assert.ok(((await frame.locator('#trace-facts').textContent()) ?? '').includes(traceId));
     await frame.locator('#graph g.node[aria-selected="true"][data-service="email"]').waitFor(WAIT);
     assert.doesNotMatch((await frame.locator('#notice').textContent()) ?? '', /kept with this panel/, 'drawn from the store, not from a kept copy');
-    // The service map panel came back too, and goes on streaming.
-    const map = await webview(page, 'serviceMap');
-    await map.locator('#service-map[data-state="ready"]').waitFor(WAIT);
-    assert.equal((await demo.sendOrder('sync')).status, 201);
-    await map.locator('#service-map[data-state="ready"] [data-service="email"]').waitFor(WAIT);
     await screenshot(page, 'after-reload');
   });
 });
