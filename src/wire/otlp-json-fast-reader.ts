@@ -10,16 +10,10 @@
 import { allDigits, ascii, decodeString, plainDigits } from './ascii-strings';
 import { ALIAS, F, GIVE_UP, lookupKey } from './otlp-json-fast-keys';
 import { microsFromNanoString, int64FromString } from './span-fields';
+import { BACKSLASH, CLOSE_BRACE, CLOSE_BRACKET, COLON, COMMA, HEX_DIGIT, OPEN_BRACE, OPEN_BRACKET, QUOTE } from './json-bytes';
 import { MAX_VALUE_DEPTH } from './wire-error';
 
-export const QUOTE = 0x22;
-const COMMA = 0x2c;
-const COLON = 0x3a;
-export const OPEN_BRACE = 0x7b;
-export const CLOSE_BRACE = 0x7d;
-export const OPEN_BRACKET = 0x5b;
-export const CLOSE_BRACKET = 0x5d;
-const BACKSLASH = 0x5c;
+export { CLOSE_BRACE, CLOSE_BRACKET, OPEN_BRACE, OPEN_BRACKET, QUOTE } from './json-bytes';
 
 const EMPTY = new Uint8Array(0);
 let buf: Uint8Array = EMPTY;
@@ -212,8 +206,6 @@ function numberOrLiteral(): void {
 
 // ---------------------------------------------------------------------------------------------
 // Values
-
-const HEX_DIGIT = (c: number) => (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66);
 
 /** Moves past a string token; returns whether it had escapes. */
 function stringEnd(): boolean {
