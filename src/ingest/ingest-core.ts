@@ -226,10 +226,8 @@ export class IngestCore {
       if (job.signal === 'traces' && job.encoding === 'json' && job.body.length >= SLICED_BODY_BYTES) return new Slices(this.tracesInSlices(job.body));
       if (job.signal === 'traces') {
         const decoded = decodeSpans(job.encoding, job.body);
-        this.spansReceived += decoded.spans.length + decoded.rejected;
-        this.spansRejected += decoded.rejected;
         this.store.add(decoded.spans);
-        return { accepted: decoded.spans.length, rejected: decoded.rejected, rejectReason: decoded.rejectReason };
+        return this.counted(decoded);
       }
       if (job.signal === 'logs') {
         const decoded = decodeLogs(job.encoding, job.body);
@@ -244,17 +242,22 @@ export class IngestCore {
     }
   }
 
+  /** Counts a traces request's spans (stored by the caller) and gives its answer. */
+  private counted(decoded: DecodedSpans): IngestResult {
+    this.spansReceived += decoded.spans.length + decoded.rejected;
+    this.spansRejected += decoded.rejected;
+    return { accepted: decoded.spans.length, rejected: decoded.rejected, rejectReason: decoded.rejectReason };
+  }
+
   /** A big JSON traces request: decoded a slice of spans at a time, then stored a slice at a time. */
   private *tracesInSlices(body: Uint8Array): Generator<void, IngestResult> {
     try {
       const decoded = (yield* decodeTracesJsonFastInSlices(body, SPANS_PER_SLICE)) ?? decodeTracesJson(bodyText(body));
-      this.spansReceived += decoded.spans.length + decoded.rejected;
-      this.spansRejected += decoded.rejected;
       for (let from = 0; from < decoded.spans.length; from += STORED_PER_SLICE) {
         if (from > 0) yield;
         this.store.add(decoded.spans.length <= STORED_PER_SLICE ? decoded.spans : decoded.spans.slice(from, from + STORED_PER_SLICE));
       }
-      return { accepted: decoded.spans.length, rejected: decoded.rejected, rejectReason: decoded.rejectReason };
+      return this.counted(decoded);
     } catch (error) {
       this.badRequests++;
       throw error;
